@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { RuleSeverity } from '../../server/src/service';
+import { UsageError } from './args';
+
+/** The CLI's settings file: the same settings the extension reads from krakenImport.* */
+export interface CliConfig {
+  rules?: Record<string, RuleSeverity>;
+  payloadAssociations?: Record<string, string>;
+  maxFindings?: number;
+  contract?: string;
+}
+
+export const DEFAULT_CONFIG_FILE = 'kraken-import.config.json';
+
+export function loadConfig(file?: string): CliConfig {
+  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read config ${path}: ${(error as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`config ${path} must be a JSON object`);
+  const c = parsed as Record<string, unknown>;
+  const severities = new Set(['error', 'warning', 'information', 'hint', 'off']);
+  if (c.rules !== undefined) {
+    if (!c.rules || typeof c.rules !== 'object') throw new UsageError(`config ${path}: "rules" must be an object of code -> severity`);
+    for (const [code, sev] of Object.entries(c.rules)) {
+      if (!severities.has(String(sev))) throw new UsageError(`config ${path}: rule "${code}" has severity "${String(sev)}"; use error, warning, information, hint or off`);
+    }
+  }
+  return c as CliConfig;
+}

@@ -1,0 +1,189 @@
+/**
+ * kraken-import: the CLI on the same language service as the editor.
+ *
+ *   kraken-import validate <files or folders…> [--format text|json] [--fail-on error|warning] [--kind K] [--config F]
+ *   kraken-import lsp --stdio
+ *   kraken-import rules
+ */
+import { readFileSync } from 'node:fs';
+import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
+import { isKindId } from '../../server/src/service/kinds';
+import { loadConfig, type CliConfig } from './config';
+import { decodeUtf8, expandInputs, isLinesFile } from './files';
+import { formatText, type FileReport } from './format';
+import { UsageError, parseArgs } from './args';
+
+const VERSION = '0.1.0';
+
+const HELP = `kraken-import ${VERSION} — check Kraken customer-migration payloads before Kraken does.
+
+Usage:
+  kraken-import validate <files or folders…>   validate .json/.jsonl/.ndjson payloads
+      --format text|json        output format (default text)
+      --fail-on error|warning   exit 1 on errors (default) or also on warnings
+      --kind <kind>             treat every file as this payload kind (${PAYLOAD_KINDS.map((k) => k.id).join(', ')})
+      --config <file>           settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N}
+                                (default: ./kraken-import.config.json when present)
+  kraken-import rules           list rule codes, default severities and what they check
+  kraken-import lsp --stdio     run the language server for any LSP editor
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.`;
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+function validateText(
+  service: ReturnType<typeof createKrakenService>,
+  file: string,
+  text: string,
+  kind: KindId | undefined,
+): Omit<FileReport, 'file'> {
+  const result = service.validate(text, { filePath: file, kind });
+  if (result.detection.kind) return { kind: result.detection.kind, diagnostics: result.diagnostics };
+  // Not a payload. If it is not even JSON, say so: a truncated payload must not pass silently.
+  const syntax = result.parsed.findings.filter((f) => f.severity === 'error');
+  if (syntax.length || text.trim() === '') {
+    const diagnostics: Diagnostic[] = syntax.length
+      ? result.parsed.findings.map((f) => ({
+          code: f.code,
+          severity: f.severity,
+          message: f.message,
+          path: '',
+          range: result.parsed.lines.range(f.start, f.end),
+          source: 'kraken-import',
+        }))
+      : [{ code: 'empty-document', severity: 'error', message: 'The file is empty: a Kraken payload is one JSON object.', path: '', range: result.parsed.lines.range(0, 0), source: 'kraken-import' }];
+    return { kind: null, diagnostics };
+  }
+  return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
+}
+
+function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined): FileReport[] {
+  const bytes = readFileSync(file);
+  const { text, invalidAt } = decodeUtf8(bytes);
+  const encodingFinding = (line: number, character: number): Diagnostic => ({
+    code: 'invalid-utf8',
+    severity: 'error',
+    message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
+    path: '',
+    range: { start: { line, character }, end: { line, character: character + 1 } },
+    source: 'kraken-import',
+  });
+  if (!isLinesFile(file)) {
+    const report: FileReport = { file, ...validateText(service, file, text, kind) };
+    if (invalidAt !== undefined) {
+      const before = text.slice(0, invalidAt);
+      const line = before.split('\n').length - 1;
+      report.diagnostics.unshift(encodingFinding(line, invalidAt - (before.lastIndexOf('\n') + 1)));
+    }
+    return [report];
+  }
+  // One payload per line; ranges are shifted to the file's lines.
+  const reports: FileReport[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const lineText = lines[i].replace(/\r$/, '');
+    if (!lineText.trim()) continue;
+    const r = validateText(service, file, lineText, kind);
+    const diagnostics = r.diagnostics.map((d) => ({
+      ...d,
+      range: { start: { line: i, character: d.range.start.character }, end: { line: i, character: d.range.end.character } },
+    }));
+    if (lineText.includes('\ufffd') && invalidAt !== undefined) diagnostics.unshift(encodingFinding(i, lineText.indexOf('\ufffd')));
+    reports.push({ file, line: i + 1, ...r, diagnostics });
+  }
+  return reports;
+}
+
+function runValidate(args: ReturnType<typeof parseArgs>): number {
+  if (!args.positionals.length) throw new UsageError('validate needs at least one file or folder');
+  const format = args.options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format "${format}" (text or json)`);
+  const failOn = (args.options['fail-on'] ?? 'error') as Severity;
+  if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
+  const kindOption = args.options.kind;
+  if (kindOption !== undefined && !isKindId(kindOption)) throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
+  const config: CliConfig = loadConfig(args.options.config);
+
+  const service = createKrakenService({ rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings });
+  const { files, missing } = expandInputs(args.positionals);
+  let exit = 0;
+  for (const m of missing) {
+    process.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
+    exit = 2;
+  }
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    try {
+      reports.push(...validateFile(service, file, kindOption as KindId | undefined));
+    } catch (error) {
+      process.stderr.write(`kraken-import: cannot read ${file}: ${(error as Error).message}\n`);
+      exit = 2;
+    }
+  }
+  if (format === 'json') {
+    process.stdout.write(
+      JSON.stringify(
+        reports.map((r) => ({
+          file: r.file,
+          ...(r.line !== undefined ? { line: r.line } : {}),
+          kind: r.kind,
+          ...(r.skipped ? { skipped: r.skipped } : {}),
+          diagnostics: r.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, path: d.path, range: d.range })),
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    process.stdout.write(formatText(reports));
+  }
+  const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
+  if (exit === 0 && failing) exit = 1;
+  return exit;
+}
+
+function runRules(): number {
+  for (const r of ruleCatalogue()) process.stdout.write(`${r.code.padEnd(28)} ${r.severity.padEnd(8)} ${r.doc}\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const args = parseArgs(rest);
+  switch (command) {
+    case 'validate':
+      return runValidate(args);
+    case 'rules':
+      return runRules();
+    case 'lsp': {
+      const { startNodeServer } = await import('../../server/src/node/startNodeServer');
+      startNodeServer();
+      return new Promise<number>(() => undefined); // runs until the client disconnects
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import --help" for usage.\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 2;
+    }
+  },
+);

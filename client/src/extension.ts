@@ -1,0 +1,101 @@
+/**
+ * The VS Code extension: starts the language server for JSON documents, shows the payload kind in a language
+ * status item, and hosts the commands. Kraken HTTP, secrets and UI live on this side; analysis in the server.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo } from '../../server/src/common/protocol';
+
+export interface ExtensionApi {
+  client: LanguageClient;
+  documentInfo(uri: vscode.Uri): Promise<DocumentInfo | null>;
+}
+
+let client: LanguageClient | undefined;
+
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'json' },
+  { scheme: 'untitled', language: 'json' },
+  { scheme: 'vscode-remote', language: 'json' },
+];
+
+function settingsForServer() {
+  const c = vscode.workspace.getConfiguration('krakenImport');
+  return {
+    rules: c.get<Record<string, string>>('rules', {}),
+    payloadAssociations: c.get<Record<string, string>>('payloadAssociations', {}),
+    maxFindings: c.get<number>('maxFindings', 200),
+  };
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const log = vscode.window.createOutputChannel('Kraken Import', { log: true });
+  context.subscriptions.push(log);
+
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: log,
+    initializationOptions: settingsForServer(),
+    synchronize: { configurationSection: 'krakenImport' },
+  };
+  client = new LanguageClient('krakenImport', 'Kraken Import', serverOptions, clientOptions);
+
+  const status = vscode.languages.createLanguageStatusItem('krakenImport.payloadKind', DOCUMENT_SELECTOR);
+  status.name = 'Kraken payload';
+  status.text = 'Kraken: …';
+  context.subscriptions.push(status);
+
+  const infos = new Map<string, DocumentInfo>();
+  const showInfo = (info: DocumentInfo | null | undefined) => {
+    if (!info || !info.kind) {
+      status.text = 'Kraken: not a payload';
+      status.detail = info?.reason ?? '';
+      status.severity = vscode.LanguageStatusSeverity.Information;
+      return;
+    }
+    status.text = `Kraken: ${info.kindLabel}`;
+    status.detail = `${info.source === 'association' ? 'Associated' : 'Detected'}: ${info.reason}. Contract: ${info.contract}`;
+    status.severity = info.errors ? vscode.LanguageStatusSeverity.Error : info.warnings ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+  };
+  const refreshStatus = async () => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !client) return;
+    const known = infos.get(doc.uri.toString());
+    if (known) return showInfo(known);
+    try {
+      showInfo(await client.sendRequest<DocumentInfo | null>(DocumentInfoRequest, { uri: doc.uri.toString() }));
+    } catch (error) {
+      log.warn(`document info: ${String(error)}`);
+    }
+  };
+
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()),
+    vscode.workspace.onDidCloseTextDocument((doc) => infos.delete(doc.uri.toString())),
+  );
+
+  await client.start();
+  context.subscriptions.push(
+    client.onNotification(DocumentInfoChangedNotification, (info: DocumentInfo & { uri: string }) => {
+      infos.set(info.uri, info);
+      if (vscode.window.activeTextEditor?.document.uri.toString() === info.uri) showInfo(info);
+    }),
+  );
+  void refreshStatus();
+
+  return {
+    client,
+    documentInfo: (uri) => client!.sendRequest<DocumentInfo | null>(DocumentInfoRequest, { uri: uri.toString() }),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,54 @@
+// Bundles the extension client, the language server, the CLI and the sandbox with esbuild, and builds the
+// node:test suites into out/test. Usage: node scripts/build.mjs [--watch] [--minify]
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const minify = process.argv.includes('--minify');
+
+function testEntries(dir) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...testEntries(p));
+    else if (/\.test\.ts$/.test(name) || /^(index|runner)\.ts$/.test(name) && p.includes('exthost')) out.push(p);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify,
+  logLevel: 'warning',
+  loader: { '.json': 'json' },
+  // jsonc-parser's UMD build hides its requires from bundlers; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
+};
+
+const bundles = [
+  { entryPoints: { client: join(root, 'client/src/extension.ts') }, external: ['vscode'] },
+  { entryPoints: { server: join(root, 'server/src/node/main.ts') } },
+  { entryPoints: { cli: join(root, 'cli/src/main.ts') }, banner: { js: '#!/usr/bin/env node' } },
+].filter((b) => existsSync(Object.values(b.entryPoints)[0]));
+
+rmSync(join(root, 'out/test'), { recursive: true, force: true });
+const started = Date.now();
+await Promise.all([
+  ...bundles.map((b) => esbuild.build({ ...common, ...b, outdir: join(root, 'dist') })),
+  esbuild.build({
+    ...common,
+    minify: false,
+    entryPoints: testEntries(join(root, 'test')),
+    outdir: join(root, 'out/test'),
+    outbase: join(root, 'test'),
+    packages: 'external',
+    external: ['vscode'],
+  }),
+]);
+console.log(`built ${bundles.map((b) => Object.keys(b.entryPoints)[0]).join(', ')} and tests in ${Date.now() - started} ms`);

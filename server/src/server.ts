@@ -1,0 +1,207 @@
+/**
+ * The language server: wiring between LSP and the Kraken payload language service. No analysis happens here.
+ */
+import {
+  CancellationToken,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  DocumentDiagnosticReportKind,
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type DiagnosticServerCancellationData,
+  type DocumentDiagnosticReport,
+  type Diagnostic as LspDiagnostic,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createKrakenService, KINDS_BY_ID, type Diagnostic, type ValidationResult } from './service';
+import type { RuleSeverity } from './service/types';
+import {
+  DocumentInfoChangedNotification,
+  DocumentInfoRequest,
+  LocatePathsRequest,
+  type DocumentInfo,
+  type DocumentInfoParams,
+  type LocatePathsParams,
+  type LocatePathsResult,
+} from './common/protocol';
+
+export interface ServerSettings {
+  rules?: Record<string, RuleSeverity>;
+  payloadAssociations?: Record<string, string>;
+  maxFindings?: number;
+}
+
+const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+  const tags = d.tags?.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
+  return {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: d.source,
+    message: d.message,
+    ...(tags?.length ? { tags } : {}),
+    data: { path: d.path, ...(d.data ?? {}) },
+  };
+}
+
+/** Runs a handler; a throw becomes an error response (never silence), cancellation becomes RequestCancelled. */
+export function runSafe<T, E = void>(connection: Connection, name: string, token: CancellationToken | undefined, fn: () => T): T | ResponseError<E> {
+  if (token?.isCancellationRequested) return new ResponseError<E>(LSPErrorCodes.RequestCancelled, 'Request cancelled');
+  try {
+    return fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    connection.console.error(`${name} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+    return new ResponseError<E>(ErrorCodes.InternalError, `${name} failed: ${message}`);
+  }
+}
+
+const VALIDATION_DELAY_MS = 200;
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const service = createKrakenService();
+  const cache = new Map<string, { version: number; result: ValidationResult }>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  let pullDiagnostics = false;
+  let configurationRequests = false;
+
+  function validate(doc: TextDocument): ValidationResult {
+    const cached = cache.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached.result;
+    const result = service.validate(doc.getText(), { filePath: doc.uri });
+    cache.set(doc.uri, { version: doc.version, result });
+    return result;
+  }
+
+  function documentInfo(doc: TextDocument, result: ValidationResult): DocumentInfo {
+    const kind = result.detection.kind ?? null;
+    return {
+      kind,
+      kindLabel: kind ? KINDS_BY_ID.get(kind)?.label ?? kind : null,
+      reason: result.detection.reason,
+      source: result.detection.source,
+      contract: service.schemaSet.label,
+      errors: result.diagnostics.filter((d) => d.severity === 'error').length,
+      warnings: result.diagnostics.filter((d) => d.severity === 'warning').length,
+    };
+  }
+
+  function diagnosticsFor(doc: TextDocument): LspDiagnostic[] {
+    const result = validate(doc);
+    void connection.sendNotification(DocumentInfoChangedNotification, { uri: doc.uri, ...documentInfo(doc, result) });
+    return result.diagnostics.map(toLspDiagnostic);
+  }
+
+  function schedulePush(doc: TextDocument, delay = VALIDATION_DELAY_MS): void {
+    if (pullDiagnostics) return;
+    clearTimeout(pending.get(doc.uri));
+    pending.set(
+      doc.uri,
+      setTimeout(() => {
+        pending.delete(doc.uri);
+        const current = documents.get(doc.uri);
+        if (!current || current.version !== doc.version) return; // stale: a newer change is scheduled
+        try {
+          const diagnostics = diagnosticsFor(current);
+          if (documents.get(doc.uri)?.version === current.version) void connection.sendDiagnostics({ uri: doc.uri, version: current.version, diagnostics });
+        } catch (error) {
+          connection.console.error(`validation of ${doc.uri} failed: ${(error as Error)?.stack ?? String(error)}`);
+        }
+      }, delay),
+    );
+  }
+
+  async function loadSettings(): Promise<void> {
+    if (!configurationRequests) return;
+    try {
+      const settings = ((await connection.workspace.getConfiguration('krakenImport')) ?? {}) as ServerSettings;
+      service.configure({ rules: settings.rules ?? {}, associations: settings.payloadAssociations ?? {}, maxFindings: settings.maxFindings });
+    } catch (error) {
+      connection.console.warn(`could not read krakenImport settings: ${String(error)}`);
+    }
+  }
+
+  function revalidateAll(): void {
+    cache.clear();
+    if (pullDiagnostics) connection.languages.diagnostics.refresh();
+    else for (const doc of documents.all()) schedulePush(doc, 0);
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    pullDiagnostics = !!params.capabilities.textDocument?.diagnostic;
+    configurationRequests = !!params.capabilities.workspace?.configuration;
+    const options = params.initializationOptions as ServerSettings | undefined;
+    if (options) service.configure({ rules: options.rules, associations: options.payloadAssociations, maxFindings: options.maxFindings });
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false, identifier: 'kraken-import' } } : {}),
+      },
+      serverInfo: { name: 'kraken-import', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void loadSettings().then(revalidateAll);
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const settings = (change.settings as { krakenImport?: ServerSettings } | undefined)?.krakenImport;
+    if (settings && !configurationRequests) {
+      service.configure({ rules: settings.rules ?? {}, associations: settings.payloadAssociations ?? {}, maxFindings: settings.maxFindings });
+      revalidateAll();
+    } else void loadSettings().then(revalidateAll);
+  });
+
+  documents.onDidOpen((e) => schedulePush(e.document, 0));
+  documents.onDidChangeContent((e) => schedulePush(e.document));
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
+    cache.delete(e.document.uri);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on((params, token) =>
+    runSafe<DocumentDiagnosticReport, DiagnosticServerCancellationData>(connection, 'diagnostics', token, () => {
+      const doc = documents.get(params.textDocument.uri);
+      return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnosticsFor(doc) : [] };
+    }),
+  );
+
+  connection.onRequest(DocumentInfoRequest, (params: DocumentInfoParams, token) =>
+    runSafe(connection, 'documentInfo', token, () => {
+      const doc = documents.get(params.uri);
+      return doc ? documentInfo(doc, validate(doc)) : null;
+    }),
+  );
+
+  connection.onRequest(LocatePathsRequest, (params: LocatePathsParams, token) =>
+    runSafe(connection, 'locatePaths', token, (): LocatePathsResult => {
+      const doc = documents.get(params.uri);
+      if (!doc) return params.paths.map(() => null);
+      const parsed = validate(doc).parsed;
+      return params.paths.map((p) => {
+        const path = p === '' ? [] : p.split('.').map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+        const span = parsed.locator.locate(path, 'value');
+        return { range: parsed.lines.range(span.start, span.end), exact: span.exact };
+      });
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,294 @@
+/**
+ * Parsing, the way Kraken parses: strict JSON. The fast path is JSON.parse (the floor of what any validator can
+ * cost); only when it fails does jsonc-parser build a tolerant tree to place syntax errors exactly and to keep
+ * validating a document that is being typed.
+ */
+import * as jsonc from 'jsonc-parser';
+import { LineIndex } from './text';
+import { Locator, ScanLocator, TreeLocator } from './locate';
+import type { Severity } from './types';
+
+export interface OffsetFinding {
+  code: string;
+  severity: Severity;
+  message: string;
+  start: number;
+  end: number;
+  data?: Record<string, unknown>;
+}
+
+export interface ParsedDocument {
+  text: string;
+  /** The parsed value: strict when `strict`, jsonc-parser's best effort otherwise; undefined when nothing parsed. */
+  value: unknown;
+  /** JSON.parse accepted the text as it is. */
+  strict: boolean;
+  /** Syntax errors, comments, trailing commas, duplicate keys, nesting depth: already placed by offset. */
+  findings: OffsetFinding[];
+  /** The text has syntax errors beyond comments and trailing commas (it is unfinished or broken). */
+  broken: boolean;
+  lines: LineIndex;
+  locator: Locator;
+}
+
+/** Python's json module (Kraken's parser) gives up at its recursion limit of about 1000 levels. */
+export const MAX_KRAKEN_DEPTH = 990;
+/** jsonc-parser recurses per level; beyond this we do not build a tolerant tree. */
+const MAX_TREE_DEPTH = 1000;
+const MAX_SYNTAX_FINDINGS = 50;
+
+interface Structure {
+  colons: number;
+  maxDepth: number;
+  maxDepthAt: number;
+}
+
+/** One pass over the text outside strings: counts colons (one per property) and the deepest nesting. */
+function scanStructure(text: string): Structure {
+  let colons = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  let maxDepthAt = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // skip the string
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q === -1) {
+          i = n;
+          break;
+        }
+        let k = q - 1;
+        let bs = 0;
+        while (text.charCodeAt(k) === 92) {
+          bs++;
+          k--;
+        }
+        if ((bs & 1) === 0) {
+          i = q;
+          break;
+        }
+        j = q + 1;
+      }
+    } else if (c === 58) colons++;
+    else if (c === 123 || c === 91) {
+      if (++depth > maxDepth) {
+        maxDepth = depth;
+        maxDepthAt = i;
+      }
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return { colons, maxDepth, maxDepthAt };
+}
+
+/** Counts the own keys of every object in a parsed value, iteratively (documents may nest very deeply). */
+function countKeys(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push(v[i]);
+    } else {
+      for (const k in v) {
+        count++;
+        const child = (v as Record<string, unknown>)[k];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    }
+  }
+  return count;
+}
+
+/** Finds duplicate keys with their offsets (only called when the cheap count says there are some). */
+function findDuplicateKeys(text: string, lines: LineIndex): OffsetFinding[] {
+  const findings: OffsetFinding[] = [];
+  const stack: Array<Map<string, { offset: number; length: number }[]>> = [];
+  jsonc.visit(
+    text,
+    {
+      onObjectBegin: () => {
+        stack.push(new Map());
+      },
+      onObjectEnd: () => {
+        const keys = stack.pop();
+        if (!keys) return;
+        for (const [key, occurrences] of keys) {
+          if (occurrences.length < 2) continue;
+          const last = occurrences[occurrences.length - 1];
+          const lastLine = lines.positionAt(last.offset).line + 1;
+          for (const occ of occurrences.slice(0, -1)) {
+            findings.push({
+              code: 'duplicate-key',
+              severity: 'warning',
+              message: `Duplicate key "${key}": Kraken keeps only the last value (line ${lastLine}); this one is ignored. Remove one of them.`,
+              start: occ.offset,
+              end: occ.offset + occ.length,
+              data: { key },
+            });
+          }
+        }
+      },
+      onObjectProperty: (property, offset, length) => {
+        const keys = stack[stack.length - 1];
+        if (!keys) return;
+        const list = keys.get(property);
+        if (list) list.push({ offset, length });
+        else keys.set(property, [{ offset, length }]);
+      },
+    },
+    { disallowComments: false, allowTrailingComma: true },
+  );
+  return findings;
+}
+
+const SYNTAX_MESSAGES: Record<number, string> = {
+  [jsonc.ParseErrorCode.InvalidSymbol]: 'Unexpected character: this is not valid JSON here.',
+  [jsonc.ParseErrorCode.InvalidNumberFormat]: 'Invalid number: JSON numbers have no leading zeros, plus signs or trailing dots.',
+  [jsonc.ParseErrorCode.PropertyNameExpected]: 'Expected a property name in double quotes.',
+  [jsonc.ParseErrorCode.ValueExpected]: 'Expected a value (a string, number, object, array, true, false or null).',
+  [jsonc.ParseErrorCode.ColonExpected]: 'Expected ":" after the property name.',
+  [jsonc.ParseErrorCode.CommaExpected]: 'Expected a comma between these values.',
+  [jsonc.ParseErrorCode.CloseBraceExpected]: 'Expected "}" to close the object.',
+  [jsonc.ParseErrorCode.CloseBracketExpected]: 'Expected "]" to close the array.',
+  [jsonc.ParseErrorCode.EndOfFileExpected]: 'Unexpected content after the end of the JSON value: a payload is exactly one JSON object.',
+  [jsonc.ParseErrorCode.InvalidCommentToken]: 'Comments are not allowed: Kraken accepts strict JSON only. Remove the comment.',
+  [jsonc.ParseErrorCode.UnexpectedEndOfComment]: 'Unterminated comment (and comments are not allowed in JSON).',
+  [jsonc.ParseErrorCode.UnexpectedEndOfString]: 'Unterminated string: add the closing double quote.',
+  [jsonc.ParseErrorCode.UnexpectedEndOfNumber]: 'Unterminated number.',
+  [jsonc.ParseErrorCode.InvalidUnicode]: 'Invalid \\u escape: it needs four hexadecimal digits.',
+  [jsonc.ParseErrorCode.InvalidEscapeCharacter]: 'Invalid escape: JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX only.',
+  [jsonc.ParseErrorCode.InvalidCharacter]: 'Control characters must be escaped inside strings (for example \\n or \\t).',
+};
+
+function previousNonWs(text: string, offset: number): number {
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return i;
+}
+
+function syntaxFindings(text: string, errors: jsonc.ParseError[]): { findings: OffsetFinding[]; broken: boolean } {
+  const findings: OffsetFinding[] = [];
+  let broken = false;
+  for (const e of errors) {
+    if (findings.length >= MAX_SYNTAX_FINDINGS) {
+      findings.push({
+        code: 'syntax-error',
+        severity: 'error',
+        message: `${errors.length - MAX_SYNTAX_FINDINGS} more syntax errors not shown.`,
+        start: e.offset,
+        end: e.offset + Math.max(1, e.length),
+      });
+      broken = true;
+      break;
+    }
+    const closing = text[e.offset];
+    const prev = previousNonWs(text, e.offset);
+    if (
+      (e.error === jsonc.ParseErrorCode.PropertyNameExpected || e.error === jsonc.ParseErrorCode.ValueExpected) &&
+      (closing === '}' || closing === ']') &&
+      prev >= 0 &&
+      text[prev] === ','
+    ) {
+      findings.push({
+        code: 'trailing-comma',
+        severity: 'error',
+        message: 'Trailing comma: Kraken accepts strict JSON only. Remove this comma.',
+        start: prev,
+        end: prev + 1,
+      });
+      continue;
+    }
+    if (e.error === jsonc.ParseErrorCode.InvalidCommentToken) {
+      findings.push({ code: 'comment', severity: 'error', message: SYNTAX_MESSAGES[e.error], start: e.offset, end: e.offset + e.length });
+      continue;
+    }
+    broken = true;
+    findings.push({
+      code: 'syntax-error',
+      severity: 'error',
+      message: SYNTAX_MESSAGES[e.error] ?? 'Invalid JSON.',
+      start: e.offset,
+      end: e.offset + Math.max(1, e.length),
+    });
+  }
+  return { findings, broken };
+}
+
+function jsonParseErrorOffset(error: unknown, text: string): number {
+  const m = /position (\d+)/.exec(String((error as Error)?.message ?? ''));
+  return m ? Math.min(Number(m[1]), text.length) : 0;
+}
+
+export function parseDocument(text: string): ParsedDocument {
+  const lines = new LineIndex(text);
+  const findings: OffsetFinding[] = [];
+
+  if (text.charCodeAt(0) === 0xfeff) {
+    findings.push({
+      code: 'bom',
+      severity: 'error',
+      message: 'The file starts with a byte order mark (BOM). Kraken reads the body as plain UTF-8 and rejects it: save the file as UTF-8 without BOM.',
+      start: 0,
+      end: 1,
+    });
+    text = ' ' + text.slice(1); // keep offsets; analyse the rest
+  }
+
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    findings.push({
+      code: 'binary',
+      severity: 'error',
+      message: 'This file contains NUL bytes: it is binary data, not a JSON payload.',
+      start: nul,
+      end: nul + 1,
+    });
+    return { text, value: undefined, strict: false, findings, broken: true, lines, locator: new TreeLocator(undefined, text.length) };
+  }
+
+  const structure = scanStructure(text);
+  if (structure.maxDepth > MAX_KRAKEN_DEPTH) {
+    findings.push({
+      code: 'too-deep',
+      severity: 'error',
+      message: `Nesting is ${structure.maxDepth} levels deep. Kraken's JSON parser stops at about ${MAX_KRAKEN_DEPTH} levels; no payload needs more than a few dozen.`,
+      start: structure.maxDepthAt,
+      end: structure.maxDepthAt + 1,
+    });
+  }
+
+  let value: unknown;
+  let strict = true;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    strict = false;
+    if (structure.maxDepth > MAX_TREE_DEPTH) {
+      const at = jsonParseErrorOffset(error, text);
+      findings.push({ code: 'syntax-error', severity: 'error', message: `Invalid JSON: ${(error as Error).message}`, start: at, end: at + 1 });
+      return { text, value: undefined, strict, findings, broken: true, lines, locator: new TreeLocator(undefined, text.length) };
+    }
+  }
+
+  if (strict) {
+    if (structure.maxDepth <= MAX_TREE_DEPTH && structure.colons !== countKeys(value)) findings.push(...findDuplicateKeys(text, lines));
+    return { text, value, strict, findings, broken: false, lines, locator: new ScanLocator(text) };
+  }
+
+  const errors: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
+  const syntax = syntaxFindings(text, errors);
+  findings.push(...syntax.findings);
+  if (errors.length === 0) {
+    // JSON.parse refused what jsonc-parser accepts (e.g. a lone surrogate escape): report JSON.parse's reason.
+    findings.push({ code: 'syntax-error', severity: 'error', message: 'Invalid JSON.', start: 0, end: 1 });
+  }
+  findings.push(...findDuplicateKeys(text, lines));
+  value = tree ? jsonc.getNodeValue(tree) : undefined;
+  return { text, value, strict, findings, broken: syntax.broken, lines, locator: new TreeLocator(tree, text.length) };
+}

@@ -1,0 +1,23 @@
+import type { KindId } from '../kinds';
+import type { JsonPath, Severity, Target } from '../types';
+
+/** What a rule sees: one payload, already parsed. For wrapper kinds the engine hands over the inner account. */
+export interface RuleContext {
+  /** The payload (for `account` rules on v2 wrappers: the `payload` object; paths stay relative to it). */
+  readonly root: unknown;
+  /** The kind the rule runs as (`account` for the v2 wrappers). */
+  readonly kind: KindId;
+  report(path: JsonPath, message: string, options?: { target?: Target; data?: Record<string, unknown>; severity?: Severity }): void;
+}
+
+/** A migration rule: one file each, exporting one of these. */
+export interface Rule {
+  /** Stable code, used in settings (`krakenImport.rules`), the CLI config and diagnostics. */
+  readonly code: string;
+  readonly severity: Severity;
+  /** One line: what it checks and, for a warning, why it is not an error. */
+  readonly doc: string;
+  /** Payload kinds it applies to (`account` covers the account inside the v2 wrappers too). */
+  readonly kinds: readonly KindId[];
+  check(ctx: RuleContext): void;
+}

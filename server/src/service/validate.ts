@@ -1,0 +1,179 @@
+/**
+ * The validation pipeline: parse -> detect kind -> schema -> rules -> severities -> cap -> locate.
+ * Findings are located once, at the end, by the shared locator.
+ */
+import { detectKind, type Associations, type Detection, type KindId } from './kinds';
+import { parseDocument, type ParsedDocument } from './parse';
+import { RULES, type Rule } from './rules';
+import { schemaFindings } from './schemaFindings';
+import type { SchemaSet } from './schemas';
+import type { Diagnostic, JsonPath, RawFinding, RuleSeverity, Severity } from './types';
+import { dottedPath } from './types';
+
+export const SOURCE = 'kraken-import';
+export const DEFAULT_MAX_FINDINGS = 200;
+
+export interface ValidationConfig {
+  /** Severity per code (rule codes and schema finding codes alike), or `off`. */
+  rules?: Record<string, RuleSeverity>;
+  /** At most this many findings per document; then one "N more" finding. */
+  maxFindings?: number;
+  associations?: Associations;
+}
+
+export interface ValidateOptions {
+  /** The file's path or URI path, for `payloadAssociations`. */
+  filePath?: string;
+  /** Force a kind (CLI `--kind`, or an association the client resolved). */
+  kind?: KindId;
+}
+
+export interface ValidationResult {
+  detection: Detection;
+  diagnostics: Diagnostic[];
+  parsed: ParsedDocument;
+  /** Findings beyond the cap, not included in `diagnostics` one by one. */
+  omitted: number;
+}
+
+/** Wrapper kinds whose `payload` is an account: rules for `account` run on it with this path prefix. */
+const ACCOUNT_WRAPPERS: Partial<Record<KindId, JsonPath>> = {
+  'account-v2-validate': ['payload'],
+  'account-v2-create': ['payload'],
+};
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+interface Positioned {
+  raw: Omit<RawFinding, 'path' | 'target'> & { path: JsonPath };
+  start: number;
+  end: number;
+}
+
+function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[]): void {
+  try {
+    rule.check({
+      root,
+      kind,
+      report(path, message, options) {
+        out.push({
+          code: rule.code,
+          severity: options?.severity ?? rule.severity,
+          message,
+          path: [...base, ...path],
+          target: options?.target ?? 'value',
+          data: options?.data,
+        });
+      },
+    });
+  } catch (error) {
+    out.push({
+      code: 'internal-error',
+      severity: 'information',
+      message: `Rule ${rule.code} could not check this document (${(error as Error)?.message ?? String(error)}). Other checks ran.`,
+      path: base,
+      target: 'owner',
+    });
+  }
+}
+
+export function collectRuleFindings(kind: KindId, root: unknown, config: ValidationConfig): RawFinding[] {
+  const out: RawFinding[] = [];
+  const base = ACCOUNT_WRAPPERS[kind];
+  const inner = base && root && typeof root === 'object' ? (root as Record<string, unknown>).payload : undefined;
+  for (const rule of RULES) {
+    if (config.rules?.[rule.code] === 'off') continue;
+    if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out);
+    else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out);
+  }
+  return out;
+}
+
+export function validateDocument(text: string, schemas: SchemaSet, config: ValidationConfig, options: ValidateOptions = {}): ValidationResult {
+  const parsed = parseDocument(text);
+  const detection: Detection = options.kind
+    ? { kind: options.kind, source: 'association', reason: `the kind was set to "${options.kind}"` }
+    : detectKind(parsed.value, options.filePath, config.associations);
+  if (!detection.kind) return { detection, diagnostics: [], parsed, omitted: 0 };
+  const kind = detection.kind;
+
+  const positioned: Positioned[] = parsed.findings.map((f) => ({
+    raw: { code: f.code, severity: f.severity, message: f.message, path: [], data: f.data },
+    start: f.start,
+    end: f.end,
+  }));
+
+  const raw: RawFinding[] = [];
+  const value = parsed.value;
+  if (value === undefined && !parsed.findings.length) {
+    raw.push({ code: 'empty-document', severity: 'error', message: 'The document is empty: a Kraken payload is one JSON object.', path: [], target: 'owner' });
+  } else if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    raw.push({
+      code: 'not-an-object',
+      severity: 'error',
+      message: `A Kraken payload is one JSON object; this document is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}.`,
+      path: [],
+      target: 'owner',
+    });
+  } else if (value !== undefined) {
+    const validator = schemas.validatorFor(kind);
+    if (validator && !validator(value) && validator.errors) {
+      let fromSchema = schemaFindings(validator.errors, {
+        rawText: (path) => {
+          const span = parsed.locator.valueSpan(path);
+          return span ? text.slice(span.start, span.end) : undefined;
+        },
+      });
+      // While a document is unfinished, "missing property" is noise: the user has not typed it yet.
+      if (parsed.broken) fromSchema = fromSchema.filter((f) => f.code !== 'missing-property');
+      raw.push(...fromSchema);
+    }
+    raw.push(...collectRuleFindings(kind, value, config));
+  }
+
+  for (const f of raw) {
+    const span = parsed.locator.locate(f.path, f.target);
+    positioned.push({ raw: f, start: span.start, end: span.end });
+  }
+
+  // Severity overrides, then order, then cap.
+  const kept: Positioned[] = [];
+  for (const p of positioned) {
+    const override = config.rules?.[p.raw.code];
+    if (override === 'off') continue;
+    if (override) p.raw = { ...p.raw, severity: override };
+    kept.push(p);
+  }
+  kept.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.raw.severity] - SEVERITY_ORDER[b.raw.severity]);
+  const max = config.maxFindings ?? DEFAULT_MAX_FINDINGS;
+  let omitted = 0;
+  let shown = kept;
+  if (kept.length > max) {
+    // Keep the most severe first when cutting, then show them in document order.
+    const bySeverity = [...kept].sort((a, b) => SEVERITY_ORDER[a.raw.severity] - SEVERITY_ORDER[b.raw.severity] || a.start - b.start);
+    shown = bySeverity.slice(0, max).sort((a, b) => a.start - b.start);
+    omitted = kept.length - max;
+  }
+
+  const diagnostics: Diagnostic[] = shown.map((p) => ({
+    code: p.raw.code,
+    severity: p.raw.severity,
+    message: p.raw.message,
+    path: dottedPath(p.raw.path),
+    range: parsed.lines.range(p.start, p.end),
+    source: SOURCE,
+    ...(p.raw.tags ? { tags: p.raw.tags } : {}),
+    ...(p.raw.data ? { data: p.raw.data } : {}),
+  }));
+  if (omitted) {
+    diagnostics.push({
+      code: 'too-many-findings',
+      severity: 'information',
+      message: `${omitted} more findings not shown (the limit is ${max} per document; see krakenImport.maxFindings).`,
+      path: '',
+      range: parsed.lines.range(0, Math.min(1, text.length)),
+      source: SOURCE,
+    });
+  }
+  return { detection, diagnostics, parsed, omitted };
+}
