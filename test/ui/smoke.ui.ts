@@ -8,7 +8,6 @@
 // Screenshots land in .test-output/ui/smoke-*.png.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,78 +19,14 @@ import {
   openProblems,
   openWorkbench,
   openWorkspaceFile,
-  readProblems,
-  repoRoot,
+  readProblemDetails,
   screenshot,
   startCodeServer,
   waitForProblem,
   waitForSquiggle,
   type CodeServer,
 } from './codeServer';
-
-const MESSAGE = 'Harness smoke: this file was seen by the throwaway extension';
-const STATUS = 'Harness smoke active';
-
-/** Writes the throwaway extension into `dir` and packages it; returns the .vsix path. */
-export function makeSmokeExtension(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify(
-      {
-        name: 'harness-smoke',
-        displayName: 'Harness smoke',
-        description: 'Throwaway extension that proves the code-server test harness',
-        publisher: 'kraken-import-test',
-        version: '0.0.1',
-        license: 'MIT',
-        engines: { vscode: '^1.100.0' },
-        main: './extension.js',
-        activationEvents: ['onLanguage:json'],
-        contributes: { commands: [{ command: 'harnessSmoke.hello', title: 'Harness Smoke: Hello' }] },
-      },
-      null,
-      2,
-    ),
-  );
-  writeFileSync(
-    join(dir, 'extension.js'),
-    `const vscode = require('vscode');
-exports.activate = function activate(context) {
-  const diagnostics = vscode.languages.createDiagnosticCollection('harness-smoke');
-  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 1000);
-  status.text = ${JSON.stringify(STATUS)};
-  status.show();
-  const check = (doc) => {
-    if (doc.languageId !== 'json' && !doc.fileName.endsWith('.json')) return;
-    const end = Math.max(1, doc.lineAt(0).text.length);
-    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, end), ${JSON.stringify(MESSAGE)}, vscode.DiagnosticSeverity.Error);
-    d.source = 'harness-smoke';
-    d.code = 'HS001';
-    diagnostics.set(doc.uri, [d]);
-  };
-  vscode.workspace.textDocuments.forEach(check);
-  context.subscriptions.push(
-    diagnostics,
-    status,
-    vscode.workspace.onDidOpenTextDocument(check),
-    vscode.commands.registerCommand('harnessSmoke.hello', () => vscode.window.showInformationMessage('hello')),
-  );
-  console.log('harness-smoke activated');
-};
-exports.deactivate = function deactivate() {};
-`,
-  );
-  writeFileSync(join(dir, 'README.md'), '# Harness smoke\n\nThrowaway extension for the code-server test harness.\n');
-  const vsix = join(dir, 'harness-smoke-0.0.1.vsix');
-  // No repository/LICENSE in a throwaway: vsce would prompt (and fail without a TTY) unless told.
-  execFileSync(
-    join(repoRoot(), 'node_modules', '.bin', 'vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return vsix;
-}
+import { SMOKE_MESSAGE as MESSAGE, SMOKE_STATUS as STATUS, makeSmokeExtension } from './smokeExtension';
 
 let scratch: string;
 let server: CodeServer | undefined;
@@ -143,15 +78,23 @@ test('a vsix-installed extension shows its squiggle, Problems entry and status b
     await openProblems(page);
     const problems = await waitForProblem(page, MESSAGE);
     t.diagnostic(`problems: ${JSON.stringify(problems)}`);
-    assert.equal(problems.length, 1, 'one marker row');
-    assert.match(problems[0], /harness-smoke/);
+    assert.deepEqual(problems, [`${MESSAGE} harness-smoke(HS001) [Ln 1, Col 1]`]);
     await screenshot(page, 'smoke-3-problems');
 
     // A file in a folder: the Explorer helper expands it; the extension flags it too.
     await openWorkspaceFile(page, 'nested/other.json');
-    await waitForProblem(page, /other\.json|nested/);
-    const after = await readProblems(page);
-    assert.equal(after.length, 2, `two marker rows, got ${JSON.stringify(after)}`);
+    await waitForSquiggle(page, 'error');
+    await page.waitForFunction(() => document.querySelectorAll('.markers-panel .marker-icon').length >= 2, null, {
+      timeout: 15_000,
+    });
+    const details = await readProblemDetails(page);
+    assert.deepEqual(
+      details.map((p) => [p.file.replace(/^.*\/workspace\//, ''), p.severity, p.code, p.line, p.column]),
+      [
+        ['nested/other.json', 'error', 'HS001', 1, 1],
+        ['payload.json', 'error', 'HS001', 1, 1],
+      ],
+    );
     await screenshot(page, 'smoke-4-nested');
   } catch (e) {
     await screenshot(page, 'smoke-failure').catch(() => undefined);

@@ -50,11 +50,14 @@ interface Positioned {
   end: number;
 }
 
-function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[]): void {
+type RawTextOf = (path: JsonPath) => string | undefined;
+
+function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[], rawText: RawTextOf): void {
   try {
     rule.check({
       root,
       kind,
+      rawText: (path) => rawText([...base, ...path]),
       report(path, message, options) {
         out.push({
           code: rule.code,
@@ -77,14 +80,14 @@ function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: R
   }
 }
 
-export function collectRuleFindings(kind: KindId, root: unknown, config: ValidationConfig): RawFinding[] {
+export function collectRuleFindings(kind: KindId, root: unknown, config: ValidationConfig, rawText: RawTextOf = () => undefined): RawFinding[] {
   const out: RawFinding[] = [];
   const base = ACCOUNT_WRAPPERS[kind];
   const inner = base && root && typeof root === 'object' ? (root as Record<string, unknown>).payload : undefined;
   for (const rule of RULES) {
     if (config.rules?.[rule.code] === 'off') continue;
-    if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out);
-    else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out);
+    if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, rawText);
+    else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, rawText);
   }
   return out;
 }
@@ -116,19 +119,18 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
       target: 'owner',
     });
   } else if (value !== undefined) {
+    const rawText: RawTextOf = (path) => {
+      const span = parsed.locator.valueSpan(path);
+      return span ? text.slice(span.start, span.end) : undefined;
+    };
     const validator = schemas.validatorFor(kind);
     if (validator && !validator(value) && validator.errors) {
-      let fromSchema = schemaFindings(validator.errors, {
-        rawText: (path) => {
-          const span = parsed.locator.valueSpan(path);
-          return span ? text.slice(span.start, span.end) : undefined;
-        },
-      });
+      let fromSchema = schemaFindings(validator.errors, { rawText });
       // While a document is unfinished, "missing property" is noise: the user has not typed it yet.
       if (parsed.broken) fromSchema = fromSchema.filter((f) => f.code !== 'missing-property');
       raw.push(...fromSchema);
     }
-    raw.push(...collectRuleFindings(kind, value, config));
+    raw.push(...collectRuleFindings(kind, value, config, rawText));
   }
 
   for (const f of raw) {

@@ -7,6 +7,8 @@ export interface RuleContext {
   readonly root: unknown;
   /** The kind the rule runs as (`account` for the v2 wrappers). */
   readonly kind: KindId;
+  /** The source text of the value at a path (relative to `root`), e.g. to quote a number exactly as written. */
+  rawText(path: JsonPath): string | undefined;
   report(path: JsonPath, message: string, options?: { target?: Target; data?: Record<string, unknown>; severity?: Severity }): void;
 }
 
