@@ -8,6 +8,7 @@ export {
   CONTRACT_ENDPOINTS,
   DRAFT_07,
   canonicalJson,
+  convertComponent,
   convertContract,
   countSchema,
   definitionRef,

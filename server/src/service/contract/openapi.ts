@@ -120,7 +120,7 @@ const COMBINATORS = ['allOf', 'anyOf', 'oneOf', 'not', 'discriminator'] as const
 const SCHEMA_TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean']);
 const COMPONENT_PREFIX = '#/components/schemas/';
 /** An i18n message key standing in for a description. */
-const DESCRIPTION_KEY = /^data-import--[a-z0-9_.-]+$/i;
+const DESCRIPTION_KEY = /^(?:[a-z]+:)?data-import--[a-z0-9_.-]+$/i;
 /** Mapping keys of a discriminator over a Python bool/None setting (YAML `null:` parses as ""). */
 const CONFIG_KEYS = new Set(['', 'null', 'none', 'false', 'true']);
 
@@ -130,7 +130,10 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parses a served contract: JSON when it looks like JSON, YAML 1.2 otherwise. Throws on syntax errors. */
+/**
+ * Parses a served contract: JSON when it looks like JSON, otherwise YAML with PyYAML's scalar types (see
+ * `pyyaml.ts`; a document with a `%YAML 1.2` directive gets plain YAML 1.2). Throws on syntax errors.
+ */
 export function parseContractText(text: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const first = body.trimStart()[0];
@@ -218,7 +221,7 @@ class KindConverter {
     return definitionRef(name);
   }
 
-  /** The component a (raw) schema is, when it is a bare `$ref` or a one-element `allOf` of one. */
+  /** The component a raw `$ref` points to, or the raw schema itself. */
   private resolveRaw(s: unknown): Json | undefined {
     if (!isObject(s)) return undefined;
     if (typeof s.$ref === 'string') {
@@ -665,14 +668,26 @@ function buildKindSchema(components: Json, body: { schema: unknown; schemaName: 
   const rootName = isObject(body.schema) && Object.keys(body.schema).length === 1 ? componentName(body.schema.$ref) : undefined;
   let root: JsonSchema;
   if (rootName !== undefined && isObject(components[rootName])) {
-    // Inline the root component so the kind schema's own properties are the body's (hover, completion).
+    // Inline the root component so the kind schema's own properties are the body's (hover, completion). A root
+    // that is also reached from inside (recursion) is in `definitions` as well.
     root = conv.convertRoot(components[rootName], rootName);
-    // If the root is also reached from inside (recursion), it is in definitions too; otherwise drop the stub.
   } else {
     root = conv.convertRoot(body.schema, body.schemaName);
   }
   const definitions = Object.fromEntries(Object.entries(conv.definitions).sort(([a], [b]) => a.localeCompare(b)));
   return { $schema: DRAFT_07, title: body.schemaName, ...root, definitions };
+}
+
+/**
+ * Converts one component of a parsed contract, with the components it reaches, into a self-contained draft-07
+ * schema: for request bodies no kind covers (`POST /v1/data-import/business/`) and for parts of a kind.
+ */
+export function convertComponent(doc: unknown, name: string): { schema: JsonSchema; warnings: string[] } {
+  const warnings = new Set<string>();
+  const components = isObject(doc) && isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : {};
+  if (!(name in components)) return { schema: {}, warnings: [`no component "${name}"`] };
+  const schema = buildKindSchema(components, { schema: { $ref: `${COMPONENT_PREFIX}${pointerToken(name)}` }, schemaName: name }, (m) => void warnings.add(m));
+  return { schema, warnings: [...warnings] };
 }
 
 /** Counts property declarations and enums over every component schema of the contract. */
