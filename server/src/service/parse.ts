@@ -239,6 +239,8 @@ export function parseDocument(text: string): ParsedDocument {
     text = ' ' + text.slice(1); // keep offsets; analyse the rest
   }
 
+  if (text.trim() === '') return { text, value: undefined, strict: false, findings, broken: false, lines, locator: new TreeLocator(undefined, text.length) };
+
   const nul = text.indexOf('\u0000');
   if (nul !== -1) {
     findings.push({
@@ -282,7 +284,8 @@ export function parseDocument(text: string): ParsedDocument {
 
   const errors: jsonc.ParseError[] = [];
   const tree = jsonc.parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
-  const syntax = syntaxFindings(text, errors);
+  // jsonc-parser may report the same place twice (e.g. a trailing comma as two errors): keep one per offset.
+  const syntax = syntaxFindings(text, errors.filter((e, i) => i === 0 || e.offset !== errors[i - 1].offset));
   findings.push(...syntax.findings);
   if (errors.length === 0) {
     // JSON.parse refused what jsonc-parser accepts (e.g. a lone surrogate escape): report JSON.parse's reason.

@@ -148,7 +148,7 @@ function requiredFinding(e: ErrorObject, path: JsonPath): RawFinding {
   const schema = (e.parentSchema ?? {}) as Schema;
   const propSchema = (schema.properties as Record<string, Schema> | undefined)?.[property];
   const what = firstSentence(propSchema?.description);
-  const where = path.length ? `${nounFor(path)}${typeof path[path.length - 1] === 'number' ? ` item ${path[path.length - 1]}` : ''}` : 'the payload';
+  const where = path.length ? path.join('.') : 'the payload';
   return {
     code: 'missing-property',
     severity: 'error',
@@ -315,7 +315,8 @@ export function schemaFindings(errors: readonly ErrorObject[], ctx: SchemaFindin
         finding = genericFinding(e, path);
     }
     if (!finding) continue;
-    const key = `${finding.code}|${finding.path.join('.')}|${finding.message}`;
+    // One wrong value is one finding: an enum and a discriminator may both reject a transaction's type.
+    const key = finding.code === 'invalid-enum' ? `${finding.code}|${finding.path.join('.')}` : `${finding.code}|${finding.path.join('.')}|${finding.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     findings.push(finding);
