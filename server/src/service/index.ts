@@ -6,7 +6,13 @@ import { detectKind, KINDS_BY_ID, PAYLOAD_KINDS, type Associations, type Detecti
 import { parseDocument } from './parse';
 import { RULES } from './rules';
 import { bundledSchemaSet, type SchemaSet } from './schemas';
-import type { RuleSeverity } from './types';
+import type { CodeAction, CompletionList, DocumentSymbol, FoldingRange, Hover, LimitedResult, Position, Range, RuleSeverity } from './types';
+import type { DocumentOptions } from './authoringDoc';
+import { codeActions, type ActionDiagnostic, type CodeActionOptions } from './codeActions';
+import { complete, type CompletionOptions } from './completion';
+import { hover } from './hover';
+import { definition, references } from './navigation';
+import { documentSymbols, foldingRanges } from './symbols';
 import { validateDocument, type ValidateOptions, type ValidationConfig, type ValidationResult } from './validate';
 
 export interface ServiceConfig extends ValidationConfig {
@@ -40,6 +46,38 @@ export class KrakenService {
   detect(text: string, filePath?: string): Detection {
     return detectKind(parseDocument(text).value, filePath, this.config.associations);
   }
+
+  // Authoring: see completion.ts, hover.ts, codeActions.ts, navigation.ts, symbols.ts.
+
+  complete(text: string, position: Position, options: CompletionOptions = {}): CompletionList {
+    return complete(text, position, this.schemaSet, options, this.config.associations);
+  }
+
+  hover(text: string, position: Position, options: DocumentOptions = {}): Hover | null {
+    return hover(text, position, this.schemaSet, options, this.config.associations);
+  }
+
+  /** Quick fixes for `diagnostics` (those the client sends for a range), and the fix-all source action when asked for. */
+  codeActions<D extends ActionDiagnostic>(text: string, range: Range, diagnostics: D[], options: CodeActionOptions = {}): CodeAction<D>[] {
+    void range; // the client sends the diagnostics that touch the range; fixes work from those
+    return codeActions(text, diagnostics, () => this.validate(text, options).diagnostics, this.schemaSet, options, this.config.associations);
+  }
+
+  definition(text: string, position: Position, options: DocumentOptions = {}): Range[] {
+    return definition(text, position, this.schemaSet, options, this.config.associations);
+  }
+
+  references(text: string, position: Position, includeDeclaration = true, options: DocumentOptions = {}): Range[] {
+    return references(text, position, includeDeclaration, this.schemaSet, options, this.config.associations);
+  }
+
+  symbols(text: string): LimitedResult<DocumentSymbol> {
+    return documentSymbols(text);
+  }
+
+  foldingRanges(text: string): LimitedResult<FoldingRange> {
+    return foldingRanges(text);
+  }
 }
 
 export function createKrakenService(config: ServiceConfig = {}): KrakenService {
@@ -53,4 +91,6 @@ export function ruleCatalogue(): Array<{ code: string; severity: RuleSeverity; d
 
 export { PAYLOAD_KINDS, KINDS_BY_ID };
 export type { KindId, Detection, Associations, SchemaSet, ValidationResult, ValidateOptions };
+export type { ActionDiagnostic, CodeActionOptions, CompletionOptions, DocumentOptions };
+export { FIX_ALL_KIND } from './codeActions';
 export * from './types';
