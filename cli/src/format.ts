@@ -10,7 +10,7 @@ export interface FileReport {
 }
 
 /** `file:line:col severity code message` per finding, then a summary line. */
-export function formatText(reports: FileReport[]): string {
+export function formatText(reports: FileReport[], options: { hints?: boolean } = {}): string {
   const out: string[] = [];
   const counts = { error: 0, warning: 0, information: 0, hint: 0 };
   let payloads = 0;
@@ -23,6 +23,7 @@ export function formatText(reports: FileReport[]): string {
     payloads++;
     for (const d of r.diagnostics) {
       counts[d.severity]++;
+      if (!options.hints && (d.severity === 'hint' || d.severity === 'information')) continue;
       out.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}${d.path ? ` [${d.path}]` : ''}`);
     }
   }

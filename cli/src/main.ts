@@ -21,6 +21,7 @@ Usage:
   kraken-import validate <files or folders…>   validate .json/.jsonl/.ndjson payloads
       --format text|json        output format (default text)
       --fail-on error|warning   exit 1 on errors (default) or also on warnings
+      --hints                   also print hints and information (text format; JSON always has them)
       --kind <kind>             treat every file as this payload kind (${PAYLOAD_KINDS.map((k) => k.id).join(', ')})
       --config <file>           settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N}
                                 (default: ./kraken-import.config.json when present)
@@ -135,7 +136,7 @@ function runValidate(args: ReturnType<typeof parseArgs>): number {
       ) + '\n',
     );
   } else {
-    process.stdout.write(formatText(reports));
+    process.stdout.write(formatText(reports, { hints: args.flags.has('hints') }));
   }
   const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
   if (exit === 0 && failing) exit = 1;

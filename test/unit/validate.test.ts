@@ -178,7 +178,7 @@ describe('schema findings on mutated copies of the seed account', () => {
     const error = diagnostics.find((d) => d.path === 'customers.0.title');
     assert.equal(error?.code, 'invalid-type');
     assert.equal(error?.severity, 'error');
-    assert.equal(error?.message, 'title must be a string (or null), not the boolean true.');
+    assert.equal(error?.message, '"title" must be a string (or null), not the boolean true.');
   });
 
   it('DRF coercion: numeric strings for integers and "true" for booleans are hints; null for a non-nullable field is an error', () => {

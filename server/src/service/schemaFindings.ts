@@ -49,6 +49,14 @@ function nounFor(path: JsonPath): string {
   return 'value';
 }
 
+/** The property's own name in quotes (`"is_pinned"`), for type messages; item paths name their list. */
+function fieldName(path: JsonPath): string {
+  const last = path[path.length - 1];
+  if (typeof last === 'string') return `"${last}"`;
+  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return `an item of "${path[i]}"`;
+  return 'the payload';
+}
+
 function firstSentence(s: unknown): string | undefined {
   if (typeof s !== 'string' || !s || /^[a-z0-9-]+--/.test(s)) return undefined;
   const m = /^(.*?[.!?])(\s|$)/.exec(s);
@@ -68,12 +76,12 @@ function typeFinding(e: ErrorObject, path: JsonPath, ctx: SchemaFindingContext):
   const expected = String(e.params.type).split(',');
   const data = e.data;
   const schema = (e.parentSchema ?? {}) as Schema;
-  const noun = nounFor(path);
+  const noun = fieldName(path);
   if (data === null) {
     return {
       code: 'null-not-allowed',
       severity: 'error',
-      message: `${noun} may not be null. Kraken's convention for an optional value you do not have is to leave the property out.`,
+      message: `${noun} may not be null: Kraken's convention for an optional value you do not have is to leave the property out.`,
       path,
       target: 'value',
     };

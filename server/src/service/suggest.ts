@@ -29,6 +29,11 @@ export function nearest(input: string, candidates: readonly string[]): string | 
   const folded = fold(input);
   const exact = candidates.find((c) => fold(c) === folded);
   if (exact !== undefined) return exact;
+  // A truncated value ("ELECTRIC" for "ELECTRICITY") is a near miss too, when only one candidate extends it.
+  if (folded.length >= 3) {
+    const extending = candidates.filter((c) => fold(c).startsWith(folded));
+    if (extending.length === 1) return extending[0];
+  }
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(input.length / 3)) + 1;
   for (const c of candidates) {

@@ -1,53 +1,100 @@
 import { toTimestamp } from '../formats';
-import type { JsonPath } from '../types';
+import type { Severity } from '../types';
 import type { Rule } from './types';
+import { FREE_FORM_KEYS, holderName, pathOf, walk } from './walk';
 
-/** Start/end field pairs that describe one period. Kraken raises `start_date_later_than_end_date` and friends. */
-const PAIRS: ReadonlyArray<readonly [string, string]> = [
-  ['effective_from', 'effective_to'],
-  ['supply_start_date', 'supply_end_date'],
-  ['valid_from', 'valid_to'],
-  ['active_from', 'active_to'],
-  ['active_from_date', 'active_to_date'],
-  ['bill_period_from_date', 'bill_period_to_date'],
-  ['start_date', 'end_date'],
-  ['start_date', 'expiry_date'],
-  ['customer_at_supply_address_from_date', 'customer_at_supply_address_to_date'],
-  ['installed_on', 'removed_on'],
-  ['schedule_window_start', 'schedule_window_end'],
+interface Pair {
+  from: string;
+  to: string;
+  /**
+   * `error` where a served Kraken contract declares the check on the objects that carry the pair
+   * (`start_date_later_than_end_date` and friends); `warning` where it is not published (German market data, whose
+   * contract is not public) or where the contract declares no check (statements' bill periods, GB meters).
+   */
+  severity: Severity;
+  /** Only on objects held under one of these keys (the array or property name); any object when absent. */
+  within?: ReadonlySet<string>;
+  /** The sentence after "X is before Y:". */
+  why?: string;
+}
+
+const PERIOD = 'a period cannot end before it starts';
+
+/** Start/end pairs, first match wins for an object. */
+const PAIRS: readonly Pair[] = [
+  // Declared by Kraken: ElectricityAgreement / GasAgreement, Electricity/GasMeterPoint, LineItem, PaymentSchedule,
+  // CommissionContract, ContributionScheme(Period), PropertyAdministrator, ConfigurationPeriod, AQ history,
+  // capacity values: `start_date_later_than_end_date`.
+  { from: 'effective_from', to: 'effective_to', severity: 'error' },
+  { from: 'supply_start_date', to: 'supply_end_date', severity: 'error' },
+  { from: 'start_date', to: 'end_date', severity: 'error' },
+  // PartnerOrganisation: `start_date_later_than_end_date`; elsewhere valid_from/valid_to is German market data
+  // (operators, load profiles, balancing periods, gateways) or an AU payment instruction, with no published check.
+  { from: 'valid_from', to: 'valid_to', severity: 'error', within: new Set(['partner_organisations']) },
+  { from: 'valid_from', to: 'valid_to', severity: 'warning' },
+  // v2 task_params: `schedule_window_start__after_end`.
+  { from: 'schedule_window_start', to: 'schedule_window_end', severity: 'error', why: 'the task window cannot end before it starts' },
+  // Note: `note_unpin_at_earlier_than_creation_date` ("Has to be later than created_at if this is provided").
+  {
+    from: 'created_at',
+    to: 'unpin_at',
+    severity: 'error',
+    within: new Set(['notes']),
+    why: 'Kraken requires unpin_at to be later than created_at, pinned or not',
+  },
+  { from: 'active_from', to: 'active_to', severity: 'warning' },
+  { from: 'active_from_date', to: 'active_to_date', severity: 'warning' },
+  { from: 'bill_period_from_date', to: 'bill_period_to_date', severity: 'warning' },
+  { from: 'customer_at_supply_address_from_date', to: 'customer_at_supply_address_to_date', severity: 'warning' },
+  { from: 'installed_on', to: 'removed_on', severity: 'warning', why: 'a meter cannot be removed before it was installed' },
+  { from: 'start_date', to: 'expiry_date', severity: 'warning' },
 ];
+
+/** How precisely a value pins down an instant: a date, a date-time without zone (Kraken's local time), or with zone. */
+function precision(s: string): 'date' | 'local' | 'zoned' {
+  if (!/[T ]\d/.test(s.trim())) return 'date';
+  return /(?:Z|z|[+-]\d{2}(?::?\d{2})?)\s*$/.test(s.trim()) ? 'zoned' : 'local';
+}
+
+/**
+ * The end must be this much before the start before we are certain: 0 when both are written the same way; when
+ * one is a date and the other a date-time, or one has a zone and the other not, a whole day plus the widest zone
+ * offset (14 h), so that no reading of the two values can make the order right.
+ */
+const MIXED_MARGIN_MS = (24 + 14) * 3600 * 1000;
 
 export const dateOrder: Rule = {
   code: 'date-order',
   severity: 'error',
-  doc: 'A period must not end before it starts (agreements, supply, operators, profiles, balancing periods, bill periods, meters, registers, line items, schedules).',
-  kinds: ['account', 'account-v2-create', 'transactions', 'statements'],
+  doc:
+    'A period must not end before it starts. Error where a Kraken contract declares the check (agreements, supply dates, start_date/end_date, partner organisations, the v2 schedule window, note unpin_at); warning for the other pairs (German operators, profiles, balancing periods, meters and registers; bill periods; GB meters; move-out), whose check is not published.',
+  kinds: ['account', 'account-v2-create', 'transactions', 'statements', 'notes'],
   check(ctx) {
-    const stack: Array<{ value: unknown; path: JsonPath }> = [{ value: ctx.root, path: [] }];
-    while (stack.length) {
-      const { value, path } = stack.pop()!;
-      if (value === null || typeof value !== 'object') continue;
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) if (value[i] && typeof value[i] === 'object') stack.push({ value: value[i], path: [...path, i] });
-        continue;
+    walkObjects(ctx.root, (obj, path) => {
+      // The key the object is held under: its array's key for an array item.
+      const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
+      // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
+      if (holder === 'metadata') return false;
+      const done = new Set<string>();
+      for (const pair of PAIRS) {
+        if (pair.within && (typeof holder !== 'string' || !pair.within.has(holder))) continue;
+        const key = `${pair.from}|${pair.to}`;
+        if (done.has(key)) continue;
+        const a = obj[pair.from];
+        const b = obj[pair.to];
+        if (typeof a !== 'string' || typeof b !== 'string') continue;
+        done.add(key);
+        const start = toTimestamp(a);
+        const end = toTimestamp(b);
+        if (start === undefined || end === undefined) continue;
+        const margin = precision(a) === precision(b) ? 0 : MIXED_MARGIN_MS;
+        if (start - end <= margin) continue;
+        ctx.report(
+          [...path.toPath(), pair.to],
+          `${pair.to} (${b}) is before ${pair.from} (${a}): ${pair.why ?? PERIOD}. Correct one of the two dates.`,
+          { severity: pair.severity, data: { from: pair.from, to: pair.to } },
+        );
       }
-      const obj = value as Record<string, unknown>;
-      for (const [from, to] of PAIRS) {
-        if (!(from in obj) || !(to in obj)) continue;
-        const start = toTimestamp(obj[from]);
-        const end = toTimestamp(obj[to]);
-        if (start !== undefined && end !== undefined && end < start) {
-          ctx.report(
-            [...path, to],
-            `${to} (${String(obj[to])}) is before ${from} (${String(obj[from])}): a period cannot end before it starts. Correct one of the two dates.`,
-            { data: { from, to } },
-          );
-        }
-      }
-      for (const key in obj) {
-        const child = obj[key];
-        if (child && typeof child === 'object') stack.push({ value: child, path: [...path, key] });
-      }
-    }
+    });
   },
 };
