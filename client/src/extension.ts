@@ -6,10 +6,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo } from '../../server/src/common/protocol';
+import { registerKrakenCommands, type KrakenCommandsApi } from './commands/ui/register';
 
 export interface ExtensionApi {
   client: LanguageClient;
   documentInfo(uri: vscode.Uri): Promise<DocumentInfo | null>;
+  /** The Kraken commands (send to Kraken, environments, Kraken diagnostics): see client/src/commands/ui/register.ts. */
+  kraken: KrakenCommandsApi;
 }
 
 let client: LanguageClient | undefined;
@@ -88,9 +91,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }),
   );
   void refreshStatus();
+  const kraken = registerKrakenCommands(context, { client, log });
 
   return {
     client,
+    kraken,
     documentInfo: (uri) => client!.sendRequest<DocumentInfo | null>(DocumentInfoRequest, { uri: uri.toString() }),
   };
 }
