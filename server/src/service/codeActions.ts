@@ -17,7 +17,7 @@
 import * as jsonc from 'jsonc-parser';
 import { authoringDocument, detectIndent, isRecord, nodeAt, type AuthoringDocument, type DocumentOptions } from './authoringDoc';
 import type { Associations } from './kinds';
-import { enumValues, first, requiredOf, typesOf, type SchemaView } from './schemaNav';
+import { enumValues, firstDecided, requiredOf, typesOf, type SchemaView } from './schemaNav';
 import type { SchemaSet } from './schemas';
 import { nearest } from './suggest';
 import type { CodeAction, Diagnostic, JsonPath, Range, TextEdit } from './types';
@@ -120,30 +120,11 @@ export function rewriteDate(value: string, format: 'date' | 'date-time'): string
 // ---------------------------------------------------------------------------------------------------------------
 // Edits
 
-/** One edit that turns `before` into `after` (common prefix and suffix kept). */
-function diffEdit(doc: AuthoringDocument, after: string): TextEdit {
-  const before = doc.text;
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endB = before.length;
-  let endA = after.length;
-  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) {
-    endB--;
-    endA--;
-  }
-  return { range: doc.lines.range(start, endB), newText: after.slice(start, endA) };
-}
-
-function formatting(doc: AuthoringDocument): jsonc.FormattingOptions {
-  const indent = detectIndent(doc.text);
-  return { insertSpaces: indent.insertSpaces, tabSize: indent.tabSize, eol: doc.text.includes('\r\n') ? '\r\n' : '\n' };
-}
-
 /** An empty value of the schema's type; objects get their required properties (never an invented identifier). */
 export function placeholderValue(doc: AuthoringDocument, view: SchemaView | undefined, depth = 0): unknown {
-  const c = first(view, 'const');
+  const c = firstDecided(view, 'const');
   if (c !== undefined) return c;
-  const def = first(view, 'default');
+  const def = firstDecided(view, 'default');
   if (def !== undefined) return def;
   const values = enumValues(view);
   if (values?.length === 1) return values[0].value;
@@ -254,6 +235,26 @@ function valueOfNode(doc: AuthoringDocument, path: JsonPath): unknown {
   return node ? jsonc.getNodeValue(node) : undefined;
 }
 
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function indentationAt(text: string, offset: number): string {
+  const start = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(start, offset))![0];
+}
+
+/** Whether only spaces and tabs precede `offset` on its line. */
+function startsLine(text: string, offset: number): boolean {
+  return /^[ \t]*$/.test(text.slice(lineStartOf(text, offset), offset));
+}
+
+/** JSON text of a placeholder, its later lines indented to sit under `indent`. */
+function placeholderText(value: unknown, indent: string, unit: string): string {
+  if (value === null || typeof value !== 'object' || Object.keys(value).length === 0) return JSON.stringify(value);
+  return JSON.stringify(value, null, unit).replace(/\n/g, `\n${indent}`);
+}
+
 function missingPropertyFixes(doc: AuthoringDocument, path: JsonPath | undefined, data: Record<string, unknown>): Fix[] {
   if (!path || !doc.nav) return [];
   const node = nodeAt(doc.tree, path);
@@ -265,17 +266,61 @@ function missingPropertyFixes(doc: AuthoringDocument, path: JsonPath | undefined
   const missing = [...requiredOf(view)].filter((p) => !present.has(p));
   if (typeof data.property === 'string' && !present.has(data.property) && !missing.includes(data.property)) missing.unshift(data.property);
   if (!missing.length) return [];
-  // Insert each one in schema order, then express the result as one edit.
   const order = doc.nav.properties(view, value).map((p) => p.name);
   missing.sort((a, b) => (order.indexOf(a) + 1 || 1e9) - (order.indexOf(b) + 1 || 1e9));
-  let text = doc.text;
-  const options = { formattingOptions: formatting(doc) };
-  for (const name of missing) {
-    const propView = doc.nav.property(view, name, undefined);
-    text = jsonc.applyEdits(text, jsonc.modify(text, [...path, name], placeholderValue(doc, propView), options));
+
+  // Appended after the last property, in the layout the object already has.
+  const text = doc.text;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const unit = detectIndent(text).unit;
+  const props = node.children ?? [];
+  const last = props[props.length - 1];
+  const close = node.offset + node.length - 1;
+  const closed = text[close] === '}';
+  let edit: TextEdit;
+  const entry = (name: string, indent: string) => `${JSON.stringify(name)}: ${placeholderText(placeholderValue(doc, doc.nav!.property(view, name, undefined)), indent, unit)}`;
+  if (last) {
+    const multiline = startsLine(text, last.offset);
+    const indent = multiline ? indentationAt(text, last.offset) : '';
+    const sep = multiline ? `,${eol}${indent}` : ', ';
+    const at = last.offset + last.length;
+    edit = { range: doc.lines.range(at, at), newText: missing.map((m) => sep + entry(m, indent)).join('') };
+  } else {
+    const outer = indentationAt(text, node.offset);
+    const indent = outer + unit;
+    const inner = missing.map((m) => indent + entry(m, indent)).join(`,${eol}`);
+    const end = closed ? close : node.offset + node.length;
+    edit = { range: doc.lines.range(node.offset + 1, end), newText: `${eol}${inner}${eol}${closed ? outer : ''}` };
   }
   const title = missing.length === 1 ? `Add missing property "${missing[0]}"` : `Add missing required properties: ${missing.join(', ')}`;
-  return [{ title, edits: [diffEdit(doc, text)], preferred: true, safe: false }];
+  return [{ title, edits: [edit], preferred: true, safe: false }];
+}
+
+/** Removes a property with its comma (and its line, when it has one to itself). */
+function removePropertyEdit(doc: AuthoringDocument, property: jsonc.Node): TextEdit {
+  const text = doc.text;
+  const siblings = property.parent?.children ?? [property];
+  const i = siblings.indexOf(property);
+  const next = siblings[i + 1];
+  const prev = siblings[i - 1];
+  let from = property.offset;
+  let to = property.offset + property.length;
+  if (next) {
+    to = next.offset;
+    if (startsLine(text, from) && startsLine(text, next.offset)) {
+      from = lineStartOf(text, from);
+      to = lineStartOf(text, next.offset);
+    }
+  } else if (prev) {
+    from = prev.offset + prev.length;
+  } else if (startsLine(text, from)) {
+    const lineEnd = text.indexOf('\n', to);
+    if (lineEnd !== -1 && /^[ \t]*\r?$/.test(text.slice(to, lineEnd))) {
+      from = lineStartOf(text, from);
+      to = lineEnd + 1;
+    }
+  }
+  return { range: doc.lines.range(from, to), newText: '' };
 }
 
 function unknownPropertyFixes(doc: AuthoringDocument, path: JsonPath | undefined, data: Record<string, unknown>): Fix[] {
@@ -290,8 +335,7 @@ function unknownPropertyFixes(doc: AuthoringDocument, path: JsonPath | undefined
     const key = property.children![0];
     fixes.push({ title: `Rename to "${suggestion}"`, edits: [{ range: doc.lines.range(key.offset, key.offset + key.length), newText: JSON.stringify(suggestion) }], preferred: true, safe: false });
   }
-  const removed = jsonc.applyEdits(doc.text, jsonc.modify(doc.text, path, undefined, { formattingOptions: formatting(doc) }));
-  if (removed !== doc.text) fixes.push({ title: `Remove unknown property "${String(path[path.length - 1])}"`, edits: [diffEdit(doc, removed)], preferred: fixes.length === 0, safe: false });
+  fixes.push({ title: `Remove unknown property "${String(path[path.length - 1])}"`, edits: [removePropertyEdit(doc, property)], preferred: fixes.length === 0, safe: false });
   return fixes;
 }
 
@@ -375,7 +419,12 @@ export function codeActions<D extends ActionDiagnostic>(
   if (wants(options.only, QUICKFIX_KIND)) {
     const fixAllOffered = new Set<string>();
     for (const d of diagnostics) {
-      for (const fix of fixesFor(doc, d)) actions.push({ title: fix.title, kind: QUICKFIX_KIND, diagnostics: [d], isPreferred: fix.preferred || undefined, edits: fix.edits });
+      for (const fix of fixesFor(doc, d)) {
+        // Several findings can share one fix (the missing properties of one object): offer it once, for all of them.
+        const same = actions.find((a) => a.title === fix.title && JSON.stringify(a.edits) === JSON.stringify(fix.edits));
+        if (same) same.diagnostics!.push(d);
+        else actions.push({ title: fix.title, kind: QUICKFIX_KIND, diagnostics: [d], ...(fix.preferred ? { isPreferred: true } : {}), edits: fix.edits });
+      }
       const code = String(d.code ?? '');
       if (!(SAFE_FIX_ALL as readonly string[]).includes(code) || fixAllOffered.has(code)) continue;
       if (!fixesFor(doc, d).some((f) => f.safe)) continue;

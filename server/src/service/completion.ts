@@ -14,6 +14,7 @@ import {
   descriptionOf,
   enumValues,
   first,
+  firstDecided,
   typeSummary,
   typesOf,
   type SchemaView,
@@ -87,12 +88,12 @@ function hasValueSuggestions(view: SchemaView): boolean {
 export function valueSkeleton(view: SchemaView | undefined, stop = { n: 1 }, level = 0): string {
   const snippets = defaultSnippetsOf(view);
   if (snippets.length === 1) return snippetBodyText(snippets[0].body, level);
-  const def = first(view, 'default');
+  const def = firstDecided(view, 'default');
   if (def !== undefined && (def === null || typeof def !== 'object')) {
     const text = JSON.stringify(def);
     return typeof def === 'string' ? `"\${${stop.n++}:${escapeSnippet(def)}}"` : `\${${stop.n++}:${escapeSnippet(text)}}`;
   }
-  const c = first(view, 'const');
+  const c = firstDecided(view, 'const');
   if (c !== undefined) return escapeSnippet(JSON.stringify(c));
   const types = typesOf(view).filter((t) => t !== 'null');
   switch (types[0]) {
@@ -221,6 +222,7 @@ function valueItems(ctx: Ctx): CompletionItem[] {
   // Cross-references: the values this one may name.
   const ref = referenceKindAt(doc, path);
   const inArray = typeof path[path.length - 1] === 'number';
+  let referencesOffered = false;
   if (ref) {
     const all = occurrences(doc);
     const current = valueAtPath(doc.value, path);
@@ -231,6 +233,7 @@ function valueItems(ctx: Ctx): CompletionItem[] {
       seen.add(d.value);
       // Do not offer an identifier the same list already holds (other than the one being replaced).
       if (Array.isArray(siblings) && siblings.includes(d.value) && d.value !== current) continue;
+      referencesOffered = true;
       scalar('a', d.value, {
         kind: CompletionItemKind.Reference,
         detail: `${ref.kind.noun} in this document`,
@@ -267,7 +270,8 @@ function valueItems(ctx: Ctx): CompletionItem[] {
 
   const instanceSpecific = first(view, 'x-instance-specific') === true;
   const examples = first(view, 'examples');
-  if (Array.isArray(examples) && !enums?.length) {
+  // A reference with targets in the document offers those, not the schema's examples (which would name nothing here).
+  if (Array.isArray(examples) && !enums?.length && !referencesOffered) {
     for (const ex of examples) {
       if (!isScalar(ex) || ex === null) continue;
       scalar('e', ex, {

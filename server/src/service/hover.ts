@@ -27,6 +27,32 @@ const RULE_TARGETS: Record<string, string[]> = {
     'schedule_window_end',
   ].map((f) => `*.${f}`),
   'ledger-code-reference': ['payment_instructions[].ledger_code', 'payment_schedules[].ledger_code'],
+  'ledger-identifier-reference': ['ledgers[].identifiers[]'],
+  'transfer-reading-meter': ['supply_addresses[].supply_points[].transfer_readings[].meter_number'],
+  'unique-ids': [
+    '*.transaction_id',
+    'statements[].statement_id',
+    'supply_addresses[].supply_points[].melos[].meters[].meter_number',
+    'supply_addresses[].supply_points[].meters[].meter_number',
+    'supply_addresses[].supply_points[].identifier',
+    'supply_addresses[].meter_points[].identifier',
+  ],
+  'note-content': ['notes[].body', 'notes[].document_paths'],
+  'reference-exclusive': ['reference', 'instruction_reference'],
+  'document-path': ['notes[].document_paths[].document_path', 'statements[].statement_path'],
+  'phone-number': ['customers[].mobile', 'customers[].landline', 'customers[].alternative_phone_numbers[].phone_number'],
+  'iban-check': ['*.iban'],
+  'malo-check-digit': ['supply_addresses[].supply_points[].identifier'],
+  'prm-format': ['supply_addresses[].supply_points[].identifier'],
+  'melo-format': ['supply_addresses[].supply_points[].melos[].melo_number'],
+  'market-partner-check-digit': [
+    'supply_addresses[].supply_points[].meter_operators[].code',
+    'supply_addresses[].supply_points[].network_operators[].code',
+    'supply_addresses[].supply_points[].transmission_system_operators[].code',
+    'supply_addresses[].supply_points[].previous_supplier_id',
+  ],
+  'mpan-check-digit': ['supply_addresses[].meter_points[].identifier'],
+  'mprn-check-digit': ['supply_addresses[].meter_points[].identifier'],
 };
 
 const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = { account: [], 'account-v2-validate': ['payload'], 'account-v2-create': ['payload'] };
@@ -37,6 +63,10 @@ function patternMatches(pattern: string, path: JsonPath): boolean {
     return path[path.length - 1] === name;
   }
   return matchesPattern(path, compilePattern(pattern));
+}
+
+function ruleRunsOn(rule: Rule, kind: KindId): boolean {
+  return rule.kinds.includes(kind) || (!!ACCOUNT_BASE[kind]?.length && rule.kinds.includes('account'));
 }
 
 /** The migration rules that check the value at `path` of a `kind` document. */
@@ -140,6 +170,8 @@ export function hover(text: string, position: Position, schemas: SchemaSet, opti
   else if (values?.length) lines.push(`Example: ${code(values[0].value)}`);
 
   const codes = [...findingCodes(view, required), ...rulesAt(doc.kind, path)];
+  // Rules that check every value of a shape rather than named fields.
+  if (codes.includes('number-as-string') && RULES.some((r) => r.code === 'decimal-amount' && ruleRunsOn(r, doc.kind))) codes.push('decimal-amount');
   if (codes.length) lines.push(`Checks: ${codes.map((c) => `\`${c}\``).join(', ')}`);
   const errors = [...new Set(collect(view, 'x-kraken-errors').flatMap((e) => (Array.isArray(e) ? e.map(String) : [])))];
   if (errors.length) lines.push(`Kraken may raise: ${errors.map((e) => `\`${e}\``).join(', ')}`);

@@ -242,6 +242,13 @@ export function first(view: SchemaView | undefined, keyword: string): unknown {
   return undefined;
 }
 
+/** The first value of a keyword among the decided schemas only (for what is inserted: `const`, `default`). */
+export function firstDecided(view: SchemaView | undefined, keyword: string): unknown {
+  if (!view) return undefined;
+  for (const r of view.all) if (r.schema[keyword] !== undefined) return r.schema[keyword];
+  return undefined;
+}
+
 /** Every value of a keyword among the decided schemas, then the alternatives. */
 export function collect(view: SchemaView | undefined, keyword: string): unknown[] {
   if (!view) return [];
