@@ -421,22 +421,38 @@ export async function openWorkbench(
   return page;
 }
 
-/** The text of console messages, with printf-style args (`'%c[Extension Host] %c…', 'color: blue', …`) applied. */
+const LOG_LEVEL = /^%c\s*(TRACE|DEBUG|INFO|WARN|ERR)\s*$/;
+
+/**
+ * Formats a page console call's arguments. The workbench's log service writes ('%c INFO', 'color: #33f', fmt,
+ * ...args): re-formatted as util.format(fmt, ...args) with level 'info'. Other calls, e.g. ('%c[Extension Host] %cmsg',
+ * css, css), go through util.format whole, which drops each %c and its CSS argument.
+ */
+export function formatConsoleArgs(args: unknown[], type = 'log'): { level: string; text: string } {
+  const m = typeof args[0] === 'string' ? LOG_LEVEL.exec(args[0]) : null;
+  if (m && args.length >= 2) {
+    return { level: m[1].toLowerCase(), text: args.length > 2 ? format(...(args.slice(2) as [unknown, ...unknown[]])) : '' };
+  }
+  return { level: type, text: args.length ? format(...(args as [unknown, ...unknown[]])) : '' };
+}
+
+/** A page console message's arguments, as JSON values where possible. */
+export async function consoleArgs(msg: ConsoleMessage): Promise<unknown[]> {
+  return Promise.all(msg.args().map((a) => a.jsonValue().catch(() => a.toString())));
+}
+
+/** A page console message as one line of text, "[level] text". */
 export async function formatConsoleMessage(msg: ConsoleMessage): Promise<string> {
-  const args = await Promise.all(
-    msg.args().map((a) =>
-      a.jsonValue().catch(() => a.toString()),
-    ),
-  );
-  if (args.length === 0) return msg.text();
-  return format(...(args as [unknown, ...unknown[]]));
+  const args = await consoleArgs(msg);
+  const { level, text } = args.length ? formatConsoleArgs(args, msg.type()) : { level: msg.type(), text: msg.text() };
+  return `[${level}] ${text}`;
 }
 
 /** Collects the page's console output (formatted) so a failing test can print it. */
 export function collectConsole(page: Page): string[] {
   const lines: string[] = [];
   page.on('console', (msg) => {
-    void formatConsoleMessage(msg).then((t) => lines.push(`[${msg.type()}] ${t}`), () => undefined);
+    void formatConsoleMessage(msg).then((t) => lines.push(t), () => undefined);
   });
   page.on('pageerror', (err) => lines.push(`[pageerror] ${err.message}`));
   return lines;
@@ -460,7 +476,7 @@ async function ensureExplorer(page: Page, timeout: number): Promise<void> {
  * until it is the active editor and its text is rendered. Returns the active editor's root element selector.
  */
 export async function openWorkspaceFile(page: Page, relativePath: string, opts: { timeoutMs?: number } = {}): Promise<string> {
-  const timeout = opts.timeoutMs ?? 30_000;
+  const timeout = opts.timeoutMs ?? 60_000;
   await ensureExplorer(page, timeout);
   const parts = relativePath.split(/[\\/]/).filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
@@ -501,7 +517,7 @@ export type SquiggleKind = 'error' | 'warning' | 'info' | 'hint';
 /** Waits for a squiggle of that kind in the visible editors; returns how many there are. */
 export async function waitForSquiggle(page: Page, kind: SquiggleKind = 'error', opts: { timeoutMs?: number } = {}): Promise<number> {
   const sel = `.monaco-editor .squiggly-${kind}`;
-  await page.waitForSelector(sel, { state: 'attached', timeout: opts.timeoutMs ?? 30_000 });
+  await page.waitForSelector(sel, { state: 'attached', timeout: opts.timeoutMs ?? 60_000 });
   return page.locator(sel).count();
 }
 
@@ -511,7 +527,7 @@ export async function openProblems(page: Page, opts: { timeoutMs?: number } = {}
   if (await panel.isVisible()) return;
   // Ctrl+Shift+M toggles Problems; only press it while the panel is hidden.
   await page.keyboard.press('Control+Shift+M');
-  await panel.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
+  await panel.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 30_000 });
 }
 
 export interface Problem {
@@ -544,7 +560,7 @@ export async function readProblemDetails(page: Page): Promise<Problem[]> {
         continue;
       }
       const severity = (['error', 'warning', 'info', 'hint'] as const).find((k) => icon.classList.contains(k)) ?? 'unknown';
-      const message = [...r.querySelectorAll('.marker-message-line')]
+      const message = Array.from(r.querySelectorAll('.marker-message-line'))
         .map((l) => text(l.querySelector('.marker-message')))
         .filter(Boolean)
         .join('\n');
@@ -575,7 +591,7 @@ export async function readProblems(page: Page): Promise<string[]> {
 
 /** Waits until some marker row of the Problems panel (as in readProblems) matches; returns all rows' text. */
 export async function waitForProblem(page: Page, match: string | RegExp, opts: { timeoutMs?: number } = {}): Promise<string[]> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const matches = (t: string) => (typeof match === 'string' ? t.includes(match) : match.test(t));
   // Wait on the DOM: re-check whenever the panel's rows change, up to the deadline.
   for (;;) {
@@ -586,7 +602,7 @@ export async function waitForProblem(page: Page, match: string | RegExp, opts: {
     await page
       .waitForFunction(
         (before) => {
-          const now = [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => r.textContent).join('\u0000');
+          const now = Array.from(document.querySelectorAll('.markers-panel .monaco-list-row')).map((r) => r.textContent).join('\u0000');
           return now !== before;
         },
         await page.$$eval('.markers-panel .monaco-list-row', (rs) => rs.map((r) => r.textContent).join('\u0000')),

@@ -42,7 +42,7 @@ before(async () => {
   timings.packageMs = Date.now() - t;
   const workspace = join(scratch, 'workspace');
   mkdirSync(join(workspace, 'nested'), { recursive: true });
-  writeFileSync(join(workspace, 'payload.json'), '{\n  "hello": "world"\n}\n');
+  writeFileSync(join(workspace, 'payload.json'), '{ "hello": "world", "smoke": true }\n');
   writeFileSync(join(workspace, 'nested', 'other.json'), '{ "nested": true }\n');
   writeFileSync(join(workspace, 'notes.txt'), 'not json\n');
 
