@@ -1,7 +1,7 @@
 import { toTimestamp } from '../formats';
 import type { Severity } from '../types';
 import type { Rule } from './types';
-import { FREE_FORM_KEYS, holderName, pathOf, walk } from './walk';
+import { walkObjects } from './walk';
 
 interface Pair {
   from: string;

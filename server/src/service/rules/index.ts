@@ -1,8 +1,43 @@
 /** The migration rules, one file each. Order does not matter; codes must be unique. */
 import type { Rule } from './types';
 import { dateOrder } from './dateOrder';
+import { decimalAmount } from './decimalAmount';
+import { documentPath } from './documentPath';
+import { ibanCheck } from './ibanCheck';
 import { ledgerCodeReference } from './ledgerCodeReference';
+import { ledgerIdentifierReference } from './ledgerIdentifierReference';
+import { maloCheckDigit } from './maloCheckDigit';
+import { marketPartnerCheckDigit } from './marketPartnerCheckDigit';
+import { meloFormat } from './meloFormat';
+import { mpanCheckDigit } from './mpanCheckDigit';
+import { mprnCheckDigit } from './mprnCheckDigit';
+import { noteContent } from './noteContent';
+import { numberPrecision } from './numberPrecision';
+import { phoneNumber } from './phoneNumber';
+import { prmFormat } from './prmFormat';
+import { referenceExclusive } from './referenceExclusive';
+import { transferReadingMeter } from './transferReadingMeter';
+import { uniqueIds } from './uniqueIds';
 
-export const RULES: readonly Rule[] = [dateOrder, ledgerCodeReference];
+export const RULES: readonly Rule[] = [
+  dateOrder,
+  ledgerCodeReference,
+  ledgerIdentifierReference,
+  transferReadingMeter,
+  uniqueIds,
+  noteContent,
+  referenceExclusive,
+  documentPath,
+  decimalAmount,
+  numberPrecision,
+  phoneNumber,
+  ibanCheck,
+  maloCheckDigit,
+  meloFormat,
+  marketPartnerCheckDigit,
+  mpanCheckDigit,
+  mprnCheckDigit,
+  prmFormat,
+];
 
 export type { Rule, RuleContext } from './types';

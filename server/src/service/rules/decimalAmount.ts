@@ -1,0 +1,161 @@
+/**
+ * Decimal strings the schema lets through but Kraken does not read as numbers.
+ *
+ * Kraken's decimal fields are Django REST Framework DecimalFields; the served contract describes them as strings
+ * with a pattern such as `^-?\d{0,10}(?:\.\d{0,10})?$`, which the bundled schemas copy. That pattern already rejects
+ * "10,50", "1,000.00", "1.000,50", "€10" and "1e5" (schema error `invalid-pattern`). What it does not reject,
+ * because every part of it is optional, is a value without a digit: "", "-", ".", "-.". DRF parses those with
+ * `Decimal(...)` and answers "A valid number is required." — an error here.
+ *
+ * German agreement `params` (prices and consumptions in the seed account) have no pattern in the schema: the German
+ * contract is not public. A value there that is not a plain decimal ("0,1025") is a warning.
+ */
+import { KINDS_BY_ID } from '../kinds';
+import { BUNDLED_SCHEMA_FILES, type JsonSchema } from '../schemas';
+import { isDecimalString } from '../formats';
+import type { PathSegment } from '../types';
+import { quote } from './messages';
+import { selectObjects } from './select';
+import type { Rule } from './types';
+import { ROOT_PATH, type PathNode } from './walk';
+
+/** The contract's decimal pattern shape: optional sign, up to W digits, optional point and up to F digits. */
+const DECIMAL_PATTERN = /^\^-\?\\d\{0,\d+\}\(\?:\\\.\\d\{0,\d+\}\)\?\$$/;
+const NO_DIGIT = /^\s*-?\s*\.?\s*$/;
+
+interface SchemaNode {
+  schema: JsonSchema;
+  /** The file the schema sits in, for its local `$ref`s. */
+  file: string;
+}
+
+function isSchema(v: unknown): v is JsonSchema {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function lookup(file: string, ref: string): SchemaNode | undefined {
+  const [refFile, pointer = ''] = ref.split('#');
+  const name = refFile || file;
+  let node: unknown = BUNDLED_SCHEMA_FILES[name];
+  for (const raw of pointer.split('/').filter(Boolean)) {
+    if (!isSchema(node)) return undefined;
+    node = node[decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return isSchema(node) ? { schema: node, file: name } : undefined;
+}
+
+const expandCache = new WeakMap<JsonSchema, SchemaNode[]>();
+
+/** A schema with its `$ref` followed and its `allOf` / `anyOf` / `oneOf` branches added (each branch may apply). */
+function expand(start: SchemaNode): SchemaNode[] {
+  const cached = expandCache.get(start.schema);
+  if (cached) return cached;
+  const out: SchemaNode[] = [];
+  const seen = new Set<JsonSchema>();
+  const stack = [start];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n.schema)) continue;
+    seen.add(n.schema);
+    out.push(n);
+    if (typeof n.schema.$ref === 'string') {
+      const target = lookup(n.file, n.schema.$ref);
+      if (target) stack.push(target);
+    }
+    for (const k of ['allOf', 'anyOf', 'oneOf']) {
+      const branches = n.schema[k];
+      if (Array.isArray(branches)) for (const b of branches) if (isSchema(b)) stack.push({ schema: b, file: n.file });
+    }
+  }
+  expandCache.set(start.schema, out);
+  return out;
+}
+
+function children(nodes: readonly SchemaNode[], key: PathSegment): SchemaNode[] {
+  const out: SchemaNode[] = [];
+  for (const n of nodes) {
+    const sub =
+      typeof key === 'number'
+        ? n.schema.items
+        : isSchema(n.schema.properties)
+          ? (n.schema.properties as Record<string, unknown>)[key]
+          : undefined;
+    if (isSchema(sub)) out.push(...expand({ schema: sub, file: n.file }));
+  }
+  return out;
+}
+
+function isDecimalSchema(nodes: readonly SchemaNode[]): boolean {
+  return nodes.some((n) => typeof n.schema.pattern === 'string' && DECIMAL_PATTERN.test(n.schema.pattern));
+}
+
+/** German agreement params that are amounts or quantities (seed account), as plain decimal strings. */
+const DE_DECIMAL_PARAMS = [
+  'annual_consumption',
+  'annual_nighttime_usage',
+  'unit_rate_per_kwh',
+  'net_unit_rate_per_kwh',
+  'night_unit_rate_per_kwh',
+  'net_night_unit_rate_per_kwh',
+  'monthly_standing_charge',
+  'net_monthly_standing_charge',
+  'total_estimated_annual_bill_in_euros',
+];
+
+export const decimalAmount: Rule = {
+  code: 'decimal-amount',
+  severity: 'error',
+  doc:
+    'Decimal fields hold a number: error for a value with no digit ("", "-", "."), which the contract\'s pattern lets through but Kraken rejects ("A valid number is required."); warning for German agreement params (no pattern in the schema; the German contract is not public) that are not plain decimals, e.g. "0,1025". Commas and thousands separators elsewhere are schema errors already.',
+  kinds: ['account', 'transactions', 'statements'],
+  check(ctx) {
+    const file = KINDS_BY_ID.get(ctx.kind)?.schemaFile;
+    const rootSchema = file ? BUNDLED_SCHEMA_FILES[file] : undefined;
+    if (rootSchema) {
+      // Walk the document and the schema together, only where the schema says what a value is.
+      const stack: Array<{ value: unknown; path: PathNode; nodes: SchemaNode[] }> = [
+        { value: ctx.root, path: ROOT_PATH, nodes: expand({ schema: rootSchema, file: file! }) },
+      ];
+      while (stack.length) {
+        const { value, path, nodes } = stack.pop()!;
+        if (typeof value === 'string') {
+          if (NO_DIGIT.test(value) && isDecimalSchema(nodes)) {
+            const name = typeof path.key === 'string' ? path.key : 'This decimal field';
+            ctx.report(
+              path.toPath(),
+              `${name} is ${quote(value)}, which is not a number: Kraken rejects it ("A valid number is required."). Give the value as a decimal string such as "10.50", or leave the property out if it is optional.`,
+            );
+          }
+          continue;
+        }
+        if (value === null || typeof value !== 'object') continue;
+        if (Array.isArray(value)) {
+          const items = children(nodes, 0);
+          if (items.length) for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: path.child(i), nodes: items });
+        } else {
+          const keys = Object.keys(value);
+          for (let i = keys.length - 1; i >= 0; i--) {
+            const sub = children(nodes, keys[i]!);
+            if (sub.length) stack.push({ value: (value as Record<string, unknown>)[keys[i]!], path: path.child(keys[i]!), nodes: sub });
+          }
+        }
+      }
+    }
+
+    if (ctx.kind !== 'account') return;
+    for (const params of selectObjects(ctx.root, 'supply_addresses[].supply_points[].agreements[].params')) {
+      const fields: Array<[string, unknown, PathSegment[]]> = DE_DECIMAL_PARAMS.map((k) => [k, params.value[k], [...params.path, k]]);
+      for (const charges of selectObjects(params.value, 'network_charges', params.path)) {
+        for (const [k, v] of Object.entries(charges.value)) fields.push([k, v, [...charges.path, k]]);
+      }
+      for (const [name, value, path] of fields) {
+        if (typeof value !== 'string' || isDecimalString(value.trim())) continue;
+        ctx.report(
+          path,
+          `${name} is ${quote(value)}, which is not a plain decimal number: write digits with "." as the decimal point and no thousands separators or units, e.g. "0.1025". A warning: the German contract for agreement params is not public, but Kraken's decimal fields read only this form.`,
+          { severity: 'warning' },
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,23 @@
+import { checkMpan } from '../identifiers';
+import { quote } from './messages';
+import { selectObjects } from './select';
+import type { Rule } from './types';
+
+export const mpanCheckDigit: Rule = {
+  code: 'mpan-check-digit',
+  severity: 'warning',
+  doc:
+    'The identifier of a GB electricity meter point is a 13-digit MPAN core with a valid mod-11 check digit. A warning: Kraken checks identifiers against the industry (invalid_supply_point_identifier) and its documents use dummy values.',
+  kinds: ['account'],
+  check(ctx) {
+    for (const mp of selectObjects(ctx.root, 'supply_addresses[].meter_points[]')) {
+      const id = mp.value.identifier;
+      // GB meter points: `identifier` and a supply_type; AU meter points carry `mpxn` instead.
+      if (mp.value.supply_type !== 'ELECTRICITY' || typeof id !== 'string' || mp.value.mpxn !== undefined) continue;
+      const result = checkMpan(id.trim());
+      if (result.valid) continue;
+      const reason = result.expected !== undefined ? 'its check digit (the last digit) does not match the first twelve digits' : result.reason;
+      ctx.report([...mp.path, 'identifier'], `MPAN ${quote(id)} is not valid: ${reason}. Take the MPAN core from the industry data again; it is not corrected here.`);
+    }
+  },
+};
