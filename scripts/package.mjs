@@ -1,0 +1,58 @@
+// `npm run package`: builds the bundles (dist/client.js, dist/server.js, dist/cli.js), checks the manifest, and
+// packs kraken-import-<version>.vsix with vsce (--no-dependencies: everything the extension needs is bundled).
+// Prints the files packed and the .vsix size. Usage: node scripts/package.mjs [--out file.vsix] [--no-build]
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const outIdx = args.indexOf('--out');
+const out = resolve(root, outIdx >= 0 ? args[outIdx + 1] : `${pkg.name}-${pkg.version}.vsix`);
+
+const started = Date.now();
+if (!args.includes('--no-build')) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+
+// ------------------------------------------------------------------ manifest checks (fail before vsce does)
+const problems = [];
+const warnings = [];
+for (const key of ['name', 'displayName', 'description', 'version', 'publisher', 'license', 'icon', 'repository', 'main', 'categories']) {
+  if (!pkg[key]) problems.push(`package.json: "${key}" missing`);
+}
+if (!pkg.engines?.vscode) problems.push('package.json: engines.vscode missing');
+for (const f of [pkg.main, 'dist/server.js', pkg.icon, 'LICENSE', 'README.md']) {
+  if (f && !existsSync(join(root, f))) problems.push(`${f} missing`);
+}
+const events = new Set(pkg.activationEvents ?? []);
+if (!events.has('onLanguage:json')) problems.push('activationEvents: onLanguage:json missing');
+for (const c of pkg.contributes?.commands ?? []) {
+  if (!events.has(`onCommand:${c.command}`)) warnings.push(`activationEvents: onCommand:${c.command} missing (VS Code ≥1.74 infers it)`);
+  if (!c.category) warnings.push(`command ${c.command} has no category`);
+}
+if (pkg.capabilities?.untrustedWorkspaces?.supported !== 'limited') problems.push('capabilities.untrustedWorkspaces.supported should be "limited"');
+for (const s of pkg.contributes?.snippets ?? []) {
+  if (!existsSync(join(root, s.path))) problems.push(`snippets: ${s.path} missing`);
+}
+if (!(pkg.contributes?.snippets ?? []).length) warnings.push('no contributes.snippets yet');
+if (!Object.keys(pkg.contributes?.configuration?.properties ?? {}).length) problems.push('no contributed settings');
+for (const w of warnings) console.warn(`package: warning: ${w}`);
+if (problems.length) {
+  for (const p of problems) console.error(`package: ${p}`);
+  process.exit(1);
+}
+
+// ------------------------------------------------------------------ vsce
+const vsce = join(root, 'node_modules', '.bin', 'vsce');
+execFileSync(vsce, ['package', '--no-dependencies', '--out', out], { cwd: root, stdio: 'inherit' });
+const listing = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
+  .split('\n')
+  .filter(Boolean);
+const forbidden = listing.filter((f) => /^(node_modules|test|out|bench|\.code-server|\.test-output|client|server|cli|sandbox)\//.test(f) || /\.(ts|map)$/.test(f));
+if (forbidden.length) {
+  console.error(`package: files that should not be packed: ${forbidden.join(', ')}`);
+  process.exit(1);
+}
+const bytes = statSync(out).size;
+console.log(`packed ${listing.length} files: ${listing.join(', ')}`);
+console.log(`${relative(process.cwd(), out) || out}: ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes) in ${Date.now() - started} ms`);
