@@ -16,9 +16,17 @@ import {
   type DocumentDiagnosticReport,
   type Diagnostic as LspDiagnostic,
   type InitializeResult,
+  CodeActionKind,
+  type CodeAction,
+  type CompletionList,
+  type DocumentSymbol,
+  type FoldingRange,
+  type Hover,
+  type Location,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createKrakenService, KINDS_BY_ID, type Diagnostic, type ValidationResult } from './service';
+import { createKrakenService, FIX_ALL_KIND, KINDS_BY_ID, type Diagnostic, type ValidationResult } from './service';
+import { SOURCE } from './service/validate';
 import type { RuleSeverity } from './service/types';
 import {
   DocumentInfoChangedNotification,
@@ -148,6 +156,13 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['"', ':', ','], resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
         ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false, identifier: 'kraken-import' } } : {}),
       },
       serverInfo: { name: 'kraken-import', version: '0.1.0' },
@@ -199,6 +214,81 @@ export function startServer(connection: Connection): void {
         const span = parsed.locator.locate(path, 'value');
         return { range: parsed.lines.range(span.start, span.end), exact: span.exact };
       });
+    }),
+  );
+
+  // Authoring: completion, hover, quick fixes, navigation, outline and folding (all in the language service).
+  const authoringOptions = (doc: TextDocument) => ({ filePath: doc.uri });
+  const limitNoticeShown = new Set<string>();
+  const noticeLimit = (uri: string, what: string, result: { limitReached: boolean; limit: number }) => {
+    if (!result.limitReached || limitNoticeShown.has(`${what}:${uri}`)) return;
+    limitNoticeShown.add(`${what}:${uri}`);
+    void connection.window.showInformationMessage(`Kraken Import: this document is large; only the first ${result.limit} ${what} are shown.`);
+  };
+
+  connection.onCompletion((params, token) =>
+    runSafe(connection, 'completion', token, (): CompletionList | null => {
+      const doc = documents.get(params.textDocument.uri);
+      return doc ? service.complete(doc.getText(), params.position, authoringOptions(doc)) : null;
+    }),
+  );
+
+  connection.onHover((params, token) =>
+    runSafe(connection, 'hover', token, (): Hover | null => {
+      const doc = documents.get(params.textDocument.uri);
+      return doc ? service.hover(doc.getText(), params.position, authoringOptions(doc)) : null;
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe(connection, 'codeAction', token, (): CodeAction[] => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const ours = params.context.diagnostics.filter((d) => d.source === SOURCE);
+      return service
+        .codeActions(doc.getText(), params.range, ours, { ...authoringOptions(doc), only: params.context.only })
+        .map((a): CodeAction => ({
+          title: a.title,
+          kind: a.kind,
+          ...(a.diagnostics?.length ? { diagnostics: a.diagnostics } : {}),
+          ...(a.isPreferred ? { isPreferred: true } : {}),
+          edit: { changes: { [doc.uri]: a.edits } },
+        }));
+    }),
+  );
+
+  connection.onDefinition((params, token) =>
+    runSafe(connection, 'definition', token, (): Location[] => {
+      const doc = documents.get(params.textDocument.uri);
+      return doc ? service.definition(doc.getText(), params.position, authoringOptions(doc)).map((range) => ({ uri: doc.uri, range })) : [];
+    }),
+  );
+
+  connection.onReferences((params, token) =>
+    runSafe(connection, 'references', token, (): Location[] => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return service.references(doc.getText(), params.position, params.context.includeDeclaration, authoringOptions(doc)).map((range) => ({ uri: doc.uri, range }));
+    }),
+  );
+
+  connection.onDocumentSymbol((params, token) =>
+    runSafe(connection, 'documentSymbol', token, (): DocumentSymbol[] => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const result = service.symbols(doc.getText());
+      noticeLimit(doc.uri, 'outline symbols', result);
+      return result.items;
+    }),
+  );
+
+  connection.languages.foldingRange.on((params, token) =>
+    runSafe(connection, 'foldingRange', token, (): FoldingRange[] => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const result = service.foldingRanges(doc.getText());
+      noticeLimit(doc.uri, 'folding ranges', result);
+      return result.items;
     }),
   );
 

@@ -29,7 +29,7 @@ export const QUICKFIX_KIND = 'quickfix';
 export interface ActionDiagnostic {
   code?: string | number;
   range: Range;
-  message?: string;
+  message?: unknown;
   /** Dotted path (ours); LSP diagnostics carry it as `data.path`. */
   path?: string;
   data?: unknown;

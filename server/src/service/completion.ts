@@ -78,7 +78,7 @@ function hasValueSuggestions(view: SchemaView): boolean {
   const types = typesOf(view);
   return (
     !!enumValues(view)?.length ||
-    (Array.isArray(first(view, 'examples')) && types.includes('string')) ||
+    (Array.isArray(first(view, 'examples')) && types.includes('string') && first(view, 'x-instance-specific') === true) ||
     (types.includes('string') && (first(view, 'format') === 'date' || first(view, 'format') === 'date-time')) ||
     types.includes('boolean')
   );

@@ -171,7 +171,7 @@ export function hover(text: string, position: Position, schemas: SchemaSet, opti
 
   const codes = [...findingCodes(view, required), ...rulesAt(doc.kind, path)];
   // Rules that check every value of a shape rather than named fields.
-  if (codes.includes('number-as-string') && RULES.some((r) => r.code === 'decimal-amount' && ruleRunsOn(r, doc.kind))) codes.push('decimal-amount');
+  if (codes.includes('number-as-string') && RULES.some((r) => r.code === 'decimal-amount' && ruleRunsOn(r, doc.kind!))) codes.push('decimal-amount');
   if (codes.length) lines.push(`Checks: ${codes.map((c) => `\`${c}\``).join(', ')}`);
   const errors = [...new Set(collect(view, 'x-kraken-errors').flatMap((e) => (Array.isArray(e) ? e.map(String) : [])))];
   if (errors.length) lines.push(`Kraken may raise: ${errors.map((e) => `\`${e}\``).join(', ')}`);
