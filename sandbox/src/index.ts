@@ -58,6 +58,8 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Log one line per request. Default false. */
   logRequests?: boolean;
+  /** Called for every request (not the control endpoints) once it has been read, before any fault delay. */
+  onRequest?: (entry: RequestLogEntry) => void;
   /** The language service used to validate bodies (default: bundled schemas). */
   service?: KrakenService;
 }
@@ -952,7 +954,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ctx.fault = fault;
           entry.fault = fault.id;
         }
-        if (fault?.delayMs) await wait(fault.delayMs);
+        try {
+          options.onRequest?.(entry);
+        } catch {
+          /* a test hook must not break the sandbox */
+        }
+        if (fault?.delayMs) {
+          await wait(fault.delayMs);
+          // A caller that gave up during the delay (timeout, cancel) is not answered, and its request is not handled:
+          // use `drop` to rehearse a request that was handled but never answered.
+          if (req.socket.destroyed) {
+            entry.abandoned = true;
+            return;
+          }
+        }
         if (closed) return;
         const drop = (): void => {
           entry.dropped = true;

@@ -13,6 +13,8 @@ export interface RequestLogEntry {
   /** Status sent; undefined when the connection was dropped or the server closed first. */
   status?: number;
   dropped?: boolean;
+  /** The caller went away during a fault's delay; the request was not handled. */
+  abandoned?: boolean;
   /** Id of the fault that answered or shaped this request. */
   fault?: string;
   /** How the request authenticated: a sandbox token, `Token <key>`, nothing, or wrongly. */

@@ -17,8 +17,8 @@
  *   dropped, timed out): retried only for calls that may run twice; a create gets `outcome-unknown`.
  * - Timeouts after sending are not retried.
  *
- * The API key is read through `getApiKey()` when needed and not kept; it and the token are scrubbed from every
- * answer text, message and log line.
+ * The API key is read through `getApiKey()` when needed. It and the tokens are kept only in private (#) fields, to
+ * scrub them from every answer text, message and log line; they never appear in a result or a thrown object.
  */
 import { alreadyImportedAccount, formatErrors, isDryRunSuccess, normaliseErrors } from './errors';
 import { checkBaseUrl, send, seconds, TransportError, type HttpResponse } from './http';
@@ -141,16 +141,19 @@ export function jwtExpiry(token: string): number | undefined {
 export class KrakenClient {
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
-  private token: Token | undefined;
-  private obtaining: Promise<{ token: Token } | { failure: KrakenFailure }> | undefined;
+  // Private (#) so that inspecting or serialising the client never shows the token or the key.
+  #token: Token | undefined;
+  #obtaining: Promise<{ token: Token } | { failure: KrakenFailure }> | undefined;
   /** Strings that must never leave this object (the key and tokens seen), for scrubbing. */
-  private readonly secrets = new Set<string>();
+  readonly #secrets = new Set<string>();
+  readonly #getApiKey: () => Promise<string | undefined>;
 
   constructor(
     readonly env: KrakenEnvironment,
-    private readonly getApiKey: () => Promise<string | undefined>,
+    getApiKey: () => Promise<string | undefined>,
     private readonly options: KrakenClientOptions = {},
   ) {
+    this.#getApiKey = getApiKey;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
@@ -162,8 +165,8 @@ export class KrakenClient {
 
   /** Forget the cached token (e.g. after the user changed the key). */
   signOut(): void {
-    this.token = undefined;
-    this.obtaining = undefined;
+    this.#token = undefined;
+    this.#obtaining = undefined;
   }
 
   // ---------------------------------------------------------------- v1 flow
@@ -528,12 +531,12 @@ export class KrakenClient {
   /** Removes the key and tokens from a text. */
   private scrub(text: string): string {
     let out = text;
-    for (const s of this.secrets) if (s.length >= 4) out = out.split(s).join('[secret]');
+    for (const s of this.#secrets) if (s.length >= 4) out = out.split(s).join('[secret]');
     return out;
   }
 
   private remember(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.secrets.add(secret);
+    if (secret && secret.length >= 4) this.#secrets.add(secret);
   }
 
   private success<T>(a: Answer, data: T): KrakenSuccess<T> {
@@ -593,14 +596,14 @@ export class KrakenClient {
       if (!key) return { failure: this.noKey() };
       return { header: `Token ${key}` };
     }
-    if (this.token && this.token.expiresAt - TOKEN_MARGIN_MS > Date.now()) return { header: this.token.value };
-    if (!this.obtaining) {
+    if (this.#token && this.#token.expiresAt - TOKEN_MARGIN_MS > Date.now()) return { header: this.#token.value };
+    if (!this.#obtaining) {
       // Shared by concurrent calls, so it does not follow one caller's signal; each caller waits with its own.
-      this.obtaining = this.obtainToken({ timeoutMs: opts.timeoutMs, onProgress: opts.onProgress }).finally(() => {
-        this.obtaining = undefined;
+      this.#obtaining = this.obtainToken({ timeoutMs: opts.timeoutMs, onProgress: opts.onProgress }).finally(() => {
+        this.#obtaining = undefined;
       });
     }
-    const r = await raceAbort(this.obtaining, opts.signal);
+    const r = await raceAbort(this.#obtaining, opts.signal);
     if (r === 'aborted') return { failure: { ok: false, reason: 'cancelled', errors: [], attempts: 0, message: 'Cancelled while signing in to Kraken.' } };
     if ('failure' in r) return r;
     return { header: r.token.value };
@@ -609,7 +612,7 @@ export class KrakenClient {
   private async readKey(): Promise<string | undefined> {
     let key: string | undefined;
     try {
-      key = (await this.getApiKey())?.trim();
+      key = (await this.#getApiKey())?.trim();
     } catch {
       key = undefined;
     }
@@ -633,8 +636,8 @@ export class KrakenClient {
 
   /** `obtainKrakenToken` with the refresh token when it is still valid, else with the API key. */
   private async obtainToken(opts: CallOptions): Promise<{ token: Token } | { failure: KrakenFailure }> {
-    const previous = this.token;
-    this.token = undefined;
+    const previous = this.#token;
+    this.#token = undefined;
     if (previous?.refreshToken && (previous.refreshExpiresAt ?? 0) - TOKEN_MARGIN_MS > Date.now()) {
       const r = await this.tokenMutation({ refreshToken: previous.refreshToken }, opts);
       if ('token' in r) return r;
@@ -669,7 +672,7 @@ export class KrakenClient {
         // Kraken gives a Unix timestamp (seconds); accept a duration in seconds too.
         refreshExpiresAt: rexp === undefined ? undefined : rexp > 1e9 ? rexp * 1000 : Date.now() + rexp * 1000,
       };
-      this.token = token;
+      this.#token = token;
       this.log(`token obtained for "${this.env.name}", valid until ${new Date(token.expiresAt).toISOString()}`);
       return { token };
     }
@@ -717,6 +720,7 @@ export class KrakenClient {
         headers.Authorization = auth.header;
       }
       attempts++;
+      emit(opts, { kind: 'request', attempt: attempts, message: `Asking Kraken "${this.env.name}" to ${spec.what}${attempts > 1 ? ` (attempt ${attempts})` : ''}…` });
       const started = Date.now();
       let res: HttpResponse;
       try {
@@ -765,7 +769,7 @@ export class KrakenClient {
       if (res.status === 401 && spec.auth !== false) {
         if ((this.env.auth ?? 'kraken-token') === 'kraken-token' && !refreshed) {
           refreshed = true;
-          this.token = undefined;
+          this.#token = undefined;
           emit(opts, { kind: 'auth', attempt: attempts, message: 'Kraken did not accept the token; signing in again.' });
           continue;
         }
@@ -777,7 +781,8 @@ export class KrakenClient {
         if (rateRetries < this.retry.rateLimitRetries) {
           rateRetries++;
           const after = retryAfterMs(res.headers['retry-after']);
-          const wait = Math.min(this.retry.maxDelayMs, after !== undefined ? Math.max(after, this.retry.baseDelayMs) : this.backoff(rateRetries));
+          // Retry-After is a minimum; a growing backoff keeps a "Retry-After: 0" storm from burning the retries at once.
+          const wait = Math.min(this.retry.maxDelayMs, Math.max(after ?? 0, this.backoff(rateRetries)));
           emit(opts, {
             kind: 'rate-limited',
             attempt: attempts,
