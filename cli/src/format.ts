@@ -7,6 +7,8 @@ export interface FileReport {
   kind: KindId | null;
   diagnostics: Diagnostic[];
   skipped?: string;
+  /** With an instance contract: the body shape and schema the payload was validated as. */
+  shape?: string;
 }
 
 /** `file:line:col severity code message` per finding, then a summary line. */

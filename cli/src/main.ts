@@ -4,14 +4,17 @@
  *   kraken-import validate <files or folders…> [--format text|json] [--fail-on error|warning] [--kind K] [--config F]
  *   kraken-import lsp --stdio
  *   kraken-import rules
+ *   kraken-import contract info <url-or-file>
  */
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
 import { isKindId } from '../../server/src/service/kinds';
 import { loadConfig, type CliConfig } from './config';
 import { decodeUtf8, expandInputs, isLinesFile } from './files';
 import { formatText, type FileReport } from './format';
 import { UsageError, parseArgs } from './args';
+import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
 
 const VERSION = '0.1.0';
 
@@ -23,10 +26,20 @@ Usage:
       --fail-on error|warning   exit 1 on errors (default) or also on warnings
       --hints                   also print hints and information (text format; JSON always has them)
       --kind <kind>             treat every file as this payload kind (${PAYLOAD_KINDS.map((k) => k.id).join(', ')})
-      --config <file>           settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N}
-                                (default: ./kraken-import.config.json when present)
+      --config <file>           settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N,
+                                "contract": "<url-or-file>"} (default: ./kraken-import.config.json when present)
+      --contract <url-or-file>  validate against this Kraken instance's served contract (its
+                                /data-import/schema/) instead of the bundled schemas; "bundled" for those
+      --offline                 use the cached copy of a contract URL, do not fetch it
+      --quiet                   no contract line on stderr
+  kraken-import contract info <url-or-file>
+                                the contract's payload kinds, endpoints, field and enum counts, compile times
   kraken-import rules           list rule codes, default severities and what they check
   kraken-import lsp --stdio     run the language server for any LSP editor
+
+A contract URL is fetched over HTTPS (plain http only to a loopback host) and cached with its ETag in
+~/.cache/kraken-import (or $KRAKEN_IMPORT_CACHE_DIR); when it cannot be fetched, the cached copy is used and its
+age is printed. If the instance asks for credentials, KRAKEN_API_KEY is sent as "Authorization: Token <key>".
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.`;
 
@@ -39,7 +52,7 @@ function validateText(
   kind: KindId | undefined,
 ): Omit<FileReport, 'file'> {
   const result = service.validate(text, { filePath: file, kind });
-  if (result.detection.kind) return { kind: result.detection.kind, diagnostics: result.diagnostics };
+  if (result.detection.kind) return { kind: result.detection.kind, diagnostics: result.diagnostics, ...(result.detection.shape ? { shape: result.detection.shape } : {}) };
   // Not a payload. If it is not even JSON, say so: a truncated payload must not pass silently.
   const syntax = result.parsed.findings.filter((f) => f.severity === 'error');
   if (syntax.length || text.trim() === '') {
@@ -95,7 +108,7 @@ function validateFile(service: ReturnType<typeof createKrakenService>, file: str
   return reports;
 }
 
-function runValidate(args: ReturnType<typeof parseArgs>): number {
+async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (!args.positionals.length) throw new UsageError('validate needs at least one file or folder');
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format "${format}" (text or json)`);
@@ -104,8 +117,22 @@ function runValidate(args: ReturnType<typeof parseArgs>): number {
   const kindOption = args.options.kind;
   if (kindOption !== undefined && !isKindId(kindOption)) throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
   const config: CliConfig = loadConfig(args.options.config);
+  const note = (line: string) => {
+    if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
+  };
+  // --contract is relative to the working folder; the config file's `contract` to the config file.
+  const contractValue = args.options.contract ?? config.contract;
+  const contractBase = args.options.contract !== undefined ? process.cwd() : path.dirname(path.resolve(args.options.config ?? 'kraken-import.config.json'));
+  const contract: CliContract | undefined = contractValue
+    ? await loadCliContract(contractValue, { baseDir: contractBase, offline: args.flags.has('offline'), note })
+    : undefined;
 
-  const service = createKrakenService({ rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings });
+  const service = createKrakenService({
+    rules: config.rules,
+    associations: config.payloadAssociations,
+    maxFindings: config.maxFindings,
+    ...(contract ? { schemaSet: contract.schemaSet } : {}),
+  });
   const { files, missing } = expandInputs(args.positionals);
   let exit = 0;
   for (const m of missing) {
@@ -128,6 +155,7 @@ function runValidate(args: ReturnType<typeof parseArgs>): number {
           file: r.file,
           ...(r.line !== undefined ? { line: r.line } : {}),
           kind: r.kind,
+          ...(r.shape ? { shape: r.shape } : {}),
           ...(r.skipped ? { skipped: r.skipped } : {}),
           diagnostics: r.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, path: d.path, range: d.range })),
         })),
@@ -138,9 +166,21 @@ function runValidate(args: ReturnType<typeof parseArgs>): number {
   } else {
     process.stdout.write(formatText(reports, { hints: args.flags.has('hints') }));
   }
+  if (contract) note(contractSummary(contract));
   const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
   if (exit === 0 && failing) exit = 1;
   return exit;
+}
+
+async function runContract(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const [sub, value, ...extra] = args.positionals;
+  if (sub !== 'info') throw new UsageError(sub ? `unknown contract command "${sub}" (info)` : 'contract needs a command: contract info <url-or-file>');
+  if (!value || extra.length) throw new UsageError('contract info takes one contract file or URL');
+  const note = (line: string) => {
+    if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
+  };
+  process.stdout.write(await runContractInfo(value, { offline: args.flags.has('offline'), note }));
+  return 0;
 }
 
 function runRules(): number {
@@ -164,6 +204,8 @@ async function main(argv: string[]): Promise<number> {
       return runValidate(args);
     case 'rules':
       return runRules();
+    case 'contract':
+      return runContract(args);
     case 'lsp': {
       const { startNodeServer } = await import('../../server/src/node/startNodeServer');
       startNodeServer();

@@ -40,11 +40,18 @@ export class KrakenService {
   }
 
   validate(text: string, options: ValidateOptions = {}): ValidationResult {
-    return validateDocument(text, this.schemaSet, this.config, options);
+    const result = validateDocument(text, this.schemaSet, this.config, options);
+    return { ...result, detection: this.withShape(result.detection) };
   }
 
   detect(text: string, filePath?: string): Detection {
-    return detectKind(parseDocument(text).value, filePath, this.config.associations);
+    return this.withShape(detectKind(parseDocument(text).value, filePath, this.config.associations));
+  }
+
+  /** Adds which body shape and schema the schema set validates the kind as (instance contracts say so). */
+  private withShape(detection: Detection): Detection {
+    const shape = detection.kind ? this.schemaSet.describe?.(detection.kind) : undefined;
+    return shape ? { ...detection, shape } : detection;
   }
 
   // Authoring: see completion.ts, hover.ts, codeActions.ts, navigation.ts, symbols.ts.
@@ -90,6 +97,7 @@ export function ruleCatalogue(): Array<{ code: string; severity: RuleSeverity; d
 }
 
 export { PAYLOAD_KINDS, KINDS_BY_ID };
+export { ContractSchemaSet, createContractSchemaSet, type ContractCache, type ContractSetOptions, type CreatedContractSet } from './contract/schemaSet';
 export type { KindId, Detection, Associations, SchemaSet, ValidationResult, ValidateOptions };
 export type { ActionDiagnostic, CodeActionOptions, CompletionOptions, DocumentOptions };
 export { FIX_ALL_KIND } from './codeActions';

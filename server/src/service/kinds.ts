@@ -153,6 +153,8 @@ export interface Detection {
   kind: KindId | undefined;
   source: 'association' | 'content' | 'none';
   reason: string;
+  /** With an instance contract: which body shape and schema the kind is validated as (`SchemaSet.describe`). */
+  shape?: string;
 }
 
 /** Converts a glob (`**`, `*`, `?`, `{a,b}`) into a regular expression over forward-slash paths. */

@@ -57,8 +57,11 @@ function fieldName(path: JsonPath): string {
   return 'the payload';
 }
 
-function firstSentence(s: unknown): string | undefined {
-  if (typeof s !== 'string' || !s || /^[a-z0-9-]+--/.test(s)) return undefined;
+function firstSentence(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || !raw || /^[a-z0-9-]+--/.test(raw)) return undefined;
+  // Instance contracts write descriptions as HTML (`<p>The Market Participant ID …</p>`).
+  const s = raw.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  if (!s) return undefined;
   const m = /^(.*?[.!?])(\s|$)/.exec(s);
   return (m ? m[1] : s).trim();
 }

@@ -2,7 +2,7 @@
  * Schema sets: the bundled schemas in schemas/ or an instance's contract (converted from its OpenAPI). Each set
  * owns one ajv instance; a kind's validator is compiled on first use and kept.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { _, type CodeKeywordDefinition, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { isDecimalString, isKrakenDate, isKrakenDateTime, isKrakenEmail, isKrakenTime } from './formats';
 import type { KindId } from './kinds';
@@ -32,7 +32,8 @@ export const BUNDLED_SCHEMA_FILES: Record<string, JsonSchema> = {
   'business-payment-instruction.schema.json': businessPaymentInstruction,
 };
 
-export function createAjv(): Ajv {
+/** The ajv every schema set uses; `extra` adds options (contract/schemaSet.ts: `code` for standalone code). */
+export function createAjv(extra: Options = {}): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     strict: false,
@@ -40,6 +41,7 @@ export function createAjv(): Ajv {
     verbose: true,
     allowUnionTypes: true,
     logger: false,
+    ...extra,
   });
   addFormats(ajv);
   ajv.addFormat('date', { type: 'string', validate: isKrakenDate });
@@ -47,20 +49,25 @@ export function createAjv(): Ajv {
   ajv.addFormat('time', { type: 'string', validate: isKrakenTime });
   ajv.addFormat('email', { type: 'string', validate: isKrakenEmail });
   ajv.addFormat('decimal', { type: 'string', validate: isDecimalString });
-  // Present deprecated properties are findings (tagged Deprecated) naming the replacement: prepareSchema() copies
-  // `deprecated` / `x-use-instead` into this keyword, which always reports when the property is there.
-  ajv.addKeyword({
-    keyword: 'krakenDeprecated',
-    errors: true,
-    validate: function krakenDeprecated(schema: unknown) {
-      (krakenDeprecated as unknown as { errors: unknown[] }).errors = [
-        { keyword: 'krakenDeprecated', message: 'is deprecated', params: { useInstead: typeof schema === 'string' ? schema : undefined } },
-      ];
-      return false;
-    },
-  });
+  ajv.addKeyword(KRAKEN_DEPRECATED);
   return ajv;
 }
+
+/**
+ * Present deprecated properties are findings (tagged Deprecated) naming the replacement: prepareSchema() copies
+ * `deprecated` / `x-use-instead` into this keyword, which always reports when the property is there
+ * (`params.useInstead`). A code keyword, so standalone validator code (contract/schemaSet.ts) can carry it.
+ */
+export const KRAKEN_DEPRECATED: CodeKeywordDefinition = {
+  keyword: 'krakenDeprecated',
+  error: {
+    message: 'is deprecated',
+    params: ({ schema }) => (typeof schema === 'string' ? _`{useInstead: ${schema}}` : _`{}`),
+  },
+  code(cxt) {
+    cxt.fail();
+  },
+};
 
 /** Adds `krakenDeprecated` wherever a schema says `deprecated: true` (in place; returns the same object). */
 export function prepareSchema<T>(schema: T): T {
@@ -91,6 +98,8 @@ export interface SchemaSet {
   /** Resolves a `$ref` met while walking `schemaFor(kind)`. */
   resolveRef(kind: KindId, ref: string): JsonSchema | undefined;
   validatorFor(kind: KindId): ValidateFunction | undefined;
+  /** Which body shape and schema a kind is validated as (contracts: `{payload}` or bare, the component name). */
+  describe?(kind: KindId): string | undefined;
 }
 
 function resolvePointer(doc: unknown, pointer: string): JsonSchema | undefined {

@@ -52,7 +52,8 @@ export function humanize(name: string): string {
 }
 
 export function listValues(values: readonly unknown[], max = 12): string {
-  const shown = values.slice(0, max).map((v) => (v === null ? 'null' : `${String(v)}`));
+  // Contract enums often allow the empty string (Django's blank choice): show it, not nothing.
+  const shown = values.slice(0, max).map((v) => (v === null ? 'null' : v === '' ? '"" (empty)' : `${String(v)}`));
   const rest = values.length - shown.length;
   return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
 }

@@ -2,7 +2,7 @@
  * The validation pipeline: parse -> detect kind -> schema -> rules -> severities -> cap -> locate.
  * Findings are located once, at the end, by the shared locator.
  */
-import { detectKind, type Associations, type Detection, type KindId } from './kinds';
+import { detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId } from './kinds';
 import { parseDocument, type ParsedDocument } from './parse';
 import { RULES, type Rule } from './rules';
 import { schemaFindings } from './schemaFindings';
@@ -92,6 +92,21 @@ export function collectRuleFindings(kind: KindId, root: unknown, config: Validat
   return out;
 }
 
+/** An instance contract without this kind's endpoint: nothing to validate against, and the instance does not serve it. */
+function noSchemaFinding(kind: KindId, schemas: SchemaSet): RawFinding {
+  const paths = KINDS_BY_ID.get(kind)?.endpoints.map((e) => `${e.method} ${e.path}`) ?? [];
+  return {
+    code: 'no-contract-endpoint',
+    severity: 'warning',
+    message:
+      `This instance's contract has no ${kind} endpoint${paths.length ? ` (${paths.join(', ')})` : ''}: ` +
+      `the document is not checked against a schema, and the instance would not accept it there. Contract: ${schemas.label}.`,
+    path: [],
+    target: 'owner',
+    data: { kind, contract: schemas.id },
+  };
+}
+
 export function validateDocument(text: string, schemas: SchemaSet, config: ValidationConfig, options: ValidateOptions = {}): ValidationResult {
   const parsed = parseDocument(text);
   const detection: Detection = options.kind
@@ -123,6 +138,7 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
       const span = parsed.locator.valueSpan(path);
       return span ? text.slice(span.start, span.end) : undefined;
     };
+    if (!schemas.kinds.includes(kind)) raw.push(noSchemaFinding(kind, schemas));
     const validator = schemas.validatorFor(kind);
     if (validator && !validator(value) && validator.errors) {
       let fromSchema = schemaFindings(validator.errors, { rawText });

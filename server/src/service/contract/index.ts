@@ -16,6 +16,17 @@ export {
 } from './openapi';
 export type { Contract, ContractExample, ContractKind, ContractStats, JsonSchema, KindId } from './openapi';
 export { PYYAML_SCALAR_TAGS } from './pyyaml';
+export {
+  CONTRACT_CACHE_FORMAT,
+  ContractSchemaSet,
+  createContractSchemaSet,
+  loadStandalone,
+  type ContractCache,
+  type ContractSetOptions,
+  type ContractTimings,
+  type CreatedContractSet,
+  type KindCompile,
+} from './schemaSet';
 
 function table(rows: string[][], numeric: Set<number>): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
