@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo } from '../../server/src/common/protocol';
 import { registerKrakenCommands, type KrakenCommandsApi } from './commands/ui/register';
+import { registerNewPayload } from './newPayload';
 
 export interface ExtensionApi {
   client: LanguageClient;
@@ -35,6 +36,7 @@ function settingsForServer() {
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const log = vscode.window.createOutputChannel('Kraken Import', { log: true });
   context.subscriptions.push(log);
+  registerNewPayload(context);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
