@@ -932,3 +932,5 @@ function statusMessage(s: ImportStatusData): string {
     default: return `Kraken reported the import status "${s.status}", which this tool does not know; still waiting.`;
   }
 }
+
+export { documentActions, sendDocument, type DocumentAction, type SendOptions } from './document';
