@@ -244,6 +244,13 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     return skipped('Kraken Import sends nothing to Kraken from an untrusted workspace. Local validation still works; trust the workspace to send.');
   }
 
+  /** A stored key for the environment, or one asked for now (stored in SecretStorage). */
+  async function ensureApiKey(env: EnvironmentSetting): Promise<boolean> {
+    if (await envs.hasApiKey(env)) return true;
+    const key = await prompts.apiKey(env);
+    return !!key && (await envs.setApiKey(env.name, key));
+  }
+
   async function activeEnvironment(name?: string): Promise<EnvironmentSetting | undefined> {
     if (name) {
       const env = envs.environments().find((e) => e.name === name);
@@ -313,6 +320,8 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     if (!planned.ok) return skipped(planned.reason);
     const plan = planned.plan;
 
+    if (!(await ensureApiKey(env))) return skipped(`No API key for "${env.name}": nothing was sent. Set one with "Kraken Import: Set API Key".`);
+
     const question = confirmationFor(plan, env);
     if (question && !(await prompts.confirm(question))) return { skipped: 'not confirmed' };
 
@@ -380,6 +389,7 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
       externalIdentifier: args.externalIdentifier ?? fromDoc.externalIdentifier,
     });
     if (!target) return { skipped: 'cancelled' };
+    if (!(await ensureApiKey(env))) return skipped(`No API key for "${env.name}": nothing was sent. Set one with "Kraken Import: Set API Key".`);
     const identity = { importSupplier: target.importSupplierCode, externalAccountNumber: target.externalIdentifier, paths: {} };
     const request = statusEndpoint(target.importSupplierCode, target.externalIdentifier);
     const kraken = envs.client(env);
