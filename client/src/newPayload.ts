@@ -15,11 +15,11 @@ async function pickTemplate(kind?: string, market?: string): Promise<PayloadTemp
   if (!chosenKind || !templates.some((t) => t.kind === chosenKind)) {
     const kinds = [...new Set(templates.map((t) => t.kind))];
     const picked = await vscode.window.showQuickPick(
-      kinds.map((k) => ({ label: KINDS_BY_ID.get(k)?.label ?? k, description: KINDS_BY_ID.get(k)?.endpoints.map((e) => e.path).join(', '), kind: k })),
+      kinds.map((k) => ({ label: KINDS_BY_ID.get(k)?.label ?? k, description: KINDS_BY_ID.get(k)?.endpoints.map((e) => e.path).join(', '), payloadKind: k })),
       { title: 'Kraken Import: New Payload', placeHolder: 'Which payload?' },
     );
     if (!picked) return undefined;
-    chosenKind = picked.kind;
+    chosenKind = picked.payloadKind;
   }
   const forKind = templates.filter((t) => t.kind === chosenKind);
   if (forKind.length === 1) return forKind[0];
