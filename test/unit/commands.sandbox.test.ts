@@ -46,7 +46,7 @@ async function send(env: EnvironmentSetting, input: Omit<PlanInput, 'env'>, key 
 }
 
 describe('v1 flow against the sandbox', () => {
-  const account = { ...seedAccount(), external_account_number: 'CMD-V1-1' };
+  const account: Record<string, any> = { ...seedAccount(), external_account_number: 'CMD-V1-1' };
 
   test('validate, stage (201 then 200), create dry run (400 -> success), create, create again (already imported)', async () => {
     const validated = await send(v1, { action: 'validate', kind: 'account', doc: account });

@@ -541,7 +541,7 @@ describe('findings follow their path; the response log is redacted', () => {
     assert.deepEqual(relocate(missing, { range: at(4), exact: false }, first)?.range, at(4), 'a missing field stays on its ancestor');
     assert.deepEqual(relocate(missing, { range: at(6), exact: true }, first)?.range, at(6), 'and moves onto the field once it is typed');
     const nonField = place({ path: null, severity: 'error', message: 'x' }, undefined, first);
-    assert.deepEqual(relocate(nonField, undefined, firstLineRange('{ "a": 1 }'))?.range.end, { line: 0, character: 10 });
+    assert.deepEqual(relocate(nonField, undefined, firstLineRange('{ "a": 1 }'))?.range?.end, { line: 0, character: 10 });
   });
 
   test('the response log shows formatted JSON with personal data redacted unless asked', () => {
