@@ -123,12 +123,24 @@ const text = readFileSync(file, 'utf8');
 const pkg = JSON.parse(text);
 const ours = new Set(commands.map((c) => c.command));
 
-pkg.contributes ??= {};
-pkg.contributes.commands = [...(pkg.contributes.commands ?? []).filter((c) => !ours.has(c.command)), ...commands];
-pkg.contributes.menus ??= {};
-for (const [menu, items] of Object.entries(menus)) {
-  pkg.contributes.menus[menu] = [...(pkg.contributes.menus[menu] ?? []).filter((i) => !ours.has(i.command)), ...items];
+/** Our entries replace theirs in place (others' entries keep their order); new ones are appended. */
+function merge(existing, mine) {
+  const queue = [...mine];
+  const out = [];
+  for (const item of existing ?? []) {
+    if (!ours.has(item.command)) out.push(item);
+    else {
+      const i = queue.findIndex((m) => m.command === item.command);
+      if (i >= 0) out.push(queue.splice(i, 1)[0]);
+    }
+  }
+  return [...out, ...queue];
 }
+
+pkg.contributes ??= {};
+pkg.contributes.commands = merge(pkg.contributes.commands, commands);
+pkg.contributes.menus ??= {};
+for (const [menu, items] of Object.entries(menus)) pkg.contributes.menus[menu] = merge(pkg.contributes.menus[menu], items);
 const configuration = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : (pkg.contributes.configuration ??= { title: 'Kraken Import', properties: {} });
 configuration.properties ??= {};
 Object.assign(configuration.properties, settings);
