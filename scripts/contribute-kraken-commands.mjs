@@ -145,7 +145,14 @@ const configuration = Array.isArray(pkg.contributes.configuration) ? pkg.contrib
 configuration.properties ??= {};
 Object.assign(configuration.properties, settings);
 pkg.capabilities ??= {};
-pkg.capabilities.untrustedWorkspaces = untrustedWorkspaces;
+// Others restrict their own settings too: keep their entries (and a description they may have written).
+const existingTrust = pkg.capabilities.untrustedWorkspaces ?? {};
+pkg.capabilities.untrustedWorkspaces = {
+  ...existingTrust,
+  supported: untrustedWorkspaces.supported,
+  description: existingTrust.description ?? untrustedWorkspaces.description,
+  restrictedConfigurations: [...new Set([...(existingTrust.restrictedConfigurations ?? []), ...untrustedWorkspaces.restrictedConfigurations])],
+};
 
 const out = `${JSON.stringify(pkg, null, 2)}\n`;
 if (process.argv.includes('--check')) {
