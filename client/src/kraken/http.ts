@@ -31,7 +31,7 @@ export class TransportError extends Error {
   constructor(
     readonly kind: TransportErrorKind,
     message: string,
-    /** True once the whole request was handed to the connection: Kraken may have received and processed it. */
+    /** True once the connection was up and the request on its way: Kraken may have received and processed it. */
     readonly sent: boolean,
     /** ECONNRESET, ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED… */
     readonly code?: string,
@@ -149,6 +149,17 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
       response.on('aborted', () => finish(new TransportError('network', `The connection to ${host} was closed while reading the answer.`, true, 'ECONNRESET')));
     });
 
+    // "Sent" errs on the side of caution: once the connection is up, the request is on its way (a create cancelled
+    // or dropped from then on may have reached Kraken). Before that (refused, DNS, TLS handshake) nothing was sent.
+    request.on('socket', (socket) => {
+      if (request.reusedSocket) {
+        sent = true;
+        return;
+      }
+      socket.once(isHttps ? 'secureConnect' : 'connect', () => {
+        sent = true;
+      });
+    });
     request.on('finish', () => {
       sent = true;
     });
