@@ -36,6 +36,8 @@ Usage:
                                 the contract's payload kinds, endpoints, field and enum counts, compile times
   kraken-import rules           list rule codes, default severities and what they check
   kraken-import lsp --stdio     run the language server for any LSP editor
+  kraken-import sandbox [--port N] [--api-key K]
+                                run the local Kraken sandbox (a rehearsal tool, not Kraken; --help for options)
 
 A contract URL is fetched over HTTPS (plain http only to a loopback host) and cached with its ETag in
 ~/.cache/kraken-import (or $KRAKEN_IMPORT_CACHE_DIR); when it cannot be fetched, the cached copy is used and its
@@ -206,6 +208,10 @@ async function main(argv: string[]): Promise<number> {
       return runRules();
     case 'contract':
       return runContract(args);
+    case 'sandbox': {
+      const { runSandboxCommand } = await import('../../sandbox/src/cli');
+      return runSandboxCommand(rest);
+    }
     case 'lsp': {
       const { startNodeServer } = await import('../../server/src/node/startNodeServer');
       startNodeServer();

@@ -18,8 +18,6 @@ import {
   redact,
   redactText,
   REDACTED,
-  documentActions,
-  sendDocument,
   type KrakenClientOptions,
   type KrakenEnvironment,
   type KrakenResult,
@@ -425,31 +423,6 @@ describe('v2 flow: validate → create → status', () => {
     const r = failed(await c.pollImportStatus(SUPPLIER, 'EXT-C', { intervalMs: 5000, signal: ac.signal, onProgress: (e) => e.kind === 'waiting' && ac.abort() }));
     assert.equal(r.reason, 'cancelled');
     assert.match(r.message, /goes on in Kraken/);
-  });
-});
-
-describe('sending a document by kind and action', () => {
-  test('the actions per kind and flow, and the calls they make', async () => {
-    assert.deepEqual(documentActions('account', 'v1'), ['validate', 'stage', 'create']);
-    assert.deepEqual(documentActions('account', 'v2'), ['validate', 'create']);
-    assert.deepEqual(documentActions('notes', 'v2'), ['notes']);
-    const v1 = client();
-    ok(await sendDocument(v1, 'account', 'validate', account('EXT-K')));
-    ok(await sendDocument(v1, 'account', 'stage', account('EXT-K')));
-    const dry = ok(await sendDocument(v1, 'account', 'create', account('EXT-K'), { dryRun: true })) as { outcome: string };
-    assert.equal(dry.outcome, 'dry-run-succeeded');
-    const created = ok(await sendDocument(v1, 'account-v1-create', 'create', { external_account_number: 'EXT-K', import_supplier_code: SUPPLIER, operations_team_name: 'A', dry_run: false })) as { outcome: string };
-    assert.equal(created.outcome, 'created');
-    assert.deepEqual(requests(PATH.validate).length + requests(PATH.stage).length + requests(PATH.create).length, 4);
-
-    const v2 = client(sb, { flow: 'v2' });
-    ok(await sendDocument(v2, 'account', 'validate', account('EXT-K2')));
-    assert.equal(requests(PATH.validateV2).length, 1);
-    const scheduled = ok(await sendDocument(v2, 'account-v2-create', 'create', { payload: account('EXT-K2'), task_params: { is_dry_run: true } })) as { outcome: string; dryRun: boolean };
-    assert.deepEqual([scheduled.outcome, scheduled.dryRun], ['scheduled', true]);
-    const wrong = failed(await sendDocument(v2, 'account', 'stage', account('EXT-K2')));
-    assert.equal(wrong.reason, 'config');
-    assert.match(wrong.message, /cannot be sent for "stage" in the v2 flow/);
   });
 });
 

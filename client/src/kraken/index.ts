@@ -933,4 +933,3 @@ function statusMessage(s: ImportStatusData): string {
   }
 }
 
-export { documentActions, sendDocument, type DocumentAction, type SendOptions } from './document';
