@@ -4,6 +4,7 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { detectKind, type Associations, type KindId } from './kinds';
+import { tolerantTree, withinStack } from './parse';
 import { SchemaNavigator } from './schemaNav';
 import type { SchemaSet } from './schemas';
 import { LineIndex } from './text';
@@ -34,11 +35,22 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
 };
 
 export function authoringDocument(text: string, schemas: SchemaSet, options: DocumentOptions = {}, associations?: Associations): AuthoringDocument {
-  const tree = jsonc.parseTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
-  const value = tree ? jsonc.getNodeValue(tree) : undefined;
-  const kind = options.kind ?? detectKind(value, options.filePath, associations).kind;
+  // No tree (rather than a stack overflow) for text nested too deeply for jsonc-parser's recursion.
+  const { tree, value } = tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true }) ?? { tree: undefined, value: undefined };
+  const kind = options.kind ?? detectKind(detectionValue(tree, value), options.filePath, associations).kind;
   const nav = kind && schemas.schemaFor(kind) ? new SchemaNavigator(schemas, kind) : undefined;
   return { text, lines: new LineIndex(text), tree, value, kind, nav, accountBase: kind ? ACCOUNT_BASE[kind] : undefined };
+}
+
+/** The root value for kind detection: a top-level key being written (no value yet) counts too. */
+function detectionValue(tree: jsonc.Node | undefined, value: unknown): unknown {
+  if (!tree || tree.type !== 'object' || !isRecord(value)) return value;
+  const out: Record<string, unknown> = { ...value };
+  for (const prop of tree.children ?? []) {
+    const key = prop.children?.[0]?.value;
+    if (typeof key === 'string' && !(key in out)) out[key] = null;
+  }
+  return out;
 }
 
 /** The node at a path (the last of duplicate keys, as JSON.parse keeps). */
@@ -80,7 +92,8 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** The innermost node whose span contains the offset (a key's string node when on a key). */
 export function nodeAtOffset(tree: jsonc.Node | undefined, offset: number): jsonc.Node | undefined {
-  return tree ? jsonc.findNodeAtOffset(tree, offset, true) : undefined;
+  // findNodeAtOffset recurses per level: none (rather than a stack overflow) in a tree nested too deeply
+  return tree ? withinStack(() => jsonc.findNodeAtOffset(tree, offset, true))?.value : undefined;
 }
 
 export function nodePath(node: jsonc.Node): JsonPath {

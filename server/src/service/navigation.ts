@@ -24,7 +24,11 @@ function at(doc: AuthoringDocument, position: Position): { all: Occurrence[]; he
 
 /** The definitions `o` names (for a definition: the definitions with its value, itself included). */
 function targets(all: Occurrence[], o: Occurrence): Occurrence[] {
-  if (o.role === 'definition') return all.filter((x) => x.kind.id === o.kind.id && x.role === 'definition' && x.value === o.value);
+  if (o.role === 'definition') {
+    // The same value defined again in the same scope (a duplicate); another supply point's meter is another meter.
+    const key = o.scope?.join('.');
+    return all.filter((x) => x.kind.id === o.kind.id && x.role === 'definition' && x.value === o.value && x.scope?.join('.') === key);
+  }
   return definitionsFor(all, o.kind, o.scope, o.value);
 }
 
