@@ -30,7 +30,7 @@ import {
   type CreateV2TaskParams, type FailureReason, type ImportStatusData, type ItemResult, type ItemsData,
   type KrakenClientOptions, type KrakenEnvironment, type KrakenFailure, type KrakenFieldError, type KrakenResult,
   type PaymentInstructionData, type PollOptions, type ProgressEvent, type RegistrationFlowsData, type RetryPolicy,
-  type StageData, type StatementsData, type TransactionParams, type ValidateData,
+  type StageData, type StatementsData, type TransactionParams, type TransferStatusData, type ValidateData,
 } from './types';
 
 export * from './types';
@@ -46,6 +46,7 @@ export const PATHS = {
   validateV2: '/v2/data-import/accounts/validate/',
   createV2: '/v2/data-import/accounts/',
   importStatus: (code: string, ext: string) => `/v2/data-import/accounts/${encodeURIComponent(code)}/${encodeURIComponent(ext)}/`,
+  transferStatus: (code: string, ext: string) => `/v1/data-import/account-transfer-status/${encodeURIComponent(code)}/${encodeURIComponent(ext)}/`,
   notes: '/v1/data-import/notes/create/',
   transactions: '/v1/data-import/transactions/create/',
   statements: '/v1/data-import/historical-statements/create/',
@@ -303,6 +304,27 @@ export class KrakenClient {
         `There is no import process for ${externalIdentifier} (import supplier ${importSupplierCode}) on "${this.env.name}": it has not been created yet, or the import supplier code or external identifier differ.`);
     }
     return this.failureFor(a, 'read the import status');
+  }
+
+  /**
+   * `GET /v1/data-import/account-transfer-status/{import_supplier_code}/{external_account_number}/` (v1 flow):
+   * `{status, kraken_account_number}`. A Kraken account number means the account exists; 404 → `not-found`.
+   */
+  async accountTransferStatus(importSupplierCode: string, externalAccountNumber: string, opts: CallOptions = {}): Promise<KrakenResult<TransferStatusData>> {
+    const x = await this.exchange(
+      { method: 'GET', path: PATHS.transferStatus(importSupplierCode, externalAccountNumber), what: 'read the account transfer status', repeatable: true },
+      opts,
+    );
+    if (!x.ok) return x.failure;
+    const a = x.answer;
+    if (a.status === 200) {
+      const b = isObject(a.body) ? a.body : {};
+      return this.success(a, { status: str(b.status) ?? 'UNKNOWN', krakenAccountNumber: str(b.kraken_account_number) ?? str(b.account_number) ?? null });
+    }
+    if (a.status === 404) {
+      return this.fail(a, 'not-found', `Kraken "${this.env.name}" has no account for ${externalAccountNumber} (import supplier ${importSupplierCode}).`);
+    }
+    return this.failureFor(a, 'read the account transfer status');
   }
 
   /**

@@ -203,6 +203,13 @@ export interface ImportStatusData {
   latestEvent?: { event?: string; occurred_at?: string; data?: unknown } | null;
 }
 
+/** v1 `account-transfer-status`: `status` UNKNOWN | IN_PROGRESS | COMPLETED (FR: also PENDING, REJECTED). */
+export interface TransferStatusData {
+  status: string;
+  /** Set once the account exists in Kraken. */
+  krakenAccountNumber: string | null;
+}
+
 export interface PollOptions extends CallOptions {
   /** First wait between reads, ms. Default 1 000. */
   intervalMs?: number;
