@@ -3,9 +3,13 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { compileSchemas } from './compile-schemas.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const minify = process.argv.includes('--minify');
+
+// The bundled schemas' validators, precompiled to ajv standalone code (server/src/service/generated/validators.js).
+await compileSchemas();
 
 function testEntries(dir) {
   const out = [];
@@ -41,6 +45,10 @@ rmSync(join(root, 'out/test'), { recursive: true, force: true });
 const started = Date.now();
 await Promise.all([
   ...bundles.map((b) => esbuild.build({ ...common, ...b, outdir: join(root, 'dist') })),
+  // npm run bench: out/bench/run.js (dependencies such as vscode-json-languageservice from node_modules).
+  ...(existsSync(join(root, 'bench/run.ts'))
+    ? [esbuild.build({ ...common, minify: false, entryPoints: { run: join(root, 'bench/run.ts') }, outdir: join(root, 'out/bench'), packages: 'external' })]
+    : []),
   esbuild.build({
     ...common,
     minify: false,

@@ -4,7 +4,9 @@
  */
 import Ajv, { _, type CodeKeywordDefinition, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { isDecimalString, isKrakenDate, isKrakenDateTime, isKrakenEmail, isKrakenTime } from './formats';
+import { KRAKEN_FORMAT_OVERRIDES } from './ajvFormats';
+// Built by scripts/compile-schemas.mjs (npm run build) from schemas/*.json: one ajv standalone validator per file.
+import PRECOMPILED from './generated/validators';
 import type { KindId } from './kinds';
 import { KINDS_BY_ID } from './kinds';
 
@@ -44,11 +46,8 @@ export function createAjv(extra: Options = {}): Ajv {
     ...extra,
   });
   addFormats(ajv);
-  ajv.addFormat('date', { type: 'string', validate: isKrakenDate });
-  ajv.addFormat('date-time', { type: 'string', validate: isKrakenDateTime });
-  ajv.addFormat('time', { type: 'string', validate: isKrakenTime });
-  ajv.addFormat('email', { type: 'string', validate: isKrakenEmail });
-  ajv.addFormat('decimal', { type: 'string', validate: isDecimalString });
+  // date, date-time, time, email, decimal: as Kraken (Django REST Framework) parses them; see ajvFormats.ts.
+  for (const [name, format] of Object.entries(KRAKEN_FORMAT_OVERRIDES)) ajv.addFormat(name, format);
   ajv.addKeyword(KRAKEN_DEPRECATED);
   return ajv;
 }
@@ -112,9 +111,13 @@ function resolvePointer(doc: unknown, pointer: string): JsonSchema | undefined {
   return node && typeof node === 'object' ? (node as JsonSchema) : undefined;
 }
 
-/** A schema set from documents keyed by `$id` (file name), one root per kind. */
+/**
+ * A schema set from documents keyed by `$id` (file name), one root per kind. Validators come from `precompiled`
+ * (standalone code compiled at build time from the same documents) when it has the file, else ajv compiles them on
+ * first use (the ajv instance itself is only created then).
+ */
 export class DocumentSchemaSet implements SchemaSet {
-  private readonly ajv = createAjv();
+  private ajvInstance: Ajv | undefined;
   private readonly validators = new Map<KindId, ValidateFunction>();
 
   constructor(
@@ -122,8 +125,15 @@ export class DocumentSchemaSet implements SchemaSet {
     readonly label: string,
     private readonly documents: Record<string, JsonSchema>,
     private readonly rootOf: Partial<Record<KindId, string>>,
-  ) {
-    for (const [name, doc] of Object.entries(documents)) this.ajv.addSchema(prepareSchema(doc), name);
+    private readonly precompiled: Readonly<Record<string, ValidateFunction | undefined>> = {},
+  ) {}
+
+  private get ajv(): Ajv {
+    if (!this.ajvInstance) {
+      this.ajvInstance = createAjv();
+      for (const [name, doc] of Object.entries(this.documents)) this.ajvInstance.addSchema(prepareSchema(doc), name);
+    }
+    return this.ajvInstance;
   }
 
   get kinds(): KindId[] {
@@ -146,7 +156,7 @@ export class DocumentSchemaSet implements SchemaSet {
     if (v) return v;
     const name = this.rootOf[kind];
     if (!name) return undefined;
-    v = this.ajv.getSchema(name);
+    v = this.precompiled[name] ?? this.ajv.getSchema(name);
     if (v) this.validators.set(kind, v);
     return v;
   }
@@ -158,7 +168,7 @@ export function bundledSchemaSet(): SchemaSet {
   if (!bundled) {
     const rootOf: Partial<Record<KindId, string>> = {};
     for (const [id, kind] of KINDS_BY_ID) rootOf[id] = kind.schemaFile;
-    bundled = new DocumentSchemaSet('bundled', 'Bundled schemas (German market, from the Kraken migration guide)', BUNDLED_SCHEMA_FILES, rootOf);
+    bundled = new DocumentSchemaSet('bundled', 'Bundled schemas (German market, from the Kraken migration guide)', BUNDLED_SCHEMA_FILES, rootOf, PRECOMPILED);
   }
   return bundled;
 }
