@@ -135,7 +135,7 @@ export function describeLoaded(l: LoadedContract): string {
     case 'not-modified':
       return `${l.source} is unchanged (304 Not Modified): using the cached copy`;
     case 'cache':
-      return `cannot fetch ${l.source} (${l.reason ?? 'offline'}): using the cached copy fetched ${age} ago (${l.fetchedAt})`;
+      return `cannot fetch ${l.source}: ${(l.reason ?? 'offline').replace(/\.$/, '')}. Using the cached copy fetched ${age} ago (${l.fetchedAt}).`;
   }
 }
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo } from '../../server/src/common/protocol';
 import { registerKrakenCommands, type KrakenCommandsApi } from './commands/ui/register';
+import { registerContract, type ContractApi } from './contract';
 import { registerNewPayload } from './newPayload';
 
 export interface ExtensionApi {
@@ -14,6 +15,8 @@ export interface ExtensionApi {
   documentInfo(uri: vscode.Uri): Promise<DocumentInfo | null>;
   /** The Kraken commands (send to Kraken, environments, Kraken diagnostics): see client/src/commands/ui/register.ts. */
   kraken: KrakenCommandsApi;
+  /** The instance contract in force (krakenImport.contract / the environment's contract): see client/src/contract.ts. */
+  contract: ContractApi;
 }
 
 let client: LanguageClient | undefined;
@@ -94,10 +97,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   );
   void refreshStatus();
   const kraken = registerKrakenCommands(context, { client, log });
+  const contract = registerContract(context, client, log, DOCUMENT_SELECTOR);
 
   return {
     client,
     kraken,
+    contract,
     documentInfo: (uri) => client!.sendRequest<DocumentInfo | null>(DocumentInfoRequest, { uri: uri.toString() }),
   };
 }

@@ -25,12 +25,17 @@ import {
   type Location,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createKrakenService, FIX_ALL_KIND, KINDS_BY_ID, type Diagnostic, type ValidationResult } from './service';
+import { createHash } from 'node:crypto';
+import { ContractSchemaSet, createContractSchemaSet, createKrakenService, FIX_ALL_KIND, KINDS_BY_ID, type Diagnostic, type KrakenService, type ValidationResult } from './service';
+import { bundleBuildId, fileContractCache } from './node/contractCache';
 import { SOURCE } from './service/validate';
 import type { RuleSeverity } from './service/types';
 import {
   DocumentInfoChangedNotification,
   DocumentInfoRequest,
+  SetContractRequest,
+  type SetContractParams,
+  type SetContractResult,
   LocatePathsRequest,
   type DocumentInfo,
   type DocumentInfoParams,
@@ -78,6 +83,38 @@ export function runSafe<T, E = void>(connection: Connection, name: string, token
 
 const VALIDATION_DELAY_MS = 200;
 
+/** Switches the service to the contract the client sent (or back to the bundled schemas). */
+export function setContract(service: KrakenService, params: SetContractParams, log: (line: string) => void): SetContractResult {
+  const current = service.schemaSet;
+  if (!params.text || params.source === 'bundled') {
+    service.configure({ schemaSet: undefined });
+    const bundled = service.schemaSet;
+    return { ok: true, contract: bundled.label, kinds: bundled.kinds, warnings: [], from: current === bundled ? 'unchanged' : 'converted' };
+  }
+  const textSha256 = createHash('sha256').update(params.text).digest('hex');
+  if (current instanceof ContractSchemaSet && current.timings.textSha256 === textSha256 && current.id === params.source && current.note === params.note) {
+    return { ok: true, contract: current.label, kinds: current.kinds, warnings: current.contract.warnings, hash: current.contract.hash, from: 'unchanged' };
+  }
+  const cache = params.cacheDir ? fileContractCache(params.cacheDir, { onError: log }) : undefined;
+  try {
+    const created = createContractSchemaSet(params.text, params.source, {
+      cache,
+      buildId: bundleBuildId(),
+      note: params.note,
+      onCompile: (c) => log(`contract validator for ${c.kind}: ${c.from === 'cache' ? 'loaded from the cache' : 'compiled'} in ${c.ms} ms${c.error ? ` (failed: ${c.error})` : ''}`),
+    });
+    const set = created.schemaSet;
+    if (!set.kinds.length) {
+      return { ok: false, contract: current.label, message: `${params.source} has no request body of a known data-import endpoint`, kinds: current.kinds, warnings: created.contract.warnings };
+    }
+    service.configure({ schemaSet: set });
+    log(`contract ${set.label}: ${set.kinds.length} kinds, ${created.timings.from === 'cache' ? `conversion read from the cache in ${created.timings.cacheMs} ms` : `parsed in ${created.timings.parseMs} ms, converted in ${created.timings.convertMs} ms`}`);
+    return { ok: true, contract: set.label, kinds: set.kinds, warnings: created.contract.warnings, hash: created.contract.hash, loadMs: created.compileMs, from: created.timings.from };
+  } catch (error) {
+    return { ok: false, contract: current.label, message: `${params.source} is not a YAML or JSON contract: ${(error as Error)?.message ?? String(error)}`, kinds: current.kinds, warnings: [] };
+  }
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const service = createKrakenService();
@@ -99,7 +136,7 @@ export function startServer(connection: Connection): void {
     return {
       kind,
       kindLabel: kind ? KINDS_BY_ID.get(kind)?.label ?? kind : null,
-      reason: result.detection.reason,
+      reason: result.detection.shape ? `${result.detection.reason}; ${result.detection.shape}` : result.detection.reason,
       source: result.detection.source,
       contract: service.schemaSet.label,
       errors: result.diagnostics.filter((d) => d.severity === 'error').length,
@@ -194,6 +231,14 @@ export function startServer(connection: Connection): void {
     runSafe<DocumentDiagnosticReport, DiagnosticServerCancellationData>(connection, 'diagnostics', token, () => {
       const doc = documents.get(params.textDocument.uri);
       return { kind: DocumentDiagnosticReportKind.Full, items: doc ? diagnosticsFor(doc) : [] };
+    }),
+  );
+
+  connection.onRequest(SetContractRequest, (params: SetContractParams, token) =>
+    runSafe(connection, 'setContract', token, (): SetContractResult => {
+      const result = setContract(service, params, (line) => connection.console.info(line));
+      if (result.from !== 'unchanged' && result.ok) revalidateAll();
+      return result;
     }),
   );
 

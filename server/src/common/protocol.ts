@@ -31,3 +31,34 @@ export type LocatePathsResult = Array<{ range: Range; exact: boolean } | null>;
 export const ValidateFileRequest = 'krakenImport/validateFile';
 
 export const DocumentInfoChangedNotification = 'krakenImport/documentInfoChanged';
+
+/**
+ * Client → server: the schemas in force. The client reads the file or fetches the URL (and keeps the copy); the
+ * server converts the text, switches every document to it and revalidates. A request, so the caller learns
+ * whether the contract was usable (when it is not, what was in force stays).
+ */
+export const SetContractRequest = 'krakenImport/setContract';
+export interface SetContractParams {
+  /** `bundled`, or where the text came from (URL or file path). */
+  source: string;
+  /** The served contract, YAML or JSON; absent for `bundled`. */
+  text?: string;
+  /** Added to the label in the language status item, e.g. "cached copy, fetched 3 hours ago". */
+  note?: string;
+  /** Folder for converted contracts and compiled validators (the extension's global storage). */
+  cacheDir?: string;
+}
+export interface SetContractResult {
+  ok: boolean;
+  /** The label of what is in force now. */
+  contract: string;
+  /** Why the contract was not used (ok: false). */
+  message?: string;
+  kinds: string[];
+  warnings: string[];
+  /** sha256 of the contract document (canonical JSON). */
+  hash?: string;
+  /** Milliseconds to parse and convert (or to read the cached conversion); validators compile on first use. */
+  loadMs?: number;
+  from?: 'converted' | 'cache' | 'unchanged';
+}
