@@ -41,6 +41,17 @@ const bundles = [
   { entryPoints: { cli: join(root, 'cli/src/main.ts') }, banner: { js: '#!/usr/bin/env node' } },
 ].filter((b) => existsSync(Object.values(b.entryPoints)[0]));
 
+// Real-VS-Code tests (test/ui, test/exthost; see test/ui/README.md): one bundle per entry, dependencies resolved
+// from node_modules at run time (playwright-core, mocha); `vscode` is the extension host's.
+function realVsCodeEntries() {
+  const list = (dir, re) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((n) => re.test(n)).map((n) => join(root, dir, n)) : []);
+  return {
+    ui: list('test/ui', /\.ui\.ts$/),
+    exthost: [...list('test/exthost', /^(runInCodeServer|electron)\.ts$|\.exthost\.ts$/), ...list('test/exthost/suite', /\.ts$/)],
+  };
+}
+const realVsCode = realVsCodeEntries();
+
 rmSync(join(root, 'out/test'), { recursive: true, force: true });
 const started = Date.now();
 await Promise.all([
@@ -58,5 +69,21 @@ await Promise.all([
     packages: 'external',
     external: ['vscode'],
   }),
+  ...[
+    ['ui', realVsCode.ui],
+    ['exthost', realVsCode.exthost],
+  ]
+    .filter(([, entries]) => entries.length)
+    .map(([dir, entries]) =>
+      esbuild.build({
+        ...common,
+        minify: false,
+        entryPoints: entries,
+        outdir: join(root, 'out', dir),
+        outbase: join(root, 'test', dir),
+        packages: 'external',
+        external: ['vscode'],
+      }),
+    ),
 ]);
 console.log(`built ${bundles.map((b) => Object.keys(b.entryPoints)[0]).join(', ')} and tests in ${Date.now() - started} ms`);

@@ -44,15 +44,33 @@ if (problems.length) {
 
 // ------------------------------------------------------------------ vsce
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
-execFileSync(vsce, ['package', '--no-dependencies', '--out', out], { cwd: root, stdio: 'inherit' });
-const listing = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
-  .split('\n')
-  .filter(Boolean);
+const quiet = args.includes('--quiet');
+execFileSync(vsce, ['package', '--no-dependencies', '--out', out], { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'inherit'] : 'inherit' });
+const listing = zipEntries(readFileSync(out))
+  .filter((f) => f.startsWith('extension/'))
+  .map((f) => f.slice('extension/'.length));
 const forbidden = listing.filter((f) => /^(node_modules|test|out|bench|\.code-server|\.test-output|client|server|cli|sandbox)\//.test(f) || /\.(ts|map)$/.test(f));
 if (forbidden.length) {
   console.error(`package: files that should not be packed: ${forbidden.join(', ')}`);
   process.exit(1);
 }
 const bytes = statSync(out).size;
-console.log(`packed ${listing.length} files: ${listing.join(', ')}`);
+if (!quiet) console.log(`packed ${listing.length} files: ${listing.join(', ')}`);
 console.log(`${relative(process.cwd(), out) || out}: ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes) in ${Date.now() - started} ms`);
+
+/** The names in a zip's central directory (the .vsix is a zip). */
+function zipEntries(buf) {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error(`${out} is not a zip`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    names.push(buf.toString('utf8', at + 46, at + 46 + nameLen));
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}

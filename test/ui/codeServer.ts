@@ -593,8 +593,10 @@ export async function readProblems(page: Page): Promise<string[]> {
 export async function waitForProblem(page: Page, match: string | RegExp, opts: { timeoutMs?: number } = {}): Promise<string[]> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const matches = (t: string) => (typeof match === 'string' ? t.includes(match) : match.test(t));
-  // Wait on the DOM: re-check whenever the panel's rows change, up to the deadline.
+  // Wait on the DOM: re-check whenever the panel's rows change, up to the deadline. The snapshot is taken before
+  // the rows are read, so a change in between ends the wait at once instead of being missed.
   for (;;) {
+    const before = await page.$$eval('.markers-panel .monaco-list-row', (rs) => rs.map((r) => r.textContent).join('\u0000'));
     const rows = await readProblems(page);
     if (rows.some(matches)) return rows;
     const left = deadline - Date.now();
@@ -605,7 +607,7 @@ export async function waitForProblem(page: Page, match: string | RegExp, opts: {
           const now = Array.from(document.querySelectorAll('.markers-panel .monaco-list-row')).map((r) => r.textContent).join('\u0000');
           return now !== before;
         },
-        await page.$$eval('.markers-panel .monaco-list-row', (rs) => rs.map((r) => r.textContent).join('\u0000')),
+        before,
         { timeout: left },
       )
       .catch(() => undefined);
