@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
 import { isKindId } from '../../server/src/service/kinds';
+import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
 import { decodeUtf8, expandInputs, isLinesFile } from './files';
 import { formatText, type FileReport } from './format';
@@ -84,27 +85,28 @@ function validateFile(service: ReturnType<typeof createKrakenService>, file: str
     range: { start: { line, character }, end: { line, character: character + 1 } },
     source: 'kraken-import',
   });
+  // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
+  const fileLines = new LineIndex(text);
+  const encodingFindingAt = (offset: number): Diagnostic => {
+    const at = fileLines.positionAt(offset);
+    return encodingFinding(at.line, at.character);
+  };
   if (!isLinesFile(file)) {
     const report: FileReport = { file, ...validateText(service, file, text, kind) };
-    if (invalidAt !== undefined) {
-      const before = text.slice(0, invalidAt);
-      const line = before.split('\n').length - 1;
-      report.diagnostics.unshift(encodingFinding(line, invalidAt - (before.lastIndexOf('\n') + 1)));
-    }
+    if (invalidAt !== undefined) report.diagnostics.unshift(encodingFindingAt(invalidAt));
     return [report];
   }
-  // One payload per line; ranges are shifted to the file's lines.
+  // One payload per line; ranges are placed in the file (a record may hold a lone "\r", which editors show as a line break).
   const reports: FileReport[] = [];
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0, lineStart = 0; i < lines.length; lineStart += lines[i].length + 1, i++) {
     const lineText = lines[i].replace(/\r$/, '');
     if (!lineText.trim()) continue;
     const r = validateText(service, file, lineText, kind);
-    const diagnostics = r.diagnostics.map((d) => ({
-      ...d,
-      range: { start: { line: i, character: d.range.start.character }, end: { line: i, character: d.range.end.character } },
-    }));
-    if (lineText.includes('\ufffd') && invalidAt !== undefined) diagnostics.unshift(encodingFinding(i, lineText.indexOf('\ufffd')));
+    const recordLines = new LineIndex(lineText);
+    const place = (p: { line: number; character: number }) => fileLines.positionAt(lineStart + recordLines.offsetAt(p));
+    const diagnostics = r.diagnostics.map((d) => ({ ...d, range: { start: place(d.range.start), end: place(d.range.end) } }));
+    if (lineText.includes('\ufffd') && invalidAt !== undefined) diagnostics.unshift(encodingFindingAt(lineStart + lineText.indexOf('\ufffd')));
     reports.push({ file, line: i + 1, ...r, diagnostics });
   }
   return reports;

@@ -4,6 +4,7 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { detectKind, type Associations, type KindId } from './kinds';
+import { tolerantTree, withinStack } from './parse';
 import { SchemaNavigator } from './schemaNav';
 import type { SchemaSet } from './schemas';
 import { LineIndex } from './text';
@@ -34,8 +35,8 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
 };
 
 export function authoringDocument(text: string, schemas: SchemaSet, options: DocumentOptions = {}, associations?: Associations): AuthoringDocument {
-  const tree = jsonc.parseTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
-  const value = tree ? jsonc.getNodeValue(tree) : undefined;
+  // No tree (rather than a stack overflow) for text nested too deeply for jsonc-parser's recursion.
+  const { tree, value } = tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true }) ?? { tree: undefined, value: undefined };
   const kind = options.kind ?? detectKind(detectionValue(tree, value), options.filePath, associations).kind;
   const nav = kind && schemas.schemaFor(kind) ? new SchemaNavigator(schemas, kind) : undefined;
   return { text, lines: new LineIndex(text), tree, value, kind, nav, accountBase: kind ? ACCOUNT_BASE[kind] : undefined };
@@ -91,7 +92,8 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** The innermost node whose span contains the offset (a key's string node when on a key). */
 export function nodeAtOffset(tree: jsonc.Node | undefined, offset: number): jsonc.Node | undefined {
-  return tree ? jsonc.findNodeAtOffset(tree, offset, true) : undefined;
+  // findNodeAtOffset recurses per level: none (rather than a stack overflow) in a tree nested too deeply
+  return tree ? withinStack(() => jsonc.findNodeAtOffset(tree, offset, true))?.value : undefined;
 }
 
 export function nodePath(node: jsonc.Node): JsonPath {

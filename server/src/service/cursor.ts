@@ -41,7 +41,9 @@ export interface CursorLocation {
 
 interface Frame {
   type: 'object' | 'array';
-  path: JsonPath;
+  /** The frame this container is a value of, and its key or index there: the path is built once, at the end (a copy per frame would be quadratic in the nesting depth). */
+  parent: Frame | undefined;
+  segment: string | number | undefined;
   state: 'key' | 'colon' | 'value' | 'after';
   key?: string;
   index: number;
@@ -53,9 +55,10 @@ function isValueToken(kind: jsonc.SyntaxKind): boolean {
   return kind === jsonc.SyntaxKind.StringLiteral || kind === jsonc.SyntaxKind.NumericLiteral || kind === jsonc.SyntaxKind.TrueKeyword || kind === jsonc.SyntaxKind.FalseKeyword || kind === jsonc.SyntaxKind.NullKeyword || kind === jsonc.SyntaxKind.Unknown;
 }
 
-function valuePath(frame: Frame | undefined): JsonPath {
-  if (!frame) return [];
-  return frame.type === 'object' ? [...frame.path, frame.key ?? ''] : [...frame.path, frame.index];
+function framePath(frame: Frame): JsonPath {
+  const path: JsonPath = [];
+  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) path.push(f.segment!);
+  return path.reverse();
 }
 
 /** What is at `offset` in `text`. */
@@ -118,7 +121,8 @@ export function pathAtOffset(text: string, offset: number): CursorLocation {
           f.state = 'value';
         }
         beginValue();
-        stack.push({ type: kind === jsonc.SyntaxKind.OpenBraceToken ? 'object' : 'array', path: valuePath(f), state: kind === jsonc.SyntaxKind.OpenBraceToken ? 'key' : 'value', index: 0, lastValueEnd: start + 1 });
+        const segment = f ? (f.type === 'object' ? f.key ?? '' : f.index) : undefined;
+        stack.push({ type: kind === jsonc.SyntaxKind.OpenBraceToken ? 'object' : 'array', parent: f, segment, state: kind === jsonc.SyntaxKind.OpenBraceToken ? 'key' : 'value', index: 0, lastValueEnd: start + 1 });
         break;
       }
       case jsonc.SyntaxKind.CloseBraceToken:
@@ -183,22 +187,23 @@ export function pathAtOffset(text: string, offset: number): CursorLocation {
     if (rootDone) return { at: 'none', path: [], colonFollows, valueFollows: false, token };
     return { at: 'value', path: [], colonFollows, valueFollows: false, token };
   }
-  const base = { containerPath: f.path, container: f.type, token, colonFollows } as const;
+  const fPath = framePath(f);
+  const base = { containerPath: fPath, container: f.type, token, colonFollows } as const;
   if (f.type === 'object') {
     if (f.state === 'key' || f.state === 'after') {
       // `after`: a value, then no comma: the user is writing the next property.
       const comma = f.state === 'after' ? f.lastValueEnd : undefined;
-      return { ...base, at: 'key', path: [...f.path, token ? token.value : ''], missingCommaAt: comma, valueFollows: valueFollows && !colonFollows };
+      return { ...base, at: 'key', path: [...fPath, token ? token.value : ''], missingCommaAt: comma, valueFollows: valueFollows && !colonFollows };
     }
     if (f.state === 'colon') {
       // The cursor is after a key that has no colon yet: if the cursor is in that key, this is the key token.
-      return { ...base, at: 'none', path: [...f.path, f.key ?? ''], valueFollows };
+      return { ...base, at: 'none', path: [...fPath, f.key ?? ''], valueFollows };
     }
-    return { ...base, at: 'value', path: [...f.path, f.key ?? ''], valueFollows: valueFollows && !colonFollows };
+    return { ...base, at: 'value', path: [...fPath, f.key ?? ''], valueFollows: valueFollows && !colonFollows };
   }
   // array
   if (f.state === 'after') {
-    return { ...base, at: 'value', path: [...f.path, f.index + 1], missingCommaAt: f.lastValueEnd, valueFollows };
+    return { ...base, at: 'value', path: [...fPath, f.index + 1], missingCommaAt: f.lastValueEnd, valueFollows };
   }
-  return { ...base, at: 'value', path: [...f.path, f.index], valueFollows };
+  return { ...base, at: 'value', path: [...fPath, f.index], valueFollows };
 }

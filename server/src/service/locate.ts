@@ -40,6 +40,9 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
 
+/** Containers at least this long have their end remembered; shorter ones are cheaper to rescan than to store. */
+const REMEMBER_CONTAINERS_FROM = 1024;
+
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -49,6 +52,8 @@ export class ScanLocator implements Locator {
   private readonly objects = new Map<number, Map<string, PropertyEntry>>();
   private readonly arrays = new Map<number, { starts: number[]; ends: number[] }>();
   private readonly rootStart: number;
+  /** Where containers of at least REMEMBER_CONTAINERS_FROM characters end, by start offset (filled while skipping). */
+  private readonly containerEnds = new Map<number, number>();
 
   constructor(private readonly text: string) {
     this.rootStart = this.skipWs(0);
@@ -84,14 +89,19 @@ export class ScanLocator implements Locator {
     const c = t.charCodeAt(i);
     if (c === QUOTE) return this.skipString(i);
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      let depth = 0;
+      const known = this.containerEnds.get(i);
+      if (known !== undefined) return known;
+      // Walking a path indexes each container on it, and indexing skips the next one: without remembering where
+      // large nested containers end, a path 100 000 levels deep would rescan the text once per level.
+      const opened: number[] = [];
       for (let j = i; j < t.length; j++) {
         const d = t.charCodeAt(j);
         if (d === QUOTE) j = this.skipString(j) - 1;
-        else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+        else if (d === OPEN_BRACE || d === OPEN_BRACKET) opened.push(j);
         else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
-          depth--;
-          if (depth === 0) return j + 1;
+          const start = opened.pop()!;
+          if (j - start >= REMEMBER_CONTAINERS_FROM) this.containerEnds.set(start, j + 1);
+          if (opened.length === 0) return j + 1;
         }
       }
       return t.length;

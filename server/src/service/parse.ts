@@ -219,6 +219,32 @@ function syntaxFindings(text: string, errors: jsonc.ParseError[]): { findings: O
   return { findings, broken };
 }
 
+/**
+ * jsonc-parser parses, visits and builds values recursively: one stack frame (or a few) per nesting level. Its
+ * error recovery sees a different nesting than the depth scan above (an unterminated string ends at the line break
+ * for jsonc-parser but runs on for the scan; a stray "]" inside an array is skipped, not a close), so the scan is
+ * only the fast pre-check. This runs jsonc-parser and turns a stack overflow into `undefined`, never a throw.
+ */
+export function withinStack<T>(fn: () => T): { value: T } | undefined {
+  try {
+    return { value: fn() };
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+/** jsonc-parser's tolerant tree and (unless not wanted) its value; undefined when the text nests too deeply to build one. */
+export function tolerantTree(text: string, errors: jsonc.ParseError[], options: jsonc.ParseOptions, withValue = true): { tree: jsonc.Node | undefined; value: unknown } | undefined {
+  const found: jsonc.ParseError[] = [];
+  const built = withinStack(() => {
+    const tree = jsonc.parseTree(text, found, options);
+    return { tree, value: tree && withValue ? jsonc.getNodeValue(tree) : undefined };
+  });
+  if (built) errors.push(...found);
+  return built?.value;
+}
+
 function jsonParseErrorOffset(error: unknown, text: string): number {
   const m = /position (\d+)/.exec(String((error as Error)?.message ?? ''));
   return m ? Math.min(Number(m[1]), text.length) : 0;
@@ -266,15 +292,18 @@ export function parseDocument(text: string): ParsedDocument {
 
   let value: unknown;
   let strict = true;
+  let parseError: unknown;
+  const noTree = (): ParsedDocument => {
+    const at = jsonParseErrorOffset(parseError, text);
+    findings.push({ code: 'syntax-error', severity: 'error', message: `Invalid JSON: ${(parseError as Error).message}`, start: at, end: at + 1 });
+    return { text, value: undefined, strict, findings, broken: true, lines, locator: new TreeLocator(undefined, text.length) };
+  };
   try {
     value = JSON.parse(text);
   } catch (error) {
     strict = false;
-    if (structure.maxDepth > MAX_TREE_DEPTH) {
-      const at = jsonParseErrorOffset(error, text);
-      findings.push({ code: 'syntax-error', severity: 'error', message: `Invalid JSON: ${(error as Error).message}`, start: at, end: at + 1 });
-      return { text, value: undefined, strict, findings, broken: true, lines, locator: new TreeLocator(undefined, text.length) };
-    }
+    parseError = error;
+    if (structure.maxDepth > MAX_TREE_DEPTH) return noTree();
   }
 
   if (strict) {
@@ -283,7 +312,10 @@ export function parseDocument(text: string): ParsedDocument {
   }
 
   const errors: jsonc.ParseError[] = [];
-  const tree = jsonc.parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
+  const built = tolerantTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
+  const duplicates = built && withinStack(() => findDuplicateKeys(text, lines));
+  if (!built || !duplicates) return noTree(); // nested too deeply for the tolerant parser: JSON.parse's reason only
+  const tree = built.tree;
   // jsonc-parser may report the same place twice (e.g. a trailing comma as two errors): keep one per offset.
   const syntax = syntaxFindings(text, errors.filter((e, i) => i === 0 || e.offset !== errors[i - 1].offset));
   findings.push(...syntax.findings);
@@ -291,7 +323,7 @@ export function parseDocument(text: string): ParsedDocument {
     // JSON.parse refused what jsonc-parser accepts (e.g. a lone surrogate escape): report JSON.parse's reason.
     findings.push({ code: 'syntax-error', severity: 'error', message: 'Invalid JSON.', start: 0, end: 1 });
   }
-  findings.push(...findDuplicateKeys(text, lines));
-  value = tree ? jsonc.getNodeValue(tree) : undefined;
+  findings.push(...duplicates.value);
+  value = built.value;
   return { text, value, strict, findings, broken: syntax.broken, lines, locator: new TreeLocator(tree, text.length) };
 }

@@ -5,6 +5,7 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { isRecord } from './authoringDoc';
+import { tolerantTree, withinStack } from './parse';
 import { LineIndex } from './text';
 import { SymbolKind, type DocumentSymbol, type FoldingRange, type LimitedResult, type Range } from './types';
 
@@ -105,7 +106,7 @@ function scalarDetail(node: jsonc.Node): string | undefined {
 
 export function documentSymbols(text: string, limit = MAX_ITEMS_COMPUTED): LimitedResult<DocumentSymbol> {
   const lines = new LineIndex(text);
-  const tree = jsonc.parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const tree = tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false }, false)?.tree; // none when nested too deeply
   let budget = limit;
   let limitReached = false;
   const range = (n: jsonc.Node): Range => lines.range(n.offset, n.offset + n.length);
@@ -162,7 +163,8 @@ export function documentSymbols(text: string, limit = MAX_ITEMS_COMPUTED): Limit
     return out;
   };
 
-  const items = tree ? childrenOf(tree) : [];
+  // childrenOf recurses per level, with more frames than jsonc-parser: a tree jsonc-parser just managed may still overflow.
+  const items = tree ? withinStack(() => childrenOf(tree))?.value ?? [] : [];
   return { items, limitReached, limit };
 }
 

@@ -1,8 +1,11 @@
 import type { Position, Range } from './types';
 
 /**
- * Offset <-> position conversion for one document text. Line starts are computed once, lazily, with a single
- * indexOf scan (cheap even for tens of megabytes); lookups are binary searches.
+ * Offset <-> position conversion for one document text, with the line breaks LSP and VS Code use: "\r\n", "\n" and
+ * a lone "\r" (JSON allows a lone "\r" as whitespace; an editor shows it as a line break, so a position counted by
+ * "\n" alone would land on the wrong line). Like vscode-languageserver-textdocument, a position never falls between
+ * the "\r" and the "\n" of one line break. Line starts are computed once, lazily (an indexOf scan when the text has
+ * no "\r", cheap even for tens of megabytes); lookups are binary searches.
  */
 export class LineIndex {
   private starts: Int32Array | undefined;
@@ -12,17 +15,35 @@ export class LineIndex {
   private lineStarts(): Int32Array {
     if (this.starts) return this.starts;
     const text = this.text;
-    let count = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-    const starts = new Int32Array(count);
-    let n = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
-    this.starts = starts;
-    return starts;
+    if (text.indexOf('\r') === -1) {
+      let count = 1;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+      const starts = new Int32Array(count);
+      let n = 1;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
+      this.starts = starts;
+      return starts;
+    }
+    const found: number[] = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        found.push(i + 1);
+      } else if (c === 10) found.push(i + 1);
+    }
+    this.starts = Int32Array.from(found);
+    return this.starts;
   }
 
   get lineCount(): number {
     return this.lineStarts().length;
+  }
+
+  /** Moves an offset that sits inside a line break (between "\r" and "\n") back to the end of its line. */
+  private beforeBreak(offset: number, lineStart: number): number {
+    while (offset > lineStart && (this.text.charCodeAt(offset - 1) === 13 || this.text.charCodeAt(offset - 1) === 10)) offset--;
+    return offset;
   }
 
   positionAt(offset: number): Position {
@@ -35,7 +56,7 @@ export class LineIndex {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: offset - starts[lo] };
+    return { line: lo, character: this.beforeBreak(offset, starts[lo]) - starts[lo] };
   }
 
   offsetAt(position: Position): number {
@@ -43,8 +64,9 @@ export class LineIndex {
     if (position.line < 0) return 0;
     if (position.line >= starts.length) return this.text.length;
     const lineStart = starts[position.line];
+    if (position.character <= 0) return lineStart;
     const lineEnd = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
-    return Math.max(lineStart, Math.min(lineStart + position.character, lineEnd));
+    return this.beforeBreak(Math.min(lineStart + position.character, lineEnd), lineStart);
   }
 
   range(start: number, end: number): Range {
