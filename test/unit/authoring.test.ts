@@ -4,16 +4,19 @@
  * Positions are marked in the fixture text (`|`, or `/*@name*\/` in fixture files) and stripped before use.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import snippetsFile from '../../snippets/kraken-import.json';
 import { payloadTemplates, snippetBody } from '../../client/src/payloadTemplates';
 import { createKrakenService, type CompletionItem, type Diagnostic } from '../../server/src/service';
 import { rewriteDate } from '../../server/src/service/codeActions';
+import { createContractSchemaSet } from '../../server/src/service/contract/schemaSet';
 import { pathAtOffset } from '../../server/src/service/cursor';
 import { detectKind } from '../../server/src/service/kinds';
 import { DocumentSchemaSet, type JsonSchema } from '../../server/src/service/schemas';
 import { LineIndex } from '../../server/src/service/text';
-import { acceptItem, applyEdits, expandSnippet, fixtureText, marked, newAccountToZeroErrors, type AuthoringDriver } from './authoringScenario';
+import { acceptItem, applyEdits, expandSnippet, fixtureText, marked, newAccountToZeroErrors, REPO_ROOT, type AuthoringDriver } from './authoringScenario';
 
 process.env.TZ = 'Europe/Berlin';
 const NOW = new Date(2024, 4, 17, 9, 30, 5); // 17 May 2024, 09:30:05 in Berlin (UTC+2)
@@ -283,6 +286,24 @@ describe('hover', () => {
     assert.match(h!.contents.value, /\n\nKraken may raise: `invalid_choice`, `sales_channel_not_allowed`$/);
     const { hover: bundled } = hover('{ "import_supplier": "X", "sales_chan|nel": "DIRECT" }');
     assert.doesNotMatch(bundled!.contents.value, /Kraken may raise/);
+  });
+
+  it('on a served contract (EDF GB): the contract\'s transaction branches, its HTML descriptions as Markdown, its error codes', () => {
+    const file = path.join(process.env.KRAKEN_OPENAPI_DIR ?? path.join(REPO_ROOT, '..', 'shared', 'kraken-openapi'), 'edf-gb.openapi.yml');
+    const { schemaSet } = createContractSchemaSet(readFileSync(file, 'utf8'), file);
+    const gb = createKrakenService({ schemaSet });
+    const types = marked('{ "import_supplier": "X", "transactions": [ { "type": "|" } ] }');
+    assert.deepEqual(labels(gb.complete(types.text, types.at).items), ['"CREDIT"', '"CHARGE"', '"PAYMENT"', '"REPAYMENT"', '"SUPPLY_CHARGE"']);
+    const charge = marked('{ "import_supplier": "X", "transactions": [ { "type": "CHARGE", | } ] }');
+    assert.deepEqual(
+      gb.complete(charge.text, charge.at).items.filter((i) => i.detail?.endsWith('required')).map((i) => i.label),
+      ['amount', 'reason', 'transaction_date', 'transaction_id'],
+    );
+    const amount = marked('{ "import_supplier": "X", "transactions": [ { "type": "CHARGE", "amo|unt": "1" } ] }');
+    const text = gb.hover(amount.text, amount.at)!.contents.value;
+    assert.ok(text.startsWith('**`amount`** · string (decimal) · required\n\nThe amount of the transaction. e.g. if the customer has a consumption charge worth 23.43, this equates to a transaction of type `CHARGE` of 23.43.'), text);
+    const email = marked('{ "import_supplier": "X", "external_account_number": "A", "customers": [ { "ema|il": "" } ] }');
+    assert.match(gb.hover(email.text, email.at)!.contents.value, /\n\nKraken may raise: `possible_test_email_address`, `internal_email_address`$/);
   });
 
   it('says nothing outside a payload and on the root', () => {

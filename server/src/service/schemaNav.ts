@@ -312,7 +312,7 @@ export function enumValues(view: SchemaView | undefined): EnumValue[] | undefine
       if (s.const !== undefined) push({ value: s.const, description: typeof s.description === 'string' ? s.description : undefined });
       if (Array.isArray(s.enum)) {
         const descriptions = Array.isArray(s.enumDescriptions) ? s.enumDescriptions : Array.isArray(s.markdownEnumDescriptions) ? s.markdownEnumDescriptions : [];
-        s.enum.forEach((v, i) => push({ value: v, description: typeof descriptions[i] === 'string' && descriptions[i] ? String(descriptions[i]) : undefined }));
+        s.enum.forEach((v, i) => push({ value: v, description: typeof descriptions[i] === 'string' && descriptions[i] ? htmlToMarkdown(String(descriptions[i])) : undefined }));
       }
     }
     return out;
@@ -332,6 +332,28 @@ export function typeSummary(view: SchemaView | undefined): string {
   return parts.join(' or ');
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+
+/**
+ * Served contracts describe fields in HTML (`<p>…<code>CHARGE</code>…</p>`); hovers and completion documentation
+ * are Markdown, where most tags would show as text. Plain text passes through unchanged.
+ */
+export function htmlToMarkdown(text: string): string {
+  if (!/<\/?[a-z][^>]*>/i.test(text)) return text;
+  return text
+    .replace(/<br\s*\/?>/gi, '  \n')
+    .replace(/<\/p>\s*<p[^>]*>/gi, '\n\n')
+    .replace(/<\/?p[^>]*>/gi, '')
+    .replace(/<code>([\s\S]*?)<\/code>/gi, '`$1`')
+    .replace(/<(strong|b)>([\s\S]*?)<\/\1>/gi, '**$2**')
+    .replace(/<(em|i)>([\s\S]*?)<\/\1>/gi, '*$2*')
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '[$2]($1)')
+    .replace(/<li[^>]*>/gi, '\n- ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, e: string) => ENTITIES[e])
+    .trim();
+}
+
 /** The description for people: `markdownDescription` when there is one, else `description` (outermost first). */
 export function descriptionOf(view: SchemaView | undefined): string | undefined {
   if (!view) return undefined;
@@ -339,7 +361,7 @@ export function descriptionOf(view: SchemaView | undefined): string | undefined 
     const md = r.schema.markdownDescription;
     if (typeof md === 'string' && md) return md;
     const d = r.schema.description;
-    if (typeof d === 'string' && d && r.schema['x-description-is-key'] !== true) return d;
+    if (typeof d === 'string' && d && r.schema['x-description-is-key'] !== true) return htmlToMarkdown(d);
   }
   return undefined;
 }
