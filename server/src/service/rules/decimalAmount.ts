@@ -71,22 +71,40 @@ function expand(start: SchemaNode): SchemaNode[] {
   return out;
 }
 
+const childCache = new WeakMap<readonly SchemaNode[], Map<PathSegment, SchemaNode[]>>();
+const NONE: SchemaNode[] = [];
+
+/** The schemas of a child (`key` a property name, or any number for array items); memoised, so the same lists come back. */
 function children(nodes: readonly SchemaNode[], key: PathSegment): SchemaNode[] {
+  const k = typeof key === 'number' ? 0 : key;
+  let byKey = childCache.get(nodes);
+  if (!byKey) childCache.set(nodes, (byKey = new Map()));
+  const cached = byKey.get(k);
+  if (cached) return cached;
   const out: SchemaNode[] = [];
   for (const n of nodes) {
     const sub =
-      typeof key === 'number'
+      typeof k === 'number'
         ? n.schema.items
-        : isSchema(n.schema.properties)
-          ? (n.schema.properties as Record<string, unknown>)[key]
+        : isSchema(n.schema.properties) && Object.prototype.hasOwnProperty.call(n.schema.properties, k)
+          ? (n.schema.properties as Record<string, unknown>)[k]
           : undefined;
     if (isSchema(sub)) out.push(...expand({ schema: sub, file: n.file }));
   }
-  return out;
+  const result = out.length ? out : NONE;
+  byKey.set(k, result);
+  return result;
 }
 
+const decimalCache = new WeakMap<readonly SchemaNode[], boolean>();
+
 function isDecimalSchema(nodes: readonly SchemaNode[]): boolean {
-  return nodes.some((n) => typeof n.schema.pattern === 'string' && DECIMAL_PATTERN.test(n.schema.pattern));
+  let is = decimalCache.get(nodes);
+  if (is === undefined) {
+    is = nodes.some((n) => typeof n.schema.pattern === 'string' && DECIMAL_PATTERN.test(n.schema.pattern));
+    decimalCache.set(nodes, is);
+  }
+  return is;
 }
 
 /** German agreement params that are amounts or quantities (seed account), as plain decimal strings. */

@@ -25,6 +25,54 @@ export function canonicalNumber(text: string): string | undefined {
   return `${m[1]}${digits}e${exponent}`;
 }
 
+/** Whether a number literal reads back as something else (or is an integer beyond 2^53). */
+function lossy(token: string, value: number): boolean {
+  if (/^-?\d+$/.test(token)) return !Number.isSafeInteger(value);
+  return canonicalNumber(token) !== canonicalNumber(Number.isFinite(value) ? String(value) : 'Infinity');
+}
+
+/**
+ * The values of the lossy number literals in a JSON text, found by one pass over it (strings skipped). A literal
+ * with at most 15 significant digits and no exponent always reads back exactly, so only longer ones are parsed.
+ * Returns an empty set for the usual document, which then needs no walk at all.
+ */
+function lossyValues(text: string): Set<number> {
+  const out = new Set<number>();
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip the string: find the closing quote that is not escaped.
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q === -1) return out;
+        let k = q - 1;
+        while (text.charCodeAt(k) === 92) k--;
+        if ((q - 1 - k) % 2 === 0) {
+          i = q;
+          break;
+        }
+        j = q + 1;
+      }
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) j++;
+        else break;
+      }
+      if (j - i >= 16 || /[eE]/.test(text.slice(i, j))) {
+        const token = text.slice(i, j);
+        const value = Number(token);
+        if (!Number.isNaN(value) && lossy(token, value)) out.add(value);
+      }
+      i = j - 1;
+    }
+  }
+  return out;
+}
+
 /** Property names that hold identifiers, for wording only. */
 const IDENTIFIER_KEY = /(?:^|_)(?:id|identifier|identifiers|number|code|reference|mpxn|mpan|mprn|iban|serial)$/;
 
@@ -54,7 +102,12 @@ export const numberPrecision: Rule = {
     'business-payment-instruction',
   ],
   check(ctx) {
+    // One pass over the text first: most documents have no lossy literal and need no walk.
+    const whole = ctx.rawText([]);
+    const suspects = whole === undefined ? undefined : lossyValues(whole);
+    if (suspects && suspects.size === 0) return;
     walkNumbers(ctx.root, (value, node) => {
+      if (suspects && !suspects.has(value)) return;
       const path = node.toPath();
       const raw = ctx.rawText(path)?.trim();
       if (raw === undefined) return;
