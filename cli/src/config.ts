@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RuleSeverity } from '../../server/src/service';
 import { UsageError } from './args';
 
@@ -8,12 +9,15 @@ export interface CliConfig {
   payloadAssociations?: Record<string, string>;
   maxFindings?: number;
   contract?: string;
+  /** Kraken environments for `send`: the same entries as the extension's krakenImport.environments. */
+  environments?: unknown;
 }
 
 export const DEFAULT_CONFIG_FILE = 'kraken-import.config.json';
 
-export function loadConfig(file?: string): CliConfig {
-  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+export function loadConfig(file?: string, cwd?: string): CliConfig {
+  const fallback = cwd ? join(cwd, DEFAULT_CONFIG_FILE) : DEFAULT_CONFIG_FILE;
+  const path = file ?? (existsSync(fallback) ? fallback : undefined);
   if (!path) return {};
   let parsed: unknown;
   try {

@@ -5,8 +5,9 @@
  *   kraken-import lsp --stdio
  *   kraken-import rules
  *   kraken-import contract info <url-or-file>
+ *   kraken-import send --env <name> --action <actions> <files or folders…>   (see send.ts)
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
 import { isKindId } from '../../server/src/service/kinds';
@@ -16,6 +17,8 @@ import { decodeUtf8, expandInputs, isLinesFile } from './files';
 import { formatText, type FileReport } from './format';
 import { UsageError, parseArgs } from './args';
 import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
+import { readStdinLine, runSend, SEND_HELP } from './send';
+import { toGithubAnnotations, toMarkdownSummary, toSarif } from './reports';
 
 const VERSION = '0.1.0';
 
@@ -23,7 +26,11 @@ const HELP = `kraken-import ${VERSION} — check Kraken customer-migration paylo
 
 Usage:
   kraken-import validate <files or folders…>   validate .json/.jsonl/.ndjson payloads
-      --format text|json        output format (default text)
+      --format text|json|sarif|github
+                                output format (default text); sarif: SARIF 2.1.0 for code scanning; github:
+                                workflow annotations (::error file=…,line=…::…)
+      --summary                 Markdown summary grouped by finding code (counts, examples): instead of the
+                                text listing, or with another --format into $GITHUB_STEP_SUMMARY (else stderr)
       --fail-on error|warning   exit 1 on errors (default) or also on warnings
       --hints                   also print hints and information (text format; JSON always has them)
       --kind <kind>             treat every file as this payload kind (${PAYLOAD_KINDS.map((k) => k.id).join(', ')})
@@ -33,6 +40,7 @@ Usage:
                                 /data-import/schema/) instead of the bundled schemas; "bundled" for those
       --offline                 use the cached copy of a contract URL, do not fetch it
       --quiet                   no contract line on stderr
+${SEND_HELP}
   kraken-import contract info <url-or-file>
                                 the contract's payload kinds, endpoints, field and enum counts, compile times
   kraken-import rules           list rule codes, default severities and what they check
@@ -115,7 +123,7 @@ function validateFile(service: ReturnType<typeof createKrakenService>, file: str
 async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (!args.positionals.length) throw new UsageError('validate needs at least one file or folder');
   const format = args.options.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format "${format}" (text or json)`);
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown --format "${format}" (text, json, sarif or github)`);
   const failOn = (args.options['fail-on'] ?? 'error') as Severity;
   if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
   const kindOption = args.options.kind;
@@ -167,8 +175,18 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
         2,
       ) + '\n',
     );
-  } else {
+  } else if (format === 'sarif') {
+    process.stdout.write(JSON.stringify(toSarif(reports, { version: VERSION, hints: args.flags.has('hints') }), null, 2) + '\n');
+  } else if (format === 'github') {
+    process.stdout.write(toGithubAnnotations(reports, { hints: args.flags.has('hints') }));
+  } else if (!args.flags.has('summary')) {
     process.stdout.write(formatText(reports, { hints: args.flags.has('hints') }));
+  }
+  if (args.flags.has('summary')) {
+    const markdown = toMarkdownSummary(reports, { hints: args.flags.has('hints') });
+    if (format === 'text') process.stdout.write(markdown);
+    else if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+    else process.stderr.write(markdown);
   }
   if (contract) note(contractSummary(contract));
   const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
@@ -210,6 +228,8 @@ async function main(argv: string[]): Promise<number> {
       return runRules();
     case 'contract':
       return runContract(args);
+    case 'send':
+      return runSend(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine(), signals: true });
     case 'sandbox': {
       const { runSandboxCommand } = await import('../../sandbox/src/cli');
       return runSandboxCommand(rest);

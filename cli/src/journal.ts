@@ -1,0 +1,217 @@
+/**
+ * The send journal: one JSON object per line, append-only, fsync'd after every record, so that a run killed at any
+ * moment leaves a journal that says what happened up to that moment.
+ *
+ * Every request is preceded by an `attempt` record and followed by an `outcome` record. An attempt without an
+ * outcome after it (the process was killed in between) is "in doubt": for a create, the resume checks Kraken
+ * (import status, transfer status) instead of sending it again.
+ *
+ * Records are matched by environment name and unit key (`<action>|<account>` for creates; with a content hash for
+ * actions whose body matters, see send.ts). A torn last line (killed mid-write) is ignored.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+export type JournalStatus = 'ok' | 'failed' | 'unknown';
+
+export interface JournalError {
+  /** Dotted path in the payload, null when Kraken's error has no place in it. */
+  path: string | null;
+  code?: string;
+  message: string;
+}
+
+export interface JournalRecord {
+  /** Format version. */
+  v: 1;
+  /** ISO time the record was written. */
+  at: string;
+  /** Id of the run that wrote it. */
+  run: string;
+  env: string;
+  key: string;
+  file: string;
+  /** 1-based line in a .jsonl/.ndjson file. */
+  line?: number;
+  /** `IMPORT_SUPPLIER/EXTERNAL_NUMBER` (or what identifies the payload). */
+  account?: string;
+  action: string;
+  phase: 'attempt' | 'outcome';
+  /** Outcome records only. */
+  status?: JournalStatus;
+  /** The client's failure reason (`invalid`, `rate-limited`, `outcome-unknown`…), or how the outcome was found (`reconciled`). */
+  reason?: string;
+  /** HTTP status of the last answer. */
+  http?: number;
+  /** Kraken identifiers: account number, import status, reference. */
+  kraken?: { accountNumber?: string; importStatus?: string; krakenIdentifier?: string; reference?: string };
+  message?: string;
+  errors?: JournalError[];
+  /** HTTP attempts of the call (429 and 5xx retries included). */
+  attempts?: number;
+}
+
+/** What the journal says about one unit. */
+export interface UnitState {
+  /** The latest outcome record, if any. */
+  outcome?: JournalRecord;
+  /** The latest attempt record, if any. */
+  attempt?: JournalRecord;
+  /** An attempt was written after the latest outcome (or with no outcome at all): the process died in between. */
+  inDoubt: boolean;
+}
+
+export function unitId(env: string, key: string): string {
+  return `${env}\u0000${key}`;
+}
+
+/** Reads a journal; unreadable lines (a torn last write) are counted, not thrown. */
+export function readJournal(file: string): { records: JournalRecord[]; torn: number; endsWithNewline: boolean } {
+  if (!existsSync(file)) return { records: [], torn: 0, endsWithNewline: true };
+  const text = readFileSync(file, 'utf8');
+  const records: JournalRecord[] = [];
+  let torn = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as JournalRecord;
+      if (r && typeof r === 'object' && typeof r.key === 'string' && typeof r.env === 'string' && (r.phase === 'attempt' || r.phase === 'outcome')) records.push(r);
+      else torn++;
+    } catch {
+      torn++;
+    }
+  }
+  return { records, torn, endsWithNewline: text === '' || text.endsWith('\n') };
+}
+
+/** Folds records into the state of each unit (env + key). */
+export function foldJournal(records: JournalRecord[]): Map<string, UnitState> {
+  const units = new Map<string, UnitState>();
+  for (const r of records) {
+    const id = unitId(r.env, r.key);
+    const u = units.get(id) ?? { inDoubt: false };
+    if (r.phase === 'attempt') {
+      u.attempt = r;
+      u.inDoubt = true;
+    } else {
+      u.outcome = r;
+      u.inDoubt = false;
+    }
+    units.set(id, u);
+  }
+  return units;
+}
+
+export class Journal {
+  private fd: number;
+  private readonly lockFile: string;
+  readonly units: Map<string, UnitState>;
+  readonly torn: number;
+
+  private constructor(readonly file: string, fd: number, lockFile: string, units: Map<string, UnitState>, torn: number) {
+    this.fd = fd;
+    this.lockFile = lockFile;
+    this.units = units;
+    this.torn = torn;
+  }
+
+  /**
+   * Opens (or creates) the journal for appending, after taking its lock (`<file>.lock` with our pid): two runs on
+   * one journal at once could both send the same create. A lock left by a process that no longer runs is taken over.
+   */
+  static open(file: string): Journal {
+    const lockFile = `${file}.lock`;
+    takeLock(lockFile);
+    try {
+      const { records, torn, endsWithNewline } = readJournal(file);
+      const fd = openSync(file, 'a');
+      // A torn last line: start the next record on a line of its own.
+      if (!endsWithNewline) {
+        writeSync(fd, '\n');
+        fsyncSync(fd);
+      }
+      return new Journal(file, fd, lockFile, foldJournal(records), torn);
+    } catch (e) {
+      releaseLock(lockFile);
+      throw e;
+    }
+  }
+
+  get(env: string, key: string): UnitState | undefined {
+    return this.units.get(unitId(env, key));
+  }
+
+  /** Appends one record and fsyncs it before returning. */
+  append(record: JournalRecord): void {
+    const clean = JSON.parse(JSON.stringify(record)) as JournalRecord; // drops undefined fields
+    writeSync(this.fd, `${JSON.stringify(clean)}\n`);
+    fsyncSync(this.fd);
+    const id = unitId(record.env, record.key);
+    const u = this.units.get(id) ?? { inDoubt: false };
+    if (record.phase === 'attempt') {
+      u.attempt = clean;
+      u.inDoubt = true;
+    } else {
+      u.outcome = clean;
+      u.inDoubt = false;
+    }
+    this.units.set(id, u);
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      closeSync(this.fd);
+      this.fd = -1;
+      releaseLock(this.lockFile);
+    }
+  }
+}
+
+export class JournalLockedError extends Error {}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function takeLock(lockFile: string): void {
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
+  for (let i = 0; i < 2; i++) {
+    try {
+      writeFileSync(lockFile, mine, { flag: 'wx' });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder: { pid?: number; host?: string } = {};
+    try {
+      holder = JSON.parse(readFileSync(lockFile, 'utf8'));
+    } catch {
+      /* an empty or torn lock file: treated as stale */
+    }
+    const sameHost = !holder.host || holder.host === hostname();
+    if (typeof holder.pid === 'number' && holder.pid !== process.pid && (!sameHost || alive(holder.pid))) {
+      throw new JournalLockedError(
+        `the journal is in use by process ${holder.pid}${sameHost ? '' : ` on ${holder.host}`} (${lockFile}). Use one journal per run (per shard); delete the lock file only if that process is gone.`,
+      );
+    }
+    try {
+      unlinkSync(lockFile); // stale: its process is gone
+    } catch {
+      /* raced with another taker; try again */
+    }
+  }
+  throw new JournalLockedError(`could not take the journal lock ${lockFile}`);
+}
+
+function releaseLock(lockFile: string): void {
+  try {
+    unlinkSync(lockFile);
+  } catch {
+    /* already gone */
+  }
+}
