@@ -82,7 +82,8 @@ export function registerContract(context: vscode.ExtensionContext, client: Langu
     const inForce = s.result?.contract ?? 'bundled schemas';
     const stale = s.loaded?.origin === 'cache';
     status.text = `Kraken contract: ${s.problem && !stale ? 'bundled schemas' : shortName(spec)}${stale ? ` (cached, ${describeAge(s.loaded!.ageMs ?? 0)} old)` : ''}`;
-    status.detail = [inForce, s.problem].filter(Boolean).join(' — ');
+    const fetched = s.loaded && s.loaded.origin !== 'cache' && s.loaded.fetchedAt ? `fetched ${s.loaded.fetchedAt}` : undefined;
+    status.detail = [inForce, fetched, s.problem].filter(Boolean).join(' — ');
     status.severity = s.problem ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
     status.busy = false;
   };
@@ -121,12 +122,11 @@ export function registerContract(context: vscode.ExtensionContext, client: Langu
         const { text, ...rest } = loaded;
         next.loaded = rest;
         if (loaded.origin !== 'file') log.info(`contract: ${describeLoaded(loaded)}`);
+        // Only a stale copy changes the label: a fresh fetch (or a 304) of the same text keeps what is in force.
         const note =
           loaded.origin === 'cache'
             ? `cached copy fetched ${describeAge(loaded.ageMs ?? 0)} ago (${loaded.fetchedAt}); ${untrustedWorkspaceValue ? 'not fetched: the workspace is not trusted' : `could not fetch: ${loaded.reason}`}`
-            : loaded.origin === 'file'
-              ? undefined
-              : `fetched ${loaded.fetchedAt}`;
+            : undefined;
         if (loaded.origin === 'cache') next.problem = note;
         params = { source: loaded.source, text, note, cacheDir: path.join(storage, 'compiled') };
       }
