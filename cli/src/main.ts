@@ -19,6 +19,7 @@ import { UsageError, parseArgs } from './args';
 import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
 import { readStdinLine, runSend, SEND_HELP } from './send';
 import { toGithubAnnotations, toMarkdownSummary, toSarif } from './reports';
+import { defaultJobs, isValidateWorker, PARALLEL_MIN_CHARS, PARALLEL_MIN_RECORDS, runValidateWorker, ValidatePool, type RecordResult } from './parallel';
 
 const VERSION = '0.1.0';
 
@@ -40,6 +41,7 @@ Usage:
                                 /data-import/schema/) instead of the bundled schemas; "bundled" for those
       --offline                 use the cached copy of a contract URL, do not fetch it
       --quiet                   no contract line on stderr
+      --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none)
 ${SEND_HELP}
   kraken-import contract info <url-or-file>
                                 the contract's payload kinds, endpoints, field and enum counts, compile times
@@ -82,7 +84,7 @@ function validateText(
   return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
 }
 
-function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined): FileReport[] {
+async function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined, pool?: ValidatePool): Promise<FileReport[]> {
   const bytes = readFileSync(file);
   const { text, invalidAt } = decodeUtf8(bytes);
   const encodingFinding = (line: number, character: number): Diagnostic => ({
@@ -107,10 +109,23 @@ function validateFile(service: ReturnType<typeof createKrakenService>, file: str
   // One payload per line; ranges are placed in the file (a record may hold a lone "\r", which editors show as a line break).
   const reports: FileReport[] = [];
   const lines = text.split('\n');
+  const records: Array<{ i: number; lineStart: number; lineText: string }> = [];
   for (let i = 0, lineStart = 0; i < lines.length; lineStart += lines[i].length + 1, i++) {
     const lineText = lines[i].replace(/\r$/, '');
-    if (!lineText.trim()) continue;
-    const r = validateText(service, file, lineText, kind);
+    if (lineText.trim()) records.push({ i, lineStart, lineText });
+  }
+  // A large wave goes to the worker threads (same validateText there, results in file order).
+  const serial = () => records.map((r) => validateText(service, file, r.lineText, kind));
+  const results: RecordResult[] =
+    pool && records.length >= PARALLEL_MIN_RECORDS && text.length >= PARALLEL_MIN_CHARS
+      ? await pool.validate(file, records.map((r) => r.lineText), kind).catch((error: Error) => {
+          process.stderr.write(`kraken-import: worker threads failed (${error.message}); validating ${file} on one thread\n`);
+          return serial();
+        })
+      : serial();
+  for (let n = 0; n < records.length; n++) {
+    const { i, lineStart, lineText } = records[n];
+    const r = results[n];
     const recordLines = new LineIndex(lineText);
     const place = (p: { line: number; character: number }) => fileLines.positionAt(lineStart + recordLines.offsetAt(p));
     const diagnostics = r.diagnostics.map((d) => ({ ...d, range: { start: place(d.range.start), end: place(d.range.end) } }));
@@ -146,6 +161,13 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
     ...(contract ? { schemaSet: contract.schemaSet } : {}),
   });
   const { files, missing } = expandInputs(args.positionals);
+  const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
+  // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
+  const pool =
+    jobs > 1 && !contract && files.some(isLinesFile)
+      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, jobs)
+      : undefined;
   let exit = 0;
   for (const m of missing) {
     process.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
@@ -154,12 +176,13 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
   const reports: FileReport[] = [];
   for (const file of files) {
     try {
-      reports.push(...validateFile(service, file, kindOption as KindId | undefined));
+      reports.push(...(await validateFile(service, file, kindOption as KindId | undefined, pool)));
     } catch (error) {
       process.stderr.write(`kraken-import: cannot read ${file}: ${(error as Error).message}\n`);
       exit = 2;
     }
   }
+  await pool?.close();
   if (format === 'json') {
     process.stdout.write(
       JSON.stringify(
@@ -244,17 +267,25 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import --help" for usage.\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 2;
-    }
-  },
-);
+if (isValidateWorker()) {
+  // A worker thread of `validate --jobs` (cli/src/parallel.ts): the same per-record check as the main thread.
+  runValidateWorker((config) => {
+    const service = createKrakenService(config);
+    return (file, text, kind) => validateText(service, file, text, kind);
+  });
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import --help" for usage.\n`);
+        process.exitCode = 2;
+      } else {
+        process.stderr.write(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);
+        process.exitCode = 2;
+      }
+    },
+  );
+}
