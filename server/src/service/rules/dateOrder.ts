@@ -50,6 +50,13 @@ const PAIRS: readonly Pair[] = [
   { from: 'start_date', to: 'expiry_date', severity: 'warning' },
 ];
 
+/**
+ * For each pair, the index of the first pair with the same from/to keys: an object is checked once per key pair
+ * (the first matching entry decides its severity). Computed once; per object the "done" set is a bit mask (so at
+ * most 32 pairs).
+ */
+const PAIR_GROUP: readonly number[] = PAIRS.map((p, i) => PAIRS.findIndex((q, j) => j <= i && q.from === p.from && q.to === p.to));
+
 /** How precisely a value pins down an instant: a date, a date-time without zone (Kraken's local time), or with zone. */
 function precision(s: string): 'date' | 'local' | 'zoned' {
   if (!/[T ]\d/.test(s.trim())) return 'date';
@@ -75,15 +82,17 @@ export const dateOrder: Rule = {
       const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
       // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
       if (holder === 'metadata') return false;
-      const done = new Set<string>();
-      for (const pair of PAIRS) {
+      let done = 0; // bit PAIR_GROUP[i]: that key pair is checked
+      for (let i = 0; i < PAIRS.length; i++) {
+        const pair = PAIRS[i];
         if (pair.within && (typeof holder !== 'string' || !pair.within.has(holder))) continue;
-        const key = `${pair.from}|${pair.to}`;
-        if (done.has(key)) continue;
-        const a = obj[pair.from];
+        const group = 1 << PAIR_GROUP[i];
+        if (done & group) continue;
         const b = obj[pair.to];
-        if (typeof a !== 'string' || typeof b !== 'string') continue;
-        done.add(key);
+        if (typeof b !== 'string') continue;
+        const a = obj[pair.from];
+        if (typeof a !== 'string') continue;
+        done |= group;
         const start = toTimestamp(a);
         const end = toTimestamp(b);
         if (start === undefined || end === undefined) continue;
