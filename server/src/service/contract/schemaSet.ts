@@ -35,6 +35,10 @@ export interface ContractSetOptions {
   buildId?: string;
   /** What the language status item and the CLI call it; default: title, version, source and short hash. */
   label?: string;
+  /** Added to the default label, e.g. "cached copy, fetched 3 hours ago". */
+  note?: string;
+  /** Told about each validator compiled or loaded (for logs: compile times). */
+  onCompile?: (compile: KindCompile) => void;
   /** Compile every kind now instead of on first use. */
   eager?: boolean;
 }
@@ -84,6 +88,7 @@ export class ContractSchemaSet implements SchemaSet {
   readonly id: string;
   readonly label: string;
   readonly timings: ContractTimings;
+  readonly note: string | undefined;
   private readonly validators = new Map<KindId, ValidateFunction>();
   private readonly failed = new Set<KindId>();
   private formats: Record<string, unknown> | undefined;
@@ -94,7 +99,8 @@ export class ContractSchemaSet implements SchemaSet {
     timings?: Omit<ContractTimings, 'compile'>,
   ) {
     this.id = contract.source;
-    this.label = options.label ?? defaultLabel(contract);
+    this.note = options.note;
+    this.label = options.label ?? defaultLabel(contract) + (options.note ? ` — ${options.note}` : '');
     this.timings = { textSha256: '', from: 'converted', ...timings, compile: [] };
     for (const k of Object.values(contract.kinds)) if (k) prepareSchema(k.schema);
     if (options.eager) this.compileAll();
@@ -124,19 +130,28 @@ export class ContractSchemaSet implements SchemaSet {
     const fromCache = this.loadCached(kind);
     if (fromCache) {
       this.validators.set(kind, fromCache);
-      this.timings.compile.push({ kind, ms: round(performance.now() - started), from: 'cache' });
+      this.record({ kind, ms: round(performance.now() - started), from: 'cache' });
       return fromCache;
     }
     try {
       const v = this.compile(kind, schema);
       this.validators.set(kind, v);
-      this.timings.compile.push({ kind, ms: round(performance.now() - started), from: 'compiled' });
+      this.record({ kind, ms: round(performance.now() - started), from: 'compiled' });
       return v;
     } catch (error) {
       // A schema ajv cannot compile validates nothing rather than breaking every document of the kind.
       this.failed.add(kind);
-      this.timings.compile.push({ kind, ms: round(performance.now() - started), from: 'compiled', error: (error as Error)?.message ?? String(error) });
+      this.record({ kind, ms: round(performance.now() - started), from: 'compiled', error: (error as Error)?.message ?? String(error) });
       return undefined;
+    }
+  }
+
+  private record(c: KindCompile): void {
+    this.timings.compile.push(c);
+    try {
+      this.options.onCompile?.(c);
+    } catch {
+      // a logger's problem is not validation's
     }
   }
 
