@@ -9,7 +9,7 @@
  * Records are matched by environment name and unit key (`<action>|<account>` for creates; with a content hash for
  * actions whose body matters, see send.ts). A torn last line (killed mid-write) is ignored.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsync, fsyncSync, openSync, readFileSync, unlinkSync, write, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export type JournalStatus = 'ok' | 'failed' | 'unknown';
@@ -102,8 +102,19 @@ export function foldJournal(records: JournalRecord[]): Map<string, UnitState> {
   return units;
 }
 
+function writeAll(fd: number, text: string): Promise<void> {
+  return new Promise((resolve, reject) => write(fd, text, null, 'utf8', (e) => (e ? reject(e) : resolve())));
+}
+
+function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
 export class Journal {
   private fd: number;
+  /** Records waiting for the next write + fsync (group commit: one fsync for all records queued meanwhile). */
+  private pending: Array<{ line: string; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private flushing: Promise<void> | undefined;
   private readonly lockFile: string;
   readonly units: Map<string, UnitState>;
   readonly torn: number;
@@ -141,11 +152,15 @@ export class Journal {
     return this.units.get(unitId(env, key));
   }
 
-  /** Appends one record and fsyncs it before returning. */
-  append(record: JournalRecord): void {
+  /**
+   * Appends one record; resolves once it is written and fsync'd (records appended meanwhile share the fsync).
+   * What the journal says in memory changes at once.
+   */
+  append(record: JournalRecord): Promise<void> {
+    if (this.fd < 0) return Promise.reject(new Error('the journal is closed'));
     const clean = JSON.parse(JSON.stringify(record)) as JournalRecord; // drops undefined fields
-    writeSync(this.fd, `${JSON.stringify(clean)}\n`);
-    fsyncSync(this.fd);
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ line: `${JSON.stringify(clean)}\n`, resolve, reject }));
+    this.flushing ??= this.flush();
     const id = unitId(record.env, record.key);
     const u = this.units.get(id) ?? { inDoubt: false };
     if (record.phase === 'attempt') {
@@ -156,9 +171,25 @@ export class Journal {
       u.inDoubt = false;
     }
     this.units.set(id, u);
+    return done;
   }
 
-  close(): void {
+  private async flush(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0);
+      try {
+        await writeAll(this.fd, batch.map((b) => b.line).join(''));
+        await fsyncAsync(this.fd);
+        for (const b of batch) b.resolve();
+      } catch (e) {
+        for (const b of batch) b.reject(e);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
     if (this.fd >= 0) {
       closeSync(this.fd);
       this.fd = -1;

@@ -12,6 +12,7 @@
  * create in Kraken instead of sending it again, shards, progress and the summary.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, type KindId } from '../../server/src/service';
@@ -106,12 +107,18 @@ function displayPath(file: string, cwd: string): string {
 }
 
 /** Reads the payloads of files and folders: one per .json file, one per line of .jsonl/.ndjson. */
-export function readWave(inputs: string[], options: { cwd: string; kind?: KindId; associations?: Record<string, string> }): { items: WaveItem[]; missing: string[]; unreadable: string[] } {
+export function readWave(
+  inputs: string[],
+  options: { cwd: string; kind?: KindId; associations?: Record<string, string>; exclude?: string[] },
+): { items: WaveItem[]; missing: string[]; unreadable: string[] } {
   const service = createKrakenService({ associations: options.associations });
   const { files, missing } = expandInputs(inputs.map((i) => path.resolve(options.cwd, i)));
   const items: WaveItem[] = [];
   const unreadable: string[] = [];
+  // Journals (ours and other shards') and the config file sit next to the payloads: they are not payloads.
+  const excluded = new Set((options.exclude ?? []).map((f) => path.resolve(options.cwd, f)));
   for (const abs of files) {
+    if (excluded.has(path.resolve(abs)) || /\.journal\.jsonl$/i.test(abs)) continue;
     const file = displayPath(abs, options.cwd);
     let text: string;
     try {
@@ -221,7 +228,6 @@ export class CreateGate {
         this.timer = undefined;
         this.pump();
       }, wait);
-      this.timer.unref?.();
     }
   }
 
@@ -317,14 +323,19 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
     throw new UsageError(`no API key for "${env.name}": set ${apiKeyVariable(env.name)} or KRAKEN_API_KEY, or pipe it with --api-key-stdin`);
   }
 
-  const { items: allItems, missing, unreadable } = readWave(args.positionals, { cwd: io.cwd, kind: kindOption as KindId | undefined, associations: config.payloadAssociations });
+  const journalFile = path.resolve(io.cwd, args.options.journal ?? DEFAULT_JOURNAL);
+  const { items: allItems, missing, unreadable } = readWave(args.positionals, {
+    cwd: io.cwd,
+    kind: kindOption as KindId | undefined,
+    associations: config.payloadAssociations,
+    exclude: [journalFile, configFile ? path.resolve(io.cwd, configFile) : path.join(io.cwd, 'kraken-import.config.json')],
+  });
   for (const m of missing) io.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
   for (const u of unreadable) io.stderr.write(`kraken-import: cannot read ${u}\n`);
   if (missing.length || unreadable.length) return 2;
   const items = shard ? allItems.filter((i) => shardOf(i.identityKey, shard.count) === shard.index - 1) : allItems;
 
   let journal: Journal;
-  const journalFile = path.resolve(io.cwd, args.options.journal ?? DEFAULT_JOURNAL);
   try {
     journal = Journal.open(journalFile);
   } catch (e) {
@@ -338,7 +349,7 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   try {
     return await runWave({ args, io, env, apiKey, actions, items, allCount: allItems.length, shard, concurrency, timeoutS, journal, started });
   } finally {
-    journal.close();
+    await journal.close();
   }
 }
 
@@ -409,6 +420,7 @@ async function runWave(w: WaveInput): Promise<number> {
 
   const progress = new ProgressView(io, total, quiet);
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // one abort listener per request in flight
   let stopping = false;
   let interrupted = false;
   const onSignal = (): void => {
@@ -433,9 +445,9 @@ async function runWave(w: WaveInput): Promise<number> {
     ...(item.identified ? { account: item.identityKey } : {}),
     action,
   });
-  const record = (item: WaveItem, action: ActionId, key: string, rest: Partial<JournalRecord> & Pick<JournalRecord, 'phase'>): void => {
+  /** Resolves once the record is on disk (fsync'd). */
+  const record = (item: WaveItem, action: ActionId, key: string, rest: Partial<JournalRecord> & Pick<JournalRecord, 'phase'>): Promise<void> =>
     journal.append({ ...base(item, action, key), at: new Date().toISOString(), ...rest });
-  };
 
   const onProgress = (e: ProgressEvent): void => {
     if (e.kind === 'rate-limited') {
@@ -479,8 +491,8 @@ async function runWave(w: WaveInput): Promise<number> {
     };
   };
 
-  const finish = (item: WaveItem, action: ActionId, key: string, rec: Partial<JournalRecord> & { status: JournalStatus }, tally: Tally): JournalStatus => {
-    record(item, action, key, { phase: 'outcome', ...rec });
+  const finish = async (item: WaveItem, action: ActionId, key: string, rec: Partial<JournalRecord> & { status: JournalStatus }, tally: Tally): Promise<JournalStatus> => {
+    await record(item, action, key, { phase: 'outcome', ...rec });
     tally[rec.status]++;
     if (rec.status !== 'ok') problems.push({ where: where(item), action, status: rec.status, message: rec.message ?? rec.reason ?? rec.status });
     progress.unit(rec.status, `${rec.status.padEnd(7)} ${action.padEnd(14)} ${where(item)}  ${item.identified ? item.identityKey : ''}${rec.kraken?.accountNumber ? `  ${rec.kraken.accountNumber}` : ''}  ${rec.message ?? ''}`);
@@ -529,7 +541,7 @@ async function runWave(w: WaveInput): Promise<number> {
       return finish(item, action, key, { status: 'failed', reason: 'cancelled', message: 'Cancelled before it was sent.' }, tally);
     }
     try {
-      record(item, action, key, { phase: 'attempt' });
+      await record(item, action, key, { phase: 'attempt' }); // on disk before the request leaves
       tally.sent++;
       let result: KrakenResult<unknown> = await callKraken(client, plan.call, { signal: controller.signal, onProgress });
       let outcome = describeResult(plan, env.name, result, item.doc);
@@ -543,7 +555,7 @@ async function runWave(w: WaveInput): Promise<number> {
         }
         if (r.state === 'not-processed') {
           // Kraken never saw it: one more send is the first one that counts.
-          record(item, action, key, { phase: 'attempt', reason: 'resend-after-check' });
+          await record(item, action, key, { phase: 'attempt', reason: 'resend-after-check' });
           result = await callKraken(client, plan.call, { signal: controller.signal, onProgress });
           outcome = describeResult(plan, env.name, result, item.doc);
         }
@@ -617,8 +629,9 @@ async function runWave(w: WaveInput): Promise<number> {
   // ---- summary
   const out: string[] = [];
   const elapsed = (Date.now() - w.started) / 1000;
+  const payloads = items.length - stats.notPayload;
   out.push(
-    `kraken-import send: "${env.name}" (${env.flow}) ${actions.join(',')} — ${items.length} payload${items.length === 1 ? '' : 's'}` +
+    `kraken-import send: "${env.name}" (${env.flow}) ${actions.join(',')} — ${payloads} payload${payloads === 1 ? '' : 's'}` +
       (w.shard ? ` in shard ${w.shard.index}/${w.shard.count} (of ${w.allCount})` : '') +
       `, ${workers} at once, ${elapsed.toFixed(1)} s`,
   );
