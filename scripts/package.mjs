@@ -49,7 +49,9 @@ execFileSync(vsce, ['package', '--no-dependencies', '--out', out], { cwd: root, 
 const listing = zipEntries(readFileSync(out))
   .filter((f) => f.startsWith('extension/'))
   .map((f) => f.slice('extension/'.length));
-const forbidden = listing.filter((f) => /^(node_modules|test|out|bench|\.code-server|\.test-output|client|server|cli|sandbox)\//.test(f) || /\.(ts|map)$/.test(f));
+// The same allowlist as .vscodeignore (vsce renames LICENSE to LICENSE.txt and README.md to readme.md).
+const ALLOWED = /^(dist\/(client|server|cli)\.js|snippets\/[^/]+\.json|images\/icon\.png|readme\.md|LICENSE\.txt|package\.json)$/;
+const forbidden = listing.filter((f) => !ALLOWED.test(f));
 if (forbidden.length) {
   console.error(`package: files that should not be packed: ${forbidden.join(', ')}`);
   process.exit(1);

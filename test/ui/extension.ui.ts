@@ -87,7 +87,8 @@ before(async () => {
     sandbox = await startSandbox({ port, apiKey: SANDBOX_KEY, log: () => undefined, onRequest: (e) => sandboxRequests.push(e) });
   }
   timings.sandboxPort = port;
-  const settings: Record<string, unknown> = { 'editor.hover.delay': 100 };
+  // reduceMotion: hovers and widgets appear without a fade, so a screenshot never catches them half-drawn.
+  const settings: Record<string, unknown> = { 'editor.hover.delay': 100, 'workbench.reduceMotion': 'on' };
   if (port !== 8787) {
     settings['krakenImport.environments'] = [
       { name: 'Local sandbox', baseUrl: `http://127.0.0.1:${port}`, flow: 'v1', importSupplier: 'TENTACLE_ENERGY', operationsTeam: 'A', auth: 'api-key-header' },
@@ -378,9 +379,17 @@ test('(f) "Kraken Import: Validate with Kraken" against the local sandbox shows 
     );
     // The error notification says what happened.
     await page.waitForSelector('.notification-toast-container .notification-list-item-message:has-text("Kraken")', { timeout: 30_000 });
-    // Kraken's squiggle on the date of birth, in view.
-    await goTo(11, 24);
-    await page.waitForSelector(`${EDITOR} .squiggly-error`, { state: 'attached', timeout: 15_000 });
     await screenshot(page, 'ext-f-kraken-validate');
+    // Inline: hovering the date of birth shows Kraken's finding beside the local one.
+    await runCommand('Notifications: Clear All Notifications');
+    await goTo(11, 24);
+    const dob = page.locator(`${EDITOR} .view-lines .view-line span span`, { hasText: /^"26\.07\.1997"$/ }).first();
+    await dob.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.mouse.move(10, 10);
+    await dob.hover();
+    const hover = page.locator('.monaco-hover', { hasText: /\bKraken(\(|\s|$)/ }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await hover.textContent()) ?? '', /kraken-import\(invalid-format\)/, 'the local finding too');
+    await screenshot(page, 'ext-f-kraken-inline');
   });
 });
