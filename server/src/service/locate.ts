@@ -59,6 +59,13 @@ export class ScanLocator implements Locator {
     this.rootStart = this.skipWs(0);
   }
 
+  private rootEnd(): number {
+    const t = this.text;
+    let end = t.length;
+    while (end > this.rootStart && isWs(t.charCodeAt(end - 1))) end--;
+    return end;
+  }
+
   private skipWs(i: number): number {
     const t = this.text;
     while (i < t.length && isWs(t.charCodeAt(i))) i++;
@@ -184,7 +191,8 @@ export class ScanLocator implements Locator {
         break;
       }
     }
-    if (valueEnd < 0) valueEnd = this.skipValue(valueStart);
+    // The root value of strict JSON ends where the text's trailing whitespace starts: no scan needed.
+    if (valueEnd < 0) valueEnd = valueStart === this.rootStart ? this.rootEnd() : this.skipValue(valueStart);
     return { depth, valueStart, valueEnd, key };
   }
 

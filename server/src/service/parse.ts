@@ -29,6 +29,12 @@ export interface ParsedDocument {
   broken: boolean;
   lines: LineIndex;
   locator: Locator;
+  /**
+   * Strict text only: true when every number literal in it reads back exactly as a double (at most 15 significant
+   * digits, no exponent), so checks of number literals against their values can be skipped. Undefined when not
+   * known (broken text, or numbers inside arrays, which the cheap check does not see).
+   */
+  numbersExact?: boolean;
 }
 
 /** Python's json module (Kraken's parser) gives up at its recursion limit of about 1000 levels. */
@@ -84,24 +90,79 @@ function scanStructure(text: string): Structure {
   return { colons, maxDepth, maxDepthAt };
 }
 
-/** Counts the own keys of every object in a parsed value, iteratively (documents may nest very deeply). */
-function countKeys(value: unknown): number {
-  let count = 0;
+interface ValueShape {
+  /** Own keys of all objects (a duplicate key in the text counts once: JSON.parse keeps the last). */
+  keys: number;
+  /** Nesting of containers, the root container being 1 (as the bracket depth of the text). */
+  maxDepth: number;
+  /** Numbers held directly by arrays (their literals are not next to a colon). */
+  arrayNumbers: number;
+}
+
+/** Counts keys, nesting and array-held numbers of a parsed value, iteratively (documents may nest very deeply). */
+function valueShape(value: unknown): ValueShape {
+  let keys = 0;
+  let maxDepth = 0;
+  let arrayNumbers = 0;
   const stack: unknown[] = [value];
+  const depths: number[] = [1];
   while (stack.length) {
     const v = stack.pop();
+    const depth = depths.pop()!;
     if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) maxDepth = depth;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push(v[i]);
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        if (item !== null && typeof item === 'object') {
+          stack.push(item);
+          depths.push(depth + 1);
+        } else if (typeof item === 'number') arrayNumbers++;
+      }
     } else {
       for (const k in v) {
-        count++;
+        keys++;
         const child = (v as Record<string, unknown>)[k];
-        if (child !== null && typeof child === 'object') stack.push(child);
+        if (child !== null && typeof child === 'object') {
+          stack.push(child);
+          depths.push(depth + 1);
+        }
       }
     }
   }
-  return count;
+  return { keys, maxDepth, arrayNumbers };
+}
+
+/**
+ * For strict JSON text: the colons that follow a closing quote (property separators), found with indexOf, not a
+ * character scan. Every key is followed by one; the only other colons counted are those opening a string value
+ * (`": x"`), so the count is at least the number of keys in the text, and equals the parsed value's key count only
+ * when no key was dropped as a duplicate. Also tells whether a number literal after a colon could be inexact.
+ */
+function keyColons(text: string): { colons: number; longNumbers: boolean } {
+  let colons = 0;
+  let longNumbers = false;
+  const n = text.length;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    let j = i - 1;
+    let c = text.charCodeAt(j);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(--j);
+    if (c !== 34) continue;
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === 92) backslashes++;
+    if (backslashes & 1) continue;
+    colons++;
+    // The value: a number literal with more than 15 characters or an exponent may not read back as written.
+    let k = i + 1;
+    let d = text.charCodeAt(k);
+    while (d === 32 || d === 10 || d === 13 || d === 9) d = text.charCodeAt(++k);
+    if (d === 45 || (d >= 48 && d <= 57)) {
+      const start = k;
+      while (k < n && (((d = text.charCodeAt(k)) >= 48 && d <= 57) || d === 45 || d === 43 || d === 46)) k++;
+      if (k - start > 15 || d === 101 || d === 69) longNumbers = true;
+    }
+  }
+  return { colons, longNumbers };
 }
 
 /** Finds duplicate keys with their offsets (only called when the cheap count says there are some). */
@@ -279,8 +340,7 @@ export function parseDocument(text: string): ParsedDocument {
     return { text, value: undefined, strict: false, findings, broken: true, lines, locator: new TreeLocator(undefined, text.length) };
   }
 
-  const structure = scanStructure(text);
-  if (structure.maxDepth > MAX_KRAKEN_DEPTH) {
+  const tooDeep = (structure: Structure): void => {
     findings.push({
       code: 'too-deep',
       severity: 'error',
@@ -288,7 +348,7 @@ export function parseDocument(text: string): ParsedDocument {
       start: structure.maxDepthAt,
       end: structure.maxDepthAt + 1,
     });
-  }
+  };
 
   let value: unknown;
   let strict = true;
@@ -303,13 +363,22 @@ export function parseDocument(text: string): ParsedDocument {
   } catch (error) {
     strict = false;
     parseError = error;
-    if (structure.maxDepth > MAX_TREE_DEPTH) return noTree();
   }
 
   if (strict) {
-    if (structure.maxDepth <= MAX_TREE_DEPTH && structure.colons !== countKeys(value)) findings.push(...findDuplicateKeys(text, lines));
-    return { text, value, strict, findings, broken: false, lines, locator: new ScanLocator(text) };
+    // The fast path costs JSON.parse, a walk of the value and an indexOf pass over the colons; the character scan
+    // (scanStructure) runs only to place a too-deep finding.
+    const shape = valueShape(value);
+    if (shape.maxDepth > MAX_KRAKEN_DEPTH) tooDeep(scanStructure(text));
+    const colons = keyColons(text);
+    if (shape.maxDepth <= MAX_TREE_DEPTH && colons.colons !== shape.keys) findings.push(...findDuplicateKeys(text, lines));
+    const numbersExact = !colons.longNumbers && shape.arrayNumbers === 0 ? true : undefined;
+    return { text, value, strict, findings, broken: false, lines, locator: new ScanLocator(text), numbersExact };
   }
+
+  const structure = scanStructure(text);
+  if (structure.maxDepth > MAX_KRAKEN_DEPTH) tooDeep(structure);
+  if (structure.maxDepth > MAX_TREE_DEPTH) return noTree();
 
   const errors: jsonc.ParseError[] = [];
   const built = tolerantTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });

@@ -52,11 +52,12 @@ interface Positioned {
 
 type RawTextOf = (path: JsonPath) => string | undefined;
 
-function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[], rawText: RawTextOf): void {
+function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[], rawText: RawTextOf, numbersExact?: boolean): void {
   try {
     rule.check({
       root,
       kind,
+      numbersExact,
       rawText: (path) => rawText([...base, ...path]),
       report(path, message, options) {
         out.push({
@@ -80,14 +81,20 @@ function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: R
   }
 }
 
-export function collectRuleFindings(kind: KindId, root: unknown, config: ValidationConfig, rawText: RawTextOf = () => undefined): RawFinding[] {
+export function collectRuleFindings(
+  kind: KindId,
+  root: unknown,
+  config: ValidationConfig,
+  rawText: RawTextOf = () => undefined,
+  numbersExact?: boolean,
+): RawFinding[] {
   const out: RawFinding[] = [];
   const base = ACCOUNT_WRAPPERS[kind];
   const inner = base && root && typeof root === 'object' ? (root as Record<string, unknown>).payload : undefined;
   for (const rule of RULES) {
     if (config.rules?.[rule.code] === 'off') continue;
-    if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, rawText);
-    else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, rawText);
+    if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, rawText, numbersExact);
+    else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, rawText, numbersExact);
   }
   return out;
 }
@@ -146,7 +153,7 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
       if (parsed.broken) fromSchema = fromSchema.filter((f) => f.code !== 'missing-property');
       raw.push(...fromSchema);
     }
-    raw.push(...collectRuleFindings(kind, value, config, rawText));
+    raw.push(...collectRuleFindings(kind, value, config, rawText, parsed.numbersExact));
   }
 
   for (const f of raw) {

@@ -102,6 +102,7 @@ export const numberPrecision: Rule = {
     'business-payment-instruction',
   ],
   check(ctx) {
+    if (ctx.numbersExact) return; // the parser saw no literal that could read back differently
     // One pass over the text first: most documents have no lossy literal and need no walk.
     const whole = ctx.rawText([]);
     const suspects = whole === undefined ? undefined : lossyValues(whole);

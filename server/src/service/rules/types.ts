@@ -9,6 +9,11 @@ export interface RuleContext {
   readonly kind: KindId;
   /** The source text of the value at a path (relative to `root`), e.g. to quote a number exactly as written. */
   rawText(path: JsonPath): string | undefined;
+  /**
+   * True when the parser saw that every number literal in the text reads back exactly as written (at most 15
+   * significant digits, no exponent): checks of literals against values can stop there. Undefined when unknown.
+   */
+  readonly numbersExact?: boolean;
   report(path: JsonPath, message: string, options?: { target?: Target; data?: Record<string, unknown>; severity?: Severity }): void;
 }
 
