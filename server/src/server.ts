@@ -291,7 +291,7 @@ export function startServer(connection: Connection): void {
       if (!doc) return [];
       const ours = params.context.diagnostics.filter((d) => d.source === SOURCE);
       return service
-        .codeActions(doc.getText(), params.range, ours, { ...authoringOptions(doc), only: params.context.only })
+        .codeActions(doc.getText(), params.range, ours, { ...authoringOptions(doc), only: params.context.only, allDiagnostics: () => validate(doc).diagnostics })
         .map((a): CodeAction => ({
           title: a.title,
           kind: a.kind,

@@ -38,6 +38,8 @@ export interface ActionDiagnostic {
 export interface CodeActionOptions extends DocumentOptions {
   /** The kinds the client asked for (`context.only`); undefined: quick fixes. */
   only?: string[];
+  /** Every finding of the text, for "fix all" (the server passes its cached validation); default: validate again. */
+  allDiagnostics?: () => Diagnostic[];
 }
 
 /** Codes whose fixes may be applied all at once without review. */

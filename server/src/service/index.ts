@@ -67,7 +67,7 @@ export class KrakenService {
   /** Quick fixes for `diagnostics` (those the client sends for a range), and the fix-all source action when asked for. */
   codeActions<D extends ActionDiagnostic>(text: string, range: Range, diagnostics: D[], options: CodeActionOptions = {}): CodeAction<D>[] {
     void range; // the client sends the diagnostics that touch the range; fixes work from those
-    return codeActions(text, diagnostics, () => this.validate(text, options).diagnostics, this.schemaSet, options, this.config.associations);
+    return codeActions(text, diagnostics, options.allDiagnostics ?? (() => this.validate(text, options).diagnostics), this.schemaSet, options, this.config.associations);
   }
 
   definition(text: string, position: Position, options: DocumentOptions = {}): Range[] {
