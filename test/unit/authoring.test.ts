@@ -185,6 +185,13 @@ describe('completion: values', () => {
     );
   });
 
+  it('leaves a space after the ":" or "," that triggered it', () => {
+    const { items, at } = complete('{ "import_supplier": "X", "customers": [], "unknown_occupier":| }');
+    assert.deepEqual(items[0].textEdit, { range: { start: at, end: at }, newText: ' true' });
+    const key = complete('{ "import_supplier": "X", "customers": [ { "given_name": "A",| } ] }');
+    assert.equal(key.items.find((i) => i.label === 'family_name')!.textEdit!.newText, ' "family_name": "$1"');
+  });
+
   it('offers booleans, null, and instance-specific examples marked as such', () => {
     assert.deepEqual(labels(complete('{ "import_supplier": "X", "unknown_occupier": | }').items), ['true', 'false', 'null']);
     const supplier = complete('{ "import_supplier": "|", "customers": [] }').items;

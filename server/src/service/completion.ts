@@ -139,6 +139,8 @@ interface Ctx {
   range: Range;
   /** `,` when something follows the insertion. */
   after: string;
+  /** A space when the insertion would stick to the `:` or `,` just typed (completion triggered by it). */
+  before: string;
   additional?: TextEdit[];
   now: Date;
 }
@@ -146,7 +148,7 @@ interface Ctx {
 function withEdit(ctx: Ctx, item: Omit<CompletionItem, 'textEdit'>, insert: string): CompletionItem {
   return {
     ...item,
-    textEdit: { range: ctx.range, newText: insert },
+    textEdit: { range: ctx.range, newText: ctx.before + insert },
     ...(ctx.additional ? { additionalTextEdits: ctx.additional } : {}),
   };
 }
@@ -352,6 +354,7 @@ export function complete(text: string, position: Position, schemas: SchemaSet, o
     offset,
     range: token ? doc.lines.range(token.start, token.end) : doc.lines.range(offset, offset),
     after: loc.valueFollows ? ',' : '',
+    before: !token && (text[offset - 1] === ':' || text[offset - 1] === ',') ? ' ' : '',
     additional: loc.missingCommaAt !== undefined ? [{ range: doc.lines.range(loc.missingCommaAt, loc.missingCommaAt), newText: ',' }] : undefined,
     now: options.now ?? new Date(),
   };
