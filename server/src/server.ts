@@ -29,6 +29,7 @@ import { createHash } from 'node:crypto';
 import { ContractSchemaSet, createContractSchemaSet, createKrakenService, FIX_ALL_KIND, KINDS_BY_ID, type Diagnostic, type KrakenService, type ValidationResult } from './service';
 import { bundleBuildId, fileContractCache } from './node/contractCache';
 import { SOURCE } from './service/validate';
+import { validateFileText } from './validateFile';
 import type { RuleSeverity } from './service/types';
 import {
   DocumentInfoChangedNotification,
@@ -37,6 +38,9 @@ import {
   type SetContractParams,
   type SetContractResult,
   LocatePathsRequest,
+  ValidateFileRequest,
+  type ValidateFileParams,
+  type ValidateFileResult,
   type DocumentInfo,
   type DocumentInfoParams,
   type LocatePathsParams,
@@ -259,6 +263,14 @@ export function startServer(connection: Connection): void {
         const span = parsed.locator.locate(path, 'value');
         return { range: parsed.lines.range(span.start, span.end), exact: span.exact };
       });
+    }),
+  );
+
+  // Workspace validation: a file on disk, sent by the client (not an open document; nothing is cached).
+  connection.onRequest(ValidateFileRequest, (params: ValidateFileParams, token) =>
+    runSafe(connection, 'validateFile', token, (): ValidateFileResult => {
+      const r = validateFileText(service, params.uri, params.text);
+      return { kind: r.kind, diagnostics: r.diagnostics.map(toLspDiagnostic) };
     }),
   );
 

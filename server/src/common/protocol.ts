@@ -29,6 +29,17 @@ export type LocatePathsResult = Array<{ range: Range; exact: boolean } | null>;
 
 /** Validates a file on disk without opening it (workspace validation). */
 export const ValidateFileRequest = 'krakenImport/validateFile';
+export interface ValidateFileParams {
+  uri: string;
+  /** The file's text (the client reads it; the server never touches the disk). */
+  text: string;
+}
+export interface ValidateFileResult {
+  /** The payload kind (of the first record of a .jsonl/.ndjson file); null when the file is not a Kraken payload. */
+  kind: string | null;
+  /** LSP diagnostics (0-based ranges), as for an open document. */
+  diagnostics: Array<{ range: Range; severity?: number; code?: string | number; source?: string; message: string | { kind: string; value: string }; tags?: number[]; data?: unknown }>;
+}
 
 export const DocumentInfoChangedNotification = 'krakenImport/documentInfoChanged';
 
