@@ -170,13 +170,12 @@ export function unitKey(action: ActionId, item: WaveItem): string {
 // ------------------------------------------------------------------------------------------------ 429-aware create gate
 
 /**
- * At most `max` creates in flight. A 429 halves the limit and holds new creates for the wait Kraken asked for;
- * each run of successes as long as the limit raises it by one again, up to `max`.
+ * At most `max` creates in flight. A 429 halves the limit (once per pause: a storm answering every create in flight
+ * halves it once) and holds new creates for the wait Kraken asked for; each success raises it by one, up to `max`.
  */
 export class CreateGate {
   private inFlight = 0;
   private pausedUntil = 0;
-  private successes = 0;
   private waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   limit: number;
@@ -207,16 +206,14 @@ export class CreateGate {
   }
 
   rateLimited(waitMs: number): void {
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
-    this.successes = 0;
+    if (Date.now() >= this.pausedUntil) this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
     this.schedule();
   }
 
   succeeded(): void {
-    if (++this.successes >= this.limit && this.limit < this.max) {
+    if (this.limit < this.max) {
       this.limit++;
-      this.successes = 0;
       this.pump();
     }
   }

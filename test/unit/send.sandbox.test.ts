@@ -388,17 +388,19 @@ describe('journal and create gate', () => {
     assert.equal(foldJournal(again.records).get('e\u0000b')?.inDoubt, false);
   });
 
-  test('the gate halves on a 429, pauses for the wait, and grows back', async () => {
+  test('the gate halves on a 429 storm, pauses for the wait, and grows back', async () => {
     const gate = new CreateGate(8);
     assert.equal(await gate.acquire(), true);
     gate.rateLimited(30);
+    assert.equal(gate.limit, 4);
+    gate.rateLimited(30); // the same storm: halved once
     assert.equal(gate.limit, 4);
     const t0 = Date.now();
     gate.release();
     assert.equal(await gate.acquire(), true);
     assert.ok(Date.now() - t0 >= 25, 'waited for the pause');
-    for (let i = 0; i < 4; i++) gate.succeeded();
-    assert.equal(gate.limit, 5);
+    for (let i = 0; i < 6; i++) gate.succeeded();
+    assert.equal(gate.limit, 8, 'back to the maximum, not above');
     gate.release();
   });
 });
