@@ -37,14 +37,14 @@ export async function compileSchemas({ quiet = false } = {}) {
   const entry = `
     import standaloneCode from 'ajv/dist/standalone';
     import { _ } from 'ajv';
-    import { createAjv, prepareSchema } from './server/src/service/schemas';
+    import { createAjv, linearErrors, prepareSchema } from './server/src/service/schemas';
     import { KRAKEN_FORMATS } from './server/src/service/ajvFormats';
     export function generate(schemas) {
       const ajv = createAjv({ code: { source: true, lines: false, optimize: true, formats: _\`require("../ajvFormats").KRAKEN_FORMATS\` } });
       for (const [name, schema] of Object.entries(schemas)) ajv.addSchema(prepareSchema(schema), name);
       const refs = {};
       for (const name of Object.keys(schemas)) refs[name] = name;
-      const code = standaloneCode(ajv, refs);
+      const code = linearErrors(standaloneCode(ajv, refs));
       // The generated code calls KRAKEN_FORMATS[name]; the run-time ajv (contracts) uses its own registered formats.
       // Both must be the same definitions.
       const used = new Set();

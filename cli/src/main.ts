@@ -176,7 +176,7 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
   const reports: FileReport[] = [];
   for (const file of files) {
     try {
-      reports.push(...(await validateFile(service, file, kindOption as KindId | undefined, pool)));
+      for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool)) reports.push(report); // a JSON Lines file may hold a million
     } catch (error) {
       process.stderr.write(`kraken-import: cannot read ${file}: ${(error as Error).message}\n`);
       exit = 2;

@@ -232,6 +232,36 @@ function previousNonWs(text: string, offset: number): number {
   return i;
 }
 
+/**
+ * Number literals with leading zeros (`007`, `-01.5`) outside strings. They are not JSON (Kraken's parser rejects
+ * the document), jsonc-parser reads them as several numbers with misleading errors, and as a number an identifier's
+ * leading zeros would be lost anyway: one finding says so instead. At most MAX_SYNTAX_FINDINGS.
+ */
+function leadingZeroNumbers(text: string): Array<{ start: number; end: number }> {
+  const found: Array<{ start: number; end: number }> = [];
+  // Strings are matched too (and skipped), so digits inside them do not count; like jsonc-parser, a string ends at a line break.
+  const re = /"(?:[^"\\\r\n]|\\.)*"?|-?0\d[\d.eE+-]*/g;
+  for (let m = re.exec(text); m && found.length < MAX_SYNTAX_FINDINGS; m = re.exec(text)) {
+    if (m[0].charCodeAt(0) === 34) continue;
+    const before = m.index > 0 ? text[m.index - 1] : ' ';
+    if (/[\w.+-]/.test(before)) continue; // inside another token: 100, 1.007, 1e007
+    found.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return found;
+}
+
+function leadingZeroFinding(text: string, at: { start: number; end: number }): OffsetFinding {
+  const literal = text.slice(at.start, at.end);
+  return {
+    code: 'leading-zero',
+    severity: 'error',
+    message: `${literal} is not a JSON number: numbers cannot start with 0, and Kraken rejects the whole document. An identifier or code keeps its zeros only as text: write the string "${literal}" (as a number its leading zeros would be lost).`,
+    start: at.start,
+    end: at.end,
+    data: { literal, suggestion: literal },
+  };
+}
+
 function syntaxFindings(text: string, errors: jsonc.ParseError[]): { findings: OffsetFinding[]; broken: boolean } {
   const findings: OffsetFinding[] = [];
   let broken = false;
@@ -302,7 +332,7 @@ export function tolerantTree(text: string, errors: jsonc.ParseError[], options: 
     const tree = jsonc.parseTree(text, found, options);
     return { tree, value: tree && withValue ? jsonc.getNodeValue(tree) : undefined };
   });
-  if (built) errors.push(...found);
+  if (built) for (const e of found) errors.push(e); // not push(...found): a spread of a million arguments throws
   return built?.value;
 }
 
@@ -371,7 +401,7 @@ export function parseDocument(text: string): ParsedDocument {
     const shape = valueShape(value);
     if (shape.maxDepth > MAX_KRAKEN_DEPTH) tooDeep(scanStructure(text));
     const colons = keyColons(text);
-    if (shape.maxDepth <= MAX_TREE_DEPTH && colons.colons !== shape.keys) findings.push(...findDuplicateKeys(text, lines));
+    if (shape.maxDepth <= MAX_TREE_DEPTH && colons.colons !== shape.keys) for (const f of findDuplicateKeys(text, lines)) findings.push(f);
     const numbersExact = !colons.longNumbers && shape.arrayNumbers === 0 ? true : undefined;
     return { text, value, strict, findings, broken: false, lines, locator: new ScanLocator(text), numbersExact };
   }
@@ -386,13 +416,17 @@ export function parseDocument(text: string): ParsedDocument {
   if (!built || !duplicates) return noTree(); // nested too deeply for the tolerant parser: JSON.parse's reason only
   const tree = built.tree;
   // jsonc-parser may report the same place twice (e.g. a trailing comma as two errors): keep one per offset.
-  const syntax = syntaxFindings(text, errors.filter((e, i) => i === 0 || e.offset !== errors[i - 1].offset));
+  // Its errors in and right after a leading-zero number are that number's: one finding for it instead.
+  const zeros = leadingZeroNumbers(text);
+  const inZeros = (offset: number) => zeros.some((z) => offset >= z.start && offset <= z.end);
+  const syntax = syntaxFindings(text, errors.filter((e, i) => (i === 0 || e.offset !== errors[i - 1].offset) && !inZeros(e.offset)));
+  for (const z of zeros) findings.push(leadingZeroFinding(text, z));
   findings.push(...syntax.findings);
   if (errors.length === 0) {
     // JSON.parse refused what jsonc-parser accepts (e.g. a lone surrogate escape): report JSON.parse's reason.
     findings.push({ code: 'syntax-error', severity: 'error', message: 'Invalid JSON.', start: 0, end: 1 });
   }
-  findings.push(...duplicates.value);
+  for (const f of duplicates.value) findings.push(f);
   value = built.value;
   return { text, value, strict, findings, broken: syntax.broken, lines, locator: new TreeLocator(tree, text.length) };
 }

@@ -12,6 +12,11 @@ import { dottedPath } from './types';
 
 export const SOURCE = 'kraken-import';
 export const DEFAULT_MAX_FINDINGS = 200;
+/**
+ * Schema errors beyond this many (or ten times maxFindings) are counted, not turned into findings: a million wrong
+ * items must not cost a million messages and locations (gigabytes) to show two hundred of them.
+ */
+export const MAX_EXAMINED_SCHEMA_ERRORS = 10_000;
 
 export interface ValidationConfig {
   /** Severity per code (rule codes and schema finding codes alike), or `off`. */
@@ -129,6 +134,8 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
   }));
 
   const raw: RawFinding[] = [];
+  const max = config.maxFindings ?? DEFAULT_MAX_FINDINGS;
+  let unexamined = 0;
   const value = parsed.value;
   if (value === undefined && !parsed.findings.length) {
     raw.push({ code: 'empty-document', severity: 'error', message: 'The document is empty: a Kraken payload is one JSON object.', path: [], target: 'owner' });
@@ -148,12 +155,14 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
     if (!schemas.kinds.includes(kind)) raw.push(noSchemaFinding(kind, schemas));
     const validator = schemas.validatorFor(kind);
     if (validator && !validator(value) && validator.errors) {
-      let fromSchema = schemaFindings(validator.errors, { rawText });
+      const examine = Math.max(MAX_EXAMINED_SCHEMA_ERRORS, 10 * max);
+      unexamined = Math.max(0, validator.errors.length - examine);
+      let fromSchema = schemaFindings(unexamined ? validator.errors.slice(0, examine) : validator.errors, { rawText });
       // While a document is unfinished, "missing property" is noise: the user has not typed it yet.
       if (parsed.broken) fromSchema = fromSchema.filter((f) => f.code !== 'missing-property');
-      raw.push(...fromSchema);
+      for (const f of fromSchema) raw.push(f); // not push(...): a spread of a million findings throws
     }
-    raw.push(...collectRuleFindings(kind, value, config, rawText, parsed.numbersExact));
+    for (const f of collectRuleFindings(kind, value, config, rawText, parsed.numbersExact)) raw.push(f);
   }
 
   for (const f of raw) {
@@ -170,14 +179,13 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
     kept.push(p);
   }
   kept.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.raw.severity] - SEVERITY_ORDER[b.raw.severity]);
-  const max = config.maxFindings ?? DEFAULT_MAX_FINDINGS;
-  let omitted = 0;
+  let omitted = unexamined;
   let shown = kept;
   if (kept.length > max) {
     // Keep the most severe first when cutting, then show them in document order.
     const bySeverity = [...kept].sort((a, b) => SEVERITY_ORDER[a.raw.severity] - SEVERITY_ORDER[b.raw.severity] || a.start - b.start);
     shown = bySeverity.slice(0, max).sort((a, b) => a.start - b.start);
-    omitted = kept.length - max;
+    omitted += kept.length - max;
   }
 
   const diagnostics: Diagnostic[] = shown.map((p) => ({
@@ -194,7 +202,9 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
     diagnostics.push({
       code: 'too-many-findings',
       severity: 'information',
-      message: `${omitted} more findings not shown (the limit is ${max} per document; see krakenImport.maxFindings).`,
+      message: unexamined
+        ? `${omitted} more findings not shown (the limit is ${max} per document; see krakenImport.maxFindings). The schema check stopped describing errors after the first ${Math.max(MAX_EXAMINED_SCHEMA_ERRORS, 10 * max)}: fix those and check again.`
+        : `${omitted} more findings not shown (the limit is ${max} per document; see krakenImport.maxFindings).`,
       path: '',
       range: parsed.lines.range(0, Math.min(1, text.length)),
       source: SOURCE,

@@ -16,11 +16,11 @@ import { _, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import equal from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
-import { createAjv, prepareSchema, type JsonSchema, type SchemaSet } from '../schemas';
+import { createAjv, linearErrors, prepareSchema, type JsonSchema, type SchemaSet } from '../schemas';
 import { convertContract, parseContractText, type Contract, type KindId } from './openapi';
 
 /** Bump when what is cached (the Contract JSON, the standalone code and its runtime) changes shape. */
-export const CONTRACT_CACHE_FORMAT = 'kraken-contract-cache-1';
+export const CONTRACT_CACHE_FORMAT = 'kraken-contract-cache-2';
 
 /** Text storage for converted contracts and compiled validators, keyed by content hash. */
 export interface ContractCache {
@@ -198,7 +198,7 @@ export class ContractSchemaSet implements SchemaSet {
     const ajv = createAjv({ code: { source: true, formats: _`require(${FORMATS_MODULE})` } });
     const v = ajv.compile(schema);
     try {
-      cache.write(this.validatorKey(kind), standaloneCode(ajv, v));
+      cache.write(this.validatorKey(kind), linearErrors(standaloneCode(ajv, v)));
     } catch {
       // not cached: compiled again next time
     }

@@ -42,9 +42,10 @@ export const phoneNumber: Rule = {
     let country: ReturnType<typeof payloadCountry> | null = null; // computed on the first national number
     const fields: Array<{ value: unknown; path: (string | number)[]; name: string }> = [];
     for (const c of selectObjects(ctx.root, 'customers[]')) {
-      for (const name of ['mobile', 'landline']) fields.push({ value: c.value[name], path: [...c.path, name], name });
+      // only numbers that are there: a path per absent field costs gigabytes on a million customers
+      for (const name of ['mobile', 'landline']) if (typeof c.value[name] === 'string') fields.push({ value: c.value[name], path: [...c.path, name], name });
       for (const alt of selectObjects(c.value, 'alternative_phone_numbers[]', c.path)) {
-        fields.push({ value: alt.value.phone_number, path: [...alt.path, 'phone_number'], name: 'phone_number' });
+        if (typeof alt.value.phone_number === 'string') fields.push({ value: alt.value.phone_number, path: [...alt.path, 'phone_number'], name: 'phone_number' });
       }
     }
     for (const { value, path, name } of fields) {
