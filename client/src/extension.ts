@@ -9,6 +9,7 @@ import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo
 import { registerKrakenCommands, type KrakenCommandsApi } from './commands/ui/register';
 import { registerContract, type ContractApi } from './contract';
 import { registerNewPayload } from './newPayload';
+import { registerWorkspaceValidation } from './workspaceValidation';
 
 export interface ExtensionApi {
   client: LanguageClient;
@@ -98,6 +99,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   void refreshStatus();
   const kraken = registerKrakenCommands(context, { client, log });
   const contract = registerContract(context, client, log, DOCUMENT_SELECTOR);
+  registerWorkspaceValidation(context, () => client);
 
   return {
     client,
