@@ -60,6 +60,11 @@ function encodeUriPath(p: string): string {
   return p.split('/').map(encodeURIComponent).join('/');
 }
 
+function firstSentence(doc: string): string {
+  const m = /^(.+?[.:;])(\s|$)/.exec(doc);
+  return (m ? m[1] : doc).slice(0, 200);
+}
+
 export interface SarifOptions {
   /** Folder the result URIs are relative to (the repository root in CI). Default: the working folder. */
   root?: string;
@@ -81,8 +86,9 @@ export function toSarif(reports: FileReport[], options: SarifOptions = {}): Reco
     rules.push({
       id: code,
       name: code.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()),
-      shortDescription: { text: doc },
+      shortDescription: { text: firstSentence(doc) },
       fullDescription: { text: doc },
+      help: { text: doc },
       defaultConfiguration: { level },
       properties: { tags: ['kraken', 'data-import'] },
     });
