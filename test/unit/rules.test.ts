@@ -685,6 +685,25 @@ describe('market identifiers', () => {
     assert.match(byCode(ds, 'mpan-check-digit')[1]!.message, /looks like a full 21-digit MPAN; Kraken expects the 13-digit core/);
   });
 
+  it('the seed account turned into a GB one: its meter points are checked, its MaLo rules fall silent', () => {
+    const { found } = mutated((a) => {
+      delete a.supply_addresses[0].supply_points;
+      a.supply_addresses[0].meter_points = ukAccount().supply_addresses[0].meter_points;
+      a.supply_addresses[0].meter_points[0].identifier = '1200060176722';
+      a.supply_addresses[0].meter_points[1].identifier = '93538241';
+    }, 'mpan-check-digit');
+    assert.deepEqual(summary(found), ['warning mpan-check-digit supply_addresses.0.meter_points.0.identifier']);
+    const ds = validate(
+      text(
+        Object.assign(seed(), {
+          supply_addresses: [{ ...seed().supply_addresses[0], supply_points: undefined, meter_points: [{ supply_type: 'GAS', identifier: '93538241', mpid: 'ABCD', supply_start_date: '2022-01-01' }] }],
+        }),
+      ),
+    );
+    assert.deepEqual(summary(ds.filter((d) => /check-digit|melo|prm/.test(d.code))), ['warning mprn-check-digit supply_addresses.0.meter_points.0.identifier']);
+    assert.match(byCode(ds, 'mprn-check-digit')[0]!.message, /^MPRN "93538241" is not valid: its check digits \(the last two digits\) do not match the others/);
+  });
+
   it('prm-format: a 14-digit PRM passes; written with separators it is a warning', () => {
     const ok = mutated((a) => (a.supply_addresses[0].supply_points[0].identifier = '46147259228742'), 'prm-format');
     assert.deepEqual(ok.found, []);
