@@ -7,7 +7,7 @@ export const mpanCheckDigit: Rule = {
   code: 'mpan-check-digit',
   severity: 'warning',
   doc:
-    'The identifier of a GB electricity meter point is a 13-digit MPAN core with a valid mod-11 check digit. A warning: Kraken checks identifiers against the industry (invalid_supply_point_identifier) and its documents use dummy values.',
+    'The identifier of a GB electricity meter point is a 13-digit MPAN core with a valid mod-11 check digit. A warning: the algorithm comes from non-official sources, and Kraken checks identifiers itself (invalid_supply_point_identifier) by rules it does not publish.',
   kinds: ['account'],
   check(ctx) {
     for (const mp of selectObjects(ctx.root, 'supply_addresses[].meter_points[]')) {
