@@ -85,7 +85,11 @@ export function runSafe<T, E = void>(connection: Connection, name: string, token
   }
 }
 
-const VALIDATION_DELAY_MS = 200;
+/**
+ * Quiet time after a change before validating. With a 10 MB document validating in about 100 ms, 150 ms keeps
+ * diagnostics within 300 ms of the last keystroke while a burst of typing still validates once.
+ */
+const VALIDATION_DELAY_MS = 150;
 
 /** Switches the service to the contract the client sent (or back to the bundled schemas). */
 export function setContract(service: KrakenService, params: SetContractParams, log: (line: string) => void): SetContractResult {
@@ -130,7 +134,10 @@ export function startServer(connection: Connection): void {
   function validate(doc: TextDocument): ValidationResult {
     const cached = cache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.result;
-    const result = service.validate(doc.getText(), { filePath: doc.uri });
+    const validated = service.validate(doc.getText(), { filePath: doc.uri });
+    // Kept per document: diagnostics, the locator and the line index, not the parsed value (as large as a few
+    // times the text; nothing reads it after validation).
+    const result = { ...validated, parsed: { ...validated.parsed, value: undefined } };
     cache.set(doc.uri, { version: doc.version, result });
     return result;
   }
