@@ -39,6 +39,7 @@ const bundles = [
   { entryPoints: { client: join(root, 'client/src/extension.ts') }, external: ['vscode'] },
   { entryPoints: { server: join(root, 'server/src/node/main.ts') } },
   { entryPoints: { cli: join(root, 'cli/src/main.ts') }, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { sandbox: join(root, 'sandbox/src/main.ts') }, banner: { js: '#!/usr/bin/env node' } },
 ].filter((b) => existsSync(Object.values(b.entryPoints)[0]));
 
 // Real-VS-Code tests (test/ui, test/exthost; see test/ui/README.md): one bundle per entry, dependencies resolved
