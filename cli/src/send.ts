@@ -47,14 +47,17 @@ export const SEND_HELP = `  kraken-import send --env <name> --action <action[,ac
                                 extension's krakenImport.environments). The API key comes from the environment
                                 variable KRAKEN_API_KEY_<NAME> (name upper-cased, other characters as _) or
                                 KRAKEN_API_KEY, or one line on stdin with --api-key-stdin; never from arguments
-      --action <a,b>            ${Object.keys(ACTION_LABELS).join(', ')}; several (stage,create) run in that order
-                                per payload, a failed step stops that payload
+      --action <a,b>            what to do; several (stage,create) run in that order per payload, and a failed
+                                step stops that payload. One of:
+                                ${Object.keys(ACTION_LABELS).join(', ')}
       --concurrency <n>         payloads in flight (default ${DEFAULT_CONCURRENCY}); creates never above ${INSTANCE_CREATE_LIMIT}
       --journal <file>          JSONL journal (default ${DEFAULT_JOURNAL}): a rerun skips what succeeded and
                                 checks an interrupted create in Kraken instead of sending it again
       --shard <i>/<n>           only the payloads of shard i (1…n), by a stable hash of the account
       --wait                    v2 create: follow each import status to its final state
-      --retry-unknown           send again what the journal has as "outcome unknown" (after checking in Kraken)
+      --retry-unknown           send again interrupted requests Kraken does not deduplicate (payment instructions,
+                                registration flows) once you have checked them in Kraken; an interrupted create
+                                is always looked up in Kraken (import or transfer status), never sent blindly
       --operations-team <name>  v1 create: the operations team (default: the environment's operationsTeam)
       --kind <kind>             treat every payload as this kind
       --timeout <seconds>       per HTTP request (default 60)
@@ -533,7 +536,8 @@ async function runWave(w: WaveInput): Promise<number> {
       }
     }
 
-    const slot = plan.createsAccount;
+    // Dry-run creates are processed by Kraken like creates (and count against its concurrency limit).
+    const slot = action === 'create' || action === 'create-dry-run';
     if (slot && !(await gate.acquire(controller.signal))) {
       return finish(item, action, key, { status: 'failed', reason: 'cancelled', message: 'Cancelled before it was sent.' }, tally);
     }
@@ -766,19 +770,33 @@ class ProgressView {
   }
 }
 
-/** One line from the process's stdin (for --api-key-stdin); undefined at end of input. */
-export function readStdinLine(stdin: NodeJS.ReadableStream = process.stdin): Promise<string | undefined> {
+/**
+ * One line from the process's stdin (for --api-key-stdin); undefined at end of input. On a terminal the key is
+ * asked for on stderr and not echoed.
+ */
+export function readStdinLine(stdin: NodeJS.ReadStream = process.stdin): Promise<string | undefined> {
   return new Promise((resolve) => {
     let buffer = '';
+    const tty = !!stdin.isTTY && typeof stdin.setRawMode === 'function';
+    if (tty) {
+      process.stderr.write('API key: ');
+      stdin.setRawMode(true);
+    }
     const done = (value: string | undefined): void => {
       stdin.off('data', onData);
       stdin.off('end', onEnd);
+      if (tty) {
+        stdin.setRawMode(false);
+        process.stderr.write('\n');
+      }
       stdin.pause();
-      (stdin as NodeJS.ReadStream).unref?.();
+      stdin.unref?.();
       resolve(value);
     };
     const onData = (chunk: Buffer | string): void => {
-      buffer += chunk.toString();
+      const text = chunk.toString();
+      if (tty && text.includes('\u0003')) return done(undefined); // Ctrl-C while asked
+      buffer += tty ? text.replace(/\r/g, '\n') : text;
       const nl = buffer.indexOf('\n');
       if (nl >= 0) done(buffer.slice(0, nl).replace(/\r$/, ''));
     };
