@@ -4,12 +4,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo } from '../../server/src/common/protocol';
 import { registerKrakenCommands, type KrakenCommandsApi } from './commands/ui/register';
 import { registerContract, type ContractApi } from './contract';
 import { registerNewPayload } from './newPayload';
 import { registerWorkspaceValidation } from './workspaceValidation';
+import { createErrorHandler, createInitializationFailedHandler, ServerHealth, type HealthUi } from './serverHealth';
 
 export interface ExtensionApi {
   client: LanguageClient;
@@ -47,9 +48,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
+  // A crashed server is restarted (4 times in 3 minutes) and the user told once, in plain words: serverHealth.ts.
+  const health = new ServerHealth();
+  const healthUi: HealthUi = {
+    log: (line) => log.warn(line),
+    notify: (notice) => {
+      const shown = notice.level === 'error' ? vscode.window.showErrorMessage(notice.message, 'Show Output') : vscode.window.showWarningMessage(notice.message, 'Show Output');
+      void shown.then((choice) => choice && log.show(true));
+    },
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: log,
+    errorHandler: createErrorHandler(health, healthUi, { continue: ErrorAction.Continue, shutdown: ErrorAction.Shutdown, restart: CloseAction.Restart, doNotRestart: CloseAction.DoNotRestart }),
+    initializationFailedHandler: createInitializationFailedHandler(health, healthUi),
     initializationOptions: settingsForServer(),
     synchronize: { configurationSection: 'krakenImport' },
   };
