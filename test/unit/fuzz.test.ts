@@ -858,6 +858,12 @@ describe('regressions the fuzzer found', () => {
     for (let o = 0; o <= oracle.getText().length; o++) assert.deepEqual(ours.positionAt(o), oracle.positionAt(o), `offset ${o}`);
   });
 
+  it('a list named after an Object.prototype member ("hasOwnProperty", "toString"): symbols do not throw', () => {
+    const text = '{"hasOwnProperty": [{"toString": 1}], "toString": [{"valueOf": {}}], "constructor": [1]}';
+    const names = service.symbols(text).items.map((s) => s.name);
+    assert.deepEqual(names, ['hasOwnProperty', 'toString', 'constructor']);
+  });
+
   it('locating a value 10 000 levels deep is linear, not a rescan per level', () => {
     const n = 10000;
     const text = '{"import_supplier": "X", "customers": [{"title": ' + '{"a":'.repeat(n) + '1.00000000000000000001' + '}'.repeat(n) + '}]}';

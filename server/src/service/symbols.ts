@@ -143,7 +143,8 @@ export function documentSymbols(text: string, limit = MAX_ITEMS_COMPUTED): Limit
           return true;
         }
         budget--;
-        const namer = listName ? ITEM_NAMES[listName] : undefined;
+        // own entries only: a list named "hasOwnProperty" or "toString" must not find Object.prototype's
+        const namer = listName && Object.hasOwn(ITEM_NAMES, listName) ? ITEM_NAMES[listName] : undefined;
         const value = namer && item.type === 'object' ? jsonc.getNodeValue(item) : undefined;
         const readable = namer && isRecord(value) ? namer(value, i) : undefined;
         const symbol: DocumentSymbol = {
