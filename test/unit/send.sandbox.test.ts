@@ -8,14 +8,14 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
 import { parseArgs, UsageError } from '../../cli/src/args';
-import { CreateGate, parseShard, runSend, shardOf, unitKey, type SendIo } from '../../cli/src/send';
+import { CreateGate, parseShard, readWave, runSend, shardOf, unitKey, type SendIo } from '../../cli/src/send';
 import { foldJournal, Journal, JournalLockedError, readJournal, type JournalRecord } from '../../cli/src/journal';
-import { REPO_ROOT } from './helpers';
+import { fixture, REPO_ROOT } from './helpers';
 
 const KEY = 'sk_test_wave_3c9e1f';
 const SUPPLIER = 'TENTACLE_ENERGY';
@@ -367,6 +367,72 @@ describe('send: configuration and safety', () => {
     assert.match(run.stdout, /wave-1\.jsonl:1 .*the same account \(TENTACLE_ENERGY\/DUP-0001\) as again\.json/);
     assert.doesNotMatch(run.stdout, /not Kraken payloads/, 'the config file is not read as a payload');
     assertCreatedExactlyOnce(sb, 'DUP', 2);
+  });
+});
+
+describe('send: post-import payloads and interruptions', () => {
+  let sb: SandboxHandle;
+  before(async () => {
+    sb = await startSandbox({ port: 0, apiKey: KEY, createDelayMs: 40, log: () => {} });
+  });
+  after(() => sb.close());
+
+  test('notes and payment instructions over a folder that also holds accounts; an interrupted payment instruction is "unknown" until --retry-unknown', async () => {
+    const dir = waveDir(sb, 4, 'POST');
+    assert.equal((await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage,create', '.'])).code, 0);
+    const notes = JSON.parse(fixture('seeds/seed-notes.json'));
+    const pi = JSON.parse(fixture('seeds/seed-payment-instruction.json'));
+    mkdirSync(path.join(dir, 'post'));
+    writeFileSync(
+      path.join(dir, 'post', 'notes.jsonl'),
+      [1, 2, 3, 4].map((i) => JSON.stringify({ ...notes, import_supplier: SUPPLIER, external_account_number: `POST-000${i}` })).join('\n') + '\n',
+    );
+    const piDoc = { ...pi, import_supplier: SUPPLIER, external_account_number: 'POST-0001' };
+    writeFileSync(path.join(dir, 'post', 'pi.json'), JSON.stringify(piDoc));
+
+    const n = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'notes', '.']);
+    assert.equal(n.code, 0, n.stdout);
+    assert.match(n.stdout, /^notes\s+4\s+4\s+0\s+0\s+0\s+0$/m);
+    assert.match(n.stdout, /5 payloads no action applies to/, 'the accounts and the payment instruction are not notes');
+    assert.equal(sb.state.notes.get(`${SUPPLIER}\u0000POST-0001`)?.length, notes.notes.length);
+
+    // The process died after writing the attempt of the payment instruction: Kraken does not deduplicate it.
+    const item = readWave(['post/pi.json'], { cwd: dir }).items[0];
+    const journal = path.join(dir, 'kraken-import.journal.jsonl');
+    appendFileSync(journal, JSON.stringify({ v: 1, at: new Date().toISOString(), run: 'killed', env: 'Sandbox v1', key: unitKey('payment-instruction', item), file: 'post/pi.json', action: 'payment-instruction', phase: 'attempt' }) + '\n');
+    const unknown = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'payment-instruction', '.']);
+    assert.equal(unknown.code, 3, unknown.stdout);
+    assert.match(unknown.stdout, /unknown\s+payment-instruction\s+post\/pi\.json\s+Outcome unknown .*--retry-unknown/);
+    assert.equal(sb.state.paymentInstructions.length, 0, 'not sent blindly');
+    const retried = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'payment-instruction', '--retry-unknown', '.']);
+    assert.equal(retried.code, 0, retried.stdout);
+    assert.equal(sb.state.paymentInstructions.length, 1);
+    const again = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'payment-instruction', '.']);
+    assert.equal(again.code, 0);
+    assert.equal(sb.state.paymentInstructions.length, 1, 'done before: not sent again');
+  });
+
+  test('SIGINT: what is in flight finishes, nothing is left in doubt, exit 130; the rerun completes the wave', { timeout: 60_000 }, async () => {
+    const N = 120;
+    const dir = waveDir(sb, N, 'INT');
+    const journal = path.join(dir, 'kraken-import.journal.jsonl');
+    const args = [CLI, 'send', '--env', 'Sandbox v1', '--action', 'stage,create', '--concurrency', '8', '--quiet', '.'];
+    const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, KRAKEN_API_KEY: KEY } });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!existsSync(journal) || !readFileSync(journal, 'utf8').includes('"action":"create"')) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, out);
+    assert.match(out, /stopping — finishing what is in flight/);
+    assert.match(out, /Interrupted: rerun the same command to continue/);
+    const units = foldJournal(readJournal(journal).records);
+    assert.equal([...units.values()].filter((u) => u.inDoubt).length, 0, 'a graceful stop leaves nothing in doubt');
+    assert.ok(!existsSync(`${journal}.lock`));
+    const rerun = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage,create', '.']);
+    assert.equal(rerun.code, 0, rerun.stdout);
+    assertCreatedExactlyOnce(sb, 'INT', N);
   });
 });
 
