@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { ScanLocator } from '../../server/src/service/locate';
 import { MAX_KRAKEN_DEPTH, parseDocument } from '../../server/src/service/parse';
 
 const duplicates = (text: string) => parseDocument(text).findings.filter((f) => f.code === 'duplicate-key');
@@ -66,5 +67,62 @@ describe('parseDocument: strict fast path', () => {
     const parsed = parseDocument(text);
     assert.deepEqual(parsed.locator.valueSpan([]), { start: 3, end: text.trimEnd().length });
     assert.equal(text.slice(parsed.locator.valueSpan(['a', 'b'])!.start, parsed.locator.valueSpan(['a', 'b'])!.end), '[1, 2]');
+  });
+});
+
+describe('ScanLocator: skipping pretty-printed containers by their closing line', () => {
+  /** Every path of a value (objects and arrays), for comparing two locators on all of them. */
+  function paths(value: unknown, base: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+    out.push(base);
+    if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...base, i], out));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...base, k], out);
+    return out;
+  }
+
+  /** The same spans with the value (indentation skips, checked) as without it (every character read). */
+  function sameSpans(text: string): void {
+    const value = JSON.parse(text);
+    const exact = new ScanLocator(text);
+    const fast = new ScanLocator(text, value);
+    for (const p of paths(value)) {
+      for (const target of ['value', 'key', 'owner'] as const) assert.deepEqual(fast.locate(p, target), exact.locate(p, target), `${p.join('.')} ${target}\n${text.slice(0, 300)}`);
+      assert.deepEqual(fast.valueSpan(p), exact.valueSpan(p));
+    }
+  }
+
+  const doc = {
+    a: { b: [1, { c: 'x}', d: [] }, [2, [3]]], e: {} },
+    f: [{ g: '\n  }' }, { h: { i: { j: null } } }],
+    k: 'end',
+  };
+
+  it('pretty-printed, compact and mixed texts locate the same as reading every character', () => {
+    sameSpans(JSON.stringify(doc, null, 2));
+    sameSpans(JSON.stringify(doc, null, '\t'));
+    sameSpans(JSON.stringify(doc));
+    sameSpans(JSON.stringify(doc, null, 4).replace(/\[\n\s+1,/, '[1,'));
+  });
+
+  it('indentation that misleads the skip is caught by the checks against the value', () => {
+    const pretty = JSON.stringify(doc, null, 2);
+    // Closing brackets moved to other columns or joined on one line: the first line that looks like a container's
+    // end is not its end.
+    const variants = [
+      pretty.replace('\n      }\n    ]', '\n    }\n    ]'),
+      pretty.replace(/\n(\s*)\}\n(\s*)\}/, '\n$1}}'),
+      pretty.replace(/"h": \{\n/, '"h": {\n  }, "h2": {\n'),
+      pretty.replace(/\n {4}\}/g, '\n  }'),
+      pretty.replace(/\n {2}\]/g, '\n]'),
+    ];
+    // "a" closes on the second line that reads "  }": the first is b's.
+    variants.push('{\n  "a": {\n    "b": {\n  "c": 1\n  },\n    "d": 2\n  },\n  "e": [\n    [\n  1\n  ],\n    2\n  ]\n}');
+    for (const v of variants) {
+      try {
+        JSON.parse(v);
+      } catch {
+        continue; // a variant that is not JSON any more says nothing here
+      }
+      sameSpans(v);
+    }
   });
 });

@@ -43,6 +43,9 @@ const COMMA = 44;
 /** Containers at least this long have their end remembered; shorter ones are cheaper to rescan than to store. */
 const REMEMBER_CONTAINERS_FROM = 1024;
 
+/** Thrown inside ScanLocator when skipping by indentation proved wrong; the walk starts again without it. */
+const RESTART = new Error('ScanLocator: restart without indentation skips');
+
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -54,9 +57,45 @@ export class ScanLocator implements Locator {
   private readonly rootStart: number;
   /** Where containers of at least REMEMBER_CONTAINERS_FROM characters end, by start offset (filled while skipping). */
   private readonly containerEnds = new Map<number, number>();
+  /** Skipping pretty-printed containers by their closing line (see skipByIndent): on while every check agrees. */
+  private byIndent: boolean;
 
-  constructor(private readonly text: string) {
+  /**
+   * `root`, the value JSON.parse gave for the text, lets containers be skipped without reading them: each container
+   * indexed is then checked against it (same keys or length, closed where its parent says), and on any disagreement
+   * the locator falls back to reading every character.
+   */
+  constructor(
+    private readonly text: string,
+    private readonly root?: unknown,
+  ) {
     this.rootStart = this.skipWs(0);
+    this.byIndent = root !== undefined && root !== null && typeof root === 'object';
+  }
+
+  /**
+   * i at a `{` or `[` that ends its line, as pretty-printers write them: the container closes on the first later line
+   * that holds only the opener line's indentation and the closing bracket. JSON strings cannot span lines, so that
+   * line is structure; whether it is this container's end is checked when the container or its parent is indexed.
+   */
+  private skipByIndent(i: number): number | undefined {
+    const t = this.text;
+    let j = i + 1;
+    let c = t.charCodeAt(j);
+    while (c === 32 || c === 9 || c === 13) c = t.charCodeAt(++j);
+    if (c !== 10) return undefined;
+    const lineStart = t.lastIndexOf('\n', i - 1) + 1;
+    let k = lineStart;
+    while (k < i && (t.charCodeAt(k) === 32 || t.charCodeAt(k) === 9)) k++;
+    const indent = t.slice(lineStart, k);
+    const prefix = `\n${indent}`;
+    const closer = t.charCodeAt(i) === OPEN_BRACE ? '}' : ']';
+    // Searching for the bracket (rarer than line breaks) and looking back at its line is faster than searching for
+    // the whole line.
+    for (let at = t.indexOf(closer, j); at !== -1; at = t.indexOf(closer, at + 1)) {
+      if (t.startsWith(prefix, at - prefix.length)) return at + 1;
+    }
+    return undefined;
   }
 
   private rootEnd(): number {
@@ -96,6 +135,10 @@ export class ScanLocator implements Locator {
     const c = t.charCodeAt(i);
     if (c === QUOTE) return this.skipString(i);
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (this.byIndent) {
+        const end = this.skipByIndent(i);
+        if (end !== undefined) return end;
+      }
       const known = this.containerEnds.get(i);
       if (known !== undefined) return known;
       // Walking a path indexes each container on it, and indexing skips the next one: without remembering where
@@ -122,7 +165,19 @@ export class ScanLocator implements Locator {
     return j;
   }
 
-  private objectIndex(start: number): Map<string, PropertyEntry> {
+  /**
+   * While skipping by indentation, a container indexed must agree with its value and close where its parent said;
+   * otherwise the skips cannot be trusted: everything is forgotten and read character by character from then on.
+   */
+  private check(ok: boolean): void {
+    if (ok || !this.byIndent) return;
+    this.byIndent = false;
+    this.objects.clear();
+    this.arrays.clear();
+    throw RESTART;
+  }
+
+  private objectIndex(start: number, value?: unknown, end?: number): Map<string, PropertyEntry> {
     let index = this.objects.get(start);
     if (index) return index;
     index = new Map();
@@ -141,11 +196,16 @@ export class ScanLocator implements Locator {
       if (t.charCodeAt(i) !== COMMA) break;
       i = this.skipWs(i + 1);
     }
+    if (this.byIndent) {
+      const keys = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : undefined;
+      const built = index;
+      this.check(t.charCodeAt(i) === CLOSE_BRACE && (end === undefined || i + 1 === end) && !!keys && keys.length === built.size && keys.every((k) => built.has(k)));
+    }
     this.objects.set(start, index);
     return index;
   }
 
-  private arrayIndex(start: number): { starts: number[]; ends: number[] } {
+  private arrayIndex(start: number, value?: unknown, end?: number): { starts: number[]; ends: number[] } {
     let index = this.arrays.get(start);
     if (index) return index;
     index = { starts: [], ends: [] };
@@ -153,46 +213,64 @@ export class ScanLocator implements Locator {
     let i = this.skipWs(start + 1);
     if (t.charCodeAt(i) !== CLOSE_BRACKET) {
       while (i < t.length) {
-        const end = this.skipValue(i);
+        const itemEnd = this.skipValue(i);
         index.starts.push(i);
-        index.ends.push(end);
-        i = this.skipWs(end);
+        index.ends.push(itemEnd);
+        i = this.skipWs(itemEnd);
         if (t.charCodeAt(i) !== COMMA) break;
         i = this.skipWs(i + 1);
       }
     }
+    if (this.byIndent) this.check(t.charCodeAt(i) === CLOSE_BRACKET && (end === undefined || i + 1 === end) && Array.isArray(value) && value.length === index.starts.length);
     this.arrays.set(start, index);
     return index;
   }
 
   /** Walks the path as far as it exists. */
   private walk(path: JsonPath): { depth: number; valueStart: number; valueEnd: number; key?: PropertyEntry } {
+    try {
+      return this.walkOnce(path);
+    } catch (error) {
+      if (error !== RESTART) throw error;
+      return this.walkOnce(path); // the skips disagreed with the value: again, reading every character
+    }
+  }
+
+  private walkOnce(path: JsonPath): { depth: number; valueStart: number; valueEnd: number; key?: PropertyEntry } {
     let valueStart = this.rootStart;
-    let valueEnd = -1;
+    // The root value of strict JSON ends where the text's trailing whitespace starts: no scan needed.
+    let valueEnd = this.rootEnd();
+    let value = this.root;
     let key: PropertyEntry | undefined;
     let depth = 0;
     for (; depth < path.length; depth++) {
       const seg = path[depth];
       const c = this.text.charCodeAt(valueStart);
       if (c === OPEN_BRACE) {
-        const entry = this.objectIndex(valueStart).get(String(seg));
+        const entry = this.objectIndex(valueStart, value, valueEnd).get(String(seg));
         if (!entry) break;
         key = entry;
         valueStart = entry.valueStart;
         valueEnd = entry.valueEnd;
+        value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(seg)] : undefined;
       } else if (c === OPEN_BRACKET) {
-        const arr = this.arrayIndex(valueStart);
+        const arr = this.arrayIndex(valueStart, value, valueEnd);
         const n = Number(seg);
         if (!Number.isInteger(n) || n < 0 || n >= arr.starts.length) break;
         key = undefined;
         valueStart = arr.starts[n];
         valueEnd = arr.ends[n];
+        value = Array.isArray(value) ? value[n] : undefined;
       } else {
         break;
       }
     }
-    // The root value of strict JSON ends where the text's trailing whitespace starts: no scan needed.
-    if (valueEnd < 0) valueEnd = valueStart === this.rootStart ? this.rootEnd() : this.skipValue(valueStart);
+    // A container's span from a skip is checked by indexing it (its own closing bracket must be where the skip said).
+    if (this.byIndent && depth === path.length) {
+      const c = this.text.charCodeAt(valueStart);
+      if (c === OPEN_BRACE) this.objectIndex(valueStart, value, valueEnd);
+      else if (c === OPEN_BRACKET) this.arrayIndex(valueStart, value, valueEnd);
+    }
     return { depth, valueStart, valueEnd, key };
   }
 

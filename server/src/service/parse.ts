@@ -534,7 +534,7 @@ export function parseDocument(text: string): ParsedDocument {
     const colons = keyColons(parsedText);
     if (shape.maxDepth <= MAX_TREE_DEPTH && colons.colons !== shape.keys) for (const f of findDuplicateKeys(parsedText, lines)) findings.push(f);
     const numbersExact = !colons.longNumbers && shape.arrayNumbers === 0 ? true : undefined;
-    return { text, value: parsedValue, strict, findings, broken, lines, locator: new ScanLocator(parsedText), numbersExact };
+    return { text, value: parsedValue, strict, findings, broken, lines, locator: new ScanLocator(parsedText, parsedValue), numbersExact };
   };
   if (strict) return checkStrict(text, value, false);
 
