@@ -504,16 +504,15 @@ async function runWave(w: WaveInput): Promise<number> {
     const tally = tallies.get(action)!;
     const key = unitKey(action, item);
     const state: UnitState | undefined = journal.get(env.name, key);
-    const operationsTeam = args.options['operations-team'] ?? operationsTeamFor(item.kind, item.doc, env);
-    const planned = planRequest({ action, kind: item.kind, doc: item.doc, env, operationsTeam });
-    if (!planned.ok) return finish(item, action, key, { status: 'failed', reason: 'not-sent', message: planned.reason }, tally);
-    const plan = planned.plan;
-
     if (state?.outcome?.status === 'ok' && !state.inDoubt) {
       tally.done++;
       progress.unit('done', `done    ${action.padEnd(14)} ${where(item)}  (already ${state.outcome.kraken?.accountNumber ? `done: ${state.outcome.kraken.accountNumber}` : 'done'} in ${state.outcome.run})`);
       return 'done';
     }
+    const operationsTeam = args.options['operations-team'] ?? operationsTeamFor(item.kind, item.doc, env);
+    const planned = planRequest({ action, kind: item.kind, doc: item.doc, env, operationsTeam });
+    if (!planned.ok) return finish(item, action, key, { status: 'failed', reason: 'not-sent', message: planned.reason }, tally);
+    const plan = planned.plan;
     const doubtful = state && (state.inDoubt || state.outcome?.status === 'unknown');
     if (doubtful) {
       if (plan.createsAccount) {
@@ -609,6 +608,10 @@ async function runWave(w: WaveInput): Promise<number> {
     while (!stopping && next < work.length) {
       const { item, actions: itemActions } = work[next++];
       for (let i = 0; i < itemActions.length; i++) {
+        if (i > 0 && stopping) {
+          progress.skip(itemActions.length - i); // stopping: the next step waits for the rerun
+          break;
+        }
         const status = await runUnit(item, itemActions[i]);
         if (status !== 'ok' && status !== 'done') {
           progress.skip(itemActions.length - i - 1);
