@@ -314,6 +314,39 @@ describe('send: v2 flow', () => {
   });
 });
 
+describe('send: resuming v2 creates', () => {
+  let sb: SandboxHandle;
+  before(async () => {
+    sb = await startSandbox({ port: 0, apiKey: KEY, processingMs: 30, createDelayMs: 0, log: () => {} });
+  });
+  after(() => sb.close());
+
+  test('an in-doubt v2 create is looked up by its import status: our process → done; none, or only a dry run → sent', async () => {
+    const dir = waveDir(sb, 3, 'V2R', { files: 3 }); // wave-1.jsonl: V2R-0001, wave-2: V2R-0002, wave-3: V2R-0003
+    const journal = path.join(dir, 'kraken-import.journal.jsonl');
+    // 1: created, but the outcome record never made it to the journal.
+    assert.equal((await send(dir, ['send', '--env', 'Sandbox v2', '--action', 'create', '--wait', 'wave-1.jsonl'])).code, 0);
+    const kept = readFileSync(journal, 'utf8').split('\n').filter((l) => l && !(l.includes('"phase":"outcome"') && l.includes('V2R-0001')) && !l.includes('V2R-0002') && !l.includes('V2R-0003'));
+    // 2: the attempt was written, the process died before sending. 3: the same, with an earlier dry run in Kraken.
+    assert.equal((await send(dir, ['send', '--env', 'Sandbox v2', '--action', 'create-dry-run', '--wait', '--journal', 'dry.journal.jsonl', 'wave-3.jsonl'])).code, 0);
+    const items = readWave(['wave-2.jsonl', 'wave-3.jsonl'], { cwd: dir }).items;
+    const attempt = (i: number) => JSON.stringify({ v: 1, at: new Date().toISOString(), run: 'killed', env: 'Sandbox v2', key: unitKey('create', items[i]), file: items[i].file, line: 1, action: 'create', phase: 'attempt' });
+    writeFileSync(journal, [...kept, attempt(0), attempt(1)].join('\n') + '\n');
+    const createsBefore = sb.state.requestsTo(CREATE_V2, 'POST').length;
+    const run = await send(dir, ['send', '--env', 'Sandbox v2', '--action', 'create', '--wait', '.']);
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /^create\s+2\s+3\s+0\s+0\s+0\s+1$/m, 'two sent, one found in Kraken');
+    assert.equal(sb.state.requestsTo(CREATE_V2, 'POST').length - createsBefore, 2);
+    assert.equal(sb.state.requestsTo(CREATE_V2, 'POST').filter((r) => r.status === 400).length, 0);
+    const processes = [...sb.state.processes.values()].filter((p) => p.externalIdentifier.startsWith('V2R-'));
+    assert.deepEqual(processes.map((p) => [p.externalIdentifier, p.dryRun, p.outcome]).sort(), [
+      ['V2R-0001', false, 'PROCESSED'],
+      ['V2R-0002', false, 'PROCESSED'],
+      ['V2R-0003', false, 'PROCESSED'],
+    ]);
+  });
+});
+
 describe('send: configuration and safety', () => {
   let sb: SandboxHandle;
   let dir: string;
