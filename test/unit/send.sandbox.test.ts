@@ -78,7 +78,7 @@ interface Run {
   stderr: string;
 }
 
-async function send(dir: string, argv: string[], env: Record<string, string | undefined> = { KRAKEN_API_KEY: KEY }): Promise<Run> {
+async function send(dir: string, argv: string[], env: Record<string, string | undefined> = { KRAKEN_API_KEY: KEY }, retry: Record<string, number> = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: SendIo = {
@@ -87,7 +87,7 @@ async function send(dir: string, argv: string[], env: Record<string, string | un
     env,
     cwd: dir,
     readStdinLine: async () => undefined,
-    clientOptions: { retry: { retries: 3, rateLimitRetries: 30, baseDelayMs: 2, maxDelayMs: 40 } },
+    clientOptions: { retry: { retries: 3, rateLimitRetries: 30, baseDelayMs: 2, maxDelayMs: 40, ...retry } },
     pollIntervalMs: 20,
   };
   const code = await runSend(parseArgs(argv[0] === 'send' ? argv.slice(1) : argv), io);
@@ -166,6 +166,22 @@ describe('send: a v1 wave with faults', () => {
     assert.equal(seen, 25);
     assertCreatedExactlyOnce(sb, 'RL', 80);
     assert.equal(sb.state.requestsTo(CREATE_V1, 'POST').filter((r) => r.status === 201).length >= 80, true);
+  });
+
+  test('Retry-After is respected by the whole wave: after a 429, no new create reaches Kraken before the wait is over', async () => {
+    const dir = waveDir(sb, 40, 'RA');
+    await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage', '.']);
+    const from = sb.state.requests.length;
+    sb.faults.add({ match: CREATE_V1, status: 429, times: 1, retryAfter: 1 });
+    const run = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'create', '--concurrency', '4', '.'], { KRAKEN_API_KEY: KEY }, { maxDelayMs: 5000 });
+    assert.equal(run.code, 0, run.stdout);
+    const creates = sb.state.requests.slice(from).filter((r) => r.path === CREATE_V1);
+    const limited = creates.find((r) => r.status === 429)!;
+    const t = Date.parse(limited.at);
+    const early = creates.filter((r) => Date.parse(r.at) > t + 50 && Date.parse(r.at) < t + 950);
+    assert.deepEqual(early, [], 'creates sent inside the Retry-After window');
+    assert.ok(creates.some((r) => Date.parse(r.at) >= t + 950), 'creates resumed after the wait');
+    assertCreatedExactlyOnce(sb, 'RA', 40);
   });
 
   test('a create never goes above the instance limit of 40, even with --concurrency 100', async () => {
