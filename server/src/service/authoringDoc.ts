@@ -5,6 +5,7 @@
 import * as jsonc from 'jsonc-parser';
 import { detectKind, type Associations, type KindId } from './kinds';
 import { tolerantTree, withinStack } from './parse';
+import { LARGE_AUTHORING_TEXT, largeTree } from './largeDocument';
 import { SchemaNavigator } from './schemaNav';
 import type { SchemaSet } from './schemas';
 import { LineIndex } from './text';
@@ -35,8 +36,10 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
 };
 
 export function authoringDocument(text: string, schemas: SchemaSet, options: DocumentOptions = {}, associations?: Associations): AuthoringDocument {
-  // No tree (rather than a stack overflow) for text nested too deeply for jsonc-parser's recursion.
-  const { tree, value } = tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true }) ?? { tree: undefined, value: undefined };
+  // Large texts: a tree read lazily from the strict (or repaired) text, not a tolerant parse of megabytes
+  // (largeDocument.ts). No tree (rather than a stack overflow) for text nested too deeply for jsonc-parser's recursion.
+  const { tree, value } = (text.length >= LARGE_AUTHORING_TEXT ? largeTree(text) : undefined) ??
+    tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true }) ?? { tree: undefined, value: undefined };
   const kind = options.kind ?? detectKind(detectionValue(tree, value), options.filePath, associations).kind;
   const nav = kind && schemas.schemaFor(kind) ? new SchemaNavigator(schemas, kind) : undefined;
   return { text, lines: new LineIndex(text), tree, value, kind, nav, accountBase: kind ? ACCOUNT_BASE[kind] : undefined };

@@ -8,6 +8,7 @@
 import type * as jsonc from 'jsonc-parser';
 import { authoringDocument, isRecord, nodeAt, valueAtPath, type AuthoringDocument, type DocumentOptions } from './authoringDoc';
 import { pathAtOffset, type CursorLocation } from './cursor';
+import { cursorAnchor } from './largeDocument';
 import type { Associations } from './kinds';
 import {
   defaultSnippetsOf,
@@ -345,7 +346,8 @@ export function complete(text: string, position: Position, schemas: SchemaSet, o
   const doc = authoringDocument(text, schemas, options, associations);
   if (!doc.kind || !doc.nav) return { isIncomplete: false, items: [] };
   const offset = doc.lines.offsetAt(position);
-  const loc = pathAtOffset(text, offset);
+  // On a large text, read from the innermost container around the cursor rather than from the start.
+  const loc = pathAtOffset(text, offset, cursorAnchor(doc.tree, text, offset));
   if (loc.at === 'none') return { isIncomplete: false, items: [] };
   const token = loc.token;
   const ctx: Ctx = {

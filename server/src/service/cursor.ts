@@ -61,10 +61,39 @@ function framePath(frame: Frame): JsonPath {
   return path.reverse();
 }
 
-/** What is at `offset` in `text`. */
-export function pathAtOffset(text: string, offset: number): CursorLocation {
+/** Where to start reading instead of the start of the text (largeDocument.ts `cursorAnchor`, for large texts). */
+export interface CursorStart {
+  /** A container's opening bracket. */
+  offset: number;
+  /** The containers around it, outermost first: each one's type and the key or index leading inwards. */
+  frames: Array<{ type: 'object' | 'array'; segment: string | number }>;
+}
+
+/** What is at `offset` in `text`; with `from`, read from that container on, as if the text before it had been read. */
+export function pathAtOffset(text: string, offset: number, from?: CursorStart): CursorLocation {
   const scanner = jsonc.createScanner(text, true);
   const stack: Frame[] = [];
+  if (from && from.offset < offset) {
+    // The state the scan would be in at the container's opening bracket: in each outer container, writing the value
+    // under the segment that leads inwards.
+    let parent: Frame | undefined;
+    let segment: string | number | undefined;
+    for (const f of from.frames) {
+      const frame: Frame = {
+        type: f.type,
+        parent,
+        segment,
+        state: 'value',
+        key: f.type === 'object' ? String(f.segment) : undefined,
+        index: f.type === 'array' ? Number(f.segment) : 0,
+        lastValueEnd: 0,
+      };
+      stack.push(frame);
+      parent = frame;
+      segment = f.segment;
+    }
+    scanner.setPosition(from.offset);
+  }
   let rootDone = false;
   let token: CursorToken | undefined;
   let nextKind: jsonc.SyntaxKind = jsonc.SyntaxKind.EOF;

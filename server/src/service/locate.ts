@@ -25,7 +25,7 @@ export interface Locator {
   valueSpan(path: JsonPath): { start: number; end: number } | undefined;
 }
 
-interface PropertyEntry {
+export interface PropertyEntry {
   keyStart: number;
   keyEnd: number;
   valueStart: number;
@@ -272,6 +272,34 @@ export class ScanLocator implements Locator {
       else if (c === OPEN_BRACKET) this.arrayIndex(valueStart, value, valueEnd);
     }
     return { depth, valueStart, valueEnd, key };
+  }
+
+  /**
+   * The properties of the object at `start` (JSON.parse's value for it, and its end, let containers be skipped by
+   * indentation; see the constructor). For trees built lazily over strict text (largeDocument.ts).
+   */
+  propertiesOf(start: number, value: unknown, end: number): PropertyEntry[] {
+    try {
+      return [...this.objectIndex(start, value, end).values()];
+    } catch (error) {
+      if (error !== RESTART) throw error;
+      return [...this.objectIndex(start, value, end).values()];
+    }
+  }
+
+  /** The items of the array at `start`, as spans; see propertiesOf. */
+  itemsOf(start: number, value: unknown, end: number): { starts: number[]; ends: number[] } {
+    try {
+      return this.arrayIndex(start, value, end);
+    } catch (error) {
+      if (error !== RESTART) throw error;
+      return this.arrayIndex(start, value, end);
+    }
+  }
+
+  /** Where the root value starts and ends. */
+  rootSpan(): { start: number; end: number } {
+    return { start: this.rootStart, end: this.rootEnd() };
   }
 
   valueSpan(path: JsonPath): { start: number; end: number } | undefined {

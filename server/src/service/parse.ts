@@ -467,6 +467,19 @@ function repairLarge(text: string, error: unknown): { text: string; value: unkno
   return undefined;
 }
 
+/**
+ * The value of a text for the authoring features on large documents: JSON.parse's, or that of the text repaired as
+ * for validation (LARGE_BROKEN_TEXT), with the text it was parsed from (same offsets). Undefined when neither works.
+ */
+export function strictOrRepaired(text: string): { text: string; value: unknown } | undefined {
+  try {
+    return { text, value: JSON.parse(text) };
+  } catch (error) {
+    const repaired = repairLarge(text, error);
+    return repaired ? { text: repaired.text, value: repaired.value } : undefined;
+  }
+}
+
 function jsonParseErrorOffset(error: unknown, text: string): number {
   const m = /position (\d+)/.exec(String((error as Error)?.message ?? ''));
   return m ? Math.min(Number(m[1]), text.length) : 0;
