@@ -35,7 +35,23 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
   'account-v2-create': ['payload'],
 };
 
+/**
+ * The last large text's document, for the next request on the same text (hovering here and there, completion
+ * then hover): reading a 10 MB text again costs tens of milliseconds. One entry; small texts are not kept.
+ */
+let lastLarge: { text: string; schemas: SchemaSet; kind?: KindId; filePath?: string; associations?: Associations; doc: AuthoringDocument } | undefined;
+
 export function authoringDocument(text: string, schemas: SchemaSet, options: DocumentOptions = {}, associations?: Associations): AuthoringDocument {
+  const large = text.length >= LARGE_AUTHORING_TEXT;
+  if (large && lastLarge && lastLarge.text === text && lastLarge.schemas === schemas && lastLarge.kind === options.kind && lastLarge.filePath === options.filePath && lastLarge.associations === associations) {
+    return lastLarge.doc;
+  }
+  const doc = buildAuthoringDocument(text, schemas, options, associations);
+  lastLarge = large ? { text, schemas, kind: options.kind, filePath: options.filePath, associations, doc } : lastLarge;
+  return doc;
+}
+
+function buildAuthoringDocument(text: string, schemas: SchemaSet, options: DocumentOptions, associations?: Associations): AuthoringDocument {
   // Large texts: a tree read lazily from the strict (or repaired) text, not a tolerant parse of megabytes
   // (largeDocument.ts). No tree (rather than a stack overflow) for text nested too deeply for jsonc-parser's recursion.
   const { tree, value } = (text.length >= LARGE_AUTHORING_TEXT ? largeTree(text) : undefined) ??

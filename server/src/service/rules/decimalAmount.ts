@@ -130,31 +130,42 @@ export const decimalAmount: Rule = {
     const file = KINDS_BY_ID.get(ctx.kind)?.schemaFile;
     const rootSchema = file ? BUNDLED_SCHEMA_FILES[file] : undefined;
     if (rootSchema) {
-      // Walk the document and the schema together, only where the schema says what a value is.
-      const stack: Array<{ value: unknown; path: PathNode; nodes: SchemaNode[] }> = [
-        { value: ctx.root, path: ROOT_PATH, nodes: expand({ schema: rootSchema, file: file! }) },
-      ];
+      // Walk the document and the schema together, only where the schema says what a value is. Strings are checked
+      // where they are met; only containers go on the stack (most values are strings: no entry, no path for them).
+      const check = (value: string, nodes: SchemaNode[], path: () => PathNode) => {
+        if (!NO_DIGIT.test(value) || !isDecimalSchema(nodes)) return;
+        const at = path();
+        const name = typeof at.key === 'string' ? at.key : 'This decimal field';
+        ctx.report(
+          at.toPath(),
+          `${name} is ${quote(value)}, which is not a number: Kraken rejects it ("A valid number is required."). Give the value as a decimal string such as "10.50", or leave the property out if it is optional.`,
+        );
+      };
+      const rootNodes = expand({ schema: rootSchema, file: file! });
+      if (typeof ctx.root === 'string') check(ctx.root, rootNodes, () => ROOT_PATH);
+      const stack: Array<{ value: object; path: PathNode; nodes: SchemaNode[] }> = [];
+      if (ctx.root !== null && typeof ctx.root === 'object') stack.push({ value: ctx.root, path: ROOT_PATH, nodes: rootNodes });
       while (stack.length) {
         const { value, path, nodes } = stack.pop()!;
-        if (typeof value === 'string') {
-          if (NO_DIGIT.test(value) && isDecimalSchema(nodes)) {
-            const name = typeof path.key === 'string' ? path.key : 'This decimal field';
-            ctx.report(
-              path.toPath(),
-              `${name} is ${quote(value)}, which is not a number: Kraken rejects it ("A valid number is required."). Give the value as a decimal string such as "10.50", or leave the property out if it is optional.`,
-            );
-          }
-          continue;
-        }
-        if (value === null || typeof value !== 'object') continue;
         if (Array.isArray(value)) {
           const items = children(nodes, 0);
-          if (items.length) for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: path.child(i), nodes: items });
+          if (!items.length) continue;
+          for (let i = value.length - 1; i >= 0; i--) {
+            const item: unknown = value[i];
+            if (typeof item === 'string') check(item, items, () => path.child(i));
+            else if (item !== null && typeof item === 'object') stack.push({ value: item, path: path.child(i), nodes: items });
+          }
         } else {
           const keys = Object.keys(value);
           for (let i = keys.length - 1; i >= 0; i--) {
-            const sub = children(nodes, keys[i]!);
-            if (sub.length) stack.push({ value: (value as Record<string, unknown>)[keys[i]!], path: path.child(keys[i]!), nodes: sub });
+            const key = keys[i]!;
+            const child: unknown = (value as Record<string, unknown>)[key];
+            if (typeof child === 'string') {
+              if (NO_DIGIT.test(child)) check(child, children(nodes, key), () => path.child(key));
+            } else if (child !== null && typeof child === 'object') {
+              const sub = children(nodes, key);
+              if (sub.length) stack.push({ value: child, path: path.child(key), nodes: sub });
+            }
           }
         }
       }
