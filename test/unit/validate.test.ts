@@ -269,6 +269,12 @@ describe('syntax: Kraken takes strict JSON', () => {
     assert.deepEqual(ds.map((d) => d.code), ['bom', 'invalid-enum']);
     assert.deepEqual(ds[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } });
   });
+  it('a syntactically broken value gets only its syntax finding, not one about what it was misread as', () => {
+    const text = '{"import_supplier": "X", "customers": [], "ledgers": [{"ledger_balance": 0050}]}';
+    const ds = service.validate(text).diagnostics;
+    assert.deepEqual(ds.map((d) => d.code), ['leading-zero']);
+    assert.deepEqual(ds[0].range, rangeOf(text, '0050'));
+  });
 });
 
 describe('payload kinds', () => {

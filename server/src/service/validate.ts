@@ -165,8 +165,12 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
     for (const f of collectRuleFindings(kind, value, config, rawText, parsed.numbersExact)) raw.push(f);
   }
 
+  // A value that is itself a syntax error (e.g. 0050203829715, which the tolerant parser reads as 0) gets no
+  // schema or rule finding about what it was misread as: the syntax finding says what is wrong.
+  const syntaxSpans = parsed.findings.filter((f) => f.severity === 'error').map((f) => [f.start, f.end] as const);
   for (const f of raw) {
     const span = parsed.locator.locate(f.path, f.target);
+    if (syntaxSpans.length && f.target === 'value' && syntaxSpans.some(([s, e]) => span.start < e && s < span.end)) continue;
     positioned.push({ raw: f, start: span.start, end: span.end });
   }
 
