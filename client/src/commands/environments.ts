@@ -6,6 +6,11 @@
  * and the field ignored (its value is never echoed).
  */
 
+import { isLoopbackHost } from '../kraken/http';
+
+/** The one loopback rule, shared with the Kraken transport and the contract fetcher. */
+export { isLoopbackHost };
+
 export type Flow = 'v1' | 'v2';
 /** `api-key-header`: `Authorization: Token <key>`. `kraken-token`: a JWT from `obtainKrakenToken` with the key. */
 export type AuthMode = 'api-key-header' | 'kraken-token';
@@ -40,17 +45,6 @@ const SECRET_LIKE_FIELDS = ['apiKey', 'api_key', 'key', 'token', 'secret', 'pass
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** True for 127.0.0.0/8, ::1 and localhost: the only hosts reached over plain http. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (v4) return v4.slice(1).every((o) => Number(o) <= 255);
-  const mapped = /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.exec(h);
-  return !!mapped;
 }
 
 /** Why a base URL cannot be used (undefined: it can). HTTPS only, plain http only to a loopback address. */

@@ -139,32 +139,21 @@ export class SchemaNavigator {
 
   /** The view of property `name` of an object described by `view`; undefined when nothing describes it. */
   property(view: SchemaView | undefined, name: string, value: unknown): SchemaView | undefined {
-    if (!view) return undefined;
-    const out = emptyView();
-    const add = (refs: SchemaRef[], alternative: boolean) => {
-      for (const r of refs) {
-        const child = propertySchema(r.schema, name);
-        if (!child) continue;
-        const expanded = this.expand({ schema: child, base: r.base }, value);
-        if (alternative) out.alternatives.push(...expanded.all, ...expanded.alternatives);
-        else {
-          out.all.push(...expanded.all);
-          out.alternatives.push(...expanded.alternatives);
-        }
-      }
-    };
-    add(view.all, false);
-    add(view.alternatives, true);
-    return isEmptyView(out) ? undefined : out;
+    return this.child(view, value, (schema) => propertySchema(schema, name));
   }
 
   /** The view of item `index` of an array described by `view`. */
   item(view: SchemaView | undefined, index: number, value: unknown): SchemaView | undefined {
+    return this.child(view, value, (schema) => itemSchema(schema, index));
+  }
+
+  /** A child's view: `pick` the child schema in every schema of `view`; a child of an alternative stays one. */
+  private child(view: SchemaView | undefined, value: unknown, pick: (schema: JsonSchema) => JsonSchema | undefined): SchemaView | undefined {
     if (!view) return undefined;
     const out = emptyView();
     const add = (refs: SchemaRef[], alternative: boolean) => {
       for (const r of refs) {
-        const child = itemSchema(r.schema, index);
+        const child = pick(r.schema);
         if (!child) continue;
         const expanded = this.expand({ schema: child, base: r.base }, value);
         if (alternative) out.alternatives.push(...expanded.all, ...expanded.alternatives);

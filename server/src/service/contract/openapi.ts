@@ -31,16 +31,9 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { PYYAML_SCALAR_TAGS } from './pyyaml';
 
-export type KindId =
-  | 'account'
-  | 'account-v2-validate'
-  | 'account-v2-create'
-  | 'account-v1-create'
-  | 'notes'
-  | 'transactions'
-  | 'statements'
-  | 'payment-instruction'
-  | 'business-payment-instruction';
+import type { KindId } from '../kinds';
+
+export type { KindId };
 
 export type JsonSchema = Record<string, unknown>;
 
