@@ -14,47 +14,6 @@ import { compilePattern, matchesPattern } from './xref';
 
 const MAX_ENUM_SHOWN = 30;
 
-/**
- * Where each migration rule looks, as path patterns relative to the account (`a[].b`; `*.name` is any property
- * `name` at any depth). A rule may also declare `appliesTo` itself (same patterns); this table covers the rules
- * that do not.
- */
-const RULE_TARGETS: Record<string, string[]> = {
-  'date-order': [
-    'effective_from', 'effective_to', 'supply_start_date', 'supply_end_date', 'valid_from', 'valid_to', 'active_from', 'active_to',
-    'active_from_date', 'active_to_date', 'bill_period_from_date', 'bill_period_to_date', 'start_date', 'end_date', 'expiry_date',
-    'customer_at_supply_address_from_date', 'customer_at_supply_address_to_date', 'installed_on', 'removed_on', 'schedule_window_start',
-    'schedule_window_end',
-  ].map((f) => `*.${f}`),
-  'ledger-code-reference': ['payment_instructions[].ledger_code', 'payment_schedules[].ledger_code'],
-  'ledger-identifier-reference': ['ledgers[].identifiers[]'],
-  'transfer-reading-meter': ['supply_addresses[].supply_points[].transfer_readings[].meter_number'],
-  'unique-ids': [
-    '*.transaction_id',
-    'statements[].statement_id',
-    'supply_addresses[].supply_points[].melos[].meters[].meter_number',
-    'supply_addresses[].supply_points[].meters[].meter_number',
-    'supply_addresses[].supply_points[].identifier',
-    'supply_addresses[].meter_points[].identifier',
-  ],
-  'note-content': ['notes[].body', 'notes[].document_paths'],
-  'reference-exclusive': ['reference', 'instruction_reference'],
-  'document-path': ['notes[].document_paths[].document_path', 'statements[].statement_path'],
-  'phone-number': ['customers[].mobile', 'customers[].landline', 'customers[].alternative_phone_numbers[].phone_number'],
-  'iban-check': ['*.iban'],
-  'malo-check-digit': ['supply_addresses[].supply_points[].identifier'],
-  'prm-format': ['supply_addresses[].supply_points[].identifier'],
-  'melo-format': ['supply_addresses[].supply_points[].melos[].melo_number'],
-  'market-partner-check-digit': [
-    'supply_addresses[].supply_points[].meter_operators[].code',
-    'supply_addresses[].supply_points[].network_operators[].code',
-    'supply_addresses[].supply_points[].transmission_system_operators[].code',
-    'supply_addresses[].supply_points[].previous_supplier_id',
-  ],
-  'mpan-check-digit': ['supply_addresses[].meter_points[].identifier'],
-  'mprn-check-digit': ['supply_addresses[].meter_points[].identifier'],
-};
-
 const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = { account: [], 'account-v2-validate': ['payload'], 'account-v2-create': ['payload'] };
 
 function patternMatches(pattern: string, path: JsonPath): boolean {
@@ -72,8 +31,8 @@ function ruleRunsOn(rule: Rule, kind: KindId): boolean {
 /** The migration rules that check the value at `path` of a `kind` document. */
 export function rulesAt(kind: KindId, path: JsonPath): string[] {
   const out: string[] = [];
-  for (const rule of RULES as ReadonlyArray<Rule & { appliesTo?: readonly string[] }>) {
-    const patterns = rule.appliesTo ?? RULE_TARGETS[rule.code];
+  for (const rule of RULES) {
+    const patterns = rule.appliesTo;
     if (!patterns) continue;
     let rel: JsonPath | undefined;
     if (rule.kinds.includes(kind)) rel = path;

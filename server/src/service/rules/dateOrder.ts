@@ -76,6 +76,7 @@ export const dateOrder: Rule = {
   doc:
     'A period must not end before it starts. Error where a Kraken contract declares the check (agreements, supply dates, start_date/end_date, partner organisations, the v2 schedule window, note unpin_at); warning for the other pairs (German operators, profiles, balancing periods, meters and registers; bill periods; GB meters; move-out), whose check is not published.',
   kinds: ['account', 'account-v2-create', 'transactions', 'statements', 'notes'],
+  appliesTo: [...new Set(PAIRS.flatMap((p) => [`*.${p.from}`, `*.${p.to}`]))],
   check(ctx) {
     walkObjects(ctx.root, (obj, path) => {
       // The key the object is held under: its array's key for an array item.

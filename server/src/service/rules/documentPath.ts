@@ -61,6 +61,10 @@ export const documentPath: Rule = {
   doc:
     'Document and statement paths (document_paths[].document_path, statement_path) are S3 keys relative to the import supplier\'s root. Error for a URL (s3://, https://) or a local disk path, which cannot name a file under the root; warning for a leading "/", a ".." segment or a backslash, which Kraken may or may not resolve (undocumented).',
   kinds: ['account', 'notes', 'statements'],
+  appliesTo: [
+    'notes[].document_paths[].document_path',
+    'statements[].statement_path',
+  ],
   check(ctx) {
     for (const pattern of PATHS[ctx.kind] ?? []) {
       for (const { value, path } of select(ctx.root, pattern)) {

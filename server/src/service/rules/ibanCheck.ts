@@ -9,6 +9,7 @@ export const ibanCheck: Rule = {
   doc:
     'Every iban (bank_account.iban and any other iban field) has a known country, that country\'s length and valid mod-97 check digits. A warning: Kraken\'s schemas accept any string here, and the payment vendor, not the import, decides.',
   kinds: ['account', 'payment-instruction', 'business-payment-instruction'],
+  appliesTo: ['*.iban'],
   check(ctx) {
     walkObjects(ctx.root, (obj, path) => {
       const holder = typeof path.key === 'number' ? path.parent?.key : path.key;

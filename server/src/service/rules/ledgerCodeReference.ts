@@ -7,6 +7,10 @@ export const ledgerCodeReference: Rule = {
   doc:
     'ledger_code of a payment instruction or payment schedule names a ledger in ledgers[]. A warning: ledger_code is a Kraken ledger type, and the guide does not say a payload must list every ledger it uses.',
   kinds: ['account'],
+  appliesTo: [
+    'payment_instructions[].ledger_code',
+    'payment_schedules[].ledger_code',
+  ],
   check(ctx) {
     if (!isRecord(ctx.root) || !Array.isArray(ctx.root.ledgers)) return;
     const codes = selectObjects(ctx.root, 'ledgers[]')

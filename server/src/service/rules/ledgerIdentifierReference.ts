@@ -9,6 +9,7 @@ export const ledgerIdentifierReference: Rule = {
   doc:
     'Each of a ledger\'s identifiers names a supply point of the account (supply_points[].identifier, or meter_points[].identifier on GB payloads). A warning: Kraken declares unknown_ledger_identifiers but publishes no wording for it, and supply points can exist in Kraken before the import (then the payload lists none and the rule stays silent).',
   kinds: ['account'],
+  appliesTo: ['ledgers[].identifiers[]'],
   check(ctx) {
     const points = supplyPoints(ctx.root);
     // Without supply points in the payload they may have been created before the import (pre-account import,

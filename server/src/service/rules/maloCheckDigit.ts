@@ -10,6 +10,9 @@ export const maloCheckDigit: Rule = {
   doc:
     'An 11-digit supply point identifier (German MaLo-ID) does not start with 0 and has a valid BDEW check digit. A warning: Kraken\'s own documents use dummy MaLo-IDs that fail it, and values of other lengths (another market\'s identifiers) are not checked.',
   kinds: ['account'],
+  appliesTo: [
+    'supply_addresses[].supply_points[].identifier',
+  ],
   check(ctx) {
     for (const sp of supplyPoints(ctx.root)) {
       if (sp.container !== 'supply_points') continue;

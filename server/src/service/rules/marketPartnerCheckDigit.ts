@@ -16,6 +16,12 @@ export const marketPartnerCheckDigit: Rule = {
   doc:
     'A 13-digit market partner ID (operators\' code, previous_supplier_id) has a valid check digit under the BDEW/DVGW procedure or the GS1 GLN procedure. A warning: Kraken\'s own example account uses codes that fail both, and the shape (13 digits) is the schema\'s.',
   kinds: ['account'],
+  appliesTo: [
+    'supply_addresses[].supply_points[].meter_operators[].code',
+    'supply_addresses[].supply_points[].network_operators[].code',
+    'supply_addresses[].supply_points[].transmission_system_operators[].code',
+    'supply_addresses[].supply_points[].previous_supplier_id',
+  ],
   check(ctx) {
     for (const pattern of FIELDS) {
       for (const { value, path } of select(ctx.root, pattern)) {

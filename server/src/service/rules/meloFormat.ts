@@ -9,6 +9,9 @@ export const meloFormat: Rule = {
   doc:
     'A melo_number (33 characters, checked by the schema) has the German structure: DE, a 6-digit grid operator number and a 5-digit postcode, then 20 letters or digits. A warning: the structure is derived from the Zählpunktbezeichnung, not published as a rule, and MeLo-IDs have no check digit.',
   kinds: ['account'],
+  appliesTo: [
+    'supply_addresses[].supply_points[].melos[].melo_number',
+  ],
   check(ctx) {
     for (const { value, path } of select(ctx.root, 'supply_addresses[].supply_points[].melos[].melo_number')) {
       // Length and characters are the schema's (pattern ^[A-Z]{2}[A-Za-z0-9]{31}$); only the German structure here.

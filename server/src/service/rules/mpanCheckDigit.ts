@@ -9,6 +9,9 @@ export const mpanCheckDigit: Rule = {
   doc:
     'The identifier of a GB electricity meter point is a 13-digit MPAN core with a valid mod-11 check digit. A warning: the algorithm comes from non-official sources, and Kraken checks identifiers itself (invalid_supply_point_identifier) by rules it does not publish.',
   kinds: ['account'],
+  appliesTo: [
+    'supply_addresses[].meter_points[].identifier',
+  ],
   check(ctx) {
     for (const mp of selectObjects(ctx.root, 'supply_addresses[].meter_points[]')) {
       const id = mp.value.identifier;

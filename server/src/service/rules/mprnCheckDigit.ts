@@ -9,6 +9,9 @@ export const mprnCheckDigit: Rule = {
   doc:
     'The identifier of a GB gas meter point is an MPRN (3 to 11 digits) with valid mod-11 check digits. A warning: the algorithm comes from a non-official source, and Kraken checks identifiers against the industry itself.',
   kinds: ['account'],
+  appliesTo: [
+    'supply_addresses[].meter_points[].identifier',
+  ],
   check(ctx) {
     for (const mp of selectObjects(ctx.root, 'supply_addresses[].meter_points[]')) {
       const id = mp.value.identifier;

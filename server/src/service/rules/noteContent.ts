@@ -18,6 +18,10 @@ export const noteContent: Rule = {
   doc:
     'A note has a body or document_paths (Kraken: note_body_or_document_path_not_found). Error when it has neither; warning when they are there but empty, which Kraken most likely rejects too (blank text, no documents) but does not document.',
   kinds: ['notes', 'account'],
+  appliesTo: [
+    'notes[].body',
+    'notes[].document_paths',
+  ],
   check(ctx) {
     for (const pattern of NOTE_LISTS[ctx.kind] ?? []) {
       for (const { value: note, path } of selectObjects(ctx.root, pattern)) {

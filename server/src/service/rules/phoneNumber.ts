@@ -38,6 +38,11 @@ export const phoneNumber: Rule = {
   doc:
     'Customers\' mobile, landline and alternative_phone_numbers[].phone_number are phone numbers (Kraken: invalid_phone_number). Error for a value with no phone number in it ("abcde"); warning for a number not valid for its country (Kraken\'s library and default region are not documented). National numbers are read in billing_address.country or the market the supply points show; "" is allowed.',
   kinds: ['account'],
+  appliesTo: [
+    'customers[].mobile',
+    'customers[].landline',
+    'customers[].alternative_phone_numbers[].phone_number',
+  ],
   check(ctx) {
     let country: ReturnType<typeof payloadCountry> | null = null; // computed on the first national number
     const fields: Array<{ value: unknown; path: (string | number)[]; name: string }> = [];

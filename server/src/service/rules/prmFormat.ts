@@ -9,6 +9,9 @@ export const prmFormat: Rule = {
   doc:
     'A French PRM/PDL (14 digits) in supply_points[].identifier is written as 14 digits, without spaces or punctuation. A warning: there is no published check digit, so a well-formed PRM is only confirmed by Enedis at supply-point/populate.',
   kinds: ['account'],
+  appliesTo: [
+    'supply_addresses[].supply_points[].identifier',
+  ],
   check(ctx) {
     for (const sp of supplyPoints(ctx.root)) {
       if (sp.container !== 'supply_points' || !digitsWithSeparators(sp.identifier, 14)) continue;

@@ -6,6 +6,7 @@ export const referenceExclusive: Rule = {
   severity: 'error',
   doc: 'A payment instruction gives exactly one of reference and instruction_reference (Kraken: mutually_exclusive_field_required).',
   kinds: ['payment-instruction'],
+  appliesTo: ['reference', 'instruction_reference'],
   check(ctx) {
     const root = ctx.root;
     if (!isRecord(root)) return;

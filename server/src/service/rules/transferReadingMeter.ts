@@ -22,6 +22,9 @@ export const transferReadingMeter: Rule = {
   doc:
     'A supply point\'s transfer_readings[].meter_number names a meter of the same supply point (melos[].meters[] or meters[]). A warning: the German contract that would say how Kraken treats an unknown meter is not public; a supply point that lists no meters is not checked.',
   kinds: ['account'],
+  appliesTo: [
+    'supply_addresses[].supply_points[].transfer_readings[].meter_number',
+  ],
   check(ctx) {
     const points = selectObjects(ctx.root, 'supply_addresses[].supply_points[]').map((sp) => ({
       path: sp.path,

@@ -26,5 +26,10 @@ export interface Rule {
   readonly doc: string;
   /** Payload kinds it applies to (`account` covers the account inside the v2 wrappers too). */
   readonly kinds: readonly KindId[];
+  /**
+   * Where its findings land, as path patterns relative to the payload (`customers[].landline`; `*.iban` is a
+   * property at any depth). Hover lists the rule on those fields.
+   */
+  readonly appliesTo?: readonly string[];
   check(ctx: RuleContext): void;
 }

@@ -78,6 +78,14 @@ export const uniqueIds: Rule = {
   doc:
     'Ids are unique in their scope: transaction_id per payload and GB meter point identifiers per account (errors: Kraken declares duplicate_transaction_ids and duplicate_meter_points_provided); statement_id per payload, meter_number and supply point identifier per account (warnings: no published check).',
   kinds: ['account', 'transactions', 'statements'],
+  appliesTo: [
+    '*.transaction_id',
+    'statements[].statement_id',
+    'supply_addresses[].supply_points[].melos[].meters[].meter_number',
+    'supply_addresses[].supply_points[].meters[].meter_number',
+    'supply_addresses[].supply_points[].identifier',
+    'supply_addresses[].meter_points[].identifier',
+  ],
   check(ctx) {
     reportRepeats(
       ctx,
