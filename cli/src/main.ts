@@ -41,7 +41,7 @@ Usage:
                                 /data-import/schema/) instead of the bundled schemas; "bundled" for those
       --offline                 use the cached copy of a contract URL, do not fetch it
       --quiet                   no contract line on stderr
-      --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none)
+      --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core, the main thread included; 1: none)
 ${SEND_HELP}
   kraken-import contract info <url-or-file>
                                 the contract's payload kinds, endpoints, field and enum counts, compile times
@@ -164,9 +164,12 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
   const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
+  // --jobs n: the main thread and n - 1 workers.
   const pool =
     jobs > 1 && !contract && files.some(isLinesFile)
-      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, jobs)
+      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, jobs - 1, (file, text, kind) =>
+          validateText(service, file, text, kind),
+        )
       : undefined;
   let exit = 0;
   for (const m of missing) {
