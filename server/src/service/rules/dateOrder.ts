@@ -57,6 +57,10 @@ const PAIRS: readonly Pair[] = [
  */
 const PAIR_GROUP: readonly number[] = PAIRS.map((p, i) => PAIRS.findIndex((q, j) => j <= i && q.from === p.from && q.to === p.to));
 
+/** The pairs (indices into PAIRS, in order) by their end key: an object is read by its own keys, not once per pair. */
+const PAIRS_BY_END = new Map<string, number[]>();
+PAIRS.forEach((p, i) => PAIRS_BY_END.set(p.to, [...(PAIRS_BY_END.get(p.to) ?? []), i]));
+
 /** How precisely a value pins down an instant: a date, a date-time without zone (Kraken's local time), or with zone. */
 function precision(s: string): 'date' | 'local' | 'zoned' {
   if (!/[T ]\d/.test(s.trim())) return 'date';
@@ -84,26 +88,30 @@ export const dateOrder: Rule = {
       // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
       if (holder === 'metadata') return false;
       let done = 0; // bit PAIR_GROUP[i]: that key pair is checked
-      for (let i = 0; i < PAIRS.length; i++) {
-        const pair = PAIRS[i];
-        if (pair.within && (typeof holder !== 'string' || !pair.within.has(holder))) continue;
-        const group = 1 << PAIR_GROUP[i];
-        if (done & group) continue;
-        const b = obj[pair.to];
+      for (const end in obj) {
+        const candidates = PAIRS_BY_END.get(end);
+        if (candidates === undefined) continue;
+        const b = obj[end];
         if (typeof b !== 'string') continue;
-        const a = obj[pair.from];
-        if (typeof a !== 'string') continue;
-        done |= group;
-        const start = toTimestamp(a);
-        const end = toTimestamp(b);
-        if (start === undefined || end === undefined) continue;
-        const margin = precision(a) === precision(b) ? 0 : MIXED_MARGIN_MS;
-        if (start - end <= margin) continue;
-        ctx.report(
-          [...path.toPath(), pair.to],
-          `${pair.to} (${b}) is before ${pair.from} (${a}): ${pair.why ?? PERIOD}. Correct one of the two dates.`,
-          { severity: pair.severity, data: { from: pair.from, to: pair.to } },
-        );
+        for (const i of candidates) {
+          const pair = PAIRS[i];
+          if (pair.within && (typeof holder !== 'string' || !pair.within.has(holder))) continue;
+          const group = 1 << PAIR_GROUP[i];
+          if (done & group) continue;
+          const a = obj[pair.from];
+          if (typeof a !== 'string') continue;
+          done |= group;
+          const startsAt = toTimestamp(a);
+          const endsAt = toTimestamp(b);
+          if (startsAt === undefined || endsAt === undefined) continue;
+          const margin = precision(a) === precision(b) ? 0 : MIXED_MARGIN_MS;
+          if (startsAt - endsAt <= margin) continue;
+          ctx.report(
+            [...path.toPath(), pair.to],
+            `${pair.to} (${b}) is before ${pair.from} (${a}): ${pair.why ?? PERIOD}. Correct one of the two dates.`,
+            { severity: pair.severity, data: { from: pair.from, to: pair.to } },
+          );
+        }
       }
     });
   },
