@@ -16,13 +16,19 @@ export class LineIndex {
     if (this.starts) return this.starts;
     const text = this.text;
     if (text.indexOf('\r') === -1) {
-      let count = 1;
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-      const starts = new Int32Array(count);
+      // One indexOf pass, into an array that doubles when full (one pass to count and one to fill cost more).
+      let starts = new Int32Array(Math.max(16, text.length >> 5));
       let n = 1;
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
-      this.starts = starts;
-      return starts;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+        if (n === starts.length) {
+          const grown = new Int32Array(n * 2);
+          grown.set(starts);
+          starts = grown;
+        }
+        starts[n++] = i + 1;
+      }
+      this.starts = starts.slice(0, n);
+      return this.starts;
     }
     const found: number[] = [0];
     for (let i = 0; i < text.length; i++) {

@@ -23,6 +23,13 @@ import { ROOT_PATH, type PathNode } from './walk';
 const DECIMAL_PATTERN = /^\^-\?\\d\{0,\d+\}\(\?:\\\.\\d\{0,\d+\}\)\?\$$/;
 const NO_DIGIT = /^\s*-?\s*\.?\s*$/;
 
+/** NO_DIGIT, without running it on the usual value: one that starts with a letter or digit has a character it lacks. */
+function noDigit(value: string): boolean {
+  const c = value.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return false;
+  return NO_DIGIT.test(value);
+}
+
 interface SchemaNode {
   schema: JsonSchema;
   /** The file the schema sits in, for its local `$ref`s. */
@@ -107,6 +114,49 @@ function isDecimalSchema(nodes: readonly SchemaNode[]): boolean {
   return is;
 }
 
+const propertyNamesCache = new WeakMap<readonly SchemaNode[], string[]>();
+
+function propertyNames(nodes: readonly SchemaNode[]): string[] {
+  let names = propertyNamesCache.get(nodes);
+  if (!names) {
+    const set = new Set<string>();
+    for (const n of nodes) if (isSchema(n.schema.properties)) for (const k of Object.keys(n.schema.properties)) set.add(k);
+    propertyNamesCache.set(nodes, (names = [...set]));
+  }
+  return names;
+}
+
+const reachCache = new WeakMap<readonly SchemaNode[], boolean>();
+
+/**
+ * Whether a decimal schema can be met at or below these schemas. A recursive schema counts as yes while it is being
+ * looked at (at worst the walk visits more than it needs); a no is certain, so both are kept.
+ */
+function mayHoldDecimal(nodes: readonly SchemaNode[], visiting = new Set<readonly SchemaNode[]>()): boolean {
+  const cached = reachCache.get(nodes);
+  if (cached !== undefined) return cached;
+  if (isDecimalSchema(nodes)) {
+    reachCache.set(nodes, true);
+    return true;
+  }
+  if (visiting.has(nodes)) return true;
+  visiting.add(nodes);
+  let found = propertyNames(nodes).some((k) => mayHoldDecimal(children(nodes, k), visiting));
+  if (!found && nodes.some((n) => isSchema(n.schema.items))) found = mayHoldDecimal(children(nodes, 0), visiting);
+  visiting.delete(nodes);
+  reachCache.set(nodes, found);
+  return found;
+}
+
+const relevantCache = new WeakMap<readonly SchemaNode[], string[]>();
+
+/** The property names of these schemas under which a decimal can be met: an object is read by these alone. */
+function relevantKeys(nodes: readonly SchemaNode[]): string[] {
+  let keys = relevantCache.get(nodes);
+  if (!keys) relevantCache.set(nodes, (keys = propertyNames(nodes).filter((k) => mayHoldDecimal(children(nodes, k)))));
+  return keys;
+}
+
 /** German agreement params that are amounts or quantities (seed account), as plain decimal strings. */
 const DE_DECIMAL_PARAMS = [
   'annual_consumption',
@@ -130,10 +180,11 @@ export const decimalAmount: Rule = {
     const file = KINDS_BY_ID.get(ctx.kind)?.schemaFile;
     const rootSchema = file ? BUNDLED_SCHEMA_FILES[file] : undefined;
     if (rootSchema) {
-      // Walk the document and the schema together, only where the schema says what a value is. Strings are checked
-      // where they are met; only containers go on the stack (most values are strings: no entry, no path for them).
+      // Walk the document and the schema together, only where the schema says a decimal can be: an object is read by
+      // the schema's property names that can lead to one, not by all its keys. Strings are checked where they are met;
+      // only containers go on the stack.
       const check = (value: string, nodes: SchemaNode[], path: () => PathNode) => {
-        if (!NO_DIGIT.test(value) || !isDecimalSchema(nodes)) return;
+        if (!noDigit(value) || !isDecimalSchema(nodes)) return;
         const at = path();
         const name = typeof at.key === 'string' ? at.key : 'This decimal field';
         ctx.report(
@@ -149,19 +200,20 @@ export const decimalAmount: Rule = {
         const { value, path, nodes } = stack.pop()!;
         if (Array.isArray(value)) {
           const items = children(nodes, 0);
-          if (!items.length) continue;
+          if (!items.length || !mayHoldDecimal(items)) continue;
           for (let i = value.length - 1; i >= 0; i--) {
             const item: unknown = value[i];
             if (typeof item === 'string') check(item, items, () => path.child(i));
             else if (item !== null && typeof item === 'object') stack.push({ value: item, path: path.child(i), nodes: items });
           }
         } else {
-          const keys = Object.keys(value);
+          const keys = relevantKeys(nodes);
           for (let i = keys.length - 1; i >= 0; i--) {
             const key = keys[i]!;
+            if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
             const child: unknown = (value as Record<string, unknown>)[key];
             if (typeof child === 'string') {
-              if (NO_DIGIT.test(child)) check(child, children(nodes, key), () => path.child(key));
+              if (noDigit(child)) check(child, children(nodes, key), () => path.child(key));
             } else if (child !== null && typeof child === 'object') {
               const sub = children(nodes, key);
               if (sub.length) stack.push({ value: child, path: path.child(key), nodes: sub });
