@@ -1,7 +1,7 @@
 import { toTimestamp } from '../formats';
 import type { Severity } from '../types';
 import type { Rule } from './types';
-import { walkObjects } from './walk';
+import { objectsOutsideMetadata } from './walk';
 
 interface Pair {
   from: string;
@@ -82,11 +82,13 @@ export const dateOrder: Rule = {
   kinds: ['account', 'account-v2-create', 'transactions', 'statements', 'notes'],
   appliesTo: [...new Set(PAIRS.flatMap((p) => [`*.${p.from}`, `*.${p.to}`]))],
   check(ctx) {
-    walkObjects(ctx.root, (obj, path) => {
+    // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
+    const { objects, paths } = objectsOutsideMetadata(ctx.root);
+    for (let o = 0; o < objects.length; o++) {
+      const obj = objects[o];
+      const path = paths[o];
       // The key the object is held under: its array's key for an array item.
       const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
-      // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
-      if (holder === 'metadata') return false;
       let done = 0; // bit PAIR_GROUP[i]: that key pair is checked
       for (const end in obj) {
         const candidates = PAIRS_BY_END.get(end);
@@ -113,6 +115,6 @@ export const dateOrder: Rule = {
           );
         }
       }
-    });
+    }
   },
 };

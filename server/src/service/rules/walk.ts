@@ -45,6 +45,29 @@ export function walkObjects(root: unknown, visit: (obj: Record<string, unknown>,
   }
 }
 
+const outsideMetadata = new WeakMap<object, { objects: Record<string, unknown>[]; paths: PathNode[] }>();
+
+/**
+ * Every object of a payload except `metadata` values and what is inside them (the customer's free-form data), in
+ * walkObjects order, with its path. Walked once per payload and shared by the rules that read every object
+ * (date-order, iban-check): each would otherwise walk the whole document itself.
+ */
+export function objectsOutsideMetadata(root: unknown): { objects: Record<string, unknown>[]; paths: PathNode[] } {
+  if (root === null || typeof root !== 'object') return { objects: [], paths: [] };
+  let found = outsideMetadata.get(root);
+  if (found) return found;
+  const objects: Record<string, unknown>[] = [];
+  const paths: PathNode[] = [];
+  walkObjects(root, (obj, path) => {
+    const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
+    if (holder === 'metadata') return false;
+    objects.push(obj);
+    paths.push(path);
+  });
+  outsideMetadata.set(root, (found = { objects, paths }));
+  return found;
+}
+
 /** Visits every number in a value, iteratively. */
 export function walkNumbers(root: unknown, visit: (n: number, path: PathNode) => void, base: PathNode = ROOT_PATH): void {
   const stack: Array<{ value: unknown; path: PathNode }> = [{ value: root, path: base }];
