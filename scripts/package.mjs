@@ -17,7 +17,7 @@ if (!args.includes('--no-build')) execFileSync(process.execPath, [join(root, 'sc
 // ------------------------------------------------------------------ manifest checks (fail before vsce does)
 const problems = [];
 const warnings = [];
-for (const key of ['name', 'displayName', 'description', 'version', 'publisher', 'license', 'icon', 'repository', 'main', 'categories']) {
+for (const key of ['name', 'displayName', 'description', 'version', 'publisher', 'license', 'icon', 'main', 'categories']) {
   if (!pkg[key]) problems.push(`package.json: "${key}" missing`);
 }
 if (!pkg.engines?.vscode) problems.push('package.json: engines.vscode missing');
@@ -45,7 +45,8 @@ if (problems.length) {
 // ------------------------------------------------------------------ vsce
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
 const quiet = args.includes('--quiet');
-execFileSync(vsce, ['package', '--no-dependencies', '--out', out], { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'inherit'] : 'inherit' });
+// No repository: this project has no public home yet, and a made-up URL would end up in the Marketplace listing.
+execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'inherit'] : 'inherit' });
 const listing = zipEntries(readFileSync(out))
   .filter((f) => f.startsWith('extension/'))
   .map((f) => f.slice('extension/'.length));

@@ -144,7 +144,6 @@ export function toSarif(reports: FileReport[], options: SarifOptions = {}): Reco
           driver: {
             name: 'kraken-import',
             ...(options.version ? { version: options.version, semanticVersion: options.version } : {}),
-            informationUri: 'https://github.com/kraken-import/kraken-import',
             rules,
           },
         },
