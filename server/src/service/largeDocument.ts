@@ -17,7 +17,7 @@ import { strictOrRepaired } from './parse';
 import type { JsonPath } from './types';
 
 /** From this size on, authoring uses the lazy tree. */
-export const LARGE_AUTHORING_TEXT = 1 << 20;
+export const LARGE_AUTHORING_TEXT = 256 << 10;
 
 const OPEN_BRACE = 123;
 const OPEN_BRACKET = 91;

@@ -337,13 +337,13 @@ export function tolerantTree(text: string, errors: jsonc.ParseError[], options: 
 }
 
 /**
- * Large broken texts (a document being typed in): jsonc-parser's tolerant tree of 10 MB costs about half a second,
+ * Large broken texts (a document being typed in): jsonc-parser's tolerant tree costs about 50 ms per megabyte,
  * too slow to follow the typing. Above this size the text is repaired instead: where JSON.parse stops, the smallest
  * edit that keeps every offset (a missing comma written in a space, a trailing comma blanked, else the line blanked)
  * is made until JSON.parse accepts it, a few times at most; the repaired text is then checked like strict JSON and
  * each stop is a syntax finding. When that does not work out, the tolerant parse runs as for smaller texts.
  */
-export const LARGE_BROKEN_TEXT = 1 << 20;
+export const LARGE_BROKEN_TEXT = 256 << 10;
 const MAX_REPAIRS = 6;
 
 /** Where JSON.parse stopped, from its message (V8 gives a position, or a snippet of the text around it). */
