@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take no value. Everything else given as --name takes the next word (or --name=value). */
-const FLAGS = new Set(['hints', 'offline', 'stdio', 'node-ipc', 'quiet', 'summary', 'dry-run', 'yes', 'api-key-stdin', 'wait', 'retry-unknown']);
+const FLAGS = new Set(['hints', 'offline', 'stdio', 'node-ipc', 'quiet', 'summary', 'dry-run', 'yes', 'api-key-stdin', 'wait', 'retry-unknown', 'show-personal-data']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { createKrakenService, type KindId } from '../../server/src/service';
 import { isKindId, PAYLOAD_KINDS } from '../../server/src/service/kinds';
 import { KrakenClient, type ImportStatusData, type KrakenClientOptions, type KrakenResult, type ProgressEvent } from '../../client/src/kraken';
+import { redactFieldMessage, redactText } from '../../client/src/kraken/redact';
 import { parseEnvironments, type EnvironmentSetting } from '../../client/src/commands/environments';
 import { describeImportStatus, describeResult, type Outcome } from '../../client/src/commands/outcome';
 import {
@@ -63,6 +64,8 @@ export const SEND_HELP = `  kraken-import send --env <name> --action <action[,ac
       --timeout <seconds>       per HTTP request (default 60)
       --yes                     required for an environment marked "production": true
       --quiet                   no line per payload (the progress bar and summary stay)
+      --show-personal-data      show names, emails, phone numbers, dates of birth, bank details and addresses
+                                that Kraken's answers quote (in the output and the journal); redacted by default
   Exit codes: 0 all sent, 1 some payloads failed, 2 bad usage or configuration, 3 some outcomes are unknown
   (check them in Kraken), 130 interrupted.`;
 
@@ -388,13 +391,19 @@ async function runWave(w: WaveInput): Promise<number> {
   const quiet = args.flags.has('quiet');
   const waitForImport = args.flags.has('wait');
   const retryUnknown = args.flags.has('retry-unknown');
+  // Personal data Kraken quotes back (a malformed email, a date of birth) stays out of the output and the journal.
+  const showPersonal = args.flags.has('show-personal-data');
+  const privacy = (text: string | undefined): string | undefined => (text === undefined ? undefined : redactText(text, { show: showPersonal }));
+  const privateErrors = (errors: JournalError[] | undefined): JournalError[] | undefined =>
+    errors?.map((e) => ({ ...e, message: redactFieldMessage(e.path, e.message, { show: showPersonal }) }));
+  const notJson = (message: string): string => (showPersonal ? message : message.replace(/"[\s\S]*" is not valid JSON/, '"…" is not valid JSON'));
 
   // Units: every applicable action of every payload, in action order per payload.
   const work: Array<{ item: WaveItem; actions: ActionId[] }> = [];
   const seenAccounts = new Map<string, string>();
   for (const item of items) {
     if (item.problem) {
-      local.push({ where: where(item), action: '-', status: 'failed', message: item.problem });
+      local.push({ where: where(item), action: '-', status: 'failed', message: privacy(notJson(item.problem))! });
       continue;
     }
     if (!item.kind) {
@@ -491,7 +500,8 @@ async function runWave(w: WaveInput): Promise<number> {
     };
   };
 
-  const finish = async (item: WaveItem, action: ActionId, key: string, rec: Partial<JournalRecord> & { status: JournalStatus }, tally: Tally): Promise<JournalStatus> => {
+  const finish = async (item: WaveItem, action: ActionId, key: string, given: Partial<JournalRecord> & { status: JournalStatus }, tally: Tally): Promise<JournalStatus> => {
+    const rec = { ...given, ...(given.message !== undefined ? { message: privacy(given.message) } : {}), ...(given.errors ? { errors: privateErrors(given.errors) } : {}) };
     await record(item, action, key, { phase: 'outcome', ...rec });
     tally[rec.status]++;
     if (rec.status !== 'ok') problems.push({ where: where(item), action, status: rec.status, message: rec.message ?? rec.reason ?? rec.status });

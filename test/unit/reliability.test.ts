@@ -16,6 +16,8 @@ import * as path from 'node:path';
 import { KrakenClient, type KrakenResult } from '../../client/src/kraken';
 import { fetchContract } from '../../client/src/contractSource';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src';
+import { formatResponseEntry, type ResponseEntry } from '../../client/src/commands/tracking';
+import { isPersonalPath, redactFieldMessage } from '../../client/src/kraken/redact';
 import { REPO_ROOT } from './helpers';
 
 const KEY = 'sk_test_reliability_5e8d2b';
@@ -202,5 +204,46 @@ describe('a sandbox restart in the middle of a call', () => {
     assert.equal(cr.reason, 'outcome-unknown');
     assert.match(cr.message, /within 300 ms/);
     assert.equal(s.state.requestsTo(CREATE, 'POST').length, 1);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ personal data
+
+describe('the response log: personal data Kraken quotes back in its errors', () => {
+  test('names, emails, phone numbers, dates of birth, IBANs, bank account numbers, addresses: redacted by default, shown when asked', () => {
+    const quoted: Record<string, string> = {
+      'customers.0.given_name': 'Johann-Wolfgang',
+      'customers.0.email': 'johann@@example',
+      'customers.0.mobile': '+49 174',
+      'customers.0.date_of_birth': '1997-13-45',
+      'payment_instructions.0.bank_account.iban': 'DE00 2005 0550 1234',
+      'payment_instructions.0.bank_account.account_number': '12345678',
+      billing_address1: 'Fast an der Alster 66',
+      'supply_addresses.0.supply_postcode': '2009X',
+    };
+    const errors = Object.entries(quoted).map(([attr, v]) => ({ attr, code: 'invalid', detail: `"${v}" is not valid.` }));
+    const entry: ResponseEntry = {
+      at: '2026-01-01T00:00:00Z',
+      environment: 'Local sandbox',
+      request: 'POST /v1/data-import/validate-account/',
+      action: 'Validate with Kraken',
+      account: 'EXT-1 (TENTACLE_ENERGY)',
+      ok: false,
+      status: 400,
+      reason: 'invalid',
+      message: `Kraken rejected EXT-1: 8 errors (first: customers.0.email: "johann@@example" is not valid.)`,
+      // The standardized shape and DRF's nested one.
+      body: { detail: 'Account failed validation.', code: 'account_failed_validation', errors, customers: { '0': { date_of_birth: ['"1997-13-45" is not a date.'] } } },
+    };
+    const hidden = formatResponseEntry(entry, false);
+    for (const v of Object.values(quoted)) assert.ok(!hidden.includes(v), `${v} in:\n${hidden}`);
+    for (const attr of Object.keys(quoted)) assert.ok(hidden.includes(attr), `the path ${attr} stays`);
+    assert.match(hidden, /account_failed_validation/);
+    const shown = formatResponseEntry(entry, true);
+    for (const v of Object.values(quoted)) assert.ok(shown.includes(v), `${v} shown`);
+    // Not personal: a supply point identifier quoted in an error stays.
+    assert.match(redactFieldMessage('supply_addresses.0.supply_points.0.identifier', '"50203829715" has a wrong check digit'), /50203829715/);
+    assert.ok(isPersonalPath('payment_instructions.0.bank_account.account_number'));
+    assert.ok(!isPersonalPath('ledgers.0.ledger_balance'));
   });
 });

@@ -45,10 +45,39 @@ function digitCount(s: string): number {
   return (s.match(/\d/g) ?? []).length;
 }
 
-/** Replaces email-, IBAN- and phone-looking substrings. Dates, amounts and identifiers without a leading 0 or + stay. */
+/**
+ * A dotted payload path (`customers.0.email`, `payment_instructions.0.bank_account.iban`, `billing_address1`) whose
+ * value is personal data: one of its keys is personal, or it lies inside a bank account or an address object.
+ */
+export function isPersonalPath(path: string): boolean {
+  const keys = path.split('.').filter((k) => k && !/^\d+$/.test(k));
+  return keys.some((k, i) => isPersonalKey(k) || PERSONAL_OBJECTS.has(k) || (k === 'account_number' && keys[i - 1] === 'bank_account'));
+}
+
+const QUOTED = /"(?:[^"\\\n]|\\.)*"/g;
+
+/**
+ * A message about the field at `path` (a Kraken error's `detail`, a finding's message): when the field is personal,
+ * the quoted values in it (`"johann@@example" is not a valid email`) are replaced too, since they need not look like
+ * an email, a phone number or an IBAN to be one (a malformed one, a date of birth).
+ */
+export function redactFieldMessage(path: string | null | undefined, message: string, options: RedactOptions = {}): string {
+  if (options.show) return message;
+  const quoted = path && isPersonalPath(path) ? message.replace(QUOTED, `"${REDACTED}"`) : message;
+  return redactText(quoted, options);
+}
+
+/** `customers.0.email: "…"` in free text (an outcome's first error): the quoted value of a personal path. */
+const PATH_THEN_VALUE = /\b([A-Za-z_][\w]*(?:\.[\w]+)*): ("(?:[^"\\\n]|\\.)*")/g;
+
+/**
+ * Replaces email-, IBAN- and phone-looking substrings, and the quoted value after a personal field's path
+ * (`customers.0.date_of_birth: "1997-13-45"`). Dates, amounts and identifiers without a leading 0 or + stay.
+ */
 export function redactText(text: string, options: RedactOptions = {}): string {
   if (options.show) return text;
   return text
+    .replace(PATH_THEN_VALUE, (m, path: string) => (isPersonalPath(path) ? `${path}: "${REDACTED}"` : m))
     .replace(EMAIL, REDACTED)
     .replace(IBAN, (m) => (digitCount(m) >= 6 ? REDACTED : m))
     .replace(PHONE, (m) => {
@@ -79,8 +108,13 @@ function walk(value: unknown, parentKey: string | undefined): unknown {
   if (Array.isArray(value)) return value.map((v) => walk(v, parentKey));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
+    // A Kraken error ({attr, detail}) or a journal error ({path, message}) about a personal field.
+    const record = value as Record<string, unknown>;
+    const fieldPath = typeof record.attr === 'string' ? record.attr : typeof record.path === 'string' ? record.path : undefined;
+    const personalField = fieldPath !== undefined && isPersonalPath(fieldPath);
     for (const [k, v] of Object.entries(value)) {
-      if (PERSONAL_OBJECTS.has(k) && v !== null && typeof v === 'object') out[k] = redactAll(v);
+      if (personalField && (k === 'detail' || k === 'message') && typeof v === 'string') out[k] = redactFieldMessage(fieldPath, v);
+      else if (PERSONAL_OBJECTS.has(k) && v !== null && typeof v === 'object') out[k] = redactAll(v);
       else if (isPersonalKey(k)) out[k] = v !== null && typeof v === 'object' ? redactAll(v) : redactLeaf(v);
       // `account_number` is a bank account number inside bank details, a Kraken account number (A-1234ABCD) elsewhere.
       else if (k === 'account_number' && typeof v === 'string' && (parentKey === 'bank_account' || !/^[A-Z]-[0-9A-F]{6,}$/i.test(v))) out[k] = REDACTED;
