@@ -51,7 +51,7 @@ const listing = zipEntries(readFileSync(out))
   .filter((f) => f.startsWith('extension/'))
   .map((f) => f.slice('extension/'.length));
 // The same allowlist as .vscodeignore (vsce renames LICENSE to LICENSE.txt and README.md to readme.md).
-const ALLOWED = /^(dist\/(client|server|cli)\.js|snippets\/[^/]+\.json|images\/icon\.png|readme\.md|LICENSE\.txt|package\.json)$/;
+const ALLOWED = /^(dist\/(client|server|cli)\.js|snippets\/[^/]+\.json|walkthroughs\/[^/]+\.md|images\/icon\.png|readme\.md|LICENSE\.txt|package\.json)$/;
 const forbidden = listing.filter((f) => !ALLOWED.test(f));
 if (forbidden.length) {
   console.error(`package: files that should not be packed: ${forbidden.join(', ')}`);

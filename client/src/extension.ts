@@ -9,6 +9,7 @@ import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo
 import { registerKrakenCommands, type KrakenCommandsApi } from './commands/ui/register';
 import { registerContract, type ContractApi } from './contract';
 import { registerNewPayload } from './newPayload';
+import { registerWalkthrough } from './walkthrough';
 import { registerWorkspaceValidation } from './workspaceValidation';
 import { createErrorHandler, createInitializationFailedHandler, ServerHealth, type HealthUi } from './serverHealth';
 
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const log = vscode.window.createOutputChannel('Kraken Import', { log: true });
   context.subscriptions.push(log);
   registerNewPayload(context);
+  registerWalkthrough(context);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
