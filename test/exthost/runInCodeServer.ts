@@ -49,6 +49,8 @@ export interface ExtHostRunOptions {
   allConsole?: boolean;
   /** Echo code-server's own output. */
   verbose?: boolean;
+  /** Keep workspace trust on (see StartOptions.workspaceTrust in test/ui/codeServer.ts). */
+  workspaceTrust?: boolean;
   /** Where output lines go (default: stdout). */
   log?: (line: string) => void;
 }
@@ -151,6 +153,7 @@ export async function runExtensionTests(opts: ExtHostRunOptions): Promise<number
       extensionTestsPath: writeTestsWrapper(wrapperDir, testsPath),
       settings: opts.settings,
       verbose: opts.verbose,
+      workspaceTrust: opts.workspaceTrust,
       startTimeoutMs: Math.min(60_000, timeoutMs),
     });
     log(`[runner] code-server healthy on ${server.baseUrl} in ${server.startupMs} ms`);

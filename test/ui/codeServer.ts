@@ -95,6 +95,12 @@ export interface StartOptions {
   keepScratch?: boolean;
   /** Echo the server's output to stderr as it comes (also with CODE_SERVER_VERBOSE=1). */
   verbose?: boolean;
+  /**
+   * Keep workspace trust on (no --disable-workspace-trust). With the user settings
+   * `security.workspace.trust.enabled: true` and `security.workspace.trust.startupPrompt: never` the folder opens
+   * in restricted mode, untrusted.
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -283,7 +289,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
