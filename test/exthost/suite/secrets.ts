@@ -209,7 +209,15 @@ export async function run(): Promise<void> {
       await ok('validate', C.validate, accountUri);
       if (v1) await ok('stage', C.stage, accountUri);
       await ok('create (dry run)', C.createDryRun, accountUri);
-      await ok('create', C.create, accountUri);
+      // A 429 burst on the create: waited for (the progress says so), then created once.
+      const createPath = v1 ? PATHS.create : PATHS.createV2;
+      sandbox.faults.add({ match: createPath, method: 'POST', status: 429, times: 2, retryAfter: 0 });
+      const progressBefore = shown.length;
+      const requestsBefore = sandbox.state.requests.length;
+      await ok('create (after two 429s)', C.create, accountUri);
+      assert.ok(shown.slice(progressBefore).some((m) => /progress: Kraken is busy \(429/.test(m)), 'the wait was shown');
+      const creates = sandbox.state.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && r.path === createPath);
+      assert.deepEqual(creates.map((r) => r.status), [429, 429, 201], 'two 429s, then created once');
       // The import status is a v2 endpoint: on the v1 sandbox it is a 404, reported as such.
       if (v1) assert.match((await send(`${envName}: import status`, C.checkStatus, accountUri, { importSupplierCode: SUPPLIER, externalIdentifier: 'SEC-1' })).message ?? '', /not found/);
       else await ok('import status', C.checkStatus, accountUri, { importSupplierCode: SUPPLIER, externalIdentifier: 'SEC-1' });
@@ -236,7 +244,6 @@ export async function run(): Promise<void> {
       // A dropped connection on a create that Kraken processed: outcome unknown, sent once.
       sandbox.state.reset();
       if (v1) await ok('stage again', C.stage, accountUri);
-      const createPath = v1 ? PATHS.create : PATHS.createV2;
       sandbox.faults.add({ match: createPath, method: 'POST', drop: 'after' });
       const dropped = await send(`${envName}: dropped create`, C.create, accountUri);
       assert.notEqual(dropped.level, 'info', JSON.stringify(dropped));
