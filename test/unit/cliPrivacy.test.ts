@@ -81,7 +81,7 @@ before(async () => {
       const auth = (args[0] as http.IncomingMessage).headers.authorization;
       if (auth) credentials.add(auth.replace(/^(Token|JWT|Bearer)\s+/i, ''));
     }
-    return originalEmit.call(this, event, ...args);
+    return (originalEmit as (this: http.Server, e: string | symbol, ...a: unknown[]) => boolean).call(this, event, ...args);
   } as typeof originalEmit;
   dir = mkdtempSync(path.join(tmpdir(), 'kraken-cli-privacy-'));
   writeFileSync(
