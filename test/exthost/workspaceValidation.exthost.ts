@@ -9,29 +9,13 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../ui/codeServer';
 import { runExtensionTests } from './runInCodeServer';
+import { smallAccount } from '../fixtures/smallAccount';
 
 test('Validate Workspace fills Problems from files on disk, reruns only changed files, leaves open documents to the server', { timeout: 330_000 }, async () => {
   const root = repoRoot();
   const workspace = mkdtempSync(join(tmpdir(), 'kraken-ws-validate-'));
   // A small account the service finds nothing in (not even hints).
-  const seed = {
-    import_supplier: 'TENTACLE_ENERGY',
-    external_account_number: 'WS-1',
-    customers: [{ given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26' }],
-    billing_address1: 'Fast an der Alster',
-    billing_address2: '66',
-    billing_address4: 'Hamburg',
-    billing_postcode: '20099',
-    sales_channel: 'DIRECT',
-    supply_addresses: [{
-      supply_address1: 'An der Elbe',
-      supply_address4: 'Jork',
-      supply_postcode: '21635',
-      customer_at_supply_address_from_date: '2021-01-01',
-      supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
-    }],
-    ledgers: [{ identifiers: ['50203829715'], ledger_code: 'GAS_LEDGER', last_statement_closing_date: '2022-01-01', last_statement_balance: '-10.00', ledger_balance: '20.00' }],
-  };
+  const seed = smallAccount('WS-1');
   const write = (p: string, text: string) => {
     mkdirSync(dirname(join(workspace, p)), { recursive: true });
     writeFileSync(join(workspace, p), text);

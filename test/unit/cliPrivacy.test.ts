@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
 import { REPO_ROOT } from './helpers';
+import { smallAccount } from '../fixtures/smallAccount';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const KEY = `sk_live_${randomBytes(12).toString('hex')}`;
@@ -22,26 +23,7 @@ const SUPPLIER = 'TENTACLE_ENERGY';
 const VALIDATE = '/v1/data-import/validate-account/';
 const VALIDATE_V2 = '/v2/data-import/accounts/validate/';
 
-function account(ext: string, customer: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    import_supplier: SUPPLIER,
-    external_account_number: ext,
-    customers: [{ given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26', ...customer }],
-    billing_address1: 'Fast an der Alster',
-    billing_address2: '66',
-    billing_address4: 'Hamburg',
-    billing_postcode: '20099',
-    sales_channel: 'DIRECT',
-    supply_addresses: [{
-      supply_address1: 'An der Elbe',
-      supply_address4: 'Jork',
-      supply_postcode: '21635',
-      customer_at_supply_address_from_date: '2021-01-01',
-      supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
-    }],
-    ledgers: [{ identifiers: ['50203829715'], ledger_code: 'GAS_LEDGER', last_statement_closing_date: '2022-01-01', last_statement_balance: '-10.00', ledger_balance: '20.00' }],
-  };
-}
+const account = (ext: string, customer: Record<string, unknown> = {}) => smallAccount(ext, { supplier: SUPPLIER, customer });
 
 interface Run {
   code: number | null;

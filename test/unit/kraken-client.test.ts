@@ -26,6 +26,7 @@ import {
 import { SANDBOX_HEADER, startSandbox, type RequestLogEntry, type SandboxHandle, type SandboxOptions } from '../../sandbox/src';
 import { parseSandboxArgs } from '../../sandbox/src/cli';
 import { createKrakenService } from '../../server/src/service';
+import { smallAccount } from '../fixtures/smallAccount';
 
 const KEY = 'sk_test_kraken_SECRET_7f3a9c21';
 const SUPPLIER = 'TENTACLE_ENERGY';
@@ -40,27 +41,7 @@ const PATH = {
 const FAST_RETRY = { baseDelayMs: 2, maxDelayMs: 20 };
 
 /** A small valid German account (the language service finds no errors in it: asserted below). */
-function account(ext = 'EXT-1', extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    import_supplier: SUPPLIER,
-    external_account_number: ext,
-    customers: [{ given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26' }],
-    billing_address1: 'Fast an der Alster',
-    billing_address2: '66',
-    billing_address4: 'Hamburg',
-    billing_postcode: '20099',
-    sales_channel: 'DIRECT',
-    supply_addresses: [{
-      supply_address1: 'An der Elbe',
-      supply_address4: 'Jork',
-      supply_postcode: '21635',
-      customer_at_supply_address_from_date: '2021-01-01',
-      supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
-    }],
-    ledgers: [{ identifiers: ['50203829715'], ledger_code: 'GAS_LEDGER', last_statement_closing_date: '2022-01-01', last_statement_balance: '-10.00', ledger_balance: '20.00' }],
-    ...extra,
-  };
-}
+const account = (ext = 'EXT-1', extra: Record<string, unknown> = {}) => smallAccount(ext, { supplier: SUPPLIER, extra });
 
 function badAccount(ext = 'EXT-BAD'): Record<string, unknown> {
   const a = account(ext);

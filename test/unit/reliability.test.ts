@@ -19,6 +19,7 @@ import { startSandbox, type SandboxHandle } from '../../sandbox/src';
 import { formatResponseEntry, type ResponseEntry } from '../../client/src/commands/tracking';
 import { isPersonalPath, redactFieldMessage } from '../../client/src/kraken/redact';
 import { REPO_ROOT } from './helpers';
+import { smallAccount } from '../fixtures/smallAccount';
 
 const KEY = 'sk_test_reliability_5e8d2b';
 const SUPPLIER = 'TENTACLE_ENERGY';
@@ -27,26 +28,7 @@ const VALIDATE = '/v1/data-import/validate-account/';
 const TLS = path.join(REPO_ROOT, 'test', 'fixtures', 'tls');
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 
-function account(ext: string): Record<string, unknown> {
-  return {
-    import_supplier: SUPPLIER,
-    external_account_number: ext,
-    customers: [{ given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26' }],
-    billing_address1: 'Fast an der Alster',
-    billing_address2: '66',
-    billing_address4: 'Hamburg',
-    billing_postcode: '20099',
-    sales_channel: 'DIRECT',
-    supply_addresses: [{
-      supply_address1: 'An der Elbe',
-      supply_address4: 'Jork',
-      supply_postcode: '21635',
-      customer_at_supply_address_from_date: '2021-01-01',
-      supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
-    }],
-    ledgers: [{ identifiers: ['50203829715'], ledger_code: 'GAS_LEDGER', last_statement_closing_date: '2022-01-01', last_statement_balance: '-10.00', ledger_balance: '20.00' }],
-  };
-}
+const account = (ext: string) => smallAccount(ext, { supplier: SUPPLIER });
 
 function failed<T>(r: KrakenResult<T>) {
   if (r.ok) assert.fail(`expected a failure, got ${JSON.stringify(r.data)}`);

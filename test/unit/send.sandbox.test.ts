@@ -16,6 +16,7 @@ import { parseArgs, UsageError } from '../../cli/src/args';
 import { CreateGate, parseShard, readWave, runSend, shardOf, unitKey, type SendIo } from '../../cli/src/send';
 import { foldJournal, Journal, JournalLockedError, readJournal, type JournalRecord } from '../../cli/src/journal';
 import { fixture, REPO_ROOT } from './helpers';
+import { smallAccount } from '../fixtures/smallAccount';
 
 const KEY = 'sk_test_wave_3c9e1f';
 const SUPPLIER = 'TENTACLE_ENERGY';
@@ -24,27 +25,7 @@ const STAGE_V1 = '/v1/data-import/account-import-process/create-or-update/';
 const CREATE_V2 = '/v2/data-import/accounts/';
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
-/** A small valid German account (the same shape the client tests use). */
-function account(ext: string): Record<string, unknown> {
-  return {
-    import_supplier: SUPPLIER,
-    external_account_number: ext,
-    customers: [{ given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26' }],
-    billing_address1: 'Fast an der Alster',
-    billing_address2: '66',
-    billing_address4: 'Hamburg',
-    billing_postcode: '20099',
-    sales_channel: 'DIRECT',
-    supply_addresses: [{
-      supply_address1: 'An der Elbe',
-      supply_address4: 'Jork',
-      supply_postcode: '21635',
-      customer_at_supply_address_from_date: '2021-01-01',
-      supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
-    }],
-    ledgers: [{ identifiers: ['50203829715'], ledger_code: 'GAS_LEDGER', last_statement_closing_date: '2022-01-01', last_statement_balance: '-10.00', ledger_balance: '20.00' }],
-  };
-}
+const account = (ext: string) => smallAccount(ext, { supplier: SUPPLIER });
 
 const dirs: string[] = [];
 after(() => {

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
 import { startSandbox, type SandboxHandle } from '../../../sandbox/src/index';
+import { smallAccount } from '../../fixtures/smallAccount';
 
 const EXTENSION_ID = 'kraken-import.kraken-import';
 const KEY = `sk_live_${randomBytes(16).toString('hex')}`;
@@ -36,26 +37,7 @@ const PATHS = {
 };
 const PERSONAL = ['Goethe', 'johann@example.de', '+491741721223', '1997-07-26', 'Fast an der Alster'];
 
-function account(ext: string): Record<string, unknown> {
-  return {
-    import_supplier: SUPPLIER,
-    external_account_number: ext,
-    customers: [{ given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26' }],
-    billing_address1: 'Fast an der Alster',
-    billing_address2: '66',
-    billing_address4: 'Hamburg',
-    billing_postcode: '20099',
-    sales_channel: 'DIRECT',
-    supply_addresses: [{
-      supply_address1: 'An der Elbe',
-      supply_address4: 'Jork',
-      supply_postcode: '21635',
-      customer_at_supply_address_from_date: '2021-01-01',
-      supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
-    }],
-    ledgers: [{ identifiers: ['50203829715'], ledger_code: 'GAS_LEDGER', last_statement_closing_date: '2022-01-01', last_statement_balance: '-10.00', ledger_balance: '20.00' }],
-  };
-}
+const account = (ext: string) => smallAccount(ext, { supplier: SUPPLIER });
 
 type Result = { level?: string; message?: string; skipped?: string; reason?: string };
 
