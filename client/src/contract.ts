@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SetContractRequest, type SetContractParams, type SetContractResult } from '../../server/src/common/protocol';
 import { parseEnvironments, pickActiveEnvironment, secretKeyFor, type EnvironmentSetting } from './commands/environments';
+import { KrakenClient } from './kraken';
 import { ContractFetchError, describeAge, describeLoaded, loadContractText, parseContractSpec, type ContractSpec, type LoadedContract } from './contractSource';
 
 const SECTION = 'krakenImport';
@@ -92,12 +93,9 @@ export function registerContract(context: vscode.ExtensionContext, client: Langu
     if (!env) return undefined;
     // The key is bound to the environment's base URL: never sent to another origin.
     if (new URL(url).origin !== new URL(env.baseUrl).origin) return undefined;
-    if (env.auth !== 'api-key-header') {
-      log.warn(`contract ${url} asks for credentials; environment "${env.name}" uses a Kraken token, which the contract fetch does not obtain: use auth "api-key-header" or a file`);
-      return undefined;
-    }
-    const key = await context.secrets.get(secretKeyFor(env));
-    return key ? `Token ${key}` : undefined;
+    // The same header the environment's Kraken calls send: `Token <key>`, or a token from obtainKrakenToken.
+    const client = new KrakenClient(env, () => Promise.resolve(context.secrets.get(secretKeyFor(env))));
+    return client.authorizationHeader();
   };
 
   async function load(): Promise<ContractState> {

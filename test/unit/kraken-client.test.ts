@@ -592,6 +592,15 @@ describe('auth', () => {
     assert.ok(events.some((e) => e.kind === 'auth' && /signing in again/.test(e.message)));
   });
 
+  test('authorizationHeader(): the header other requests to the instance (its contract) send', async () => {
+    const token = await client().authorizationHeader();
+    assert.ok(token && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token), 'a JWT from obtainKrakenToken');
+    assert.equal(sb.state.tokenGrants.length, 1);
+    assert.equal(await client(sb, { auth: 'api-key-header' }).authorizationHeader(), `Token ${KEY}`);
+    assert.equal(await client(sb, {}, null).authorizationHeader(), undefined);
+    assert.equal(await client(sb, {}, 'wrong-key-123').authorizationHeader(), undefined);
+  });
+
   test('a 401 that persists after one refresh → unauthorized, asking for the key', async () => {
     sb.faults.add({ match: PATH.validate, status: 401, times: 0 });
     const r = failed(await client().validateAccount(account()));

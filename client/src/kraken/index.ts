@@ -165,6 +165,15 @@ export class KrakenClient {
   }
 
   /** Forget the cached token (e.g. after the user changed the key). */
+  /**
+   * The `Authorization` header value this environment sends (a Kraken token obtained with the key, or `Token <key>`),
+   * for other requests to the same instance such as its served contract; undefined when there is no usable key.
+   */
+  async authorizationHeader(opts: CallOptions = {}): Promise<string | undefined> {
+    const auth = await this.authorization(opts);
+    return 'header' in auth ? auth.header : undefined;
+  }
+
   signOut(): void {
     this.#token = undefined;
     this.#obtaining = undefined;
