@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { KINDS_BY_ID, PAYLOAD_KINDS } from '../../server/src/service/kinds';
 import {
+  CONTRACT_ENDPOINTS,
   contractInfo,
   convertComponent,
   convertContract,
@@ -152,6 +154,15 @@ describe('parseContractText', () => {
     assert.equal(a.hash, b.hash);
     assert.match(a.hash, /^[0-9a-f]{64}$/);
     assert.notEqual(GB.contract.hash, AU.contract.hash);
+  });
+});
+
+describe('CONTRACT_ENDPOINTS and the kind table agree', () => {
+  test('every contract endpoint is an endpoint the kind table names for that kind, and every kind has one', () => {
+    for (const { path, kind } of CONTRACT_ENDPOINTS) {
+      assert.ok(KINDS_BY_ID.get(kind)?.endpoints.some((e) => e.path === path), `${kind} does not list ${path} in kinds.ts`);
+    }
+    assert.deepEqual([...new Set(CONTRACT_ENDPOINTS.map((e) => e.kind))].sort(), PAYLOAD_KINDS.map((k) => k.id).sort());
   });
 });
 
