@@ -4,6 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   combineGlobs,
   DEFAULT_EXCLUDE,
@@ -125,4 +127,11 @@ describe('change detection and the run plan', () => {
       'Cancelled after validating 1 file (1 too large, 1 unreadable): 0 errors, 0 warnings.',
     );
   });
+});
+
+test('the defaults in code are the defaults package.json contributes (the settings UI shows the latter)', () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  const props = manifest.contributes.configuration.properties;
+  assert.deepEqual(props['krakenImport.workspaceValidation.include'].default, [...DEFAULT_INCLUDE]);
+  assert.deepEqual(props['krakenImport.workspaceValidation.exclude'].default, [...DEFAULT_EXCLUDE]);
 });

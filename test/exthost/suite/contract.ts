@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ContractApi, ContractState } from '../../../client/src/contract';
+import { GB_MISTAKES } from '../../fixtures/contract/expected';
 
 async function waitFor<T>(what: string, get: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -41,21 +42,6 @@ async function contractIs(api: ContractApi, pattern: RegExp, origin?: string): P
   });
 }
 
-const GB_MISTAKES = [
-  'error invalid-enum @ 2:22-2:33',
-  'error too-long @ 3:30-3:171',
-  'hint string-as-boolean @ 4:23-4:27',
-  'error invalid-type @ 7:21-7:25',
-  'error invalid-format @ 12:24-12:36',
-  'error invalid-type @ 13:16-15:8',
-  'hint string-as-number @ 27:23-27:28',
-  'warning deprecated @ 28:7-28:29',
-  'error null-not-allowed @ 33:19-33:23',
-  'error missing-property @ 54:9-54:10',
-  'error out-of-range @ 74:39-74:41',
-  'hint number-as-string @ 203:23-203:27',
-  'error invalid-enum @ 328:15-328:30',
-];
 
 export async function run(): Promise<void> {
   const ext = vscode.extensions.all.find((e) => (e.packageJSON as { name?: string }).name === 'kraken-import');

@@ -3,12 +3,26 @@
  * payload says so only through market-specific parts (`x-market` in the schemas): GB meter points carry MPANs and
  * MPRNs, German supply points carry 11-digit MaLo-IDs and MeLos, French ones 14-digit PRMs.
  */
+import type { JsonPath } from '../types';
 import { selectObjects } from './select';
 
 export type Market = 'GB' | 'DE' | 'FR';
 
 export const MALO_SHAPE = /^\d{11}$/;
 export const PRM_SHAPE = /^\d{14}$/;
+
+/**
+ * GB meter points of one supply type, with their identifier: `supply_addresses[].meter_points[]` that carry an
+ * `identifier` (AU meter points carry `mpxn` instead). The one definition the GB identifier rules share.
+ */
+export function gbMeterPointIdentifiers(root: unknown, supplyType: 'ELECTRICITY' | 'GAS'): Array<{ id: string; path: JsonPath }> {
+  const out: Array<{ id: string; path: JsonPath }> = [];
+  for (const mp of selectObjects(root, 'supply_addresses[].meter_points[]')) {
+    const id = mp.value.identifier;
+    if (mp.value.supply_type === supplyType && typeof id === 'string' && mp.value.mpxn === undefined) out.push({ id, path: [...mp.path, 'identifier'] });
+  }
+  return out;
+}
 
 /** The market, with the reason; undefined when the payload shows none or more than one. */
 export function marketOf(root: unknown): { market: Market; reason: string } | undefined {

@@ -1,6 +1,6 @@
 import { checkMpan } from '../identifiers';
 import { quote } from './messages';
-import { selectObjects } from './select';
+import { gbMeterPointIdentifiers } from './market';
 import type { Rule } from './types';
 
 export const mpanCheckDigit: Rule = {
@@ -13,14 +13,11 @@ export const mpanCheckDigit: Rule = {
     'supply_addresses[].meter_points[].identifier',
   ],
   check(ctx) {
-    for (const mp of selectObjects(ctx.root, 'supply_addresses[].meter_points[]')) {
-      const id = mp.value.identifier;
-      // GB meter points: `identifier` and a supply_type; AU meter points carry `mpxn` instead.
-      if (mp.value.supply_type !== 'ELECTRICITY' || typeof id !== 'string' || mp.value.mpxn !== undefined) continue;
+    for (const { id, path } of gbMeterPointIdentifiers(ctx.root, 'ELECTRICITY')) {
       const result = checkMpan(id.trim());
       if (result.valid) continue;
       const reason = result.expected !== undefined ? 'its check digit (the last digit) does not match the first twelve digits' : result.reason;
-      ctx.report([...mp.path, 'identifier'], `MPAN ${quote(id)} is not valid: ${reason}. Take the MPAN core from the industry data again; it is not corrected here.`);
+      ctx.report(path, `MPAN ${quote(id)} is not valid: ${reason}. Take the MPAN core from the industry data again; it is not corrected here.`);
     }
   },
 };

@@ -1,6 +1,6 @@
 import { checkMprn } from '../identifiers';
 import { quote } from './messages';
-import { selectObjects } from './select';
+import { gbMeterPointIdentifiers } from './market';
 import type { Rule } from './types';
 
 export const mprnCheckDigit: Rule = {
@@ -13,13 +13,11 @@ export const mprnCheckDigit: Rule = {
     'supply_addresses[].meter_points[].identifier',
   ],
   check(ctx) {
-    for (const mp of selectObjects(ctx.root, 'supply_addresses[].meter_points[]')) {
-      const id = mp.value.identifier;
-      if (mp.value.supply_type !== 'GAS' || typeof id !== 'string' || mp.value.mpxn !== undefined) continue;
+    for (const { id, path } of gbMeterPointIdentifiers(ctx.root, 'GAS')) {
       const result = checkMprn(id.trim());
       if (result.valid) continue;
       const reason = result.expected !== undefined ? 'its check digits (the last two digits) do not match the others' : result.reason;
-      ctx.report([...mp.path, 'identifier'], `MPRN ${quote(id)} is not valid: ${reason}. Take the MPRN from the industry data again; it is not corrected here.`);
+      ctx.report(path, `MPRN ${quote(id)} is not valid: ${reason}. Take the MPRN from the industry data again; it is not corrected here.`);
     }
   },
 };
