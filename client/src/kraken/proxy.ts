@@ -81,10 +81,12 @@ export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
 export function proxyFor(url: URL, env: ProxyEnv): { proxy: URL; variable: string } | undefined {
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined; // the local sandbox: always direct
   const scheme = url.protocol === 'https:' ? 'https_proxy' : 'http_proxy';
-  const variable = [scheme, 'all_proxy'].find((v) => envValue(env, v) !== undefined);
-  if (!variable) return undefined;
+  const found = [scheme, 'all_proxy'].find((v) => envValue(env, v) !== undefined);
+  if (!found) return undefined;
   if (bypassesProxy(url, envValue(env, 'no_proxy'))) return undefined;
-  return { proxy: parseProxyUrl(envValue(env, variable)!, env[variable] !== undefined ? variable : variable.toUpperCase()), variable };
+  // The name as it is set (curl's order: the lower-case one first).
+  const variable = env[found] !== undefined && env[found]!.trim() !== '' ? found : found.toUpperCase();
+  return { proxy: parseProxyUrl(envValue(env, found)!, variable), variable };
 }
 
 /** The proxy's address for messages: scheme, host and port, never its credentials. */
