@@ -29,6 +29,8 @@ import {
   type Range as LspRange,
   type WorkspaceEdit,
   DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createHash } from 'node:crypto';
@@ -213,7 +215,7 @@ export function startServer(connection: Connection): void {
       void connection.window.showWarningMessage(text, { title: 'Open File' }).then((choice) => {
         if (choice) void connection.window.showDocument({ uri: pathToFileURL(file).toString(), takeFocus: true });
       });
-    } else void connection.window.showWarningMessage(text);
+    } else void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
   }
 
   const serviceFor = (doc: TextDocument): KrakenService => settings.folderFor(doc.uri).service;
@@ -301,7 +303,7 @@ export function startServer(connection: Connection): void {
       settings.init = {};
       const message = (error as Error).message;
       connection.console.error(message);
-      void connection.window.showErrorMessage(`Kraken Import: ${message}`);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `Kraken Import: ${message}` });
     }
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     settings.setFolders(folders);
