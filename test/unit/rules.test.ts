@@ -99,6 +99,10 @@ describe('rule catalogue', () => {
     assert.deepEqual(
       rules.map((r) => `${r.code} ${r.severity}`).sort(),
       [
+        'agreement-before-supply-start error',
+        'balance-sum error',
+        'customer-family-name error',
+        'date-in-future error',
         'date-order error',
         'decimal-amount error',
         'document-path error',
@@ -112,6 +116,7 @@ describe('rule catalogue', () => {
         'mprn-check-digit warning',
         'note-content error',
         'number-precision warning',
+        'payment-schedule-overlap error',
         'phone-number error',
         'prm-format warning',
         'reference-exclusive error',

@@ -1,6 +1,11 @@
 /** The migration rules, one file each. Order does not matter; codes must be unique. */
 import type { Rule } from './types';
+import { agreementStart } from './agreementStart';
+import { balances } from './balances';
+import { customerFamilyName } from './customerFamilyName';
+import { dateInFuture } from './dateInFuture';
 import { dateOrder } from './dateOrder';
+import { paymentSchedules } from './paymentSchedules';
 import { decimalAmount } from './decimalAmount';
 import { documentPath } from './documentPath';
 import { ibanCheck } from './ibanCheck';
@@ -38,6 +43,11 @@ export const RULES: readonly Rule[] = [
   mpanCheckDigit,
   mprnCheckDigit,
   prmFormat,
+  dateInFuture,
+  customerFamilyName,
+  agreementStart,
+  balances,
+  paymentSchedules,
 ];
 
 export type { Rule, RuleContext } from './types';
