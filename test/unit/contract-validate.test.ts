@@ -96,7 +96,7 @@ describe('kraken-import validate --contract (the CLI on the instance contracts)'
       'hint string-as-number customers.0.credit_score @ 27:23-27:28', // "742" for an integer
       'warning deprecated customers.0.customer_preferences @ 28:7-28:29', // x-use-instead: consents
       'error null-not-allowed billing_name @ 33:19-33:23', // not nullable
-      'error missing-property supply_addresses.0.meter_points.0 @ 54:9-54:10', // no mpid: the meter point's brace
+      'error missing-property supply_addresses.0.meter_points.0.mpid @ 54:9-54:10', // no mpid: Kraken's attr, on the meter point's brace
       'error out-of-range supply_addresses.0.meter_points.0.meters.0.registers.0.number_of_digits @ 74:39-74:41', // 16 > 15
       // 12.5 is not the ledgers' total (30.00): EnergyAccount declares "Validate that the sum of ledger balances
       // equals the transfer balance" (ledger_balances_not_equal_to_transfer_balance)
