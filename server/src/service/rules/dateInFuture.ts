@@ -1,4 +1,4 @@
-import { toTimestamp } from '../formats';
+import { parseKrakenDateTime, toTimestamp } from '../formats';
 import type { JsonPath, Severity } from '../types';
 import { activation, findingData } from './declared';
 import type { Rule, RuleContext } from './types';
@@ -36,16 +36,15 @@ const WIDEST_OFFSET_MS = 14 * 3600 * 1000;
  * zone after now; one without a zone (Kraken's local time) after now even read in UTC+14. Undefined: unreadable.
  */
 export function certainlyInFuture(value: string, now: Date): boolean | undefined {
+  const p = parseKrakenDateTime(value.trim());
   const t = toTimestamp(value);
-  if (t === undefined) return undefined;
-  const s = value.trim();
-  const isDate = !/^\d{4}-\d{2}-\d{2}./.test(s);
-  if (isDate) {
+  if (!p || t === undefined) return undefined;
+  if (p.dateOnly) {
     const latestToday = new Date(now.getTime() + WIDEST_OFFSET_MS).toISOString().slice(0, 10);
-    return s.slice(0, 10) > latestToday;
+    const day = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+    return day > latestToday;
   }
-  const zoned = /(?:Z|z|[+-]\d{2}(?::?\d{2})?)$/.test(s);
-  return zoned ? t > now.getTime() : t - WIDEST_OFFSET_MS > now.getTime();
+  return p.offsetMinutes !== undefined ? t > now.getTime() : t - WIDEST_OFFSET_MS > now.getTime();
 }
 
 export const dateInFuture: Rule = {
