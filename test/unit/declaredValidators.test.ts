@@ -29,7 +29,10 @@ const uk = (): Json => JSON.parse(fixture('contract/uk-account.json'));
 const auAccount = (): Json => JSON.parse(fixture('contract/au-account.json'));
 const seed = (): Json => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'seeds', 'seed-account.json'), 'utf8'));
 
-const RULE_CODES = new Set(['date-order', 'date-in-future', 'customer-family-name', 'agreement-before-supply-start', 'balance-sum', 'payment-schedule-overlap']);
+const RULE_CODES = new Set([
+  'date-order', 'date-in-future', 'customer-family-name', 'agreement-before-supply-start', 'balance-sum', 'payment-schedule-overlap',
+  'fields-exclusive', 'statement-dates', 'unique-children', 'domestic-business-fields', 'required-when',
+]);
 
 /** `severity code path krakenCode` of the declared-validator rules' findings. */
 function found(service: typeof gb, doc: Json, kind?: 'account' | 'transactions'): string[] {
@@ -58,8 +61,8 @@ describe('transaction_in_future (Validate transaction date, on every transaction
 
   it('AU: a transaction dated 2099 (the issue\'s example) is an error with Kraken\'s code', () => {
     const bad = auAccount();
-    bad.ledgers[0].historical_statement_transactions[1].transaction_date = '2099-01-01';
-    assert.deepEqual(found(au, bad), ['error date-in-future ledgers.0.historical_statement_transactions.1.transaction_date transaction_in_future']);
+    bad.ledgers[0].current_statement_transactions[1].transaction_date = '2099-01-01';
+    assert.deepEqual(found(au, bad), ['error date-in-future ledgers.0.current_statement_transactions.1.transaction_date transaction_in_future']);
   });
 
   it('the transactions endpoint (Transactions schema, discriminated by type)', () => {
@@ -245,5 +248,116 @@ describe('payment schedules per ledger_code group (payment_schedule_date_overlap
     delete plan.payment_schedules[0].end_date;
     plan.payment_schedules[0].is_debt_repayment_plan = true;
     assert.deepEqual(found(gb, plan), []);
+  });
+});
+
+describe('mutually exclusive fields (fields_are_mutually_exclusive and friends)', () => {
+  it('customer_preferences with consents on a customer; either alone passes', () => {
+    const one = uk();
+    one.customers[0].consents = [{ type: 'MARKETING', value: 'ACCEPTED' }];
+    assert.deepEqual(found(gb, one).filter((f) => f.includes('fields-exclusive')), []);
+    const both = uk();
+    both.customers[0].consents = [{ type: 'MARKETING', value: 'ACCEPTED' }];
+    both.customers[0].customer_preferences = { opted_into_sms: true };
+    assert.deepEqual(found(gb, both), ['error fields-exclusive customers.0.consents fields_are_mutually_exclusive']);
+  });
+
+  it('the billing_address object with legacy billing_address1: billing_address_new_style_and_legacy', () => {
+    const bad = uk();
+    bad.billing_address = { address_line_1: '1 High St' };
+    assert.deepEqual(found(gb, bad), ['error fields-exclusive billing_address1 billing_address_new_style_and_legacy']);
+  });
+
+  it('payment_adequacy_changes with last_payment_review_date', () => {
+    const bad = uk();
+    bad.payment_adequacy_changes = [{}];
+    bad.payment_adequacy_changes[0] = { created_at: '2019-01-01T00:00:00Z' };
+    assert.deepEqual(
+      found(gb, bad).filter((f) => f.includes('fields-exclusive')),
+      ['error fields-exclusive last_payment_review_date payment_adequacy_changes_and_last_payment_review_date_provided'],
+    );
+  });
+});
+
+describe('statement dates (AU ledgers, GB/AU accounts)', () => {
+  it('AU: a historical transaction on the closing date passes; the day after fails', () => {
+    const ok = auAccount();
+    ok.ledgers[0].historical_statement_transactions[1].transaction_date = '2019-07-31';
+    assert.deepEqual(found(au, ok), []);
+    const bad = auAccount();
+    bad.ledgers[0].historical_statement_transactions[1].transaction_date = '2019-08-01';
+    assert.deepEqual(found(au, bad), ['error statement-dates ledgers.0.historical_statement_transactions.1.transaction_date historical_statement_transaction_after_last_statement_closing_date']);
+  });
+
+  it('AU: a current transaction before the closing date fails (and before the account\'s last_billed_to_date)', () => {
+    const bad = auAccount();
+    bad.ledgers[0].current_statement_transactions[2].transaction_date = '2019-07-30';
+    assert.deepEqual(found(au, bad), [
+      'error statement-dates ledgers.0.current_statement_transactions.2.transaction_date current_statement_transaction_before_last_billed_to_date',
+      'error statement-dates ledgers.0.current_statement_transactions.2.transaction_date current_statement_transaction_before_last_statement_closing_date',
+    ]);
+  });
+
+  it('AU: last_statement_issue_date equal to the closing date passes, a day before fails', () => {
+    const ok = auAccount();
+    ok.ledgers[0].last_statement_issue_date = '2019-07-31';
+    assert.deepEqual(found(au, ok), []);
+    const bad = auAccount();
+    bad.ledgers[0].last_statement_issue_date = '2019-07-30';
+    assert.deepEqual(found(au, bad), ['error statement-dates ledgers.0.last_statement_issue_date last_statement_issued_before_closing_date']);
+  });
+
+  it('AU: a non-zero last_statement_balance without a closing date', () => {
+    const bad = auAccount();
+    delete bad.ledgers[0].last_statement_closing_date;
+    assert.deepEqual(found(au, bad), ['error statement-dates ledgers.0.last_statement_closing_date historical_statement_without_last_statement_closing_date']);
+  });
+});
+
+describe('unique children (children_with_duplicate_values, duplicate_account_campaigns)', () => {
+  it('GB account consents: two types pass, the same type twice fails on the second', () => {
+    const ok = uk();
+    ok.consents = [{ type: 'A', value: 'ACCEPTED' }, { type: 'B', value: 'ACCEPTED' }];
+    assert.deepEqual(found(gb, ok), []);
+    const bad = uk();
+    bad.consents = [{ type: 'A', value: 'ACCEPTED' }, { type: 'A', value: 'REJECTED' }];
+    assert.deepEqual(found(gb, bad), ['error unique-children consents.1.type children_with_duplicate_values']);
+  });
+
+  it('instalments: a repeated payment_date and payment_type pair', () => {
+    const bad = uk();
+    bad.payment_schedules[1].instalments = [
+      { payment_date: '2019-01-01', payment_type: 'X', amount: '1.00' },
+      { payment_date: '2019-01-01', payment_type: 'X', amount: '2.00' },
+    ];
+    assert.deepEqual(found(gb, bad), ['error unique-children payment_schedules.1.instalments.1.payment_date children_with_duplicate_values']);
+  });
+});
+
+describe('domestic accounts carry no business fields; conditional requirements', () => {
+  it('GB DOMESTIC with company_number: business_fields_provided_for_domestic_accounts; BUSINESS passes', () => {
+    const bad = uk();
+    bad.company_number = '01234567';
+    assert.deepEqual(found(gb, bad), ['error domestic-business-fields company_number business_fields_provided_for_domestic_accounts']);
+    bad.account_type = 'BUSINESS';
+    assert.deepEqual(found(gb, bad), []);
+  });
+
+  it('a BALANCE-triggered schedule needs balance_threshold; a PLAN one instalments', () => {
+    const ok = uk();
+    Object.assign(ok.payment_schedules[1], { trigger: 'BALANCE', balance_threshold: '10.00' });
+    assert.deepEqual(found(gb, ok), []);
+    const bad = uk();
+    bad.payment_schedules[1].trigger = 'BALANCE';
+    assert.deepEqual(found(gb, bad), ['error required-when payment_schedules.1.balance_threshold balance_triggered_schedule_missing_threshold']);
+    const plan = uk();
+    plan.payment_schedules[1].trigger = 'PLAN';
+    assert.deepEqual(found(gb, plan), ['error required-when payment_schedules.1.instalments payment_instalments_not_provided']);
+  });
+
+  it('a REGULAR schedule with a zero amount', () => {
+    const bad = uk();
+    Object.assign(bad.payment_schedules[1], { trigger: 'REGULAR', amount: '0.00' });
+    assert.deepEqual(found(gb, bad), ['error required-when payment_schedules.1.amount zero_payment_schedule_amount']);
   });
 });

@@ -5,7 +5,12 @@ import { balances } from './balances';
 import { customerFamilyName } from './customerFamilyName';
 import { dateInFuture } from './dateInFuture';
 import { dateOrder } from './dateOrder';
+import { domesticBusiness } from './domesticBusiness';
+import { exclusiveFields } from './exclusiveFields';
 import { paymentSchedules } from './paymentSchedules';
+import { requiredWhen } from './requiredWhen';
+import { statementDates } from './statementDates';
+import { uniqueChildren } from './uniqueChildren';
 import { decimalAmount } from './decimalAmount';
 import { documentPath } from './documentPath';
 import { ibanCheck } from './ibanCheck';
@@ -48,6 +53,11 @@ export const RULES: readonly Rule[] = [
   agreementStart,
   balances,
   paymentSchedules,
+  exclusiveFields,
+  statementDates,
+  uniqueChildren,
+  domesticBusiness,
+  requiredWhen,
 ];
 
 export type { Rule, RuleContext } from './types';
