@@ -20,7 +20,7 @@ import { redactText, REDACTED } from '../../client/src/kraken/redact';
 import { bypassesProxy, proxyFor } from '../../client/src/kraken/proxy';
 import { editLine } from '../../cli/src/send';
 import { Journal, JournalLockedError } from '../../cli/src/journal';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT, SHARED } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -297,6 +297,11 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
       const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=kraken.test', '-addext', 'subjectAltName=DNS:kraken.test'], { cwd: certDir, encoding: 'utf8' });
       assert.equal(made.status, 0, made.stderr);
       tlsFront = https.createServer({ key: readFileSync(path.join(certDir, 'key.pem')), cert: readFileSync(path.join(certDir, 'cert.pem')) }, (req, res) => {
+        if (req.url === '/data-import/schema/') {
+          // The instance's served contract (the sandbox serves none): the edf-gb one from the shared docs.
+          res.writeHead(200, { 'content-type': 'application/vnd.oai.openapi' }).end(readFileSync(path.join(SHARED, 'kraken-openapi', 'edf-gb.openapi.yml')));
+          return;
+        }
         const upstream = http.request(`${sb.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
           res.writeHead(up.statusCode!, up.headers);
           up.pipe(res);
@@ -348,6 +353,17 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
       assert.equal(untrusted.code, 1, untrusted.stdout + untrusted.stderr);
       assert.match(untrusted.stdout, /TLS certificate of kraken\.test was not accepted/);
       assert.ok(connects.length >= 2 && connects.every((c) => c.target === 'kraken.test:443'), JSON.stringify(connects));
+    });
+
+    test('the contract of validate --contract / contract info is fetched through the proxy too', async () => {
+      const cacheDir = tempDir('kraken-proxy-cache-');
+      const before = connects.length;
+      const r = await cli(['contract', 'info', 'https://kraken.test/data-import/schema/'], {
+        env: { HTTPS_PROXY: `http://${proxyUrl}`, NODE_EXTRA_CA_CERTS: path.join(certDir, 'cert.pem'), KRAKEN_IMPORT_CACHE_DIR: cacheDir },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(connects.slice(before).map((c) => c.target), ['kraken.test:443']);
+      assert.match(r.stdout, /^load: fetched https:\/\/kraken\.test\/data-import\/schema\//m);
     });
 
     test('NO_PROXY (either case) keeps a host off the proxy; a proxy scheme we cannot use is exit 2 naming the variable', async () => {
