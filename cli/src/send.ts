@@ -391,6 +391,11 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
     const problems = parsedEnvs.problems.length ? ` (${parsedEnvs.problems.join('; ')})` : '';
     throw new UsageError(`no environment "${envName}" in the config file's "environments"${known ? `; there are ${known}` : ''}${problems}`);
   }
+  // A field of this environment we do not understand ("prodution": true) could change where or how we send: refuse.
+  const envProblems = parsedEnvs.problems.filter((p) => p.includes(`("${env.name}")`));
+  if (envProblems.length) {
+    throw new UsageError(`the environment "${env.name}" in the config file has problems: ${envProblems.map((p) => p.replace(/^krakenImport\.environments/, 'environments')).join('; ')}`, 'send');
+  }
   if (env.production && !args.flags.has('yes')) {
     throw new UsageError(`"${env.name}" is a production environment: add --yes to send to it`);
   }
