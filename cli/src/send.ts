@@ -71,7 +71,10 @@ export const SEND_COMMAND: CommandDef = {
       description:
         'what to do; several (stage,create) run in that order per payload, and a failed\n' +
         'step stops that payload. The dry run is the action create-dry-run. One of:\n' +
-        Object.keys(ACTION_LABELS).join(', '),
+        Object.keys(ACTION_LABELS)
+          .join(', ')
+          .replace(/(.{1,78})(, |$)/g, (_, line: string, sep: string) => `${line}${sep.trim()}\n`)
+          .trimEnd(),
     },
     config: { type: 'string', short: 'c', value: '<file>', description: 'settings and environments (default: ./kraken-import.config.json)' },
     concurrency: { type: 'string', value: '<n>', default: String(DEFAULT_CONCURRENCY), description: `payloads in flight; creates never above ${INSTANCE_CREATE_LIMIT}` },
