@@ -1,12 +1,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
+import { isJsonLinesPath } from '../../server/src/service/jsonLines';
 
 export const PAYLOAD_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson']);
 
-export function isLinesFile(file: string): boolean {
-  const ext = extname(file).toLowerCase();
-  return ext === '.jsonl' || ext === '.ndjson';
-}
+/** A JSON Lines wave (one payload per line): server/src/service/jsonLines.ts says which files are. */
+export const isLinesFile = isJsonLinesPath;
 
 /** A folder given as input that held no payload file, and what it held instead. */
 export interface EmptyFolder {

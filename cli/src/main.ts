@@ -11,6 +11,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
+import { jsonLinesRecords } from '../../server/src/service/jsonLines';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
 import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
@@ -98,12 +99,7 @@ async function validateFile(
   }
   // One payload per line; ranges are placed in the file (a record may hold a lone "\r", which editors show as a line break).
   const reports: FileReport[] = [];
-  const lines = text.split('\n');
-  const records: Array<{ i: number; lineStart: number; lineText: string }> = [];
-  for (let i = 0, lineStart = 0; i < lines.length; lineStart += lines[i].length + 1, i++) {
-    const lineText = lines[i].replace(/\r$/, '');
-    if (lineText.trim()) records.push({ i, lineStart, lineText });
-  }
+  const records = jsonLinesRecords(text).map((r) => ({ i: r.line, lineStart: r.start, lineText: r.text }));
   // A large wave goes to the worker threads (same validateText there, results in file order).
   const serial = () => records.map((r) => validateText(service, file, r.lineText, kind));
   const results: RecordResult[] =

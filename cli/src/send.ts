@@ -36,6 +36,7 @@ import {
 import { callKraken } from '../../client/src/commands/send';
 import { nearest, UsageError, type CommandDef, type ParsedArgs } from './args';
 import { loadConfig } from './config';
+import { jsonLinesRecords } from '../../server/src/service/jsonLines';
 import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
 import { Journal, JournalLockedError, type JournalError, type JournalRecord, type JournalStatus, type UnitState } from './journal';
 
@@ -209,7 +210,7 @@ export function readWave(
       continue;
     }
     const records: Array<{ text: string; line?: number }> = isLinesFile(abs)
-      ? text.split('\n').flatMap((l, i) => (l.trim() ? [{ text: l.replace(/\r$/, ''), line: i + 1 }] : []))
+      ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
       : [{ text }];
     for (const r of records) items.push(toItem(service, abs, file, r.text, r.line, options.kind));
   }
