@@ -64,10 +64,17 @@ after(() => {
 });
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: run node scripts/build.mjs`));
 
+/** The shared small account with its ledger balance consistent (the balance-sum rule), so only the findings a test plants show. */
+function account(ext: string, options: Parameters<typeof smallAccount>[1] = {}): Record<string, unknown> {
+  const base = smallAccount(ext, options);
+  const ledgers = (base.ledgers as Array<Record<string, unknown>>).map((l) => ({ ...l, ledger_balance: l.last_statement_balance }));
+  return { ...base, ledgers, ...options.extra };
+}
+
 /** An account with personal values in findings: a malformed email, a bad date of birth, a lower-case spaced IBAN. */
 const PERSONAL = { email: 'johann@@example.de', mobile: '0174 17212', dob: '1997-13-45', iban: 'gb82 west 1234 5698 7654 33' };
 function personalAccount(ext = 'PII-1'): Record<string, unknown> {
-  return smallAccount(ext, {
+  return account(ext, {
     customer: { email: PERSONAL.email, mobile: PERSONAL.mobile, date_of_birth: PERSONAL.dob },
     extra: { payment_instructions: [{ vendor: 'GOCARDLESS', type: 'DIRECT_DEBIT', reference: 'R1', bank_account: { account_holder: 'J G', account_number: '1', iban: PERSONAL.iban } }] },
   });
@@ -88,7 +95,7 @@ describe('validate: stdin, empty inputs, -o, redaction', () => {
   });
 
   test('--stdin-filepath: .jsonl records per line, the kind by association, the name in reports', async () => {
-    const jsonl = `${JSON.stringify(smallAccount('S-1'))}\n\n${JSON.stringify({ ...smallAccount('S-2'), sales_channel: 'PIGEON' })}\n`;
+    const jsonl = `${JSON.stringify(account('S-1'))}\n\n${JSON.stringify({ ...account('S-2'), sales_channel: 'PIGEON' })}\n`;
     const r = await cli(['validate', '-f', 'json', '--stdin-filepath', 'waves/w.jsonl', '-'], { stdin: jsonl });
     assert.equal(r.code, 1, r.stderr);
     const reports = JSON.parse(r.stdout) as Array<{ file: string; line: number; kind: string; diagnostics: Array<{ code: string; range: { start: { line: number } } }> }>;

@@ -166,7 +166,7 @@ describe('validate: misspelt options are refused, not swallowed', () => {
       writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ [key]: {} }));
       const r = cliSync(['validate', 'a.json'], dir);
       assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.ok(r.stderr.includes(`kraken-import: config kraken-import.config.json: ${says} (rules, payloadAssociations, maxFindings, contract, environments)`), r.stderr);
+      assert.ok(r.stderr.includes(`kraken-import: config kraken-import.config.json: ${says} (known: rules, payloadAssociations, maxFindings, contract, environments)`), r.stderr);
       assert.equal(r.stdout, '');
     }
     writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ $schema: 'x', rules: { 'malo-check-digit': 'off' } }));
