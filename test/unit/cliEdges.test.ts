@@ -19,7 +19,7 @@ import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
 import { redactText, REDACTED } from '../../client/src/kraken/redact';
 import { bypassesProxy, proxyFor } from '../../client/src/kraken/proxy';
 import { editLine } from '../../cli/src/send';
-import { Journal, JournalLockedError } from '../../cli/src/journal';
+import { Journal, JournalLockedError, takeLock } from '../../cli/src/journal';
 import { REPO_ROOT, SHARED } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
@@ -483,6 +483,31 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
     assert.ok(!existsSync(`${file}.lock.takeover`));
     await journal.close();
     assert.deepEqual(readdirSync(dir).filter((f) => f !== 'j.jsonl'), []);
+  });
+
+  test('the interleaving that let two resumes run: another run takes the stale lock over between our read and our takeover', () => {
+    const dir = tempDir('kraken-interleave-');
+    const lockFile = path.join(dir, 'j.jsonl.lock');
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    writeFileSync(lockFile, JSON.stringify({ pid: dead, host: hostname() }));
+    // The other run (a live process: our parent) replaces the stale lock with its own, the whole takeover done.
+    const theirs = JSON.stringify({ pid: process.ppid, host: hostname(), at: 'then' });
+    assert.throws(
+      () => takeLock(lockFile, { afterStaleRead: () => (rmSync(lockFile), writeFileSync(lockFile, theirs)) }),
+      (e: Error) => e instanceof JournalLockedError && e.message.startsWith(`the journal is in use by process ${process.ppid}`),
+    );
+    assert.equal(readFileSync(lockFile, 'utf8'), theirs, 'their lock is left alone (the old takeover deleted it and took its place)');
+    // The other run is mid-takeover (holds <lock>.takeover) when we get there: we stop, the stale lock stays for them.
+    writeFileSync(lockFile, JSON.stringify({ pid: dead, host: hostname() }));
+    assert.throws(
+      () => takeLock(lockFile, { afterStaleRead: () => writeFileSync(`${lockFile}.takeover`, theirs) }),
+      /another run is taking over the stale journal lock/,
+    );
+    rmSync(`${lockFile}.takeover`);
+    // Nobody else: the stale lock becomes ours.
+    takeLock(lockFile);
+    assert.equal(JSON.parse(readFileSync(lockFile, 'utf8')).pid, process.pid);
+    assert.deepEqual(readdirSync(dir), ['j.jsonl.lock']);
   });
 
   test('send: an empty folder is exit 2 and nothing is sent; --allow-empty: exit 0; "-" sends the document on stdin', async () => {
