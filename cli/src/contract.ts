@@ -14,6 +14,7 @@ import { contractInfo } from '../../server/src/service/contract';
 import { createContractSchemaSet, type ContractSchemaSet, type CreatedContractSet } from '../../server/src/service/contract/schemaSet';
 import { bundleBuildId, fileContractCache } from '../../server/src/node/contractCache';
 import { ContractFetchError, describeLoaded, loadContractText, parseContractSpec, type LoadedContract } from '../../client/src/contractSource';
+import { proxyAgentsFromEnv } from '../../client/src/kraken/proxy';
 import { UsageError } from './args';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -42,8 +43,15 @@ export async function loadCliContract(value: string, options: LoadOptions): Prom
   if (spec.type === 'bundled') return undefined;
   const root = cacheRoot();
   let loaded: LoadedContract | undefined;
+  let agentFor: (url: URL) => import('node:http').Agent | undefined;
+  try {
+    agentFor = proxyAgentsFromEnv(process.env); // HTTPS_PROXY / NO_PROXY, as for send
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   try {
     loaded = await loadContractText(spec, {
+      agentFor,
       cacheDir: path.join(root, 'contracts'),
       offline: options.offline,
       timeoutMs: Number(process.env.KRAKEN_IMPORT_TIMEOUT_MS) || 30_000,

@@ -210,6 +210,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Tests: a point inside takeLock where another process may act (to check the interleavings deterministically). */
+export interface LockHooks {
+  /** After the lock was read and judged stale, before it is taken over. */
+  afterStaleRead?: () => void;
+}
+
 interface LockHolder {
   pid?: number;
   host?: string;
@@ -279,7 +285,7 @@ function lockedError(lockFile: string, holder: LockHolder): JournalLockedError {
  * (`<lock>.takeover`): of several runs that find the same stale lock at once, one takes it over and the others
  * stop with JournalLockedError — never two runs on one journal.
  */
-function takeLock(lockFile: string): void {
+export function takeLock(lockFile: string, hooks: LockHooks = {}): void {
   const mine = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
   if (createExclusive(lockFile, mine)) return;
   const seen = readHolder(lockFile);
@@ -290,6 +296,7 @@ function takeLock(lockFile: string): void {
     throw now ? lockedError(lockFile, now.holder) : new JournalLockedError(`could not take the journal lock ${lockFile}`);
   }
   if (isLive(seen.holder)) throw lockedError(lockFile, seen.holder);
+  hooks.afterStaleRead?.();
 
   const takeover = `${lockFile}.takeover`;
   if (!createExclusive(takeover, mine)) {

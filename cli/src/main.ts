@@ -245,6 +245,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   for (const input of inputs) {
     const file = input === STDIN ? stdinName : input;
     try {
+      if (input === STDIN && process.stdin.isTTY) process.stderr.write('kraken-import: reading the document from stdin (end it with Ctrl-D)\n');
       const bytes = input === STDIN ? await readStdinBytes() : readFileSync(input);
       const before = reports.length;
       for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool, bytes)) reports.push(report); // a JSON Lines file may hold a million

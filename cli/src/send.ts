@@ -72,7 +72,10 @@ export const SEND_COMMAND: CommandDef = {
       description:
         'what to do; several (stage,create) run in that order per payload, and a failed\n' +
         'step stops that payload. The dry run is the action create-dry-run. One of:\n' +
-        Object.keys(ACTION_LABELS).join(', '),
+        Object.keys(ACTION_LABELS)
+          .join(', ')
+          .replace(/(.{1,78})(, |$)/g, (_, line: string, sep: string) => `${line}${sep.trim()}\n`)
+          .trimEnd(),
     },
     config: { type: 'string', short: 'c', value: '<file>', description: 'settings and environments (default: ./kraken-import.config.json)' },
     concurrency: { type: 'string', value: '<n>', default: String(DEFAULT_CONCURRENCY), description: `payloads in flight; creates never above ${INSTANCE_CREATE_LIMIT}` },
@@ -391,6 +394,11 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
     const known = parsedEnvs.environments.map((e) => `"${e.name}"`).join(', ');
     const problems = parsedEnvs.problems.length ? ` (${parsedEnvs.problems.join('; ')})` : '';
     throw new UsageError(`no environment "${envName}" in the config file's "environments"${known ? `; there are ${known}` : ''}${problems}`);
+  }
+  // A field of this environment we do not understand ("prodution": true) could change where or how we send: refuse.
+  const envProblems = parsedEnvs.problems.filter((p) => p.includes(`("${env.name}")`));
+  if (envProblems.length) {
+    throw new UsageError(`the environment "${env.name}" in the config file has problems: ${envProblems.map((p) => p.replace(/^krakenImport\.environments/, 'environments')).join('; ')}`, 'send');
   }
   if (env.production && !args.flags.has('yes')) {
     throw new UsageError(`"${env.name}" is a production environment: add --yes to send to it`);

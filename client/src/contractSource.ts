@@ -85,6 +85,8 @@ export interface FetchContractOptions {
   signal?: AbortSignal;
   userAgent?: string;
   now?: () => number;
+  /** The agent for a URL (the CLI's proxy tunnel, see kraken/proxy.ts); unset in the extension (VS Code's proxy). */
+  agentFor?: (url: URL) => import('node:http').Agent | undefined;
 }
 
 const ACCEPT = 'application/vnd.oai.openapi, application/vnd.oai.openapi+json, application/yaml;q=0.9, application/json;q=0.9, */*;q=0.1';
@@ -177,7 +179,8 @@ export async function fetchContract(url: string, options: FetchContractOptions):
     if (auth && target.origin === origin) headers.Authorization = auth;
     let res: HttpResponse;
     try {
-      res = await send({ method: 'GET', url: target, headers, timeoutMs: options.timeoutMs ?? 30_000, signal: options.signal });
+      const agent = options.agentFor?.(target);
+      res = await send({ method: 'GET', url: target, headers, timeoutMs: options.timeoutMs ?? 30_000, signal: options.signal, ...(agent ? { agent } : {}) });
     } catch (error) {
       const message = error instanceof TransportError ? error.message.replace(/\.$/, '') : String((error as Error)?.message ?? error);
       return fromCache(message);

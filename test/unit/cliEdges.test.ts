@@ -19,8 +19,8 @@ import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
 import { redactText, REDACTED } from '../../client/src/kraken/redact';
 import { bypassesProxy, proxyFor } from '../../client/src/kraken/proxy';
 import { editLine } from '../../cli/src/send';
-import { Journal, JournalLockedError } from '../../cli/src/journal';
-import { REPO_ROOT } from './helpers';
+import { Journal, JournalLockedError, takeLock } from '../../cli/src/journal';
+import { REPO_ROOT, SHARED } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -64,10 +64,17 @@ after(() => {
 });
 before(() => assert.ok(existsSync(CLI), `${CLI} missing: run node scripts/build.mjs`));
 
+/** The shared small account with its ledger balance consistent (the balance-sum rule), so only the findings a test plants show. */
+function account(ext: string, options: Parameters<typeof smallAccount>[1] = {}): Record<string, unknown> {
+  const base = smallAccount(ext, options);
+  const ledgers = (base.ledgers as Array<Record<string, unknown>>).map((l) => ({ ...l, ledger_balance: l.last_statement_balance }));
+  return { ...base, ledgers, ...options.extra };
+}
+
 /** An account with personal values in findings: a malformed email, a bad date of birth, a lower-case spaced IBAN. */
 const PERSONAL = { email: 'johann@@example.de', mobile: '0174 17212', dob: '1997-13-45', iban: 'gb82 west 1234 5698 7654 33' };
 function personalAccount(ext = 'PII-1'): Record<string, unknown> {
-  return smallAccount(ext, {
+  return account(ext, {
     customer: { email: PERSONAL.email, mobile: PERSONAL.mobile, date_of_birth: PERSONAL.dob },
     extra: { payment_instructions: [{ vendor: 'GOCARDLESS', type: 'DIRECT_DEBIT', reference: 'R1', bank_account: { account_holder: 'J G', account_number: '1', iban: PERSONAL.iban } }] },
   });
@@ -88,7 +95,7 @@ describe('validate: stdin, empty inputs, -o, redaction', () => {
   });
 
   test('--stdin-filepath: .jsonl records per line, the kind by association, the name in reports', async () => {
-    const jsonl = `${JSON.stringify(smallAccount('S-1'))}\n\n${JSON.stringify({ ...smallAccount('S-2'), sales_channel: 'PIGEON' })}\n`;
+    const jsonl = `${JSON.stringify(account('S-1'))}\n\n${JSON.stringify({ ...account('S-2'), sales_channel: 'PIGEON' })}\n`;
     const r = await cli(['validate', '-f', 'json', '--stdin-filepath', 'waves/w.jsonl', '-'], { stdin: jsonl });
     assert.equal(r.code, 1, r.stderr);
     const reports = JSON.parse(r.stdout) as Array<{ file: string; line: number; kind: string; diagnostics: Array<{ code: string; range: { start: { line: number } } }> }>;
@@ -297,6 +304,11 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
       const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=kraken.test', '-addext', 'subjectAltName=DNS:kraken.test'], { cwd: certDir, encoding: 'utf8' });
       assert.equal(made.status, 0, made.stderr);
       tlsFront = https.createServer({ key: readFileSync(path.join(certDir, 'key.pem')), cert: readFileSync(path.join(certDir, 'cert.pem')) }, (req, res) => {
+        if (req.url === '/data-import/schema/') {
+          // The instance's served contract (the sandbox serves none): the edf-gb one from the shared docs.
+          res.writeHead(200, { 'content-type': 'application/vnd.oai.openapi' }).end(readFileSync(path.join(SHARED, 'kraken-openapi', 'edf-gb.openapi.yml')));
+          return;
+        }
         const upstream = http.request(`${sb.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
           res.writeHead(up.statusCode!, up.headers);
           up.pipe(res);
@@ -348,6 +360,17 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
       assert.equal(untrusted.code, 1, untrusted.stdout + untrusted.stderr);
       assert.match(untrusted.stdout, /TLS certificate of kraken\.test was not accepted/);
       assert.ok(connects.length >= 2 && connects.every((c) => c.target === 'kraken.test:443'), JSON.stringify(connects));
+    });
+
+    test('the contract of validate --contract / contract info is fetched through the proxy too', async () => {
+      const cacheDir = tempDir('kraken-proxy-cache-');
+      const before = connects.length;
+      const r = await cli(['contract', 'info', 'https://kraken.test/data-import/schema/'], {
+        env: { HTTPS_PROXY: `http://${proxyUrl}`, NODE_EXTRA_CA_CERTS: path.join(certDir, 'cert.pem'), KRAKEN_IMPORT_CACHE_DIR: cacheDir },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(connects.slice(before).map((c) => c.target), ['kraken.test:443']);
+      assert.match(r.stdout, /^load: fetched https:\/\/kraken\.test\/data-import\/schema\//m);
     });
 
     test('NO_PROXY (either case) keeps a host off the proxy; a proxy scheme we cannot use is exit 2 naming the variable', async () => {
@@ -460,6 +483,31 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
     assert.ok(!existsSync(`${file}.lock.takeover`));
     await journal.close();
     assert.deepEqual(readdirSync(dir).filter((f) => f !== 'j.jsonl'), []);
+  });
+
+  test('the interleaving that let two resumes run: another run takes the stale lock over between our read and our takeover', () => {
+    const dir = tempDir('kraken-interleave-');
+    const lockFile = path.join(dir, 'j.jsonl.lock');
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    writeFileSync(lockFile, JSON.stringify({ pid: dead, host: hostname() }));
+    // The other run (a live process: our parent) replaces the stale lock with its own, the whole takeover done.
+    const theirs = JSON.stringify({ pid: process.ppid, host: hostname(), at: 'then' });
+    assert.throws(
+      () => takeLock(lockFile, { afterStaleRead: () => (rmSync(lockFile), writeFileSync(lockFile, theirs)) }),
+      (e: Error) => e instanceof JournalLockedError && e.message.startsWith(`the journal is in use by process ${process.ppid}`),
+    );
+    assert.equal(readFileSync(lockFile, 'utf8'), theirs, 'their lock is left alone (the old takeover deleted it and took its place)');
+    // The other run is mid-takeover (holds <lock>.takeover) when we get there: we stop, the stale lock stays for them.
+    writeFileSync(lockFile, JSON.stringify({ pid: dead, host: hostname() }));
+    assert.throws(
+      () => takeLock(lockFile, { afterStaleRead: () => writeFileSync(`${lockFile}.takeover`, theirs) }),
+      /another run is taking over the stale journal lock/,
+    );
+    rmSync(`${lockFile}.takeover`);
+    // Nobody else: the stale lock becomes ours.
+    takeLock(lockFile);
+    assert.equal(JSON.parse(readFileSync(lockFile, 'utf8')).pid, process.pid);
+    assert.deepEqual(readdirSync(dir), ['j.jsonl.lock']);
   });
 
   test('send: an empty folder is exit 2 and nothing is sent; --allow-empty: exit 0; "-" sends the document on stdin', async () => {

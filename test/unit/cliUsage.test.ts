@@ -92,6 +92,23 @@ describe('send: an option it does not define sends nothing', () => {
     });
   }
 
+  test('an environment field the CLI does not understand ("prodution": true, "production": "yes") stops send before anything is sent', async () => {
+    for (const [entry, says] of [
+      [{ prodution: true }, 'unknown field "prodution"'],
+      [{ production: 'yes' }, '"production" must be true or false; treated as true'],
+    ] as const) {
+      const other = mkdtempSync(path.join(tmpdir(), 'kraken-usage-env-'));
+      dirs.push(other);
+      writeFileSync(path.join(other, 'kraken-import.config.json'), JSON.stringify({ environments: [{ name: 'sb', baseUrl: sb.url, flow: 'v1', operationsTeam: 'A', ...entry }] }));
+      writeFileSync(path.join(other, 'a.json'), JSON.stringify(smallAccount('USAGE-ENV', { supplier: 'TENTACLE_ENERGY' })));
+      const before = sb.state.requests.length;
+      const r = await cli(['send', '--env', 'sb', '--action', 'create', 'a.json'], other, { KRAKEN_API_KEY: 'sandbox' });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.ok(r.stderr.includes(`kraken-import: the environment "sb" in the config file has problems: environments[0] ("sb"): ${says}`), r.stderr);
+      assert.equal(sb.state.requests.length, before);
+    }
+  });
+
   test('the same wave with --action stage,create-dry-run does reach the sandbox (the refusals above are not a broken send)', async () => {
     const r = await cli(['send', '--env', 'sb', '--action', 'stage,create-dry-run', '--journal', path.join(dir, '..', `${path.basename(dir)}.journal.jsonl`), 'a.json'], dir, { KRAKEN_API_KEY: 'sandbox' });
     dirs.push(path.join(dir, '..', `${path.basename(dir)}.journal.jsonl`));
@@ -149,7 +166,7 @@ describe('validate: misspelt options are refused, not swallowed', () => {
       writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ [key]: {} }));
       const r = cliSync(['validate', 'a.json'], dir);
       assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.ok(r.stderr.includes(`kraken-import: config kraken-import.config.json: ${says} (rules, payloadAssociations, maxFindings, contract, environments)`), r.stderr);
+      assert.ok(r.stderr.includes(`kraken-import: config kraken-import.config.json: ${says} (known: rules, payloadAssociations, maxFindings, contract, environments)`), r.stderr);
       assert.equal(r.stdout, '');
     }
     writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ $schema: 'x', rules: { 'malo-check-digit': 'off' } }));

@@ -82,6 +82,19 @@ describe('environments', () => {
     assert.ok(!isLoopbackHost('127.0.0.1.example.com'));
   });
 
+  test('an unknown field is a problem naming it; a "production" that is not a boolean counts as production', () => {
+    const { environments, problems } = parseEnvironments([
+      { name: 'a', baseUrl: 'https://a.example.com', prodution: true },
+      { name: 'b', baseUrl: 'https://b.example.com', production: 'false' },
+      { name: 'c', baseUrl: 'https://c.example.com', production: false },
+    ]);
+    assert.deepEqual(environments.map((e) => [e.name, e.production]), [['a', false], ['b', true], ['c', false]]);
+    assert.deepEqual(problems, [
+      'krakenImport.environments[0] ("a"): unknown field "prodution" (name, baseUrl, flow, importSupplier, operationsTeam, production, contract, auth)',
+      'krakenImport.environments[1] ("b"): "production" must be true or false; treated as true',
+    ]);
+  });
+
   test('bad entries are skipped with a reason; a key in settings is reported without echoing it', () => {
     const secret = 'sk_live_do_not_echo_me';
     const { environments, problems } = parseEnvironments([

@@ -41,6 +41,9 @@ export const EXAMPLE_ENVIRONMENT = {
   auth: 'api-key-header',
 } as const;
 
+/** The fields of an environment entry (package.json's krakenImport.environments items). */
+export const ENVIRONMENT_FIELDS: readonly string[] = ['name', 'baseUrl', 'flow', 'importSupplier', 'operationsTeam', 'production', 'contract', 'auth'];
+
 const SECRET_LIKE_FIELDS = ['apiKey', 'api_key', 'key', 'token', 'secret', 'password', 'authorization', 'organizationSecretKey'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -140,6 +143,15 @@ export function parseEnvironments(raw: unknown): ParsedEnvironments {
       problems.push(`${where} ("${name}"): "${key}" must be a string; ignored`);
       return undefined;
     };
+    for (const key of Object.keys(entry)) {
+      if (!ENVIRONMENT_FIELDS.includes(key) && !SECRET_LIKE_FIELDS.includes(key)) {
+        problems.push(`${where} ("${name}"): unknown field "${key}" (${ENVIRONMENT_FIELDS.join(', ')})`);
+      }
+    }
+    if (entry.production !== undefined && typeof entry.production !== 'boolean') {
+      // Safer to ask for confirmation than to send to a production instance unasked: anything but false counts.
+      problems.push(`${where} ("${name}"): "production" must be true or false; treated as true`);
+    }
     seen.add(name);
     environments.push({
       name,
@@ -147,7 +159,7 @@ export function parseEnvironments(raw: unknown): ParsedEnvironments {
       flow,
       importSupplier: optionalString('importSupplier'),
       operationsTeam: optionalString('operationsTeam'),
-      production: entry.production === true,
+      production: entry.production !== undefined && entry.production !== false,
       contract: optionalString('contract'),
       auth: auth as AuthMode,
     });
