@@ -150,11 +150,14 @@ function findingsToErrors(diagnostics: Diagnostic[]): KrakenError[] {
   return diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => {
+      // A missing property's path is the field's own (Kraken's attr).
       const property = d.code === 'missing-property' && typeof d.data?.property === 'string' ? d.data.property : undefined;
-      const attr = property ? (d.path ? `${d.path}.${property}` : property) : d.path;
+      const attr = d.path;
+      // A rule implementing a declared Kraken validator carries Kraken's own code.
+      const declared = typeof d.data?.krakenCode === 'string' ? d.data.krakenCode : undefined;
       return {
         attr: attr || 'non_field_errors',
-        code: krakenCode(d.code),
+        code: declared ?? krakenCode(d.code),
         detail: property ? 'This field is required.' : d.message,
       };
     });

@@ -30,11 +30,11 @@ function readmeBlock(marker: string): string {
   return m[1];
 }
 
-/** The README's command, replaced by this checkout's build (`npx kraken-import` needs the published package). */
+/** The README's command, replaced by this checkout's build (`kraken-import` on PATH needs the installed package). */
 function withLocalCommand(lua: string): string {
-  const npx = "{ 'npx', 'kraken-import', 'lsp', '--stdio' }";
-  assert.ok(lua.includes(npx), 'the README starts the server with npx kraken-import lsp --stdio');
-  return lua.replace(npx, `{ ${JSON.stringify(process.execPath)}, ${JSON.stringify(CLI)}, 'lsp', '--stdio' }`);
+  const cmd = "{ 'kraken-import', 'lsp', '--stdio' }";
+  assert.ok(lua.includes(cmd), 'the README starts the server with kraken-import lsp --stdio');
+  return lua.replace(cmd, `{ ${JSON.stringify(process.execPath)}, ${JSON.stringify(CLI)}, 'lsp', '--stdio' }`);
 }
 
 const README_RULES = { 'malo-check-digit': 'off' }; // what both Neovim forms set as editor settings
@@ -234,11 +234,11 @@ describe("the README's Helix configuration", () => {
       // Debian's python3 reads TOML (tomllib); Helix itself is not packaged by Debian, so it is not run here.
       const parsed = JSON.parse(execFileSync('python3', ['-c', 'import json,sys,tomllib; print(json.dumps(tomllib.load(open(sys.argv[1],"rb"))))', path.join(dir, 'languages.toml')], { encoding: 'utf8' }));
       const server = parsed['language-server']['kraken-import'];
-      assert.deepEqual([server.command, ...server.args], ['npx', 'kraken-import', 'lsp', '--stdio']);
+      assert.deepEqual([server.command, ...server.args], ['kraken-import', 'lsp', '--stdio']);
       assert.deepEqual(parsed.language, [{ name: 'json', 'language-servers': ['vscode-json-language-server', 'kraken-import'] }]);
       // Helix sends `config` as initializationOptions, answers workspace/configuration from it (no krakenImport
       // section there), and opens .jsonl files as `json`.
-      const lsp = startLspServer(server.args.slice(1), [CLI]);
+      const lsp = startLspServer(server.args, [CLI]);
       try {
         await lsp.initialize({ workspace: { configuration: true } }, server.config);
         const account = readFileSync(path.join(REPO_ROOT, 'examples/mistakes/account-with-mistakes.json'), 'utf8').replace('"identifier": "50203829716"', '"identifier": "50203829715"');

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { PAYLOAD_KINDS } from '../service/kinds';
+import { nearest } from '../service/suggest';
 import type { RuleSeverity } from '../service/types';
 
 export const CONFIG_FILE = 'kraken-import.config.json';
@@ -39,7 +40,15 @@ export function checkSettings(value: unknown, where: string, knownKeys?: Readonl
   const c = value as Record<string, unknown>;
   if (knownKeys) {
     const unknown = Object.keys(c).filter((k) => !knownKeys.has(k));
-    if (unknown.length) throw new ConfigError(`${where}: unknown ${unknown.length > 1 ? 'keys' : 'key'} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${[...knownKeys].filter((k) => k !== '$schema').join(', ')})`);
+    if (unknown.length) {
+      // A setting we do not understand is an error that names it (a misspelt "rules" would silently turn nothing off).
+      const known = [...knownKeys].filter((k) => k !== '$schema');
+      const key = unknown[0];
+      const bare = key.replace(/^krakenImport\./, '');
+      const guess = knownKeys.has(bare) ? bare : nearest(key, known);
+      const more = unknown.length > 1 ? ` (and ${unknown.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+      throw new ConfigError(`${where}: unknown setting "${key}"${guess ? `: did you mean "${guess}"?` : ''}${more} (known: ${known.join(', ')})`);
+    }
   }
   const out: CheckSettings = {};
   if (c.rules !== undefined && c.rules !== null) {
