@@ -76,7 +76,7 @@ function cliFindings(dir: string, file: string, config: object): NvimDiagnostic[
   writeFileSync(configFile, JSON.stringify(config));
   let stdout: string;
   try {
-    stdout = execFileSync(process.execPath, [CLI, 'validate', '--format', 'json', '--config', configFile, file], { cwd: dir, encoding: 'utf8' });
+    stdout = execFileSync(process.execPath, [CLI, 'validate', '--format', 'json', '--show-personal-data', '--config', configFile, file], { cwd: dir, encoding: 'utf8' });
   } catch (error) {
     stdout = (error as { stdout: string }).stdout; // exit 1: findings
   }
