@@ -6,11 +6,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
+import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
 
 const ACCOUNT = '{"import_supplier": "X", "customers": [], "sales_channel": "direct"}';
 /** The range of "direct" in ACCOUNT (the CLI places it there too: test/unit/cli.test.ts). */
@@ -257,6 +258,48 @@ describe('kraken-import.config.json at the workspace folder root', () => {
       await plain.shutdown();
     }
   });
+});
+
+describe("the config file's contract", () => {
+  const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(REPO_ROOT, '..', 'shared', 'kraken-openapi');
+  const fixture = readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'contract', 'uk-account-mistakes.json'), 'utf8');
+
+  for (const progress of [true, false]) {
+    it(`is loaded (relative to the file) before the first validation, ${progress ? 'with' : 'without'} work-done progress as the client announced`, async () => {
+      const folder = tempFolder();
+      const cache = mkdtempSync(path.join(tmpdir(), 'kraken-lsp-cache-'));
+      try {
+        copyFileSync(path.join(OPENAPI_DIR, 'edf-gb.openapi.yml'), path.join(folder.dir, 'gb.openapi.yml'));
+        folder.write('kraken-import.config.json', JSON.stringify({ contract: './gb.openapi.yml' }));
+        const server = startLspServer(['--stdio'], [path.join(REPO_ROOT, 'dist', 'server.js')], { KRAKEN_IMPORT_CACHE_DIR: cache });
+        try {
+          await server.initialize(progress ? { window: { workDoneProgress: true } } : {}, undefined, { workspaceFolders: [{ uri: folder.uri, name: 'gb' }] });
+          const uri = folder.file('account.json');
+          const published = await server.waitForDiagnostics(uri, () => true, server.open(uri, fixture));
+          const info = await server.request<{ contract: string; kind: string }>('krakenImport/documentInfo', { uri });
+          assert.match(info.contract, /^Kraken v1 contract from .*gb\.openapi\.yml/);
+          // The instance contract's findings, not the bundled schemas': the same as the CLI with the same config file.
+          const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'validate', '--format', 'json', '--show-personal-data', '--quiet', '--stdin-filepath', 'account.json', '-'], { cwd: folder.dir, input: fixture, encoding: 'utf8', env: { ...process.env, KRAKEN_IMPORT_CACHE_DIR: cache } });
+          assert.equal(run.status, 1, run.stderr);
+          const cli = JSON.parse(run.stdout);
+          assert.deepEqual(published.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`), cli[0].diagnostics.map((d: { code: string; range: { start: { line: number; character: number } } }) => `${d.code}@${d.range.start.line}:${d.range.start.character}`));
+          const created = server.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create');
+          assert.equal(created.length, progress ? 1 : 0);
+          if (progress) {
+            const token = (created[0].params as { token: string }).token;
+            const reports = server.notifications.filter((n) => n.method === '$/progress' && (n.params as { token: string }).token === token).map((n) => (n.params as { value: { kind: string; title?: string } }).value);
+            assert.deepEqual(reports.map((v) => v.kind), ['begin', 'end']);
+            assert.equal(reports[0].title, 'Kraken Import: loading the contract ./gb.openapi.yml');
+          }
+        } finally {
+          await server.shutdown();
+        }
+      } finally {
+        rmSync(folder.dir, { recursive: true, force: true });
+        rmSync(cache, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('JSON Lines waves', () => {

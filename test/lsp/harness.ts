@@ -190,7 +190,7 @@ export class LspServer {
   }
 }
 
-export function startLspServer(args: string[] = ['--stdio'], command: string[] = [SERVER]): LspServer {
-  const child = spawn(process.execPath, [...command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function startLspServer(args: string[] = ['--stdio'], command: string[] = [SERVER], env?: Record<string, string>): LspServer {
+  const child = spawn(process.execPath, [...command, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   return new LspServer(child);
 }

@@ -104,18 +104,21 @@ describe('completion: properties', () => {
     assert.equal(snippetToPlainText('{"a": "${1:Jo\\}hann}", "b": ${2|X,Y|}, "c": $3, "d": "\\$4", "e": ${5:{"n": ${6:1}}}}'), '{"a": "Jo}hann", "b": X, "c": , "d": "$4", "e": {"n": 1}}');
   });
 
-  it('an enum value after a lone quote typed before an existing comma replaces the quote and the comma: one comma', () => {
+  it('an enum value after a lone quote typed before an existing comma replaces the quote and keeps the comma: one comma', () => {
     const src = '{\n  "import_supplier": "X",\n  "sales_channel": "|,\n  "customers": []\n}';
     const { items, text, at } = complete(src);
     const direct = items.find((i) => i.label === '"DIRECT"')!;
     const line = text.split('\n')[2];
-    assert.deepEqual(direct.textEdit, { range: { start: { line: 2, character: at.character - 1 }, end: { line: 2, character: at.character + 1 } }, newText: '"DIRECT",' });
+    assert.deepEqual(direct.textEdit, { range: { start: { line: 2, character: at.character - 1 }, end: at }, newText: '"DIRECT"' });
     const applied = text.split('\n');
     applied[2] = line.slice(0, direct.textEdit!.range.start.character) + direct.textEdit!.newText + line.slice(direct.textEdit!.range.end.character);
     assert.equal(applied[2], '  "sales_channel": "DIRECT",');
     // With spaces before the comma, and at the end of the object (nothing follows: no comma to keep or add).
     const spaced = complete('{ "import_supplier": "X",\n "sales_channel": "|  ,\n "customers": [] }');
-    assert.equal(spaced.items.find((i) => i.label === '"DIRECT"')!.textEdit!.range.end.character, spaced.at.character + 3);
+    assert.deepEqual(spaced.items.find((i) => i.label === '"DIRECT"')!.textEdit, { range: { start: { line: 1, character: spaced.at.character - 1 }, end: spaced.at }, newText: '"DIRECT"' });
+    // Before the next property without a comma, the comma is added.
+    const noComma = complete('{ "import_supplier": "X",\n "sales_channel": "|\n "customers": [] }');
+    assert.equal(noComma.items.find((i) => i.label === '"DIRECT"')!.textEdit!.newText, '"DIRECT",');
     const last = complete('{ "import_supplier": "X",\n "sales_channel": "|\n}');
     assert.deepEqual(last.items.find((i) => i.label === '"DIRECT"')!.textEdit, { range: { start: { line: 1, character: last.at.character - 1 }, end: last.at }, newText: '"DIRECT"' });
   });

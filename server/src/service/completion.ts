@@ -356,20 +356,17 @@ export function complete(text: string, position: Position, schemas: SchemaSet, o
   const loc = pathAtOffset(text, offset, cursorAnchor(doc.tree, text, offset));
   if (loc.at === 'none') return { isIncomplete: false, items: [] };
   const token = loc.token;
-  // What the user typed around the cursor that the insertion replaces: the token, and after an open string (a lone
-  // `"` typed before an existing `,`) the rest of that open string up to and including the comma, which the inserted
-  // text brings back when something follows. Otherwise `"DIRECT",` lands before the old comma: `"DIRECT",,`.
-  let end = token ? token.end : offset;
-  if (token && !token.terminated) {
-    const rest = /^[ \t]*,[ \t]*(?=\r?\n|$)/.exec(text.slice(offset, offset + 200));
-    if (rest) end = offset + rest[0].replace(/[ \t]+$/, '').length;
-  }
+  // An open string (a lone `"` typed before an existing `,`) runs to the end of the line, so the scanner sees no
+  // value after it and the comma it swallowed is still in the text: the insertion replaces only what was typed
+  // before the cursor and adds no comma of its own (else `"DIRECT",,`). The edit ends at the cursor, which every
+  // client can apply (Vim-style completion cannot replace text after the cursor).
+  const commaKept = !!token && !token.terminated && /^[ \t]*,/.test(text.slice(offset, offset + 200));
   const ctx: Ctx = {
     doc,
     loc,
     offset,
-    range: token ? doc.lines.range(token.start, end) : doc.lines.range(offset, offset),
-    after: loc.valueFollows ? ',' : '',
+    range: token ? doc.lines.range(token.start, token.end) : doc.lines.range(offset, offset),
+    after: loc.valueFollows && !commaKept ? ',' : '',
     before: !token && (text[offset - 1] === ':' || text[offset - 1] === ',') ? ' ' : '',
     additional: loc.missingCommaAt !== undefined ? [{ range: doc.lines.range(loc.missingCommaAt, loc.missingCommaAt), newText: ',' }] : undefined,
     now: options.now ?? new Date(),

@@ -161,6 +161,49 @@ suite('kraken-import in the extension host', () => {
     );
   });
 
+  test('kraken-import.config.json at the folder root applies (VS Code defaults do not hide it) and is followed live', async () => {
+    const uri = workspaceFile('mistakes/account-with-mistakes.json');
+    const configFile = workspaceFile('kraken-import.config.json');
+    await vscode.workspace.fs.writeFile(configFile, Buffer.from(JSON.stringify({ rules: { 'invalid-enum': 'hint' }, maxFindings: 500 })));
+    try {
+      const diags = await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Hint), 'invalid-enum as a hint, from the config file');
+      assert.equal(diags.filter((x) => codeOf(x) === 'invalid-enum').length, 1);
+      // A user setting is on top of the file.
+      await config().update('rules', { 'invalid-enum': 'warning' }, vscode.ConfigurationTarget.Global);
+      await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Warning), 'the user setting over the file');
+      await config().update('rules', undefined, vscode.ConfigurationTarget.Global);
+      await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Hint), 'the file again');
+    } finally {
+      await vscode.workspace.fs.delete(configFile);
+    }
+    await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Error), 'the default once the file is gone');
+  });
+
+  test('a JSON Lines wave (the jsonl language) gets findings per record, live while it is edited', async () => {
+    const uri = workspaceFile('wave.jsonl');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.languageId, 'jsonl');
+    const editor = await vscode.window.showTextDocument(doc);
+    const records = doc.getText().split('\n').flatMap((l, i) => (l.trim() ? [i] : []));
+    const first = await diagnosticsMatching(uri, (d) => records.every((line) => d.some((x) => ours(x) && x.range.start.line === line)), 'findings on every record');
+    const enumOn = (line: number) => (d: readonly vscode.Diagnostic[]) => d.filter((x) => codeOf(x) === 'invalid-enum' && x.range.start.line === line);
+    assert.deepEqual(enumOn(records[1])(first), [], 'the second record is clean (the fourth has its own mistake)');
+    // Type a mistake into the second record: its finding appears on that line, at the value.
+    const line = doc.lineAt(records[1]).text;
+    const at = line.indexOf('"sales_channel":"DIRECT"') + '"sales_channel":'.length;
+    assert.ok(at > 20);
+    await editor.edit((e) => e.replace(new vscode.Range(records[1], at, records[1], at + 8), '"direct"'));
+    const after = await diagnosticsMatching(uri, (d) => enumOn(records[1])(d).length > 0, 'invalid-enum in the edited record');
+    const direct = enumOn(records[1])(after)[0];
+    assert.deepEqual([direct.range.start.line, direct.range.start.character, direct.range.end.character], [records[1], at, at + 8]);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, direct.range);
+    const fix = actions.find((a) => a.title === 'Change to "DIRECT"');
+    assert.ok(fix?.edit, `actions: ${JSON.stringify(actions.map((a) => a.title))}`);
+    await vscode.workspace.applyEdit(fix.edit);
+    await diagnosticsMatching(uri, (d) => d.some(ours) && enumOn(records[1])(d).length === 0, 'the record fixed');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('Validate with Kraken: the key from SecretStorage, Kraken\'s errors in the "Kraken" collection; forgetting the key stops sending', async () => {
     const testing = api.kraken.testing!;
     await config().update(
