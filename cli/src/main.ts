@@ -8,12 +8,14 @@
  * Each command is a CommandDef (options table, positionals, handler; see args.ts), listed in COMMANDS below and
  * parsed strictly: an option a command does not define is a usage error (exit 2), never ignored.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
+import { jsonLinesRecords } from '../../server/src/service/jsonLines';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
-import { decodeUtf8, expandInputs, isLinesFile } from './files';
+import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
+import { redactFieldMessage, redactText } from '../../client/src/kraken/redact';
 import { formatText, type FileReport } from './format';
 import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
 import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
@@ -68,8 +70,13 @@ function validateText(
   return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
 }
 
-async function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined, pool?: ValidatePool): Promise<FileReport[]> {
-  const bytes = readFileSync(file);
+async function validateFile(
+  service: ReturnType<typeof createKrakenService>,
+  file: string,
+  kind: KindId | undefined,
+  pool?: ValidatePool,
+  bytes: Uint8Array = readFileSync(file),
+): Promise<FileReport[]> {
   const { text, invalidAt } = decodeUtf8(bytes);
   const encodingFinding = (line: number, character: number): Diagnostic => ({
     code: 'invalid-utf8',
@@ -92,12 +99,7 @@ async function validateFile(service: ReturnType<typeof createKrakenService>, fil
   }
   // One payload per line; ranges are placed in the file (a record may hold a lone "\r", which editors show as a line break).
   const reports: FileReport[] = [];
-  const lines = text.split('\n');
-  const records: Array<{ i: number; lineStart: number; lineText: string }> = [];
-  for (let i = 0, lineStart = 0; i < lines.length; lineStart += lines[i].length + 1, i++) {
-    const lineText = lines[i].replace(/\r$/, '');
-    if (lineText.trim()) records.push({ i, lineStart, lineText });
-  }
+  const records = jsonLinesRecords(text).map((r) => ({ i: r.line, lineStart: r.start, lineText: r.text }));
   // A large wave goes to the worker threads (same validateText there, results in file order).
   const serial = () => records.map((r) => validateText(service, file, r.lineText, kind));
   const results: RecordResult[] =
@@ -157,6 +159,14 @@ const VALIDATE_COMMAND: CommandDef = {
     },
     offline: { type: 'boolean', description: 'use the cached copy of a contract URL, do not fetch it' },
     quiet: { type: 'boolean', short: 'q', description: 'no contract line on stderr' },
+    output: { type: 'string', short: 'o', value: '<file>', description: 'write the report (any --format) to this file instead of stdout ("-": stdout)' },
+    'stdin-filepath': {
+      type: 'string',
+      value: '<path>',
+      description: 'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in reports',
+    },
+    'allow-empty': { type: 'boolean', description: 'exit 0 when the inputs hold no payload at all (default: exit 2, saying what was skipped)' },
+    'show-personal-data': { type: 'boolean', description: 'do not redact personal values quoted in json, sarif, github and --summary output' },
     jobs: {
       type: 'string',
       short: 'j',
@@ -164,7 +174,12 @@ const VALIDATE_COMMAND: CommandDef = {
       description: 'worker threads for large .jsonl/.ndjson waves (default: one per core, the main\nthread included; 1: none)',
     },
   },
-  details: 'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.',
+  details:
+    'An input "-" reads one document from stdin (--stdin-filepath names it). Machine outputs (json, sarif, github,\n' +
+    '--summary) redact personal values quoted in messages (emails, phone numbers, IBANs, names, addresses, dates of\n' +
+    'birth) unless --show-personal-data; the text format shows them.\n' +
+    'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage, an unreadable file, or no payload at all\n' +
+    '(an empty folder, only skipped files; --allow-empty accepts that).',
   run: (args) => runValidate(args),
 };
 
@@ -189,13 +204,33 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     maxFindings: config.maxFindings,
     ...(contract ? { schemaSet: contract.schemaSet } : {}),
   });
-  const { files, missing } = expandInputs(args.positionals);
+  // Inputs in the order given; "-" is the document on stdin.
+  const stdinCount = args.positionals.filter((p) => p === '-').length;
+  if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'validate');
+  const stdinPath = args.options['stdin-filepath'];
+  if (stdinPath !== undefined && !stdinCount) throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'validate');
+  const STDIN = Symbol('stdin');
+  const inputs: Array<string | typeof STDIN> = [];
+  const missing: string[] = [];
+  const emptyFolders: EmptyFolder[] = [];
+  for (const p of args.positionals) {
+    if (p === '-') {
+      inputs.push(STDIN);
+      continue;
+    }
+    const expanded = expandInputs([p]);
+    inputs.push(...expanded.files);
+    missing.push(...expanded.missing);
+    emptyFolders.push(...expanded.emptyFolders);
+  }
+  const files = inputs.filter((i): i is string => typeof i === 'string');
+  const stdinName = stdinPath ?? '<stdin>';
   const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
   // --jobs n: the main thread and n - 1 workers.
   const pool =
-    jobs > 1 && !contract && files.some(isLinesFile)
+    jobs > 1 && !contract && (files.some(isLinesFile) || (stdinCount > 0 && isLinesFile(stdinName)))
       ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, jobs - 1, (file, text, kind) =>
           validateText(service, file, text, kind),
         )
@@ -206,19 +241,29 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     exit = 2;
   }
   const reports: FileReport[] = [];
-  for (const file of files) {
+  const noRecords: string[] = [];
+  for (const input of inputs) {
+    const file = input === STDIN ? stdinName : input;
     try {
-      for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool)) reports.push(report); // a JSON Lines file may hold a million
+      const bytes = input === STDIN ? await readStdinBytes() : readFileSync(input);
+      const before = reports.length;
+      for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool, bytes)) reports.push(report); // a JSON Lines file may hold a million
+      if (reports.length === before) noRecords.push(file);
     } catch (error) {
-      process.stderr.write(`kraken-import: cannot read ${file}: ${(error as Error).message}\n`);
+      process.stderr.write(`kraken-import: cannot read ${input === STDIN ? 'stdin' : file}: ${(error as Error).message}\n`);
       exit = 2;
     }
   }
   await pool?.close();
+
+  // What goes to machines (code scanning, CI logs, files) carries no personal values unless asked for.
+  const showPersonal = args.flags.has('show-personal-data');
+  const machine = showPersonal ? reports : reports.map((r) => redactReport(r));
+  let output = '';
   if (format === 'json') {
-    process.stdout.write(
+    output =
       JSON.stringify(
-        reports.map((r) => ({
+        machine.map((r) => ({
           file: r.file,
           ...(r.line !== undefined ? { line: r.line } : {}),
           kind: r.kind,
@@ -228,25 +273,62 @@ async function runValidate(args: ParsedArgs): Promise<number> {
         })),
         null,
         2,
-      ) + '\n',
-    );
+      ) + '\n';
   } else if (format === 'sarif') {
-    process.stdout.write(JSON.stringify(toSarif(reports, { version: VERSION, hints: args.flags.has('hints') }), null, 2) + '\n');
+    output = JSON.stringify(toSarif(machine, { version: VERSION, hints: args.flags.has('hints') }), null, 2) + '\n';
   } else if (format === 'github') {
-    process.stdout.write(toGithubAnnotations(reports, { hints: args.flags.has('hints') }));
+    output = toGithubAnnotations(machine, { hints: args.flags.has('hints') });
   } else if (!args.flags.has('summary')) {
-    process.stdout.write(formatText(reports, { hints: args.flags.has('hints') }));
+    output = formatText(reports, { hints: args.flags.has('hints') });
   }
   if (args.flags.has('summary')) {
-    const markdown = toMarkdownSummary(reports, { hints: args.flags.has('hints') });
-    if (format === 'text') process.stdout.write(markdown);
+    const markdown = toMarkdownSummary(machine, { hints: args.flags.has('hints') });
+    if (format === 'text') output = markdown;
     else if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
     else process.stderr.write(markdown);
   }
+  const outFile = args.options.output;
+  if (outFile !== undefined && outFile !== '-') {
+    try {
+      writeFileSync(outFile, output);
+    } catch (error) {
+      process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  } else process.stdout.write(output);
   if (contract) note(contractSummary(contract));
+
+  // Nothing checked at all (a wrong path in CI, a folder of other files): not a pass.
+  const payloads = reports.filter((r) => !r.skipped).length;
+  if (payloads === 0 && !args.flags.has('allow-empty')) {
+    const why = [
+      ...emptyFolders.map(describeEmptyFolder),
+      ...noRecords.map((f) => `${f}: no record (only blank lines)`),
+      ...reports.filter((r) => r.skipped).map((r) => `${r.file}${r.line !== undefined ? `:${r.line}` : ''}: skipped, ${showPersonal ? r.skipped : redactText(r.skipped!)}`),
+      ...missing.map((m) => `${m}: no such file or folder`),
+    ];
+    const shown = why.slice(0, 20);
+    process.stderr.write(
+      `kraken-import: no payload was checked${why.length ? ':' : ''}\n${shown.map((w) => `  ${w}\n`).join('')}${why.length > shown.length ? `  … ${why.length - shown.length} more\n` : ''}` +
+        'Pass --allow-empty if an input without payloads is expected.\n',
+    );
+    return 2;
+  }
   const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
   if (exit === 0 && failing) exit = 1;
   return exit;
+}
+
+/** Findings whose quotes are property names, not values: only value-looking text (emails, IBANs…) is redacted. */
+const QUOTES_NAMES = new Set(['missing-property', 'unknown-property', 'duplicate-key']);
+
+/** A report whose messages quote no personal value: the redactor and path rules `send` uses for Kraken's answers. */
+function redactReport(r: FileReport): FileReport {
+  return {
+    ...r,
+    ...(r.skipped ? { skipped: redactText(r.skipped) } : {}),
+    diagnostics: r.diagnostics.map((d) => ({ ...d, message: QUOTES_NAMES.has(d.code) ? redactText(d.message) : redactFieldMessage(d.path, d.message) })),
+  };
 }
 
 const CONTRACT_COMMAND: CommandDef = {
@@ -362,6 +444,15 @@ if (isValidateWorker()) {
     return (file, text, kind) => validateText(service, file, text, kind);
   });
 } else {
+  // A closed stdout or stderr (`kraken-import rules | head -1`) ends the command quietly, as a SIGPIPE would: exit
+  // 141 (128 + SIGPIPE), no stack trace. A send in flight stops there; its journal holds every attempt (written
+  // before the request left), so a rerun checks an interrupted create in Kraken rather than sending it again.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(141);
+      process.exitCode = 2;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
