@@ -386,3 +386,13 @@ describe('detection and discriminators (the issue\'s "skipped as not a Kraken pa
     assert.equal(ds[0].message, 'Missing required property "supply_type": one of ELECTRICITY, GAS. The fields given match "ELECTRICITY" best.');
   });
 });
+
+describe('contract decimal patterns in words', () => {
+  it('a GB transfer_balance with too many digits: the pattern said as digits and decimal places', () => {
+    const doc = uk();
+    doc.transfer_balance = '12345678901.5';
+    const d = gb.validate(JSON.stringify(doc, null, 2)).diagnostics.find((x) => x.code === 'invalid-pattern' && x.path === 'transfer_balance');
+    assert.ok(d, 'an invalid-pattern finding on transfer_balance');
+    assert.match(d.message, /^"12345678901\.5" is not a valid transfer balance: Kraken expects a decimal number with at most 10 digits before the decimal point and at most \d+ decimal places?\.$/);
+  });
+});

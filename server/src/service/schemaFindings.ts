@@ -265,6 +265,18 @@ function discriminatorFinding(e: ErrorObject, path: JsonPath, ctx: SchemaFinding
   };
 }
 
+/**
+ * A contract's decimal pattern (`^-?\\d{0,8}(?:\\.\\d{0,2})?$`, what DRF's DecimalField max_digits/decimal_places
+ * become) in words: "a decimal with at most 8 digits before the point and at most 2 decimal places".
+ */
+export function decimalPatternInWords(pattern: string): string | undefined {
+  const m = /^\^(-\?)?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$/.exec(pattern);
+  if (!m) return undefined;
+  const whole = Number(m[2]);
+  const places = Number(m[3]);
+  return `Kraken expects a ${m[1] ? '' : 'non-negative '}decimal number with at most ${whole} digit${whole === 1 ? '' : 's'} before the decimal point and at most ${places} decimal place${places === 1 ? '' : 's'}.`;
+}
+
 function genericFinding(e: ErrorObject, path: JsonPath): RawFinding | undefined {
   const noun = nounFor(path);
   const schema = (e.parentSchema ?? {}) as Schema;
@@ -284,7 +296,7 @@ function genericFinding(e: ErrorObject, path: JsonPath): RawFinding | undefined 
       return {
         code: 'invalid-pattern',
         severity: 'error',
-        message: `"${String(e.data)}" is not a valid ${noun}: ${typeof schema.patternErrorMessage === 'string' ? schema.patternErrorMessage : `it must match ${String(e.params.pattern)}`}`,
+        message: `"${String(e.data)}" is not a valid ${noun}: ${typeof schema.patternErrorMessage === 'string' ? schema.patternErrorMessage : (decimalPatternInWords(String(e.params.pattern)) ?? `it must match ${String(e.params.pattern)}`)}`,
         path,
         target: 'value',
       };
