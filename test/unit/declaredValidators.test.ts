@@ -361,3 +361,38 @@ describe('domestic accounts carry no business fields; conditional requirements',
     assert.deepEqual(found(gb, bad), ['error required-when payment_schedules.1.amount zero_payment_schedule_amount']);
   });
 });
+
+describe('detection and discriminators (the issue\'s "skipped as not a Kraken payload" and "25+ errors")', () => {
+  it('notes with import_supplier_code instead of import_supplier: detected as notes, missing import_supplier at its own path', () => {
+    const text = JSON.stringify({ import_supplier_code: 'TENTACLE_ENERGY', external_account_number: 'A-1', notes: [{ body: 'hi', created_at: '2020-01-01T00:00:00Z' }] });
+    const r = bundled.validate(text);
+    assert.equal(r.detection.kind, 'notes');
+    assert.deepEqual(
+      r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`),
+      ['error missing-property import_supplier', 'warning unknown-property import_supplier_code'],
+    );
+    assert.match(r.diagnostics[1].message, /Did you mean "import_supplier"\?/);
+  });
+
+  it('a JSON file with a "notes" list of strings and no Kraken identity is still not a Kraken payload', () => {
+    assert.equal(bundled.validate(JSON.stringify({ notes: ['x'], title: 'my notes app' })).detection.kind, undefined);
+  });
+
+  it('a GB meter point without supply_type: one finding naming the choices and the likely branch', () => {
+    const doc = uk();
+    delete doc.supply_addresses[0].meter_points[0].supply_type;
+    const ds = gb.validate(JSON.stringify(doc, null, 2)).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(ds.map((d) => `${d.code} ${d.path}`), ['missing-property supply_addresses.0.meter_points.0.supply_type']);
+    assert.equal(ds[0].message, 'Missing required property "supply_type": one of ELECTRICITY, GAS. The fields given match "ELECTRICITY" best.');
+  });
+});
+
+describe('contract decimal patterns in words', () => {
+  it('a GB transfer_balance with too many digits: the pattern said as digits and decimal places', () => {
+    const doc = uk();
+    doc.transfer_balance = '12345678901.5';
+    const d = gb.validate(JSON.stringify(doc, null, 2)).diagnostics.find((x) => x.code === 'invalid-pattern' && x.path === 'transfer_balance');
+    assert.ok(d, 'an invalid-pattern finding on transfer_balance');
+    assert.match(d.message, /^"12345678901\.5" is not a valid transfer balance: Kraken expects a decimal number with at most 10 digits before the decimal point and at most \d+ decimal places?\.$/);
+  });
+});

@@ -33,6 +33,22 @@ export interface PayloadKind {
 
 const POST_IMPORT_IDENTITY = new Set(['import_supplier', 'external_account_number', 'account_number']);
 
+/**
+ * A post-import body whose identity is missing or misnamed (`import_supplier_code` for `import_supplier`,
+ * `account_number` typos): its list of items of that kind beside keys that name an import supplier or account.
+ * Such a payload is Kraken's and must be reported (Kraken answers 400), not skipped as "not a Kraken payload".
+ */
+function misnamedIdentity(root: Record<string, unknown>, keys: string[], list: string, itemKeys: readonly string[]): string | undefined {
+  const items = root[list];
+  if (!Array.isArray(items) || keys.some((k) => ACCOUNT_ONLY_KEYS.has(k))) return undefined;
+  const others = keys.filter((k) => k !== list);
+  const identityLike = others.filter((k) => /import_?supplier|account_?(?:number|id)|external_account/i.test(k));
+  const itemLike = items.some((i) => isObject(i) && itemKeys.some((k) => k in i));
+  if (!identityLike.length && !(itemLike && others.length <= 3)) return undefined;
+  const unknown = others.filter((k) => !POST_IMPORT_IDENTITY.has(k));
+  return `a "${list}" list beside ${unknown.length ? unknown.map((k) => `"${k}"`).join(', ') : 'no identity'} (the ${list} body, with its identity missing or misnamed)`;
+}
+
 function onlyKeys(keys: string[], allowed: Set<string>, extra: string[]): boolean {
   return keys.every((k) => allowed.has(k) || extra.includes(k));
 }
@@ -103,7 +119,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     detect: (root, keys) =>
       Array.isArray(root.notes) && onlyKeys(keys, POST_IMPORT_IDENTITY, ['notes'])
         ? 'a "notes" list with only the account identity beside it (the notes body)'
-        : undefined,
+        : misnamedIdentity(root, keys, 'notes', ['body', 'created_at', 'document_paths', 'is_pinned']),
   },
   {
     id: 'transactions',
@@ -123,7 +139,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     detect: (root, keys) =>
       Array.isArray(root.statements) && onlyKeys(keys, POST_IMPORT_IDENTITY, ['statements'])
         ? 'a "statements" list with only the account identity beside it (the historical statements body)'
-        : undefined,
+        : misnamedIdentity(root, keys, 'statements', ['statement_path', 'bill_period_from_date', 'statement_id']),
   },
   {
     id: 'account',

@@ -73,6 +73,43 @@ function isNumericString(s: string): boolean {
 export interface SchemaFindingContext {
   /** The source text of the value at a path (to quote numbers exactly as written). */
   rawText(path: JsonPath): string | undefined;
+  /** Resolves a `$ref` of the kind's schema (to name the branch a value without its discriminator most resembles). */
+  resolveRef?(ref: string): Schema | undefined;
+}
+
+/** The property names a branch declares (its own, and those of its `$ref` / `allOf` members, a few levels deep). */
+function branchProperties(branch: Schema, ctx: SchemaFindingContext, depth = 0, out = new Set<string>()): Set<string> {
+  if (depth > 4) return out;
+  for (const k of Object.keys((branch.properties as Record<string, unknown> | undefined) ?? {})) out.add(k);
+  const parts = [...((branch.allOf as Schema[] | undefined) ?? [])];
+  if (typeof branch.$ref === 'string') {
+    const target = ctx.resolveRef?.(branch.$ref);
+    if (target) parts.push(target);
+  }
+  for (const p of parts) if (p && typeof p === 'object') branchProperties(p, ctx, depth + 1, out);
+  return out;
+}
+
+/** The tag value of the branch whose fields the object's fields match best (unique best, at least one field shared). */
+function likelyBranch(schema: Schema, tag: string, value: unknown, ctx: SchemaFindingContext): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !ctx.resolveRef) return undefined;
+  const keys = Object.keys(value).filter((k) => k !== tag);
+  let best: string | undefined;
+  let bestScore = 0;
+  let tie = false;
+  for (const branch of (schema.oneOf as Schema[] | undefined) ?? []) {
+    const tagSchema = (branch.properties as Record<string, Schema> | undefined)?.[tag];
+    const tagValue = tagSchema?.const ?? (Array.isArray(tagSchema?.enum) && tagSchema.enum.length === 1 ? tagSchema.enum[0] : undefined);
+    if (tagValue === undefined) continue;
+    const props = branchProperties(branch, ctx);
+    const score = keys.filter((k) => props.has(k)).length;
+    if (score > bestScore) {
+      best = String(tagValue);
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore && score > 0) tie = true;
+  }
+  return tie ? undefined : best;
 }
 
 function typeFinding(e: ErrorObject, path: JsonPath, ctx: SchemaFindingContext): RawFinding | undefined {
@@ -190,7 +227,7 @@ function additionalFinding(e: ErrorObject, path: JsonPath): RawFinding {
   };
 }
 
-function discriminatorFinding(e: ErrorObject, path: JsonPath): RawFinding {
+function discriminatorFinding(e: ErrorObject, path: JsonPath, ctx: SchemaFindingContext): RawFinding {
   const tag = String(e.params.tag);
   const schema = (e.parentSchema ?? {}) as Schema;
   const allowed: string[] = [];
@@ -201,13 +238,17 @@ function discriminatorFinding(e: ErrorObject, path: JsonPath): RawFinding {
   }
   const value = e.params.tagValue;
   if (e.params.error === 'tag' && (value === undefined || value === null)) {
+    // One finding for the missing tag (not every branch's required fields): the choices, and the likely one.
+    const likely = likelyBranch(schema, tag, e.data, ctx);
     return {
       code: 'missing-property',
       severity: 'error',
-      message: `Missing required property "${tag}"${allowed.length ? `: one of ${listValues(allowed)}` : ''}.`,
+      message:
+        `Missing required property "${tag}"${allowed.length ? `: one of ${listValues(allowed)}` : ''}.` +
+        (likely ? ` The fields given match ${JSON.stringify(likely)} best.` : ''),
       path: [...path, tag],
       target: 'owner',
-      data: { property: tag, allowed },
+      data: { property: tag, allowed, ...(likely ? { suggestion: likely } : {}) },
     };
   }
   const suggestion = typeof value === 'string' ? nearest(value, allowed) : undefined;
@@ -222,6 +263,18 @@ function discriminatorFinding(e: ErrorObject, path: JsonPath): RawFinding {
     target: 'value',
     data: { allowed, suggestion },
   };
+}
+
+/**
+ * A contract's decimal pattern (`^-?\\d{0,8}(?:\\.\\d{0,2})?$`, what DRF's DecimalField max_digits/decimal_places
+ * become) in words: "a decimal with at most 8 digits before the point and at most 2 decimal places".
+ */
+export function decimalPatternInWords(pattern: string): string | undefined {
+  const m = /^\^(-\?)?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$/.exec(pattern);
+  if (!m) return undefined;
+  const whole = Number(m[2]);
+  const places = Number(m[3]);
+  return `Kraken expects a ${m[1] ? '' : 'non-negative '}decimal number with at most ${whole} digit${whole === 1 ? '' : 's'} before the decimal point and at most ${places} decimal place${places === 1 ? '' : 's'}.`;
 }
 
 function genericFinding(e: ErrorObject, path: JsonPath): RawFinding | undefined {
@@ -243,7 +296,7 @@ function genericFinding(e: ErrorObject, path: JsonPath): RawFinding | undefined 
       return {
         code: 'invalid-pattern',
         severity: 'error',
-        message: `"${String(e.data)}" is not a valid ${noun}: ${typeof schema.patternErrorMessage === 'string' ? schema.patternErrorMessage : `it must match ${String(e.params.pattern)}`}`,
+        message: `"${String(e.data)}" is not a valid ${noun}: ${typeof schema.patternErrorMessage === 'string' ? schema.patternErrorMessage : (decimalPatternInWords(String(e.params.pattern)) ?? `it must match ${String(e.params.pattern)}`)}`,
         path,
         target: 'value',
       };
@@ -308,7 +361,7 @@ export function schemaFindings(errors: readonly ErrorObject[], ctx: SchemaFindin
         finding = additionalFinding(e, path);
         break;
       case 'discriminator':
-        finding = discriminatorFinding(e, path);
+        finding = discriminatorFinding(e, path, ctx);
         break;
       case 'krakenDeprecated': {
         const useInstead = e.params.useInstead;
@@ -328,6 +381,15 @@ export function schemaFindings(errors: readonly ErrorObject[], ctx: SchemaFindin
         finding = genericFinding(e, path);
     }
     if (!finding) continue;
+    // A missing discriminator tag is one finding: the discriminator's (with the choices) replaces the plain "required".
+    if (finding.code === 'missing-property') {
+      const dotted = finding.path.join('.');
+      const earlier = findings.findIndex((f) => f.code === 'missing-property' && f.path.join('.') === dotted);
+      if (earlier !== -1) {
+        if (finding.data && 'allowed' in finding.data) findings[earlier] = finding;
+        continue;
+      }
+    }
     // One wrong value is one finding: an enum and a discriminator may both reject a transaction's type.
     const key = finding.code === 'invalid-enum' ? `${finding.code}|${finding.path.join('.')}` : `${finding.code}|${finding.path.join('.')}|${finding.message}`;
     if (seen.has(key)) continue;

@@ -233,7 +233,10 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
     if (validator && !validator(value) && validator.errors) {
       const examine = Math.max(MAX_EXAMINED_SCHEMA_ERRORS, 10 * max);
       unexamined = Math.max(0, validator.errors.length - examine);
-      let fromSchema = schemaFindings(unexamined ? validator.errors.slice(0, examine) : validator.errors, { rawText });
+      let fromSchema = schemaFindings(unexamined ? validator.errors.slice(0, examine) : validator.errors, {
+        rawText,
+        resolveRef: (ref) => schemas.resolveRef(kind, ref),
+      });
       // While a document is unfinished, "missing property" is noise: the user has not typed it yet.
       if (parsed.broken) fromSchema = fromSchema.filter((f) => f.code !== 'missing-property');
       for (const f of fromSchema) raw.push(f); // not push(...): a spread of a million findings throws

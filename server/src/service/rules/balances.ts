@@ -61,7 +61,10 @@ function holderSums(ctx: RuleContext, holder: Record<string, unknown>, path: Jso
     const last = amountAt(ctx, holder.last_statement_balance, [...path, 'last_statement_balance']);
     const moved = signedSum(ctx, holder.current_statement_transactions, [...path, 'current_statement_transactions']);
     const code = balanceKey === 'ledger_balance' ? 'balance_mismatch_on_ledger_balance' : 'balance_mismatch_on_transfer_balance';
-    const a = activation(ctx, [path], [balanceKey === 'ledger_balance' ? LEDGER_SUM : TRANSFER_SUM], code, bundled);
+    let a = activation(ctx, [path], [balanceKey === 'ledger_balance' ? LEDGER_SUM : TRANSFER_SUM], code, bundled);
+    // Without a current_statement_transactions list the transactions may come later (the transactions endpoint):
+    // not judged under the bundled schemas, a warning under a contract (its check likely counts the list as empty).
+    if (a && holder.current_statement_transactions === undefined) a = ctx.underContract ? { ...a, severity: 'warning' } : undefined;
     check(ctx, a, [...path, balanceKey], holder[balanceKey], last === undefined || moved === undefined ? undefined : last + moved, (expected, computed) =>
       `${balanceKey} is ${expected}, but last_statement_balance ${holder.last_statement_balance} with the current statement transactions (payments and credits added, charges and repayments subtracted) gives ${computed}.`,
     );

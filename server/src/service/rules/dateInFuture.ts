@@ -53,7 +53,7 @@ export const dateInFuture: Rule = {
   doc:
     'Dates Kraken declares must not be in the future: transaction dates (transaction_in_future), consents\' signed_at (date_in_future), smart meters\' commissioning date, payment adequacy changes, the last payment review date. Error with Kraken\'s code where the contract in force declares the validator; under the bundled schemas only transaction dates, as a warning (the seed pages do not state it). "Now" is the validation\'s clock; a date counts as future only when it is after today in every time zone (UTC+14), so Kraken\'s own clock cannot disagree.',
   kinds: ['account', 'account-v2-create', 'transactions', 'statements'],
-  appliesTo: FIELDS.map((f) => `*.${f.field}`),
+  appliesTo: FIELDS.map((f) => (f.field === 'applied_at' || f.field === 'created_at' ? `payment_adequacy_changes[].${f.field}` : `*.${f.field}`)),
   implements: FIELDS.map((f) => ({ name: f.validators[0], codes: [f.code] })),
   check(ctx: RuleContext) {
     const { objects, paths } = objectsOutsideMetadata(ctx.root);

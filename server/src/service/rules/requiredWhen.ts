@@ -44,7 +44,7 @@ export const requiredWhen: Rule = {
   doc:
     'Fields Kraken requires under a condition are given: a payment schedule\'s balance_threshold when trigger is BALANCE, instalments when PLAN, day_of_month and frequency when REGULAR, a non-zero amount unless BILL; a register\'s effective_ntc_from with effective_ntc. Errors with Kraken\'s code where the contract in force declares the validator on that object; a schedule without trigger is not judged (the contracts do not name the default). Not checked under the bundled schemas: the seed pages do not state it.',
   kinds: ['account', 'account-v2-create'],
-  appliesTo: TABLE.map((t) => `*.${t.field}`),
+  appliesTo: [...TABLE.filter((t) => t.trigger === 'trigger').map((t) => `payment_schedules[].${t.field}`), '*.effective_ntc_from'],
   implements: TABLE.map((t) => ({ name: t.validator, codes: [t.code] })),
   check(ctx) {
     if (!ctx.underContract) return;
