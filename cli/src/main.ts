@@ -18,6 +18,8 @@ import { formatText, type FileReport } from './format';
 import { UsageError, parseArgs } from './args';
 import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
 import { readStdinLine, runSend, SEND_HELP } from './send';
+import { REPORT_HELP, runReport } from './report';
+import { RECONCILE_HELP, runReconcile } from './reconcile';
 import { toGithubAnnotations, toMarkdownSummary, toSarif } from './reports';
 import { defaultJobs, isValidateWorker, PARALLEL_MIN_CHARS, PARALLEL_MIN_RECORDS, runValidateWorker, ValidatePool, type RecordResult } from './parallel';
 
@@ -43,6 +45,8 @@ Usage:
       --quiet                   no contract line on stderr
       --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core, the main thread included; 1: none)
 ${SEND_HELP}
+${REPORT_HELP}
+${RECONCILE_HELP}
   kraken-import contract info <url-or-file>
                                 the contract's payload kinds, endpoints, field and enum counts, compile times
   kraken-import rules           list rule codes, default severities and what they check
@@ -245,6 +249,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === '--version' || command === '-v') {
     process.stdout.write(VERSION + '\n');
     return 0;
+  }
+  // report and reconcile parse their own strict option tables (cli/src/report.ts, cli/src/reconcile.ts).
+  if (command === 'report') return runReport(rest, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  if (command === 'reconcile') {
+    return runReconcile(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine() });
   }
   const args = parseArgs(rest);
   switch (command) {

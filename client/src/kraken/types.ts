@@ -269,3 +269,14 @@ export interface RegistrationFlowsData extends ItemsData {
   importSupplierCode?: string;
   externalAccountNumber?: string;
 }
+
+/** Which list of account import processes (v1 query endpoints): all, pending (staged) or imported. */
+export type ImportProcessList = 'all' | 'pending' | 'imported';
+
+/** One entry of `GET /v1/data-import/{all,pending,imported}-account-import-processes/{import_supplier_code}/`. */
+export interface ImportProcessListing {
+  externalAccountNumber: string;
+  /** Null while the account is pending (staged). */
+  krakenAccountNumber: string | null;
+  accountCreatedAt: string | null;
+}
