@@ -27,7 +27,7 @@ import {
   FINAL_IMPORT_STATUSES,
   PENDING_IMPORT_STATUSES,
   type BusinessPaymentInstructionData, type CallOptions, type CreateV1Data, type CreateV1Request, type CreateV2Data,
-  type CreateV2TaskParams, type FailureReason, type ImportStatusData, type ItemResult, type ItemsData,
+  type CreateV2TaskParams, type ExchangeRecord, type FailureReason, type ImportStatusData, type ItemResult, type ItemsData,
   type KrakenClientOptions, type KrakenEnvironment, type KrakenFailure, type KrakenFieldError, type KrakenResult,
   type ImportProcessList, type ImportProcessListing, type PaymentInstructionData, type PollOptions, type ProgressEvent, type RegistrationFlowsData, type RetryPolicy,
   type StageData, type StatementsData, type TransactionParams, type TransferStatusData, type ValidateData,
@@ -751,6 +751,44 @@ export class KrakenClient {
    * answer for any status that is not retried (2xx, 400, 404, …) or with a failure.
    */
   private async exchange(spec: CallSpec, opts: CallOptions): Promise<Exchange> {
+    const started = Date.now();
+    const x = await this.exchangeWithRetries(spec, opts);
+    if (opts.onExchange && spec.auth !== false) {
+      const answerOf = x.ok ? x.answer : undefined;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(answerOf?.headers ?? {})) {
+        if (/^(content-type|retry-after|x-kraken-sandbox)$/i.test(k) && v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+      }
+      let requestBody: unknown;
+      if (spec.body !== undefined) {
+        try {
+          requestBody = JSON.parse(this.scrub(JSON.stringify(spec.body)));
+        } catch {
+          requestBody = undefined;
+        }
+      }
+      const record: ExchangeRecord = {
+        method: spec.method,
+        url: this.scrub(this.url(spec).toString()),
+        auth: this.env.auth ?? 'kraken-token',
+        ...(requestBody !== undefined ? { requestBody } : {}),
+        status: x.ok ? x.answer.status : x.failure.status,
+        responseBody: x.ok ? x.answer.body : x.failure.body,
+        ...(Object.keys(headers).length ? { responseHeaders: headers } : {}),
+        attempts: x.ok ? x.answer.attempts : x.failure.attempts,
+        durationMs: Date.now() - started,
+        ...(x.ok ? {} : { failure: { reason: x.failure.reason, message: x.failure.message } }),
+      };
+      try {
+        opts.onExchange(record);
+      } catch {
+        /* a broken viewer must not break a call */
+      }
+    }
+    return x;
+  }
+
+  private async exchangeWithRetries(spec: CallSpec, opts: CallOptions): Promise<Exchange> {
     const fail = (reason: FailureReason, message: string, attempts: number, extra: Partial<KrakenFailure> = {}): Exchange => ({
       ok: false,
       failure: { ok: false, reason, message: this.scrub(message), errors: [], attempts, ...extra },
