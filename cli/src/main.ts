@@ -1,64 +1,48 @@
 /**
  * kraken-import: the CLI on the same language service as the editor.
  *
- *   kraken-import validate <files or folders…> [--format text|json] [--fail-on error|warning] [--kind K] [--config F]
- *   kraken-import lsp --stdio
- *   kraken-import rules
- *   kraken-import contract info <url-or-file>
+ *   kraken-import validate <files or folders…> [--format text|json|sarif|github] [--fail-on error|warning] …
  *   kraken-import send --env <name> --action <actions> <files or folders…>   (see send.ts)
+ *   kraken-import contract info <url-or-file> | rules | lsp --stdio | sandbox (see sandbox/src/cli.ts)
+ *
+ * Each command is a CommandDef (options table, positionals, handler; see args.ts), listed in COMMANDS below and
+ * parsed strictly: an option a command does not define is a usage error (exit 2), never ignored.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
-import { isKindId } from '../../server/src/service/kinds';
+import { jsonLinesRecords } from '../../server/src/service/jsonLines';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
-import { decodeUtf8, expandInputs, isLinesFile } from './files';
+import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
+import { redactFieldMessage, redactText } from '../../client/src/kraken/redact';
 import { formatText, type FileReport } from './format';
-import { UsageError, parseArgs } from './args';
+import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
 import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
-import { readStdinLine, runSend, SEND_HELP } from './send';
-import { REPORT_HELP, runReport } from './report';
-import { RECONCILE_HELP, runReconcile } from './reconcile';
+import { SEND_COMMAND } from './send';
+import { REPORT_COMMAND } from './report';
+import { RECONCILE_COMMAND } from './reconcile';
+import { SANDBOX_COMMAND } from '../../sandbox/src/cli';
 import { toGithubAnnotations, toMarkdownSummary, toSarif } from './reports';
 import { defaultJobs, isValidateWorker, PARALLEL_MIN_CHARS, PARALLEL_MIN_RECORDS, runValidateWorker, ValidatePool, type RecordResult } from './parallel';
 
-const VERSION = '0.1.0';
+import { VERSION } from './version';
 
 const HELP = `kraken-import ${VERSION} — check Kraken customer-migration payloads before Kraken does.
 
-Usage:
-  kraken-import validate <files or folders…>   validate .json/.jsonl/.ndjson payloads
-      --format text|json|sarif|github
-                                output format (default text); sarif: SARIF 2.1.0 for code scanning; github:
-                                workflow annotations (::error file=…,line=…::…)
-      --summary                 Markdown summary grouped by finding code (counts, examples): instead of the
-                                text listing, or with another --format into $GITHUB_STEP_SUMMARY (else stderr)
-      --fail-on error|warning   exit 1 on errors (default) or also on warnings
-      --hints                   also print hints and information (text format; JSON always has them)
-      --kind <kind>             treat every file as this payload kind (${PAYLOAD_KINDS.map((k) => k.id).join(', ')})
-      --config <file>           settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N,
-                                "contract": "<url-or-file>"} (default: ./kraken-import.config.json when present)
-      --contract <url-or-file>  validate against this Kraken instance's served contract (its
-                                /data-import/schema/) instead of the bundled schemas; "bundled" for those
-      --offline                 use the cached copy of a contract URL, do not fetch it
-      --quiet                   no contract line on stderr
-      --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core, the main thread included; 1: none)
-${SEND_HELP}
-${REPORT_HELP}
-${RECONCILE_HELP}
-  kraken-import contract info <url-or-file>
-                                the contract's payload kinds, endpoints, field and enum counts, compile times
-  kraken-import rules           list rule codes, default severities and what they check
-  kraken-import lsp --stdio     run the language server for any LSP editor
-  kraken-import sandbox [--port N] [--api-key K]
-                                run the local Kraken sandbox (a rehearsal tool, not Kraken; --help for options)
+Usage: kraken-import <command> [options] [arguments]
+
+Commands:
+@COMMANDS@
+
+Run "kraken-import <command> --help" for a command's options. Options: -h, --help; -V, --version.
 
 A contract URL is fetched over HTTPS (plain http only to a loopback host) and cached with its ETag in
 ~/.cache/kraken-import (or $KRAKEN_IMPORT_CACHE_DIR); when it cannot be fetched, the cached copy is used and its
 age is printed. If the instance asks for credentials, KRAKEN_API_KEY is sent as "Authorization: Token <key>".
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.`;
+Exit codes: 0 clean, 1 findings at or above --fail-on (send: some payloads failed), 2 bad usage or an unreadable
+file, 3 send: some outcomes are unknown.`;
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
@@ -88,8 +72,13 @@ function validateText(
   return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
 }
 
-async function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined, pool?: ValidatePool): Promise<FileReport[]> {
-  const bytes = readFileSync(file);
+async function validateFile(
+  service: ReturnType<typeof createKrakenService>,
+  file: string,
+  kind: KindId | undefined,
+  pool?: ValidatePool,
+  bytes: Uint8Array = readFileSync(file),
+): Promise<FileReport[]> {
   const { text, invalidAt } = decodeUtf8(bytes);
   const encodingFinding = (line: number, character: number): Diagnostic => ({
     code: 'invalid-utf8',
@@ -112,12 +101,7 @@ async function validateFile(service: ReturnType<typeof createKrakenService>, fil
   }
   // One payload per line; ranges are placed in the file (a record may hold a lone "\r", which editors show as a line break).
   const reports: FileReport[] = [];
-  const lines = text.split('\n');
-  const records: Array<{ i: number; lineStart: number; lineText: string }> = [];
-  for (let i = 0, lineStart = 0; i < lines.length; lineStart += lines[i].length + 1, i++) {
-    const lineText = lines[i].replace(/\r$/, '');
-    if (lineText.trim()) records.push({ i, lineStart, lineText });
-  }
+  const records = jsonLinesRecords(text).map((r) => ({ i: r.line, lineStart: r.start, lineText: r.text }));
   // A large wave goes to the worker threads (same validateText there, results in file order).
   const serial = () => records.map((r) => validateText(service, file, r.lineText, kind));
   const results: RecordResult[] =
@@ -139,14 +123,72 @@ async function validateFile(service: ReturnType<typeof createKrakenService>, fil
   return reports;
 }
 
-async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> {
-  if (!args.positionals.length) throw new UsageError('validate needs at least one file or folder');
+const VALIDATE_COMMAND: CommandDef = {
+  name: 'validate',
+  summary: 'validate .json/.jsonl/.ndjson payloads (files, folders) locally',
+  usage: '<files or folders…>',
+  positionals: { min: 1 },
+  options: {
+    format: {
+      type: 'string',
+      short: 'f',
+      value: '<format>',
+      choices: ['text', 'json', 'sarif', 'github'],
+      default: 'text',
+      description: 'output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github\n(workflow annotations ::error file=…,line=…::…)',
+    },
+    summary: {
+      type: 'boolean',
+      description:
+        'Markdown summary grouped by finding code (counts, examples): instead of the\n' +
+        'text listing, or with another --format into $GITHUB_STEP_SUMMARY (else stderr)',
+    },
+    'fail-on': { type: 'string', value: '<severity>', choices: ['error', 'warning'], default: 'error', description: 'exit 1 on errors, or also on warnings' },
+    hints: { type: 'boolean', description: 'also print hints and information (text format; JSON always has them)' },
+    kind: { type: 'string', value: '<kind>', choices: PAYLOAD_KINDS.map((k) => k.id), description: 'treat every file as this payload kind' },
+    config: {
+      type: 'string',
+      short: 'c',
+      value: '<file>',
+      description:
+        'settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N,\n' +
+        '"contract": "<url-or-file>"} (default: ./kraken-import.config.json when present)',
+    },
+    contract: {
+      type: 'string',
+      value: '<url-or-file>',
+      description: "validate against this Kraken instance's served contract (its\n/data-import/schema/) instead of the bundled schemas; \"bundled\" for those",
+    },
+    offline: { type: 'boolean', description: 'use the cached copy of a contract URL, do not fetch it' },
+    quiet: { type: 'boolean', short: 'q', description: 'no contract line on stderr' },
+    output: { type: 'string', short: 'o', value: '<file>', description: 'write the report (any --format) to this file instead of stdout ("-": stdout)' },
+    'stdin-filepath': {
+      type: 'string',
+      value: '<path>',
+      description: 'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in reports',
+    },
+    'allow-empty': { type: 'boolean', description: 'exit 0 when the inputs hold no payload at all (default: exit 2, saying what was skipped)' },
+    'show-personal-data': { type: 'boolean', description: 'do not redact personal values quoted in json, sarif, github and --summary output' },
+    jobs: {
+      type: 'string',
+      short: 'j',
+      value: '<n>',
+      description: 'worker threads for large .jsonl/.ndjson waves (default: one per core, the main\nthread included; 1: none)',
+    },
+  },
+  details:
+    'An input "-" reads one document from stdin (--stdin-filepath names it). Machine outputs (json, sarif, github,\n' +
+    '--summary) redact personal values quoted in messages (emails, phone numbers, IBANs, names, addresses, dates of\n' +
+    'birth) unless --show-personal-data; the text format shows them.\n' +
+    'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage, an unreadable file, or no payload at all\n' +
+    '(an empty folder, only skipped files; --allow-empty accepts that).',
+  run: (args) => runValidate(args),
+};
+
+async function runValidate(args: ParsedArgs): Promise<number> {
   const format = args.options.format ?? 'text';
-  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown --format "${format}" (text, json, sarif or github)`);
   const failOn = (args.options['fail-on'] ?? 'error') as Severity;
-  if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
   const kindOption = args.options.kind;
-  if (kindOption !== undefined && !isKindId(kindOption)) throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
   const config: CliConfig = loadConfig(args.options.config);
   const note = (line: string) => {
     if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
@@ -164,13 +206,33 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
     maxFindings: config.maxFindings,
     ...(contract ? { schemaSet: contract.schemaSet } : {}),
   });
-  const { files, missing } = expandInputs(args.positionals);
+  // Inputs in the order given; "-" is the document on stdin.
+  const stdinCount = args.positionals.filter((p) => p === '-').length;
+  if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'validate');
+  const stdinPath = args.options['stdin-filepath'];
+  if (stdinPath !== undefined && !stdinCount) throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'validate');
+  const STDIN = Symbol('stdin');
+  const inputs: Array<string | typeof STDIN> = [];
+  const missing: string[] = [];
+  const emptyFolders: EmptyFolder[] = [];
+  for (const p of args.positionals) {
+    if (p === '-') {
+      inputs.push(STDIN);
+      continue;
+    }
+    const expanded = expandInputs([p]);
+    inputs.push(...expanded.files);
+    missing.push(...expanded.missing);
+    emptyFolders.push(...expanded.emptyFolders);
+  }
+  const files = inputs.filter((i): i is string => typeof i === 'string');
+  const stdinName = stdinPath ?? '<stdin>';
   const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
   // --jobs n: the main thread and n - 1 workers.
   const pool =
-    jobs > 1 && !contract && files.some(isLinesFile)
+    jobs > 1 && !contract && (files.some(isLinesFile) || (stdinCount > 0 && isLinesFile(stdinName)))
       ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, jobs - 1, (file, text, kind) =>
           validateText(service, file, text, kind),
         )
@@ -181,19 +243,29 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
     exit = 2;
   }
   const reports: FileReport[] = [];
-  for (const file of files) {
+  const noRecords: string[] = [];
+  for (const input of inputs) {
+    const file = input === STDIN ? stdinName : input;
     try {
-      for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool)) reports.push(report); // a JSON Lines file may hold a million
+      const bytes = input === STDIN ? await readStdinBytes() : readFileSync(input);
+      const before = reports.length;
+      for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool, bytes)) reports.push(report); // a JSON Lines file may hold a million
+      if (reports.length === before) noRecords.push(file);
     } catch (error) {
-      process.stderr.write(`kraken-import: cannot read ${file}: ${(error as Error).message}\n`);
+      process.stderr.write(`kraken-import: cannot read ${input === STDIN ? 'stdin' : file}: ${(error as Error).message}\n`);
       exit = 2;
     }
   }
   await pool?.close();
+
+  // What goes to machines (code scanning, CI logs, files) carries no personal values unless asked for.
+  const showPersonal = args.flags.has('show-personal-data');
+  const machine = showPersonal ? reports : reports.map((r) => redactReport(r));
+  let output = '';
   if (format === 'json') {
-    process.stdout.write(
+    output =
       JSON.stringify(
-        reports.map((r) => ({
+        machine.map((r) => ({
           file: r.file,
           ...(r.line !== undefined ? { line: r.line } : {}),
           kind: r.kind,
@@ -203,36 +275,124 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
         })),
         null,
         2,
-      ) + '\n',
-    );
+      ) + '\n';
   } else if (format === 'sarif') {
-    process.stdout.write(JSON.stringify(toSarif(reports, { version: VERSION, hints: args.flags.has('hints') }), null, 2) + '\n');
+    output = JSON.stringify(toSarif(machine, { version: VERSION, hints: args.flags.has('hints') }), null, 2) + '\n';
   } else if (format === 'github') {
-    process.stdout.write(toGithubAnnotations(reports, { hints: args.flags.has('hints') }));
+    output = toGithubAnnotations(machine, { hints: args.flags.has('hints') });
   } else if (!args.flags.has('summary')) {
-    process.stdout.write(formatText(reports, { hints: args.flags.has('hints') }));
+    output = formatText(reports, { hints: args.flags.has('hints') });
   }
   if (args.flags.has('summary')) {
-    const markdown = toMarkdownSummary(reports, { hints: args.flags.has('hints') });
-    if (format === 'text') process.stdout.write(markdown);
+    const markdown = toMarkdownSummary(machine, { hints: args.flags.has('hints') });
+    if (format === 'text') output = markdown;
     else if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
     else process.stderr.write(markdown);
   }
+  const outFile = args.options.output;
+  if (outFile !== undefined && outFile !== '-') {
+    try {
+      writeFileSync(outFile, output);
+    } catch (error) {
+      process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  } else process.stdout.write(output);
   if (contract) note(contractSummary(contract));
+
+  // Nothing checked at all (a wrong path in CI, a folder of other files): not a pass.
+  const payloads = reports.filter((r) => !r.skipped).length;
+  if (payloads === 0 && !args.flags.has('allow-empty')) {
+    const why = [
+      ...emptyFolders.map(describeEmptyFolder),
+      ...noRecords.map((f) => `${f}: no record (only blank lines)`),
+      ...reports.filter((r) => r.skipped).map((r) => `${r.file}${r.line !== undefined ? `:${r.line}` : ''}: skipped, ${showPersonal ? r.skipped : redactText(r.skipped!)}`),
+      ...missing.map((m) => `${m}: no such file or folder`),
+    ];
+    const shown = why.slice(0, 20);
+    process.stderr.write(
+      `kraken-import: no payload was checked${why.length ? ':' : ''}\n${shown.map((w) => `  ${w}\n`).join('')}${why.length > shown.length ? `  … ${why.length - shown.length} more\n` : ''}` +
+        'Pass --allow-empty if an input without payloads is expected.\n',
+    );
+    return 2;
+  }
   const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
   if (exit === 0 && failing) exit = 1;
   return exit;
 }
 
-async function runContract(args: ReturnType<typeof parseArgs>): Promise<number> {
-  const [sub, value, ...extra] = args.positionals;
-  if (sub !== 'info') throw new UsageError(sub ? `unknown contract command "${sub}" (info)` : 'contract needs a command: contract info <url-or-file>');
-  if (!value || extra.length) throw new UsageError('contract info takes one contract file or URL');
+/** Findings whose quotes are property names, not values: only value-looking text (emails, IBANs…) is redacted. */
+const QUOTES_NAMES = new Set(['missing-property', 'unknown-property', 'duplicate-key']);
+
+/** A report whose messages quote no personal value: the redactor and path rules `send` uses for Kraken's answers. */
+function redactReport(r: FileReport): FileReport {
+  return {
+    ...r,
+    ...(r.skipped ? { skipped: redactText(r.skipped) } : {}),
+    diagnostics: r.diagnostics.map((d) => ({ ...d, message: QUOTES_NAMES.has(d.code) ? redactText(d.message) : redactFieldMessage(d.path, d.message) })),
+  };
+}
+
+const CONTRACT_COMMAND: CommandDef = {
+  name: 'contract',
+  summary: "a Kraken instance's contract: its payload kinds, endpoints, field and enum counts, compile times",
+  usage: 'info <url-or-file>',
+  positionals: { min: 2, max: 2 },
+  options: {
+    offline: { type: 'boolean', description: 'use the cached copy of a contract URL, do not fetch it' },
+    quiet: { type: 'boolean', short: 'q', description: 'no notes on stderr' },
+  },
+  run: (args) => runContract(args),
+};
+
+async function runContract(args: ParsedArgs): Promise<number> {
+  const [sub, value] = args.positionals;
+  if (sub !== 'info') throw new UsageError(`unknown contract command "${sub}" (info)`, 'contract');
   const note = (line: string) => {
     if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
   };
   process.stdout.write(await runContractInfo(value, { offline: args.flags.has('offline'), note }));
   return 0;
+}
+
+const RULES_COMMAND: CommandDef = {
+  name: 'rules',
+  summary: 'list rule codes, default severities and what they check',
+  options: {},
+  run: () => runRules(),
+};
+
+const LSP_COMMAND: CommandDef = {
+  name: 'lsp',
+  summary: 'run the language server for any LSP editor (kraken-import lsp --stdio)',
+  options: {
+    stdio: { type: 'boolean', description: 'talk LSP over stdin/stdout' },
+    'node-ipc': { type: 'boolean', description: 'talk LSP over Node IPC (a parent Node process)' },
+    socket: { type: 'string', value: '<port>', description: 'talk LSP over a TCP socket on this port' },
+    pipe: { type: 'string', value: '<name>', description: 'talk LSP over this named pipe' },
+    clientProcessId: { type: 'string', value: '<pid>', description: "exit when this process (the editor) exits", hidden: true },
+  },
+  run: async (args) => {
+    const transports = ['stdio', 'node-ipc', 'socket', 'pipe'].filter((t) => args.flags.has(t) || args.options[t] !== undefined);
+    if (transports.length !== 1) throw new UsageError(transports.length ? `lsp takes one transport, not ${transports.map((t) => `--${t}`).join(' and ')}` : 'lsp needs a transport: --stdio (or --node-ipc, --socket <port>, --pipe <name>)', 'lsp');
+    // vscode-languageserver reads the transport from process.argv, in its own spelling (--socket=N).
+    process.argv = [
+      ...process.argv.slice(0, 2),
+      ...['stdio', 'node-ipc'].filter((f) => args.flags.has(f)).map((f) => `--${f}`),
+      ...['socket', 'pipe', 'clientProcessId'].filter((o) => args.options[o] !== undefined).map((o) => `--${o}=${args.options[o]}`),
+    ];
+    const { startNodeServer } = await import('../../server/src/node/startNodeServer');
+    startNodeServer();
+    return new Promise<number>(() => undefined); // runs until the client disconnects
+  },
+};
+
+/** Every command of the CLI. Adding one: its CommandDef, and an entry here. */
+export const COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND, SANDBOX_COMMAND];
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return HELP.replace('@COMMANDS@', COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')) + '\n';
 }
 
 function runRules(): number {
@@ -241,42 +401,42 @@ function runRules(): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP + '\n');
-    return command ? 0 : 2;
+  if (!argv.length) {
+    process.stderr.write(topHelp());
+    return 2;
   }
-  if (command === '--version' || command === '-v') {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
+    if (rest.length && !topic) throw new UsageError(unknownCommand(rest[0]));
+    process.stdout.write(topic ? commandHelp(topic) : topHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-V' || first === '-v') {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  // report and reconcile parse their own strict option tables (cli/src/report.ts, cli/src/reconcile.ts).
-  if (command === 'report') return runReport(rest, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
-  if (command === 'reconcile') {
-    return runReconcile(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine() });
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) throw new UsageError(unknownCommand(first));
+  const args = parseCommand(command, rest, COMMANDS);
+  if (args.flags.has('help')) {
+    process.stdout.write(commandHelp(command));
+    return 0;
   }
-  const args = parseArgs(rest);
-  switch (command) {
-    case 'validate':
-      return runValidate(args);
-    case 'rules':
-      return runRules();
-    case 'contract':
-      return runContract(args);
-    case 'send':
-      return runSend(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine(), signals: true });
-    case 'sandbox': {
-      const { runSandboxCommand } = await import('../../sandbox/src/cli');
-      return runSandboxCommand(rest);
-    }
-    case 'lsp': {
-      const { startNodeServer } = await import('../../server/src/node/startNodeServer');
-      startNodeServer();
-      return new Promise<number>(() => undefined); // runs until the client disconnects
-    }
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+  if (args.flags.has('version')) {
+    process.stdout.write(VERSION + '\n');
+    return 0;
   }
+  return command.run(args);
+}
+
+function unknownCommand(word: string): string {
+  if (word.startsWith('-')) {
+    const guess = nearest(word.replace(/^-+/, ''), ['help', 'version']);
+    return `unknown option ${word.replace(/=.*$/, '')}${guess ? `: did you mean --${guess}?` : ''}; a command comes first (${COMMANDS.map((c) => c.name).join(', ')})`;
+  }
+  const guess = nearest(word, COMMANDS.map((c) => c.name));
+  return `unknown command "${word}"${guess ? `: did you mean ${guess}?` : ''} (${COMMANDS.map((c) => c.name).join(', ')})`;
 }
 
 if (isValidateWorker()) {
@@ -286,13 +446,22 @@ if (isValidateWorker()) {
     return (file, text, kind) => validateText(service, file, text, kind);
   });
 } else {
+  // A closed stdout or stderr (`kraken-import rules | head -1`) ends the command quietly, as a SIGPIPE would: exit
+  // 141 (128 + SIGPIPE), no stack trace. A send in flight stops there; its journal holds every attempt (written
+  // before the request left), so a rerun checks an interrupted create in Kraken rather than sending it again.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(141);
+      process.exitCode = 2;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (error) => {
       if (error instanceof UsageError) {
-        process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import --help" for usage.\n`);
+        process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`);
         process.exitCode = 2;
       } else {
         process.stderr.write(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);

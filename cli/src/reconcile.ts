@@ -16,21 +16,33 @@ import { accountIdentity, isAccountKind } from '../../client/src/commands/plan';
 import { fetchKrakenLists, formatReconciliation, reconcile, type WaveAccount } from '../../client/src/waves/reconcile';
 import { renderReportHtml } from '../../client/src/waves/reportHtml';
 import { readWaveRun } from '../../client/src/waves/run';
-import { UsageError } from './args';
+import { UsageError, type CommandDef, type ParsedArgs } from './args';
 import { loadConfig } from './config';
-import { parseOptions } from './report';
-import { apiKeyVariable, readWave } from './send';
+import { apiKeyVariable, readStdinLine, readWave } from './send';
 
-export const RECONCILE_HELP = `  kraken-import reconcile --env <name> <wave files or folders…>
-                                the wave's accounts against Kraken's lists of account import processes (all,
-                                pending, imported) for each import supplier of the wave: imported, staged, not in
-                                Kraken, in Kraken but not in the wave, and journal outcomes Kraken contradicts
-      --journal <file>          a send journal of the wave (repeat for shards; default: none)
-      --import-supplier <code>  ask about this import supplier only (repeatable; default: the wave's)
-      --format text|json        output (default text)
-      --html <file>             also write the run report with a reconciliation section
-      --config <file>, --api-key-stdin, --timeout <seconds>, --show-personal-data   as for send
-  Exit codes: 0 nothing needs attention, 1 some accounts need attention, 2 bad usage or Kraken could not be asked.`;
+export const RECONCILE_COMMAND: CommandDef = {
+  name: 'reconcile',
+  summary: "a wave's accounts against Kraken's lists of account import processes, and what the journals say",
+  usage: '<wave files or folders…>',
+  positionals: { min: 1 },
+  options: {
+    env: { type: 'string', short: 'e', value: '<name>', description: 'an environment of the config file\'s "environments"; the API key as for send' },
+    journal: { type: 'string', value: '<file>', multiple: true, description: 'a send journal of the wave (repeat it for the shards\' journals)' },
+    'import-supplier': { type: 'string', value: '<code>', multiple: true, description: "ask about this import supplier only (repeatable; default: the wave's)" },
+    format: { type: 'string', value: 'text|json', default: 'text', choices: ['text', 'json'], description: 'output' },
+    html: { type: 'string', value: '<file>', description: 'also write the run report (of the journals) with a reconciliation section' },
+    config: { type: 'string', short: 'c', value: '<file>', description: 'settings and environments (default: ./kraken-import.config.json)' },
+    'api-key-stdin': { type: 'boolean', description: 'read the API key from one line on stdin' },
+    timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request' },
+    'show-personal-data': { type: 'boolean', description: 'show the personal data Kraken quoted in the journals (redacted by default)' },
+  },
+  hints: { environment: '--env', journals: '--journal' },
+  details:
+    'Sets: imported, staged (not imported), not in Kraken, in Kraken but not in the wave, and journal outcomes\n' +
+    'Kraken contradicts. Exit codes: 0 nothing needs attention, 1 some accounts need attention, 2 bad usage or\n' +
+    'configuration, or Kraken could not be asked.',
+  run: (args) => runReconcile(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine() }),
+};
 
 export interface ReconcileIo {
   stdout: { write(s: string): unknown };
@@ -41,22 +53,18 @@ export interface ReconcileIo {
   clientOptions?: Partial<KrakenClientOptions>;
 }
 
-export async function runReconcile(argv: string[], io: ReconcileIo): Promise<number> {
-  const { values, positionals } = parseOptions('reconcile', argv, {
-    env: { type: 'string' },
-    journal: { type: 'string', multiple: true },
-    'import-supplier': { type: 'string', multiple: true },
-    format: { type: 'string' },
-    html: { type: 'string' },
-    config: { type: 'string' },
-    'api-key-stdin': { type: 'boolean' },
-    timeout: { type: 'string' },
-    'show-personal-data': { type: 'boolean' },
-  });
-  if (!values.env) throw new UsageError('reconcile needs --env <name> (an entry of "environments" in the config file)');
-  if (!positionals.length) throw new UsageError('reconcile needs the wave: its payload files or folders');
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`reconcile: unknown --format "${format}" (text or json)`);
+export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<number> {
+  const positionals = args.positionals;
+  const values = {
+    env: args.options.env,
+    journal: args.lists.journal ?? [],
+    'import-supplier': args.lists['import-supplier'] ?? [],
+    html: args.options.html,
+    config: args.options.config,
+    timeout: args.options.timeout,
+  };
+  if (!values.env) throw new UsageError('reconcile needs --env <name> (an entry of "environments" in the config file)', 'reconcile');
+  const format = args.options.format ?? 'text';
   const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!(timeoutS > 0)) throw new UsageError('--timeout takes a number of seconds');
 
@@ -68,7 +76,7 @@ export async function runReconcile(argv: string[], io: ReconcileIo): Promise<num
     const known = parsedEnvs.environments.map((e) => `"${e.name}"`).join(', ');
     throw new UsageError(`no environment "${values.env}" in the config file's "environments"${known ? `; there are ${known}` : ''}`);
   }
-  const apiKey = values['api-key-stdin'] ? (await io.readStdinLine())?.trim() : io.env[apiKeyVariable(env.name)]?.trim() || io.env.KRAKEN_API_KEY?.trim();
+  const apiKey = args.flags.has('api-key-stdin') ? (await io.readStdinLine())?.trim() : io.env[apiKeyVariable(env.name)]?.trim() || io.env.KRAKEN_API_KEY?.trim();
   if (!apiKey) throw new UsageError(`no API key for "${env.name}": set ${apiKeyVariable(env.name)} or KRAKEN_API_KEY, or pipe it with --api-key-stdin`);
 
   const journals = (values.journal ?? []).map((j) => path.resolve(io.cwd, j));
@@ -89,7 +97,7 @@ export async function runReconcile(argv: string[], io: ReconcileIo): Promise<num
   if (!suppliers.length) throw new UsageError('the wave names no import supplier: give --import-supplier <code>');
   const asked = accounts.filter((a) => suppliers.includes(a.importSupplier));
 
-  const run = journals.length ? readWaveRun(journals, { showPersonalData: values['show-personal-data'] === true }) : undefined;
+  const run = journals.length ? readWaveRun(journals, { showPersonalData: args.flags.has('show-personal-data') }) : undefined;
   const broken = run?.journals.filter((j) => j.problem) ?? [];
   for (const j of broken) io.stderr.write(`kraken-import: cannot read journal ${path.relative(io.cwd, j.file) || j.file}: ${j.problem}\n`);
   if (broken.length) return 2;

@@ -7,30 +7,32 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { failureCodeLabel, readWaveRun, unitWhere, type WaveRun } from '../../client/src/waves/run';
 import { renderReportHtml } from '../../client/src/waves/reportHtml';
-import { UsageError } from './args';
+import type { CommandDef, ParsedArgs } from './args';
 
-export const REPORT_HELP = `  kraken-import report <journal…>   how a wave went, from its send journals (one per shard)
-      --html <file>             also write a self-contained page (timeline, outcomes per action, failures by
-                                code with examples, slowest calls; no network needed to view it)
-      --format text|json        what goes to stdout (default text)
-      --show-personal-data      show the personal data Kraken quoted (redacted by default, as in the journal)`;
+export const REPORT_COMMAND: CommandDef = {
+  name: 'report',
+  summary: 'how a wave went, from its send journals (one per shard): text, JSON, a self-contained HTML page',
+  usage: '<journal…>',
+  positionals: { min: 1 },
+  options: {
+    html: {
+      type: 'string',
+      value: '<file>',
+      description: 'also write a self-contained page (timeline, outcomes per action, failures by\ncode with examples, slowest calls; nothing is fetched when it is viewed)',
+    },
+    format: { type: 'string', value: 'text|json', default: 'text', choices: ['text', 'json'], description: 'what goes to stdout' },
+    'show-personal-data': { type: 'boolean', description: 'show the personal data Kraken quoted (redacted by default, as in the journal)' },
+  },
+  details: 'Exit codes: 0 written, 2 bad usage or a journal that cannot be read.',
+  run: (args) => runReport(args, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }),
+};
 
 export interface ReportIo {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   cwd: string;
-}
-
-/** Strict options: anything else is a usage error that names it. */
-export function parseOptions<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(command: string, argv: string[], options: T) {
-  try {
-    return parseNodeArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
-  }
 }
 
 export function reportJson(run: WaveRun): unknown {
@@ -72,17 +74,12 @@ export function reportText(run: WaveRun): string {
   return out.join('\n') + '\n';
 }
 
-export function runReport(argv: string[], io: ReportIo): number {
-  const { values, positionals } = parseOptions('report', argv, {
-    html: { type: 'string' },
-    format: { type: 'string' },
-    'show-personal-data': { type: 'boolean' },
-  });
-  if (!positionals.length) throw new UsageError('report needs at least one journal (kraken-import.journal.jsonl)');
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`report: unknown --format "${format}" (text or json)`);
+export function runReport(args: ParsedArgs, io: ReportIo): number {
+  const positionals = args.positionals;
+  const format = args.options.format ?? 'text';
+  const html = args.options.html;
   const files = positionals.map((f) => path.resolve(io.cwd, f));
-  const run = readWaveRun(files, { showPersonalData: values['show-personal-data'] === true });
+  const run = readWaveRun(files, { showPersonalData: args.flags.has('show-personal-data') });
   // Journals named as given, not as absolute paths.
   run.journals.forEach((j, i) => (j.file = positionals[i]));
   for (const u of run.units) u.journal = positionals[files.indexOf(u.journal)] ?? u.journal;
@@ -90,9 +87,9 @@ export function runReport(argv: string[], io: ReportIo): number {
   for (const j of broken) io.stderr.write(`kraken-import: cannot read journal ${j.file}: ${j.problem}\n`);
   if (broken.length) return 2;
   io.stdout.write(format === 'json' ? JSON.stringify(reportJson(run), null, 2) + '\n' : reportText(run));
-  if (values.html) {
-    writeFileSync(path.resolve(io.cwd, values.html), renderReportHtml(run, { generatedAt: new Date().toISOString() }));
-    if (format === 'text') io.stdout.write(`report: ${values.html}\n`);
+  if (html) {
+    writeFileSync(path.resolve(io.cwd, html), renderReportHtml(run, { generatedAt: new Date().toISOString() }));
+    if (format === 'text') io.stdout.write(`report: ${html}\n`);
   }
   return 0;
 }

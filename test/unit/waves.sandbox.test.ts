@@ -15,12 +15,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { parseArgs } from '../../cli/src/args';
-import { runSend, type SendIo } from '../../cli/src/send';
+import { parseCommand, UsageError } from '../../cli/src/args';
+import { runSend, SEND_COMMAND, type SendIo } from '../../cli/src/send';
 import { readJournal, type JournalRecord } from '../../cli/src/journal';
-import { runReport } from '../../cli/src/report';
-import { runReconcile } from '../../cli/src/reconcile';
-import { UsageError } from '../../cli/src/args';
+import { REPORT_COMMAND, runReport } from '../../cli/src/report';
+import { RECONCILE_COMMAND, runReconcile } from '../../cli/src/reconcile';
 import { readWaveRun, type WaveRun } from '../../client/src/waves/run';
 import { placeUnitErrors } from '../../client/src/waves/place';
 import { KrakenClient } from '../../client/src/kraken';
@@ -57,21 +56,21 @@ async function send(dir: string, argv: string[]): Promise<Out> {
     readStdinLine: async () => undefined,
     clientOptions: { retry },
   };
-  const code = await runSend(parseArgs(argv), io);
+  const code = await runSend(parseCommand(SEND_COMMAND, argv), io);
   return { code, stdout, stderr };
 }
 
 function report(dir: string, argv: string[]): Out {
   let stdout = '';
   let stderr = '';
-  const code = runReport(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
+  const code = runReport(parseCommand(REPORT_COMMAND, argv), { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
   return { code, stdout, stderr };
 }
 
 async function reconcileCli(dir: string, argv: string[]): Promise<Out> {
   let stdout = '';
   let stderr = '';
-  const code = await runReconcile(argv, {
+  const code = await runReconcile(parseCommand(RECONCILE_COMMAND, argv), {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     env: { KRAKEN_API_KEY: KEY },
@@ -302,7 +301,7 @@ describe('waves: journal, report and reconciliation of a sharded wave with fault
     assert.match(text.stdout, new RegExp(`^staged\\s+${r.staged.length}\\s`, 'm'));
     assert.match(text.stdout, new RegExp(`^not in the wave\\s+1\\s`, 'm'));
 
-    const badKey = await runReconcile(['--env', 'Sandbox v1', '.'], { stdout: { write: () => true }, stderr: { write: (s: string) => ((text.stderr += s), true) }, env: { KRAKEN_API_KEY: 'wrong' }, cwd: dir, readStdinLine: async () => undefined });
+    const badKey = await runReconcile(parseCommand(RECONCILE_COMMAND, ['--env', 'Sandbox v1', '.']), { stdout: { write: () => true }, stderr: { write: (s: string) => ((text.stderr += s), true) }, env: { KRAKEN_API_KEY: 'wrong' }, cwd: dir, readStdinLine: async () => undefined });
     assert.equal(badKey, 2);
     assert.match(text.stderr, /could not read the all account import processes of TENTACLE_ENERGY/);
     await assert.rejects(reconcileCli(dir, ['--env', 'Sandbox v1', '--jurnal', 'x', '.']), /--jurnal/);
