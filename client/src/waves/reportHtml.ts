@@ -116,6 +116,11 @@ export interface ReportOptions {
   limit?: number;
   /** When the page was made (ISO); shown in the footer. */
   generatedAt?: string;
+  /**
+   * In an editor webview only: one script with this nonce tells the editor the page is drawn (the CLI's page has
+   * no script at all).
+   */
+  webviewNonce?: string;
 }
 
 export function renderReportHtml(run: WaveRun, options: ReportOptions = {}): string {
@@ -146,7 +151,7 @@ export function renderReportHtml(run: WaveRun, options: ReportOptions = {}): str
 
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:${options.webviewNonce ? `; script-src 'nonce-${esc(options.webviewNonce)}'` : ''}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>
@@ -188,6 +193,7 @@ ${options.reconciliation ? reconciliationHtml(options.reconciliation, limit) : '
 <h2>Journals</h2>
 <table id="journals"><thead><tr><th>file</th><th>records</th><th>torn lines</th><th>runs</th><th>problem</th></tr></thead><tbody>${journalRows}</tbody></table>
 <p class="muted">kraken-import report${options.generatedAt ? ` · ${esc(options.generatedAt)}` : ''} · personal data Kraken quoted is shown as «redacted» unless the report was made with --show-personal-data.</p>
-</body></html>
+${options.webviewNonce ? `<script nonce="${esc(options.webviewNonce)}">acquireVsCodeApi().postMessage({ drawn: true });</script>
+` : ''}</body></html>
 `;
 }

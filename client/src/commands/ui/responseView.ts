@@ -1,6 +1,7 @@
 /**
- * Kraken's answers in editor tabs: a read-only virtual document (`kraken-response:` scheme, JSON, so highlighting
- * and folding come from VS Code's JSON mode) per call, a history kept in the workspace state (redacted, at most
+ * Kraken's answers in editor tabs: a read-only file (`kraken-response:` scheme, a read-only file system provider:
+ * the editor shows it locked and nothing can be written to it; `.json`, so highlighting and folding come from VS
+ * Code's JSON mode) per call, a history kept in the workspace state (redacted, at most
  * MAX_STORED_RESPONSES calls), a quick pick to reopen one, and "Copy as cURL". The texts are made by
  * ../responses.ts.
  */
@@ -12,13 +13,47 @@ import { addResponse, responseDocumentPath, responseDocumentText, storable, toCu
 export const RESPONSE_SCHEME = 'kraken-response';
 const STATE_KEY = 'krakenImport.responseHistory';
 
-export class ResponseView implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
+export class ResponseView implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.disposables.push(this.changed, vscode.workspace.registerTextDocumentContentProvider(RESPONSE_SCHEME, this));
+    this.disposables.push(this.changed, vscode.workspace.registerFileSystemProvider(RESPONSE_SCHEME, this, { isReadonly: true, isCaseSensitive: true }));
+  }
+
+  // ---- the read-only file system: one file per kept call
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+  stat(uri: vscode.Uri): vscode.FileStat {
+    const e = this.find(uri);
+    if (!e) {
+      if (uri.path === '/' || uri.path.split('/').length === 2) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+      throw vscode.FileSystemError.FileNotFound(uri);
+    }
+    const t = Date.parse(e.at);
+    return { type: vscode.FileType.File, ctime: t, mtime: t, size: Buffer.byteLength(responseDocumentText(e)), permissions: vscode.FilePermission.Readonly };
+  }
+  readFile(uri: vscode.Uri): Uint8Array {
+    const e = this.find(uri);
+    if (!e) throw vscode.FileSystemError.FileNotFound(uri);
+    return Buffer.from(responseDocumentText(e), 'utf8');
+  }
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+  createDirectory(uri: vscode.Uri): void {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+  writeFile(uri: vscode.Uri): void {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+  delete(uri: vscode.Uri): void {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+  rename(uri: vscode.Uri): void {
+    throw vscode.FileSystemError.NoPermissions(uri);
   }
 
   dispose(): void {
@@ -36,11 +71,6 @@ export class ResponseView implements vscode.TextDocumentContentProvider, vscode.
   find(uri: vscode.Uri): StoredResponse | undefined {
     const id = uri.path.split('/')[1];
     return this.list().find((e) => e.id === id);
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    const e = this.find(uri);
-    return e ? responseDocumentText(e) : `${JSON.stringify({ gone: 'This Kraken response is no longer in the workspace history.' }, null, 2)}\n`;
   }
 
   /** Keeps a call (redacted, bounded) and returns the stored entry. */

@@ -6,6 +6,7 @@
  * webview, and reconciliation with Kraken. Thin: the wave is read by ../run.ts, placed by ../place.ts, drawn by
  * ../reportHtml.ts, reconciled by ../reconcile.ts.
  */
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Range } from '../../../../server/src/service/types';
@@ -54,6 +55,8 @@ export interface JournalViewApi {
   /** The tree's children of a node (the roots for undefined), for tests. */
   children(node?: JournalNode): JournalNode[];
   label(node: JournalNode): string;
+  /** The tree's item of a node (label, command), for tests. */
+  treeItem(node: JournalNode): vscode.TreeItem;
   /** The HTML the report webview shows. */
   reportHtml(): string | undefined;
 }
@@ -113,6 +116,7 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       diagnostics: (uri) => this.collection.get(uri) ?? [],
       children: (node) => this.getChildren(node),
       label: (node) => String(this.getTreeItem(node).label ?? ''),
+      treeItem: (node) => this.getTreeItem(node),
       reportHtml: () => (this.current ? this.html() : undefined),
     };
   }
@@ -190,7 +194,7 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
     await vscode.commands.executeCommand('setContext', CONTEXT_OPEN, true);
     this.changed.fire(undefined);
     this.treeView.message = `${run.journals.map((j) => j.file).join(', ')} — ${run.units.length} units`;
-    if (this.panel) this.panel.webview.html = this.html();
+    if (this.panel) void this.showReport();
     return run;
   }
 
@@ -312,24 +316,46 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
 
   // ---------------------------------------------------------------- report
 
-  private html(): string {
-    return renderReportHtml(this.current!, { reconciliation: this.reconciliation, generatedAt: new Date().toISOString(), title: `Kraken import wave report — ${this.current!.journals.map((j) => j.file).join(', ')}` });
+  private html(nonce?: string): string {
+    return renderReportHtml(this.current!, {
+      reconciliation: this.reconciliation,
+      generatedAt: new Date().toISOString(),
+      title: `Kraken import wave report — ${this.current!.journals.map((j) => j.file).join(', ')}`,
+      ...(nonce ? { webviewNonce: nonce } : {}),
+    });
   }
 
-  /** The run report in a webview (no scripts; the page's own CSP forbids every fetch). */
-  showReport(): vscode.WebviewPanel | undefined {
+  /**
+   * The run report in a webview. Its CSP forbids every fetch; its one script (with a nonce) only says the page is
+   * drawn. Resolves once it is.
+   */
+  async showReport(): Promise<vscode.WebviewPanel | undefined> {
     if (!this.current) return undefined;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('krakenImport.waveReport', 'Kraken wave report', vscode.ViewColumn.Active, { enableScripts: false, enableFindWidget: true, localResourceRoots: [] });
+      this.panel = vscode.window.createWebviewPanel('krakenImport.waveReport', 'Kraken wave report', vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true, localResourceRoots: [] });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
-    this.panel.webview.html = this.html();
-    this.panel.reveal();
+    const panel = this.panel;
+    const drawn = new Promise<void>((resolve) => {
+      const sub = panel.webview.onDidReceiveMessage((m: { drawn?: boolean }) => {
+        if (m?.drawn) {
+          sub.dispose();
+          resolve();
+        }
+      });
+      panel.onDidDispose(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    panel.webview.html = this.html(randomBytes(16).toString('base64'));
+    panel.reveal();
+    await drawn;
     return this.panel;
   }
 
   setReconciliation(r: Reconciliation): void {
     this.reconciliation = r;
-    if (this.panel) this.panel.webview.html = this.html();
+    if (this.panel) void this.showReport();
   }
 }

@@ -143,7 +143,7 @@ export function registerWaveCommands(context: vscode.ExtensionContext, deps: Wav
     const result = reconcile({ environment: env.name, accounts: accounts.filter((x) => suppliers.includes(x.importSupplier)), lists: fetched.lists, run: view.api.run() });
     last = result;
     view.setReconciliation(result);
-    if (!args.noReport) view.showReport();
+    if (!args.noReport) await view.showReport();
     const message = `Reconciled ${result.waveAccounts} accounts with Kraken "${env.name}": ${result.imported.length} imported, ${result.staged.length} staged, ${result.unseen.length} not in Kraken, ${result.extra.length} in Kraken but not in the wave, ${result.disagreements.length} disagreeing with the journals — ${result.attention.length} need attention.`;
     void (result.attention.length ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
     return result;
@@ -153,7 +153,7 @@ export function registerWaveCommands(context: vscode.ExtensionContext, deps: Wav
     vscode.commands.registerCommand(KRAKEN_COMMANDS.openSendJournal, openJournal),
     vscode.commands.registerCommand(KRAKEN_COMMANDS.showWaveReport, async () => {
       if (!view.api.run() && !(await openJournal(undefined))) return undefined;
-      return view.showReport() ? true : undefined;
+      return (await view.showReport()) ? true : undefined;
     }),
     vscode.commands.registerCommand(KRAKEN_COMMANDS.closeSendJournal, () => view.close()),
     vscode.commands.registerCommand(KRAKEN_COMMANDS.reconcileWave, reconcileWave),
