@@ -168,7 +168,7 @@ describe('initializationOptions', () => {
     try {
       await server.initialize({}, { rules: {}, maxFindngs: 3 });
       const shown = await server.waitFor((n) => n.method === 'window/showMessage');
-      assert.deepEqual(shown.params, { type: 1, message: 'Kraken Import: initializationOptions: unknown setting "maxFindngs": did you mean "maxFindings"? (known: rules, payloadAssociations, maxFindings, retriggerCompletionCommand)' });
+      assert.deepEqual(shown.params, { type: 1, message: 'Kraken Import: initializationOptions: unknown setting "maxFindngs": did you mean "maxFindings"? (rules, payloadAssociations, maxFindings, retriggerCompletionCommand)' });
       const uri = 'file:///init/account.json';
       assert.deepEqual(codes(await server.waitForDiagnostics(uri, () => true, server.open(uri, ACCOUNT))), ['invalid-enum@0:59/1']);
     } finally {

@@ -310,7 +310,7 @@ describe('hover', () => {
   it('shows the format of date fields and the decimal-string checks of amounts, inside the chosen transaction branch', () => {
     const { hover: h } = hover('{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "am|ount": "1" } ] } ] }');
     assert.match(h!.contents.value, /^\*\*`amount`\*\* · string · required\n\nThe transaction amount in the currency's major unit/);
-    assert.match(h!.contents.value, /Checks: `missing-property`, `invalid-pattern`, `number-as-string`, `decimal-amount`$/);
+    assert.match(h!.contents.value, /Checks: `missing-property`, `invalid-pattern`, `number-as-string`, `required-when`, `decimal-amount`$/);
     const { hover: date } = hover('{ "import_supplier": "X", "customers": [ { "date_of_bi|rth": "" } ] }');
     assert.match(date!.contents.value, /Format: `date` \(a date as YYYY-MM-DD, e\.g\. 2022-01-31\)/);
   });

@@ -47,7 +47,7 @@ export function checkSettings(value: unknown, where: string, knownKeys?: Readonl
       const bare = key.replace(/^krakenImport\./, '');
       const guess = knownKeys.has(bare) ? bare : nearest(key, known);
       const more = unknown.length > 1 ? ` (and ${unknown.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
-      throw new ConfigError(`${where}: unknown setting "${key}"${guess ? `: did you mean "${guess}"?` : ''}${more} (known: ${known.join(', ')})`);
+      throw new ConfigError(`${where}: unknown setting "${key}"${guess ? `: did you mean "${guess}"?` : ''}${more} (${known.join(', ')})`);
     }
   }
   const out: CheckSettings = {};
