@@ -50,6 +50,12 @@ export interface JournalRecord {
   errors?: JournalError[];
   /** HTTP attempts of the call (429 and 5xx retries included). */
   attempts?: number;
+  /** 429 answers during the call (each waited for and retried). */
+  rateLimited?: number;
+  /** Time spent waiting after those 429s, ms. */
+  waitedMs?: number;
+  /** Retries after a 5xx or a network error. */
+  retries?: number;
 }
 
 /** What the journal says about one unit. */

@@ -20,6 +20,8 @@ import { formatText, type FileReport } from './format';
 import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
 import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
 import { SEND_COMMAND } from './send';
+import { REPORT_COMMAND } from './report';
+import { RECONCILE_COMMAND } from './reconcile';
 import { SANDBOX_COMMAND } from '../../sandbox/src/cli';
 import { toGithubAnnotations, toMarkdownSummary, toSarif } from './reports';
 import { defaultJobs, isValidateWorker, PARALLEL_MIN_CHARS, PARALLEL_MIN_RECORDS, runValidateWorker, ValidatePool, type RecordResult } from './parallel';
@@ -387,7 +389,7 @@ const LSP_COMMAND: CommandDef = {
 };
 
 /** Every command of the CLI. Adding one: its CommandDef, and an entry here. */
-export const COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, SEND_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND, SANDBOX_COMMAND];
+export const COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND, SANDBOX_COMMAND];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -614,8 +614,29 @@ async function runWave(w: WaveInput): Promise<number> {
     };
   };
 
+  /** Per unit: the 429s, their waits and the 5xx/network retries of its calls, for the journal (the run report's timeline). */
+  const callStats = new Map<string, { rateLimited: number; waitedMs: number; retries: number }>();
+  const unitProgress = (key: string) => (e: ProgressEvent): void => {
+    onProgress(e);
+    if (e.kind !== 'rate-limited' && e.kind !== 'retry') return;
+    const s = callStats.get(key) ?? { rateLimited: 0, waitedMs: 0, retries: 0 };
+    if (e.kind === 'rate-limited') {
+      s.rateLimited++;
+      s.waitedMs += e.waitMs ?? 0;
+    } else s.retries++;
+    callStats.set(key, s);
+  };
+
   const finish = async (item: WaveItem, action: ActionId, key: string, given: Partial<JournalRecord> & { status: JournalStatus }, tally: Tally): Promise<JournalStatus> => {
-    const rec = { ...given, ...(given.message !== undefined ? { message: privacy(given.message) } : {}), ...(given.errors ? { errors: privateErrors(given.errors) } : {}) };
+    const calls = callStats.get(key);
+    callStats.delete(key);
+    const rec = {
+      ...given,
+      ...(calls?.rateLimited ? { rateLimited: calls.rateLimited, waitedMs: calls.waitedMs } : {}),
+      ...(calls?.retries ? { retries: calls.retries } : {}),
+      ...(given.message !== undefined ? { message: privacy(given.message) } : {}),
+      ...(given.errors ? { errors: privateErrors(given.errors) } : {}),
+    };
     await record(item, action, key, { phase: 'outcome', ...rec });
     tally[rec.status]++;
     if (rec.status !== 'ok') problems.push({ where: where(item), action, status: rec.status, message: rec.message ?? rec.reason ?? rec.status });
@@ -667,7 +688,8 @@ async function runWave(w: WaveInput): Promise<number> {
     try {
       await record(item, action, key, { phase: 'attempt' }); // on disk before the request leaves
       tally.sent++;
-      let result: KrakenResult<unknown> = await callKraken(client, plan.call, { signal: controller.signal, onProgress });
+      const progressOf = unitProgress(key);
+      let result: KrakenResult<unknown> = await callKraken(client, plan.call, { signal: controller.signal, onProgress: progressOf });
       let outcome = describeResult(plan, env.name, result, item.doc);
       if (!result.ok && result.reason === 'outcome-unknown' && plan.createsAccount && !controller.signal.aborted) {
         // The connection dropped after sending: ask Kraken before deciding anything.
@@ -680,7 +702,7 @@ async function runWave(w: WaveInput): Promise<number> {
         if (r.state === 'not-processed') {
           // Kraken never saw it: one more send is the first one that counts.
           await record(item, action, key, { phase: 'attempt', reason: 'resend-after-check' });
-          result = await callKraken(client, plan.call, { signal: controller.signal, onProgress });
+          result = await callKraken(client, plan.call, { signal: controller.signal, onProgress: progressOf });
           outcome = describeResult(plan, env.name, result, item.doc);
         }
       }

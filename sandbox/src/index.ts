@@ -14,7 +14,8 @@
  *   DRY_RUN_SUCCEEDED over `processingMs`; 404 `not_found`);
  * - post-import: notes (dedup by body + created_at), transactions (dedup by transaction_id; URL flags), historical
  *   statements, payment instruction, send-registration-flows; 404 for an account that is not imported;
- * - business: `POST /v1/data-import/business/`, business-payment-instruction (404 for an unknown business).
+ * - business: `POST /v1/data-import/business/`, business-payment-instruction (404 for an unknown business);
+ * - queries: account-transfer-status, and the all/pending/imported account import process lists (lists.ts).
  * Bodies are validated with our own language service; error-severity findings become Kraken-shaped 400s.
  *
  * Control endpoints (not Kraken; loopback callers or `Token <api key>`): `/__sandbox/` (state), `/__sandbox/faults`,
@@ -28,6 +29,7 @@ import { createKrakenService, type Diagnostic, type KindId, type KrakenService }
 import { answerGraphql, type TokenGrant } from './graphql';
 import { defaultFaultBody, FaultController, validateFaultSpec, type Fault, type FaultSpec } from './faults';
 import { accountKey, newKrakenAccountNumber, SandboxState, type ImportProcess, type RequestLogEntry } from './state';
+import { listImportProcesses } from './lists';
 
 export { FaultController, SandboxState };
 export type { FaultSpec, Fault, RequestLogEntry };
@@ -875,6 +877,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (m) return method === 'GET' ? statusV2(decodeURIComponent(m[1]), decodeURIComponent(m[2])) : notAllowed(method);
     m = /^\/v1\/data-import\/send-registration-flows\/([^/]+)\/([^/]+)\/$/.exec(path);
     if (m) return method === 'POST' ? registrationFlows(ctx, decodeURIComponent(m[1]), decodeURIComponent(m[2])) : notAllowed(method);
+    const listed = listImportProcesses(state, method, path);
+    if (listed) return listed;
     m = /^\/v1\/data-import\/account-transfer-status\/([^/]+)\/([^/]+)\/$/.exec(path);
     if (m && method === 'GET') {
       const a = state.imported.get(accountKey(decodeURIComponent(m[1]), decodeURIComponent(m[2])));

@@ -22,7 +22,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Browser, ConsoleMessage } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import {
   consoleArgs,
   formatConsoleArgs,
@@ -53,6 +53,8 @@ export interface ExtHostRunOptions {
   workspaceTrust?: boolean;
   /** Where output lines go (default: stdout). */
   log?: (line: string) => void;
+  /** Called with the workbench page once it exists (e.g. to take screenshots the suite asks for). */
+  onPage?: (page: Page) => void;
 }
 
 export const EXIT_TIMEOUT = 124;
@@ -159,6 +161,7 @@ export async function runExtensionTests(opts: ExtHostRunOptions): Promise<number
     log(`[runner] code-server healthy on ${server.baseUrl} in ${server.startupMs} ms`);
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    opts.onPage?.(page);
 
     // Console lines are formatted asynchronously (jsonValue round trips): keep them in order, and let the exit
     // wait for the ones already received.

@@ -23,7 +23,18 @@ export const KRAKEN_COMMANDS = {
   setApiKey: 'krakenImport.setApiKey',
   forgetApiKey: 'krakenImport.forgetApiKey',
   clearDiagnostics: 'krakenImport.clearKrakenDiagnostics',
+  /** Quick pick of the workspace's kept calls; the one picked opens as a read-only JSON tab. */
   showResponses: 'krakenImport.showResponses',
+  /** The request of a kept call as a curl command, `$KRAKEN_API_KEY` in place of the key. */
+  copyAsCurl: 'krakenImport.copyResponseAsCurl',
+  /** Journals of `kraken-import send` (one per shard): errors on the payloads, the run as a tree. */
+  openSendJournal: 'krakenImport.openSendJournal',
+  /** The run report (timeline, outcomes, failures, slowest calls) of the open journals, in a webview. */
+  showWaveReport: 'krakenImport.showWaveReport',
+  /** A wave's accounts against Kraken's lists of account import processes. */
+  reconcileWave: 'krakenImport.reconcileWave',
+  /** Forget the open journals: their diagnostics and tree. */
+  closeSendJournal: 'krakenImport.closeSendJournal',
 } as const;
 
 export type KrakenCommandId = (typeof KRAKEN_COMMANDS)[keyof typeof KRAKEN_COMMANDS];

@@ -27,9 +27,9 @@ import {
   FINAL_IMPORT_STATUSES,
   PENDING_IMPORT_STATUSES,
   type BusinessPaymentInstructionData, type CallOptions, type CreateV1Data, type CreateV1Request, type CreateV2Data,
-  type CreateV2TaskParams, type FailureReason, type ImportStatusData, type ItemResult, type ItemsData,
+  type CreateV2TaskParams, type ExchangeRecord, type FailureReason, type ImportStatusData, type ItemResult, type ItemsData,
   type KrakenClientOptions, type KrakenEnvironment, type KrakenFailure, type KrakenFieldError, type KrakenResult,
-  type PaymentInstructionData, type PollOptions, type ProgressEvent, type RegistrationFlowsData, type RetryPolicy,
+  type ImportProcessList, type ImportProcessListing, type PaymentInstructionData, type PollOptions, type ProgressEvent, type RegistrationFlowsData, type RetryPolicy,
   type StageData, type StatementsData, type TransactionParams, type TransferStatusData, type ValidateData,
 } from './types';
 
@@ -52,6 +52,7 @@ export const PATHS = {
   statements: '/v1/data-import/historical-statements/create/',
   paymentInstruction: '/v1/data-import/payment-instruction/create/',
   businessPaymentInstruction: '/v1/data-import/business-payment-instruction/create/',
+  importProcesses: (which: 'all' | 'pending' | 'imported', code: string) => `/v1/data-import/${which}-account-import-processes/${encodeURIComponent(code)}/`,
   registrationFlows: (code: string, ext: string) => `/v1/data-import/send-registration-flows/${encodeURIComponent(code)}/${encodeURIComponent(ext)}/`,
 } as const;
 
@@ -334,6 +335,35 @@ export class KrakenClient {
       return this.fail(a, 'not-found', `Kraken "${this.env.name}" has no account for ${externalAccountNumber} (import supplier ${importSupplierCode}).`);
     }
     return this.failureFor(a, 'read the account transfer status');
+  }
+
+  /**
+   * `GET /v1/data-import/{all,pending,imported}-account-import-processes/{import_supplier_code}/`: the import
+   * supplier's account import processes (`all`: staged and imported; `pending`: staged; `imported`: with a Kraken
+   * account). The documented body is a list of `{external_account_number, kraken_account_number, account_created_at}`;
+   * the served contract's example nests that list in another one, so one level of nesting is read too. 404 →
+   * `not-found` (no such import supplier, or an instance without these endpoints).
+   */
+  async listImportProcesses(importSupplierCode: string, which: ImportProcessList, opts: CallOptions = {}): Promise<KrakenResult<ImportProcessListing[]>> {
+    const what = `list the ${which === 'all' ? '' : `${which} `}account import processes of ${importSupplierCode}`;
+    const x = await this.exchange({ method: 'GET', path: PATHS.importProcesses(which, importSupplierCode), what, repeatable: true }, opts);
+    if (!x.ok) return x.failure;
+    const a = x.answer;
+    if (a.status === 200) {
+      if (!Array.isArray(a.body)) return this.fail(a, 'unexpected', `Kraken's answer to ${what} is not a list.`);
+      const flat = a.body.length > 0 && a.body.every((e) => Array.isArray(e)) ? (a.body as unknown[][]).flat() : a.body;
+      const items: ImportProcessListing[] = [];
+      for (const e of flat) {
+        const ext = isObject(e) ? str(e.external_account_number) : undefined;
+        if (!isObject(e) || ext === undefined) return this.fail(a, 'unexpected', `Kraken's answer to ${what} has an entry without external_account_number.`);
+        items.push({ externalAccountNumber: ext, krakenAccountNumber: str(e.kraken_account_number) ?? null, accountCreatedAt: str(e.account_created_at) ?? null });
+      }
+      return this.success(a, items);
+    }
+    if (a.status === 404) {
+      return this.fail(a, 'not-found', `Kraken "${this.env.name}" answered "not found" when asked to ${what}: check the import supplier code (the instance may not offer these endpoints).`);
+    }
+    return this.failureFor(a, what);
   }
 
   /**
@@ -721,6 +751,44 @@ export class KrakenClient {
    * answer for any status that is not retried (2xx, 400, 404, …) or with a failure.
    */
   private async exchange(spec: CallSpec, opts: CallOptions): Promise<Exchange> {
+    const started = Date.now();
+    const x = await this.exchangeWithRetries(spec, opts);
+    if (opts.onExchange && spec.auth !== false) {
+      const answerOf = x.ok ? x.answer : undefined;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(answerOf?.headers ?? {})) {
+        if (/^(content-type|retry-after|x-kraken-sandbox)$/i.test(k) && v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+      }
+      let requestBody: unknown;
+      if (spec.body !== undefined) {
+        try {
+          requestBody = JSON.parse(this.scrub(JSON.stringify(spec.body)));
+        } catch {
+          requestBody = undefined;
+        }
+      }
+      const record: ExchangeRecord = {
+        method: spec.method,
+        url: this.scrub(this.url(spec).toString()),
+        auth: this.env.auth ?? 'kraken-token',
+        ...(requestBody !== undefined ? { requestBody } : {}),
+        status: x.ok ? x.answer.status : x.failure.status,
+        responseBody: x.ok ? x.answer.body : x.failure.body,
+        ...(Object.keys(headers).length ? { responseHeaders: headers } : {}),
+        attempts: x.ok ? x.answer.attempts : x.failure.attempts,
+        durationMs: Date.now() - started,
+        ...(x.ok ? {} : { failure: { reason: x.failure.reason, message: x.failure.message } }),
+      };
+      try {
+        opts.onExchange(record);
+      } catch {
+        /* a broken viewer must not break a call */
+      }
+    }
+    return x;
+  }
+
+  private async exchangeWithRetries(spec: CallSpec, opts: CallOptions): Promise<Exchange> {
     const fail = (reason: FailureReason, message: string, attempts: number, extra: Partial<KrakenFailure> = {}): Exchange => ({
       ok: false,
       failure: { ok: false, reason, message: this.scrub(message), errors: [], attempts, ...extra },

@@ -31,7 +31,8 @@ const PERSONAL_KEY_PATTERNS = [/^billing_address\d?$/, /^supply_address\d$/, /^a
 /** Objects whose every leaf is personal (a bank account, a structured address). */
 const PERSONAL_OBJECTS = new Set(['bank_account', 'billing_address', 'legal_address', 'postal_address', 'address', 'structured_street_address']);
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** The local part is bounded (64, as in RFC 5321): unbounded, a long run of letters costs quadratic time. */
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}/g;
 /**
  * IBAN: two letters, two digits, then groups of four alphanumerics and a last shorter group, written compact or
  * grouped (spaces or dashes), in either case (`gb82 west 1234 5698 7654 32`). Groups, not single characters, so a
@@ -72,7 +73,8 @@ export function redactFieldMessage(path: string | null | undefined, message: str
 }
 
 /** `customers.0.email: "…"` in free text (an outcome's first error): the quoted value of a personal path. */
-const PATH_THEN_VALUE = /\b([A-Za-z_][\w]*(?:\.[\w]+)*): ("(?:[^"\\\n]|\\.)*")/g;
+/** Bounded (64 characters a key, 16 keys): unbounded, a long dotted text costs quadratic time. */
+const PATH_THEN_VALUE = /\b([A-Za-z_]\w{0,63}(?:\.\w{1,64}){0,16}): ("(?:[^"\\\n]|\\.)*")/g;
 
 /**
  * Replaces email-, IBAN- and phone-looking substrings, and the quoted value after a personal field's path

@@ -79,9 +79,33 @@ export interface ProgressEvent {
   status?: string;
 }
 
+/**
+ * One call as sent and answered, for a response viewer: what went out (never the key or a token: the
+ * Authorization header is named by its scheme only, and the body is scrubbed of them) and what came back.
+ */
+export interface ExchangeRecord {
+  method: 'GET' | 'POST';
+  /** Full URL with its query. */
+  url: string;
+  /** `Token` (the API key in `Authorization: Token <key>`) or `kraken-token` (`Authorization: <token>`). */
+  auth: 'api-key-header' | 'kraken-token';
+  requestBody?: unknown;
+  /** Final HTTP status; undefined when no answer came back. */
+  status?: number;
+  responseBody?: unknown;
+  /** Response headers worth reading (content type, Retry-After, the sandbox marker). */
+  responseHeaders?: Record<string, string>;
+  attempts: number;
+  durationMs: number;
+  /** The client's failure reason and message when the call failed without an answer. */
+  failure?: { reason: string; message: string };
+}
+
 export interface CallOptions {
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /** Called once per call (after its retries) with what was sent and answered; not for the sign-in request. */
+  onExchange?: (record: ExchangeRecord) => void;
   /** Overrides the client's timeout for this call. */
   timeoutMs?: number;
 }
@@ -273,4 +297,15 @@ export interface BusinessPaymentInstructionData {
 export interface RegistrationFlowsData extends ItemsData {
   importSupplierCode?: string;
   externalAccountNumber?: string;
+}
+
+/** Which list of account import processes (v1 query endpoints): all, pending (staged) or imported. */
+export type ImportProcessList = 'all' | 'pending' | 'imported';
+
+/** One entry of `GET /v1/data-import/{all,pending,imported}-account-import-processes/{import_supplier_code}/`. */
+export interface ImportProcessListing {
+  externalAccountNumber: string;
+  /** Null while the account is pending (staged). */
+  krakenAccountNumber: string | null;
+  accountCreatedAt: string | null;
 }

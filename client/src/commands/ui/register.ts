@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DocumentInfoRequest, type DocumentInfo } from '../../../../server/src/common/protocol';
 import { detectKind } from '../../../../server/src/service/kinds';
-import type { KrakenResult, ProgressEvent } from '../../kraken';
+import type { ExchangeRecord, KrakenResult, ProgressEvent } from '../../kraken';
 import type { EnvironmentSetting } from '../environments';
 import { CONTEXT_KEYS, KRAKEN_COMMANDS } from '../ids';
 import { describeImportStatus, describeResult, describeStatusFailure, type FollowUp, type Outcome } from '../outcome';
@@ -36,6 +36,9 @@ import { callKraken } from '../send';
 import { formatResponseEntry, ResponseHistory, type ResponseEntry } from '../tracking';
 import { KrakenDiagnostics } from './diagnostics';
 import { EnvironmentManager } from './environments';
+import { ResponseView } from './responseView';
+import type { StoredResponse } from '../responses';
+import { registerWaveCommands } from '../../waves/ui/register';
 import { overridePrompts, vscodePrompts, type Prompts, type StatusTarget } from './prompts';
 
 export interface KrakenCommandDeps {
@@ -64,6 +67,10 @@ export interface KrakenCommandsApi {
   krakenDiagnostics(uri: vscode.Uri): readonly vscode.Diagnostic[];
   /** The last responses for a document (as received; the output channel shows them redacted). */
   lastResponses(uri: vscode.Uri): readonly ResponseEntry[];
+  /** The workspace's kept calls (redacted), newest first, and their read-only tabs. */
+  responses: ResponseView;
+  /** The open send journals (Open Send Journal) and the last reconciliation. */
+  waves: ReturnType<typeof registerWaveCommands>;
   /** Only when the extension runs in test mode (`ExtensionMode.Test`). */
   testing?: {
     setApiKey(environment: string, key: string): Promise<boolean>;
@@ -109,8 +116,9 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
   const diagnostics = new KrakenDiagnostics(client, log);
   const responses = vscode.window.createOutputChannel('Kraken Import: Responses', { log: true });
   const history = new ResponseHistory(10);
+  const responseView = new ResponseView(context);
   const lensChanged = new vscode.EventEmitter<void>();
-  context.subscriptions.push(envs, diagnostics, responses, lensChanged);
+  context.subscriptions.push(envs, diagnostics, responses, responseView, lensChanged);
 
   const showPersonalData = () => vscode.workspace.getConfiguration('krakenImport').get<boolean>('showPersonalData', false);
 
@@ -203,9 +211,21 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     return { skipped: message };
   }
 
-  function record(doc: vscode.TextDocument | undefined, entry: ResponseEntry): void {
+  function record(doc: vscode.TextDocument | undefined, entry: ResponseEntry, exchange?: ExchangeRecord): Promise<StoredResponse | undefined> {
     if (doc) history.add(doc.uri.toString(), entry);
     responses.info(formatResponseEntry(entry, showPersonalData()));
+    if (!exchange) return Promise.resolve(undefined);
+    // The call in a read-only tab beside the payload (kept redacted in the workspace history).
+    return responseView
+      .add({ environment: entry.environment, action: entry.action, account: entry.account, message: entry.message, document: doc?.uri, exchange })
+      .then(async (stored) => {
+        try {
+          await responseView.open(stored);
+        } catch (error) {
+          log.warn(`could not open the response tab: ${String(error)}`);
+        }
+        return stored;
+      });
   }
 
   function entryFrom(result: KrakenResult<unknown>, env: EnvironmentSetting, request: string, action: string, account: string, message: string): ResponseEntry {
@@ -332,16 +352,18 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
 
     const outcome = await withProgress(title, async (signal, report) => {
       report(`${request}`);
-      const result = await callKraken(kraken, plan.call, { signal, onProgress: report });
+      let exchange: ExchangeRecord | undefined;
+      const result = await callKraken(kraken, plan.call, { signal, onProgress: report, onExchange: (x) => (exchange = x) });
       let outcome = describeResult(plan, env.name, result, parsed.value);
-      record(doc, entryFrom(result, env, request, ACTION_LABELS[action], describeIdentity(plan.identity), outcome.message));
+      await record(doc, entryFrom(result, env, request, ACTION_LABELS[action], describeIdentity(plan.identity), outcome.message), exchange);
       // A v1 create naming a team Kraken does not know: ask again next time.
       if (!result.ok && result.errors.some((e) => e.attr === 'operations_team_name' || e.code === 'operations_team_name_does_not_exist') && kind !== 'account-v1-create') {
         await envs.rememberOperationsTeam(env, undefined);
       }
       if (outcome.poll && plan.poll) {
         report(outcome.message);
-        const polled = await kraken.pollImportStatus(plan.poll.importSupplierCode, plan.poll.externalIdentifier, { signal, onProgress: report });
+        let pollExchange: ExchangeRecord | undefined;
+        const polled = await kraken.pollImportStatus(plan.poll.importSupplierCode, plan.poll.externalIdentifier, { signal, onProgress: report, onExchange: (x) => (pollExchange = x) });
         const statusRequest = statusEndpoint(plan.poll.importSupplierCode, plan.poll.externalIdentifier);
         if (polled.ok) outcome = describeImportStatus(polled.data, plan.identity, `Kraken (${env.name})`);
         else {
@@ -355,7 +377,7 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
             followUps: ['check-status'],
           };
         }
-        record(doc, entryFrom(polled, env, statusRequest, 'import status', describeIdentity(plan.identity), outcome.message));
+        await record(doc, entryFrom(polled, env, statusRequest, 'import status', describeIdentity(plan.identity), outcome.message), pollExchange);
       }
       return outcome;
     });
@@ -394,13 +416,14 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     const request = statusEndpoint(target.importSupplierCode, target.externalIdentifier);
     const kraken = envs.client(env);
     const outcome = await withProgress(`Kraken (${env.name}): import status of ${describeIdentity(identity)}`, async (signal, report) => {
-      const result = await kraken.importStatus(target.importSupplierCode, target.externalIdentifier, { signal, onProgress: report });
+      let exchange: ExchangeRecord | undefined;
+      const result = await kraken.importStatus(target.importSupplierCode, target.externalIdentifier, { signal, onProgress: report, onExchange: (x) => (exchange = x) });
       const outcome: Outcome = result.ok
         ? describeImportStatus(result.data, identity, `Kraken (${env.name})`)
         : describeStatusFailure(result, identity, env.flow, env.name);
       // The document's own account: the status (latest_error) goes on it too.
       const same = doc && fromDoc.importSupplierCode === target.importSupplierCode && fromDoc.externalIdentifier === target.externalIdentifier;
-      record(same ? doc : undefined, entryFrom(result, env, request, 'import status', describeIdentity(identity), outcome.message));
+      await record(same ? doc : undefined, entryFrom(result, env, request, 'import status', describeIdentity(identity), outcome.message), exchange);
       return { outcome, same };
     });
     if (outcome.same && doc && outcome.outcome.replacesDiagnostics) await diagnostics.set(doc, outcome.outcome.findings);
@@ -408,8 +431,30 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     return { ...outcome.outcome, environment: env.name };
   }
 
-  async function showResponses(a: unknown): Promise<void> {
+  /** The workspace's kept calls in a quick pick; the one picked opens in its tab. */
+  async function showResponses(a: unknown): Promise<StoredResponse | undefined> {
     const args = readArgs(a, undefined);
+    if (!args.uri) return responseView.pick();
+    showResponsesLog(args);
+    return undefined;
+  }
+
+  /** "Copy as cURL" of the response tab in front, else of a call picked from the history. */
+  async function copyAsCurl(a: unknown): Promise<string | undefined> {
+    const uri = a instanceof vscode.Uri ? a : vscode.window.activeTextEditor?.document.uri;
+    let entry = uri?.scheme === 'kraken-response' ? responseView.find(uri) : undefined;
+    if (!entry) {
+      const items = responseView.list().map((e) => ({ label: `${e.exchange.status ?? '—'} ${e.action} — ${e.account}`, description: `${e.environment} · ${e.at.slice(0, 19)}`, entry: e }));
+      if (!items.length) {
+        void vscode.window.showInformationMessage('No Kraken responses in this workspace yet: send a payload to Kraken first.');
+        return undefined;
+      }
+      entry = (await vscode.window.showQuickPick(items, { placeHolder: 'Copy which call as cURL?' }))?.entry;
+    }
+    return entry ? responseView.copyCurl(entry) : undefined;
+  }
+
+  async function showResponsesLog(args: KrakenCommandArgs): Promise<void> {
     const doc = await resolveDocument(args.uri);
     const entries = doc ? history.get(doc.uri.toString()) : [];
     if (!doc || !entries.length) {
@@ -484,13 +529,24 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
       else diagnostics.clear();
     }),
     vscode.commands.registerCommand(KRAKEN_COMMANDS.showResponses, showResponses),
+    vscode.commands.registerCommand(KRAKEN_COMMANDS.copyAsCurl, copyAsCurl),
   );
+
+  const waves = registerWaveCommands(context, {
+    log,
+    environment: (name) => activeEnvironment(name),
+    client: (env) => envs.client(env),
+    ensureApiKey: (env) => ensureApiKey(env),
+    blocked: () => (vscode.workspace.isTrusted ? undefined : 'Kraken Import sends nothing to Kraken from an untrusted workspace. Trust the workspace to reconcile with Kraken.'),
+  });
 
   const api: KrakenCommandsApi = {
     commands: KRAKEN_COMMANDS,
     activeEnvironment: () => envs.active(),
     krakenDiagnostics: (uri) => diagnostics.get(uri),
     lastResponses: (uri) => history.get(uri.toString()),
+    responses: responseView,
+    waves,
   };
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     api.testing = {
