@@ -14,12 +14,12 @@ import { isKindId } from '../../server/src/service/kinds';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
 import { decodeUtf8, expandInputs, isLinesFile } from './files';
-import { formatText, type FileReport } from './format';
+import type { FileReport } from './format';
+import { OutputSink, type OutputFormat } from './output';
 import { UsageError, parseArgs } from './args';
 import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
 import { readStdinLine, runSend, SEND_HELP } from './send';
-import { toGithubAnnotations, toMarkdownSummary, toSarif } from './reports';
-import { defaultJobs, isValidateWorker, PARALLEL_MIN_CHARS, PARALLEL_MIN_RECORDS, runValidateWorker, ValidatePool, type RecordResult } from './parallel';
+import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 const VERSION = '0.1.0';
 
@@ -41,7 +41,8 @@ Usage:
                                 /data-import/schema/) instead of the bundled schemas; "bundled" for those
       --offline                 use the cached copy of a contract URL, do not fetch it
       --quiet                   no contract line on stderr
-      --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core, the main thread included; 1: none)
+      --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none, the
+                                main thread validates)
 ${SEND_HELP}
   kraken-import contract info <url-or-file>
                                 the contract's payload kinds, endpoints, field and enum counts, compile times
@@ -56,7 +57,6 @@ age is printed. If the instance asks for credentials, KRAKEN_API_KEY is sent as 
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.`;
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 function validateText(
   service: ReturnType<typeof createKrakenService>,
@@ -84,55 +84,25 @@ function validateText(
   return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
 }
 
-async function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined, pool?: ValidatePool): Promise<FileReport[]> {
+async function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined, sink: OutputSink, pool?: ValidatePool): Promise<void> {
+  // One payload per line: streamed range by range, on the worker threads when the file is large (parallel.ts).
+  if (isLinesFile(file)) return validateLinesFile(file, kind, (f, text, k) => validateText(service, f, text, k), sink, pool);
   const bytes = readFileSync(file);
   const { text, invalidAt } = decodeUtf8(bytes);
-  const encodingFinding = (line: number, character: number): Diagnostic => ({
-    code: 'invalid-utf8',
-    severity: 'error',
-    message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
-    path: '',
-    range: { start: { line, character }, end: { line, character: character + 1 } },
-    source: 'kraken-import',
-  });
-  // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
-  const fileLines = new LineIndex(text);
-  const encodingFindingAt = (offset: number): Diagnostic => {
-    const at = fileLines.positionAt(offset);
-    return encodingFinding(at.line, at.character);
-  };
-  if (!isLinesFile(file)) {
-    const report: FileReport = { file, ...validateText(service, file, text, kind) };
-    if (invalidAt !== undefined) report.diagnostics.unshift(encodingFindingAt(invalidAt));
-    return [report];
+  const report: FileReport = { file, ...validateText(service, file, text, kind) };
+  if (invalidAt !== undefined) {
+    // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
+    const at = new LineIndex(text).positionAt(invalidAt);
+    report.diagnostics.unshift({
+      code: 'invalid-utf8',
+      severity: 'error',
+      message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
+      path: '',
+      range: { start: at, end: { line: at.line, character: at.character + 1 } },
+      source: 'kraken-import',
+    });
   }
-  // One payload per line; ranges are placed in the file (a record may hold a lone "\r", which editors show as a line break).
-  const reports: FileReport[] = [];
-  const lines = text.split('\n');
-  const records: Array<{ i: number; lineStart: number; lineText: string }> = [];
-  for (let i = 0, lineStart = 0; i < lines.length; lineStart += lines[i].length + 1, i++) {
-    const lineText = lines[i].replace(/\r$/, '');
-    if (lineText.trim()) records.push({ i, lineStart, lineText });
-  }
-  // A large wave goes to the worker threads (same validateText there, results in file order).
-  const serial = () => records.map((r) => validateText(service, file, r.lineText, kind));
-  const results: RecordResult[] =
-    pool && records.length >= PARALLEL_MIN_RECORDS && text.length >= PARALLEL_MIN_CHARS
-      ? await pool.validate(file, records.map((r) => r.lineText), kind).catch((error: Error) => {
-          process.stderr.write(`kraken-import: worker threads failed (${error.message}); validating ${file} on one thread\n`);
-          return serial();
-        })
-      : serial();
-  for (let n = 0; n < records.length; n++) {
-    const { i, lineStart, lineText } = records[n];
-    const r = results[n];
-    const recordLines = new LineIndex(lineText);
-    const place = (p: { line: number; character: number }) => fileLines.positionAt(lineStart + recordLines.offsetAt(p));
-    const diagnostics = r.diagnostics.map((d) => ({ ...d, range: { start: place(d.range.start), end: place(d.range.end) } }));
-    if (lineText.includes('\ufffd') && invalidAt !== undefined) diagnostics.unshift(encodingFindingAt(lineStart + lineText.indexOf('\ufffd')));
-    reports.push({ file, line: i + 1, ...r, diagnostics });
-  }
-  return reports;
+  sink.addReport(report);
 }
 
 async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> {
@@ -163,60 +133,39 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
   const { files, missing } = expandInputs(args.positionals);
   const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
+  const hints = args.flags.has('hints');
+  // Printed as the files are read (output.ts), in input order.
+  const sink = new OutputSink({
+    format: format as OutputFormat,
+    hints,
+    summary: args.flags.has('summary'),
+    version: VERSION,
+    write: (s) => process.stdout.write(s),
+    writeSummary: (markdown) => (process.env.GITHUB_STEP_SUMMARY ? appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown) : process.stderr.write(markdown)),
+  });
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
-  // --jobs n: the main thread and n - 1 workers.
+  // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints.
   const pool =
     jobs > 1 && !contract && files.some(isLinesFile)
-      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, jobs - 1, (file, text, kind) =>
-          validateText(service, file, text, kind),
-        )
+      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, { fragment: sink.fragment, keepReports: sink.keepReports, hints }, jobs)
       : undefined;
   let exit = 0;
   for (const m of missing) {
     process.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
     exit = 2;
   }
-  const reports: FileReport[] = [];
   for (const file of files) {
     try {
-      for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool)) reports.push(report); // a JSON Lines file may hold a million
+      await validateFile(service, file, kindOption as KindId | undefined, sink, pool);
     } catch (error) {
       process.stderr.write(`kraken-import: cannot read ${file}: ${(error as Error).message}\n`);
       exit = 2;
     }
   }
   await pool?.close();
-  if (format === 'json') {
-    process.stdout.write(
-      JSON.stringify(
-        reports.map((r) => ({
-          file: r.file,
-          ...(r.line !== undefined ? { line: r.line } : {}),
-          kind: r.kind,
-          ...(r.shape ? { shape: r.shape } : {}),
-          ...(r.skipped ? { skipped: r.skipped } : {}),
-          diagnostics: r.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, path: d.path, range: d.range })),
-        })),
-        null,
-        2,
-      ) + '\n',
-    );
-  } else if (format === 'sarif') {
-    process.stdout.write(JSON.stringify(toSarif(reports, { version: VERSION, hints: args.flags.has('hints') }), null, 2) + '\n');
-  } else if (format === 'github') {
-    process.stdout.write(toGithubAnnotations(reports, { hints: args.flags.has('hints') }));
-  } else if (!args.flags.has('summary')) {
-    process.stdout.write(formatText(reports, { hints: args.flags.has('hints') }));
-  }
-  if (args.flags.has('summary')) {
-    const markdown = toMarkdownSummary(reports, { hints: args.flags.has('hints') });
-    if (format === 'text') process.stdout.write(markdown);
-    else if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
-    else process.stderr.write(markdown);
-  }
+  sink.end();
   if (contract) note(contractSummary(contract));
-  const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
-  if (exit === 0 && failing) exit = 1;
+  if (exit === 0 && sink.failing(failOn)) exit = 1;
   return exit;
 }
 

@@ -5,6 +5,7 @@
 import { detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId } from './kinds';
 import { parseDocument, type ParsedDocument } from './parse';
 import { RULES, type Rule } from './rules';
+import { forgetWalks } from './rules/walk';
 import { schemaFindings } from './schemaFindings';
 import type { SchemaSet } from './schemas';
 import type { Diagnostic, JsonPath, RawFinding, RuleSeverity, Severity } from './types';
@@ -96,10 +97,14 @@ export function collectRuleFindings(
   const out: RawFinding[] = [];
   const base = ACCOUNT_WRAPPERS[kind];
   const inner = base && root && typeof root === 'object' ? (root as Record<string, unknown>).payload : undefined;
-  for (const rule of RULES) {
-    if (config.rules?.[rule.code] === 'off') continue;
-    if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, rawText, numbersExact);
-    else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, rawText, numbersExact);
+  try {
+    for (const rule of RULES) {
+      if (config.rules?.[rule.code] === 'off') continue;
+      if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, rawText, numbersExact);
+      else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, rawText, numbersExact);
+    }
+  } finally {
+    forgetWalks();
   }
   return out;
 }
