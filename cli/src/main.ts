@@ -17,13 +17,13 @@ import { decodeUtf8, expandInputs, isLinesFile } from './files';
 import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';
 import { UsageError, parseArgs } from './args';
-import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
-import { readStdinLine, runSend, SEND_HELP } from './send';
+import type { CliContract } from './contract';
+import { commands } from './lazy';
 import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 const VERSION = '0.1.0';
 
-const HELP = `kraken-import ${VERSION} — check Kraken customer-migration payloads before Kraken does.
+const help = () => `kraken-import ${VERSION} — check Kraken customer-migration payloads before Kraken does.
 
 Usage:
   kraken-import validate <files or folders…>   validate .json/.jsonl/.ndjson payloads
@@ -43,7 +43,7 @@ Usage:
       --quiet                   no contract line on stderr
       --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none, the
                                 main thread validates)
-${SEND_HELP}
+${commands().SEND_HELP}
   kraken-import contract info <url-or-file>
                                 the contract's payload kinds, endpoints, field and enum counts, compile times
   kraken-import rules           list rule codes, default severities and what they check
@@ -121,7 +121,7 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
   const contractValue = args.options.contract ?? config.contract;
   const contractBase = args.options.contract !== undefined ? process.cwd() : path.dirname(path.resolve(args.options.config ?? 'kraken-import.config.json'));
   const contract: CliContract | undefined = contractValue
-    ? await loadCliContract(contractValue, { baseDir: contractBase, offline: args.flags.has('offline'), note })
+    ? await commands().loadCliContract(contractValue, { baseDir: contractBase, offline: args.flags.has('offline'), note })
     : undefined;
 
   const service = createKrakenService({
@@ -164,7 +164,7 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
   }
   await pool?.close();
   sink.end();
-  if (contract) note(contractSummary(contract));
+  if (contract) note(commands().contractSummary(contract));
   if (exit === 0 && sink.failing(failOn)) exit = 1;
   return exit;
 }
@@ -176,7 +176,7 @@ async function runContract(args: ReturnType<typeof parseArgs>): Promise<number> 
   const note = (line: string) => {
     if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
   };
-  process.stdout.write(await runContractInfo(value, { offline: args.flags.has('offline'), note }));
+  process.stdout.write(await commands().runContractInfo(value, { offline: args.flags.has('offline'), note }));
   return 0;
 }
 
@@ -188,7 +188,7 @@ function runRules(): number {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP + '\n');
+    process.stdout.write(help() + '\n');
     return command ? 0 : 2;
   }
   if (command === '--version' || command === '-v') {
@@ -204,14 +204,12 @@ async function main(argv: string[]): Promise<number> {
     case 'contract':
       return runContract(args);
     case 'send':
-      return runSend(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine(), signals: true });
+      return commands().runSend(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => commands().readStdinLine(), signals: true });
     case 'sandbox': {
-      const { runSandboxCommand } = await import('../../sandbox/src/cli');
-      return runSandboxCommand(rest);
+      return commands().runSandboxCommand(rest);
     }
     case 'lsp': {
-      const { startNodeServer } = await import('../../server/src/node/startNodeServer');
-      startNodeServer();
+      commands().startNodeServer();
       return new Promise<number>(() => undefined); // runs until the client disconnects
     }
     default:

@@ -15,7 +15,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { availableParallelism, cpus } from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Diagnostic, KindId, RuleSeverity } from '../../server/src/service';
 import { LineIndex } from '../../server/src/service/text';
 import type { FileReport } from './format';
@@ -79,8 +79,18 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(16, n));
 }
 
+/** The worker's argv[2]: tells a worker from the CLI without loading node:worker_threads (tens of ms at start-up). */
+const WORKER_ARG = '--kraken-import-validate-worker';
+
+/** node:worker_threads, loaded when a pool starts or in a worker. */
+function threads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads');
+}
+
 /** True in a thread started by `ValidatePool`; then `runValidateWorker` must run instead of the CLI. */
 export function isValidateWorker(): boolean {
+  if (process.argv[2] !== WORKER_ARG) return false;
+  const { isMainThread, workerData } = threads();
   return !isMainThread && !!(workerData as Partial<WorkerInit> | undefined)?.krakenImportValidateWorker;
 }
 
@@ -212,6 +222,7 @@ export function validateRange(fd: number, size: number, file: string, start: num
 
 /** The worker side: answers range requests until the pool closes the port. */
 export function runValidateWorker(makeValidator: RecordValidator): void {
+  const { parentPort, workerData } = threads();
   const init = workerData as WorkerInit;
   const check = makeValidator(init.config);
   let open: { file: string; fd: number } | undefined;
@@ -288,7 +299,7 @@ export class ValidatePool {
     if (this.workers.length) return;
     const init: WorkerInit = { krakenImportValidateWorker: true, config: this.config, format: this.format };
     for (let i = 0; i < this.size; i++) {
-      const w = new Worker(this.script, { workerData: init, stdout: false, stderr: false });
+      const w = new (threads().Worker)(this.script, { argv: [WORKER_ARG], workerData: init, stdout: false, stderr: false });
       w.unref();
       this.workers.push(w);
     }
