@@ -1,62 +1,43 @@
 /**
  * kraken-import: the CLI on the same language service as the editor.
  *
- *   kraken-import validate <files or folders…> [--format text|json] [--fail-on error|warning] [--kind K] [--config F]
- *   kraken-import lsp --stdio
- *   kraken-import rules
- *   kraken-import contract info <url-or-file>
+ *   kraken-import validate <files or folders…> [--format text|json|sarif|github] [--fail-on error|warning] …
  *   kraken-import send --env <name> --action <actions> <files or folders…>   (see send.ts)
+ *   kraken-import contract info <url-or-file> | rules | lsp --stdio | sandbox (see sandbox/src/cli.ts)
+ *
+ * Each command is a CommandDef (options table, positionals, handler; see args.ts), listed in COMMANDS below and
+ * parsed strictly: an option a command does not define is a usage error (exit 2), never ignored.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
-import { isKindId } from '../../server/src/service/kinds';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
 import { decodeUtf8, expandInputs, isLinesFile } from './files';
 import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';
-import { UsageError, parseArgs } from './args';
+import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
 import type { CliContract } from './contract';
 import { commands } from './lazy';
 import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
-const VERSION = '0.1.0';
+import { VERSION } from './version';
 
-const help = () => `kraken-import ${VERSION} — check Kraken customer-migration payloads before Kraken does.
+const HELP = `kraken-import ${VERSION} — check Kraken customer-migration payloads before Kraken does.
 
-Usage:
-  kraken-import validate <files or folders…>   validate .json/.jsonl/.ndjson payloads
-      --format text|json|sarif|github
-                                output format (default text); sarif: SARIF 2.1.0 for code scanning; github:
-                                workflow annotations (::error file=…,line=…::…)
-      --summary                 Markdown summary grouped by finding code (counts, examples): instead of the
-                                text listing, or with another --format into $GITHUB_STEP_SUMMARY (else stderr)
-      --fail-on error|warning   exit 1 on errors (default) or also on warnings
-      --hints                   also print hints and information (text format; JSON always has them)
-      --kind <kind>             treat every file as this payload kind (${PAYLOAD_KINDS.map((k) => k.id).join(', ')})
-      --config <file>           settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N,
-                                "contract": "<url-or-file>"} (default: ./kraken-import.config.json when present)
-      --contract <url-or-file>  validate against this Kraken instance's served contract (its
-                                /data-import/schema/) instead of the bundled schemas; "bundled" for those
-      --offline                 use the cached copy of a contract URL, do not fetch it
-      --quiet                   no contract line on stderr
-      --jobs <n>                worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none, the
-                                main thread validates)
-${commands().SEND_HELP}
-  kraken-import contract info <url-or-file>
-                                the contract's payload kinds, endpoints, field and enum counts, compile times
-  kraken-import rules           list rule codes, default severities and what they check
-  kraken-import lsp --stdio     run the language server for any LSP editor
-  kraken-import sandbox [--port N] [--api-key K]
-                                run the local Kraken sandbox (a rehearsal tool, not Kraken; --help for options)
+Usage: kraken-import <command> [options] [arguments]
+
+Commands:
+@COMMANDS@
+
+Run "kraken-import <command> --help" for a command's options. Options: -h, --help; -V, --version.
 
 A contract URL is fetched over HTTPS (plain http only to a loopback host) and cached with its ETag in
 ~/.cache/kraken-import (or $KRAKEN_IMPORT_CACHE_DIR); when it cannot be fetched, the cached copy is used and its
 age is printed. If the instance asks for credentials, KRAKEN_API_KEY is sent as "Authorization: Token <key>".
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.`;
-
+Exit codes: 0 clean, 1 findings at or above --fail-on (send: some payloads failed), 2 bad usage or an unreadable
+file, 3 send: some outcomes are unknown.`;
 
 function validateText(
   service: ReturnType<typeof createKrakenService>,
@@ -105,14 +86,59 @@ async function validateFile(service: ReturnType<typeof createKrakenService>, fil
   sink.addReport(report);
 }
 
-async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> {
-  if (!args.positionals.length) throw new UsageError('validate needs at least one file or folder');
+const VALIDATE_COMMAND: CommandDef = {
+  name: 'validate',
+  summary: 'validate .json/.jsonl/.ndjson payloads (files, folders) locally',
+  usage: '<files or folders…>',
+  positionals: { min: 1 },
+  options: {
+    format: {
+      type: 'string',
+      short: 'f',
+      value: '<format>',
+      choices: ['text', 'json', 'sarif', 'github'],
+      default: 'text',
+      description: 'output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github\n(workflow annotations ::error file=…,line=…::…)',
+    },
+    summary: {
+      type: 'boolean',
+      description:
+        'Markdown summary grouped by finding code (counts, examples): instead of the\n' +
+        'text listing, or with another --format into $GITHUB_STEP_SUMMARY (else stderr)',
+    },
+    'fail-on': { type: 'string', value: '<severity>', choices: ['error', 'warning'], default: 'error', description: 'exit 1 on errors, or also on warnings' },
+    hints: { type: 'boolean', description: 'also print hints and information (text format; JSON always has them)' },
+    kind: { type: 'string', value: '<kind>', choices: PAYLOAD_KINDS.map((k) => k.id), description: 'treat every file as this payload kind' },
+    config: {
+      type: 'string',
+      short: 'c',
+      value: '<file>',
+      description:
+        'settings: {"rules": {...}, "payloadAssociations": {...}, "maxFindings": N,\n' +
+        '"contract": "<url-or-file>"} (default: ./kraken-import.config.json when present)',
+    },
+    contract: {
+      type: 'string',
+      value: '<url-or-file>',
+      description: "validate against this Kraken instance's served contract (its\n/data-import/schema/) instead of the bundled schemas; \"bundled\" for those",
+    },
+    offline: { type: 'boolean', description: 'use the cached copy of a contract URL, do not fetch it' },
+    quiet: { type: 'boolean', short: 'q', description: 'no contract line on stderr' },
+    jobs: {
+      type: 'string',
+      short: 'j',
+      value: '<n>',
+      description: 'worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none,\nthe main thread validates)',
+    },
+  },
+  details: 'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.',
+  run: (args) => runValidate(args),
+};
+
+async function runValidate(args: ParsedArgs): Promise<number> {
   const format = args.options.format ?? 'text';
-  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown --format "${format}" (text, json, sarif or github)`);
   const failOn = (args.options['fail-on'] ?? 'error') as Severity;
-  if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${failOn}"`);
   const kindOption = args.options.kind;
-  if (kindOption !== undefined && !isKindId(kindOption)) throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
   const config: CliConfig = loadConfig(args.options.config);
   const note = (line: string) => {
     if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
@@ -169,15 +195,76 @@ async function runValidate(args: ReturnType<typeof parseArgs>): Promise<number> 
   return exit;
 }
 
-async function runContract(args: ReturnType<typeof parseArgs>): Promise<number> {
-  const [sub, value, ...extra] = args.positionals;
-  if (sub !== 'info') throw new UsageError(sub ? `unknown contract command "${sub}" (info)` : 'contract needs a command: contract info <url-or-file>');
-  if (!value || extra.length) throw new UsageError('contract info takes one contract file or URL');
+const CONTRACT_COMMAND: CommandDef = {
+  name: 'contract',
+  summary: "a Kraken instance's contract: its payload kinds, endpoints, field and enum counts, compile times",
+  usage: 'info <url-or-file>',
+  positionals: { min: 2, max: 2 },
+  options: {
+    offline: { type: 'boolean', description: 'use the cached copy of a contract URL, do not fetch it' },
+    quiet: { type: 'boolean', short: 'q', description: 'no notes on stderr' },
+  },
+  run: (args) => runContract(args),
+};
+
+async function runContract(args: ParsedArgs): Promise<number> {
+  const [sub, value] = args.positionals;
+  if (sub !== 'info') throw new UsageError(`unknown contract command "${sub}" (info)`, 'contract');
   const note = (line: string) => {
     if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
   };
   process.stdout.write(await commands().runContractInfo(value, { offline: args.flags.has('offline'), note }));
   return 0;
+}
+
+const RULES_COMMAND: CommandDef = {
+  name: 'rules',
+  summary: 'list rule codes, default severities and what they check',
+  options: {},
+  run: () => runRules(),
+};
+
+const LSP_COMMAND: CommandDef = {
+  name: 'lsp',
+  summary: 'run the language server for any LSP editor (kraken-import lsp --stdio)',
+  options: {
+    stdio: { type: 'boolean', description: 'talk LSP over stdin/stdout' },
+    'node-ipc': { type: 'boolean', description: 'talk LSP over Node IPC (a parent Node process)' },
+    socket: { type: 'string', value: '<port>', description: 'talk LSP over a TCP socket on this port' },
+    pipe: { type: 'string', value: '<name>', description: 'talk LSP over this named pipe' },
+    clientProcessId: { type: 'string', value: '<pid>', description: "exit when this process (the editor) exits", hidden: true },
+  },
+  run: async (args) => {
+    const transports = ['stdio', 'node-ipc', 'socket', 'pipe'].filter((t) => args.flags.has(t) || args.options[t] !== undefined);
+    if (transports.length !== 1) throw new UsageError(transports.length ? `lsp takes one transport, not ${transports.map((t) => `--${t}`).join(' and ')}` : 'lsp needs a transport: --stdio (or --node-ipc, --socket <port>, --pipe <name>)', 'lsp');
+    // vscode-languageserver reads the transport from process.argv, in its own spelling (--socket=N).
+    process.argv = [
+      ...process.argv.slice(0, 2),
+      ...['stdio', 'node-ipc'].filter((f) => args.flags.has(f)).map((f) => `--${f}`),
+      ...['socket', 'pipe', 'clientProcessId'].filter((o) => args.options[o] !== undefined).map((o) => `--${o}=${args.options[o]}`),
+    ];
+    commands().startNodeServer();
+    return new Promise<number>(() => undefined); // runs until the client disconnects
+  },
+};
+
+/**
+ * Every command of the CLI. Adding one: its CommandDef, and an entry here. `send` and `sandbox` are defined with
+ * their code in dist/cli-commands.js (lazy.ts), read only when one of them runs, for help, or to word a usage error:
+ * `validate` starts without them.
+ */
+const LOCAL_COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND];
+const LAZY_COMMANDS = ['send', 'sandbox'];
+
+function allCommands(): readonly CommandDef[] {
+  const { SEND_COMMAND, SANDBOX_COMMAND } = commands();
+  return [VALIDATE_COMMAND, SEND_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND, SANDBOX_COMMAND];
+}
+
+function topHelp(): string {
+  const COMMANDS = allCommands();
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return HELP.replace('@COMMANDS@', COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')) + '\n';
 }
 
 function runRules(): number {
@@ -186,35 +273,50 @@ function runRules(): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(help() + '\n');
-    return command ? 0 : 2;
+  if (!argv.length) {
+    process.stderr.write(topHelp());
+    return 2;
   }
-  if (command === '--version' || command === '-v') {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = rest[0] === undefined ? undefined : allCommands().find((c) => c.name === rest[0]);
+    if (rest.length && !topic) throw new UsageError(unknownCommand(rest[0]));
+    process.stdout.write(topic ? commandHelp(topic) : topHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-V' || first === '-v') {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  const args = parseArgs(rest);
-  switch (command) {
-    case 'validate':
-      return runValidate(args);
-    case 'rules':
-      return runRules();
-    case 'contract':
-      return runContract(args);
-    case 'send':
-      return commands().runSend(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => commands().readStdinLine(), signals: true });
-    case 'sandbox': {
-      return commands().runSandboxCommand(rest);
-    }
-    case 'lsp': {
-      commands().startNodeServer();
-      return new Promise<number>(() => undefined); // runs until the client disconnects
-    }
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+  const command = LAZY_COMMANDS.includes(first) ? allCommands().find((c) => c.name === first) : LOCAL_COMMANDS.find((c) => c.name === first);
+  if (!command) throw new UsageError(unknownCommand(first));
+  let args: ParsedArgs;
+  try {
+    args = parseCommand(command, rest, LOCAL_COMMANDS);
+  } catch (error) {
+    // A usage error names the command an option belongs to: with every command's table, the same words as always.
+    if (!(error instanceof UsageError)) throw error;
+    args = parseCommand(command, rest, allCommands());
   }
+  if (args.flags.has('help')) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
+  if (args.flags.has('version')) {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  return command.run(args);
+}
+
+function unknownCommand(word: string): string {
+  const COMMANDS = allCommands();
+  if (word.startsWith('-')) {
+    const guess = nearest(word.replace(/^-+/, ''), ['help', 'version']);
+    return `unknown option ${word.replace(/=.*$/, '')}${guess ? `: did you mean --${guess}?` : ''}; a command comes first (${COMMANDS.map((c) => c.name).join(', ')})`;
+  }
+  const guess = nearest(word, COMMANDS.map((c) => c.name));
+  return `unknown command "${word}"${guess ? `: did you mean ${guess}?` : ''} (${COMMANDS.map((c) => c.name).join(', ')})`;
 }
 
 if (isValidateWorker()) {
@@ -230,7 +332,7 @@ if (isValidateWorker()) {
     },
     (error) => {
       if (error instanceof UsageError) {
-        process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import --help" for usage.\n`);
+        process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`);
         process.exitCode = 2;
       } else {
         process.stderr.write(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -33,7 +33,7 @@ import {
   type RequestPlan,
 } from '../../client/src/commands/plan';
 import { callKraken } from '../../client/src/commands/send';
-import { UsageError, type ParsedArgs } from './args';
+import { nearest, UsageError, type CommandDef, type ParsedArgs } from './args';
 import { loadConfig } from './config';
 import { decodeUtf8, expandInputs, isLinesFile } from './files';
 import { Journal, JournalLockedError, type JournalError, type JournalRecord, type JournalStatus, type UnitState } from './journal';
@@ -43,31 +43,82 @@ export const INSTANCE_CREATE_LIMIT = 40;
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_JOURNAL = 'kraken-import.journal.jsonl';
 
-export const SEND_HELP = `  kraken-import send --env <name> --action <action[,action…]> <files or folders…>
-      --env <name>              an environment of the config file's "environments" (same entries as the
-                                extension's krakenImport.environments). The API key comes from the environment
-                                variable KRAKEN_API_KEY_<NAME> (name upper-cased, other characters as _) or
-                                KRAKEN_API_KEY, or one line on stdin with --api-key-stdin; never from arguments
-      --action <a,b>            what to do; several (stage,create) run in that order per payload, and a failed
-                                step stops that payload. One of:
-                                ${Object.keys(ACTION_LABELS).join(', ')}
-      --concurrency <n>         payloads in flight (default ${DEFAULT_CONCURRENCY}); creates never above ${INSTANCE_CREATE_LIMIT}
-      --journal <file>          JSONL journal (default ${DEFAULT_JOURNAL}): a rerun skips what succeeded and
-                                checks an interrupted create in Kraken instead of sending it again
-      --shard <i>/<n>           only the payloads of shard i (1…n), by a stable hash of the account
-      --wait                    v2 create: follow each import status to its final state
-      --retry-unknown           send again interrupted requests Kraken does not deduplicate (payment instructions,
-                                registration flows) once you have checked them in Kraken; an interrupted create
-                                is always looked up in Kraken (import or transfer status), never sent blindly
-      --operations-team <name>  v1 create: the operations team (default: the environment's operationsTeam)
-      --kind <kind>             treat every payload as this kind
-      --timeout <seconds>       per HTTP request (default 60)
-      --yes                     required for an environment marked "production": true
-      --quiet                   no line per payload (the progress bar and summary stay)
-      --show-personal-data      show names, emails, phone numbers, dates of birth, bank details and addresses
-                                that Kraken's answers quote (in the output and the journal); redacted by default
-  Exit codes: 0 all sent, 1 some payloads failed, 2 bad usage or configuration, 3 some outcomes are unknown
-  (check them in Kraken), 130 interrupted.`;
+const NO_KEY_ON_ARGV =
+  'the API key is never taken from arguments (they show in process lists and shell history): set KRAKEN_API_KEY (or KRAKEN_API_KEY_<ENV>) or use --api-key-stdin';
+
+/** `kraken-import send`: its option table (parsed strictly by args.ts) and help. */
+export const SEND_COMMAND: CommandDef = {
+  name: 'send',
+  summary: 'send payloads to a Kraken environment (validate, stage, create, post-import …) with a resumable journal',
+  usage: '<files or folders…>',
+  positionals: { min: 1 },
+  options: {
+    env: {
+      type: 'string',
+      short: 'e',
+      value: '<name>',
+      description:
+        'an environment of the config file\'s "environments" (same entries as the\n' +
+        "extension's krakenImport.environments). The API key comes from the environment\n" +
+        'variable KRAKEN_API_KEY_<NAME> (name upper-cased, other characters as _) or\n' +
+        'KRAKEN_API_KEY, or one line on stdin with --api-key-stdin; never from arguments',
+    },
+    action: {
+      type: 'string',
+      short: 'a',
+      value: '<a,b>',
+      description:
+        'what to do; several (stage,create) run in that order per payload, and a failed\n' +
+        'step stops that payload. The dry run is the action create-dry-run. One of:\n' +
+        Object.keys(ACTION_LABELS).join(', '),
+    },
+    config: { type: 'string', short: 'c', value: '<file>', description: 'settings and environments (default: ./kraken-import.config.json)' },
+    concurrency: { type: 'string', value: '<n>', default: String(DEFAULT_CONCURRENCY), description: `payloads in flight; creates never above ${INSTANCE_CREATE_LIMIT}` },
+    journal: {
+      type: 'string',
+      value: '<file>',
+      default: DEFAULT_JOURNAL,
+      description: 'JSONL journal: a rerun skips what succeeded and checks an interrupted create\nin Kraken instead of sending it again',
+    },
+    shard: { type: 'string', value: '<i>/<n>', description: 'only the payloads of shard i (1…n), by a stable hash of the account' },
+    wait: { type: 'boolean', description: 'v2 create: follow each import status to its final state' },
+    'retry-unknown': {
+      type: 'boolean',
+      description:
+        'send again interrupted requests Kraken does not deduplicate (payment instructions,\n' +
+        'registration flows) once you have checked them in Kraken; an interrupted create\n' +
+        'is always looked up in Kraken (import or transfer status), never sent blindly',
+    },
+    'operations-team': { type: 'string', value: '<name>', description: "v1 create: the operations team (default: the environment's operationsTeam)" },
+    kind: { type: 'string', value: '<kind>', choices: PAYLOAD_KINDS.map((k) => k.id), description: 'treat every payload as this kind' },
+    timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request' },
+    yes: { type: 'boolean', short: 'y', description: 'required for an environment marked "production": true' },
+    'api-key-stdin': { type: 'boolean', description: 'read the API key from one line on stdin (asked for, without echo, on a terminal)' },
+    quiet: { type: 'boolean', short: 'q', description: 'no line per payload (the progress bar and summary stay)' },
+    'show-personal-data': {
+      type: 'boolean',
+      description:
+        'show names, emails, phone numbers, dates of birth, bank details and addresses\n' +
+        "that Kraken's answers quote (in the output and the journal); redacted by default",
+    },
+  },
+  hints: {
+    'dry-run': '--action create-dry-run',
+    dryrun: '--action create-dry-run',
+    dry: '--action create-dry-run',
+    'dry_run': '--action create-dry-run',
+    'api-key': NO_KEY_ON_ARGV,
+    apikey: NO_KEY_ON_ARGV,
+    key: NO_KEY_ON_ARGV,
+    token: NO_KEY_ON_ARGV,
+    environment: '--env',
+  },
+  details:
+    'Exit codes: 0 all sent, 1 some payloads failed, 2 bad usage or configuration, 3 some outcomes are unknown\n' +
+    '(check them in Kraken), 130 interrupted.',
+  run: (args) =>
+    runSend(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine(), signals: true }),
+};
 
 // ------------------------------------------------------------------------------------------------ wave
 
@@ -285,15 +336,17 @@ function errorsOf(outcome: Outcome, limit = 20): JournalError[] | undefined {
 
 export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   const started = Date.now();
-  if (args.options['api-key'] !== undefined || args.options.key !== undefined) {
-    throw new UsageError('the API key is never taken from arguments (they show in process lists and shell history): set KRAKEN_API_KEY (or KRAKEN_API_KEY_<ENV>) or use --api-key-stdin');
-  }
   if (!args.positionals.length) throw new UsageError('send needs at least one file or folder');
   const envName = args.options.env;
   if (!envName) throw new UsageError('send needs --env <name> (an entry of "environments" in the config file)');
   const actionList = (args.options.action ?? '').split(',').map((a) => a.trim()).filter(Boolean);
   if (!actionList.length) throw new UsageError(`send needs --action (${Object.keys(ACTION_LABELS).join(', ')})`);
-  for (const a of actionList) if (!(a in ACTION_LABELS)) throw new UsageError(`unknown --action "${a}" (${Object.keys(ACTION_LABELS).join(', ')})`);
+  for (const a of actionList) {
+    if (!(a in ACTION_LABELS)) {
+      const guess = nearest(a, Object.keys(ACTION_LABELS));
+      throw new UsageError(`unknown --action "${a}"${guess ? `: did you mean ${guess}?` : ''} (${Object.keys(ACTION_LABELS).join(', ')})`, 'send');
+    }
+  }
   const actions = [...new Set(actionList)] as ActionId[];
   const kindOption = args.options.kind;
   if (kindOption !== undefined && !isKindId(kindOption)) throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);

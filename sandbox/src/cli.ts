@@ -4,71 +4,92 @@
  * Runs the local Kraken sandbox until Ctrl+C. The API key can also come from KRAKEN_SANDBOX_API_KEY.
  */
 import { SANDBOX_HEADER, SANDBOX_HEADER_VALUE, startSandbox, type SandboxOptions } from './index';
+import { commandHelp, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../cli/src/args';
 
-export const SANDBOX_HELP = `kraken-import sandbox — a LOCAL imitation of Kraken's data-import API, for rehearsals and tests. It is not Kraken.
+import { VERSION as SANDBOX_VERSION } from '../../cli/src/version';
 
-Usage: kraken-import sandbox [options]
-  --port <n>               port to listen on (default 8787; 0 picks a free one)
-  --host <host>            interface to listen on (default 127.0.0.1)
-  --api-key <key>          the API key it accepts (default "sandbox"; or env KRAKEN_SANDBOX_API_KEY)
-  --processing-ms <n>      how long a v2 import process takes (default 3000)
-  --create-delay-ms <n>    how long a v1 create takes (default 200)
-  --concurrency-limit <n>  creates processed at once before 429 (default 40)
-  --token-ttl-ms <n>       lifetime of a token from obtainKrakenToken (default 3600000)
-  --log-requests           print one line per request
-  --quiet                  no request lines (the banner is always printed)
-
-Point an environment at it with baseUrl http://127.0.0.1:<port>. Faults for rehearsing failures:
+const SANDBOX_DETAILS = `Point an environment at it with baseUrl http://127.0.0.1:<port>. Faults for rehearsing failures:
   curl -X POST http://127.0.0.1:8787/__sandbox/faults -d '{"match": "/v1/data-import/validate-account/", "status": 500, "times": 2}'
   curl http://127.0.0.1:8787/__sandbox/            (state)   curl http://127.0.0.1:8787/__sandbox/requests   (request log)`;
 
-class UsageError extends Error {}
+/** The sandbox's option table: the same strict parser as every kraken-import command. */
+export const SANDBOX_COMMAND: CommandDef = {
+  name: 'sandbox',
+  summary: "run a LOCAL imitation of Kraken's data-import API, for rehearsals and tests (it is not Kraken)",
+  options: {
+    port: { type: 'string', short: 'p', value: '<n>', description: 'port to listen on (default 8787; 0 picks a free one)' },
+    host: { type: 'string', value: '<host>', description: 'interface to listen on (default 127.0.0.1)' },
+    'api-key': { type: 'string', value: '<key>', description: 'the API key it accepts (default "sandbox"; or env KRAKEN_SANDBOX_API_KEY)' },
+    'processing-ms': { type: 'string', value: '<n>', description: 'how long a v2 import process takes (default 3000)' },
+    'create-delay-ms': { type: 'string', value: '<n>', description: 'how long a v1 create takes (default 200)' },
+    'concurrency-limit': { type: 'string', value: '<n>', description: 'creates processed at once before 429 (default 40)' },
+    'token-ttl-ms': { type: 'string', value: '<n>', description: 'lifetime of a token from obtainKrakenToken (default 3600000)' },
+    'log-requests': { type: 'boolean', description: 'print one line per request' },
+    quiet: { type: 'boolean', short: 'q', description: 'no request lines (the banner is always printed)' },
+  },
+  details: SANDBOX_DETAILS,
+  run: (args) => runSandbox(sandboxOptions(args)),
+};
 
-function numberArg(name: string, value: string | undefined): number {
+function numberArg(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
-  if (value === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`${name} needs a non-negative number.`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} needs a non-negative number, not "${value}"`, 'sandbox');
   return n;
 }
 
-export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SandboxOptions & { help?: boolean } {
-  const o: SandboxOptions & { help?: boolean } = { apiKey: env.KRAKEN_SANDBOX_API_KEY || undefined };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const next = (): string | undefined => inline ?? args[++i];
-    switch (flag) {
-      case '--help': case '-h': o.help = true; break;
-      case '--port': o.port = numberArg('--port', next()); break;
-      case '--host': o.host = next(); if (!o.host) throw new UsageError('--host needs a value.'); break;
-      case '--api-key': o.apiKey = next(); if (!o.apiKey) throw new UsageError('--api-key needs a value.'); break;
-      case '--processing-ms': o.processingMs = numberArg('--processing-ms', next()); break;
-      case '--create-delay-ms': o.createDelayMs = numberArg('--create-delay-ms', next()); break;
-      case '--concurrency-limit': o.concurrencyLimit = numberArg('--concurrency-limit', next()); break;
-      case '--token-ttl-ms': o.tokenTtlMs = numberArg('--token-ttl-ms', next()); break;
-      case '--log-requests': o.logRequests = true; break;
-      case '--quiet': o.logRequests = false; break;
-      default: throw new UsageError(`Unknown option ${a}. Run kraken-import sandbox --help.`);
-    }
+/** The options of a parsed `sandbox` command line. */
+export function sandboxOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): SandboxOptions {
+  const o: SandboxOptions = { apiKey: args.options['api-key'] ?? (env.KRAKEN_SANDBOX_API_KEY || undefined) };
+  const numbers: Array<[string, keyof SandboxOptions]> = [
+    ['port', 'port'],
+    ['processing-ms', 'processingMs'],
+    ['create-delay-ms', 'createDelayMs'],
+    ['concurrency-limit', 'concurrencyLimit'],
+    ['token-ttl-ms', 'tokenTtlMs'],
+  ];
+  for (const [name, key] of numbers) {
+    const n = numberArg(name, args.options[name]);
+    if (n !== undefined) (o as Record<string, unknown>)[key] = n;
   }
+  if (args.options.host !== undefined) o.host = args.options.host;
+  if (args.flags.has('log-requests') && args.flags.has('quiet')) throw new UsageError('--log-requests and --quiet contradict each other', 'sandbox');
+  if (args.flags.has('log-requests')) o.logRequests = true;
+  if (args.flags.has('quiet')) o.logRequests = false;
   return o;
 }
 
-/** Runs the sandbox until SIGINT/SIGTERM; resolves with the exit code. */
+export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SandboxOptions & { help?: boolean } {
+  const parsed = parseCommand(SANDBOX_COMMAND, args);
+  if (parsed.flags.has('help')) return { help: true };
+  return sandboxOptions(parsed, env);
+}
+
+/** `sandbox` as its own program (dist/sandbox.js): the same table, help and usage errors. */
 export async function runSandboxCommand(args: string[]): Promise<number> {
-  let options: ReturnType<typeof parseSandboxArgs>;
+  let parsed: ParsedArgs;
   try {
-    options = parseSandboxArgs(args);
+    parsed = parseCommand(SANDBOX_COMMAND, args);
+    if (parsed.flags.has('help')) {
+      process.stdout.write(commandHelp(SANDBOX_COMMAND));
+      return 0;
+    }
+    if (parsed.flags.has('version')) {
+      process.stdout.write(`${SANDBOX_VERSION}\n`);
+      return 0;
+    }
+    return await runSandbox(sandboxOptions(parsed));
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`kraken-import sandbox: ${e.message}\nRun "kraken-import sandbox --help" for usage.\n`);
       return 2;
     }
     throw e;
   }
-  if (options.help) {
-    process.stdout.write(`${SANDBOX_HELP}\n`);
-    return 0;
-  }
+}
+
+/** Runs the sandbox until SIGINT/SIGTERM; resolves with the exit code. */
+async function runSandbox(options: SandboxOptions): Promise<number> {
   const keyFromUser = options.apiKey !== undefined;
   let sandbox;
   try {

@@ -12,8 +12,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { parseArgs, UsageError } from '../../cli/src/args';
-import { CreateGate, parseShard, readWave, runSend, shardOf, unitKey, type SendIo } from '../../cli/src/send';
+import { parseCommand, UsageError } from '../../cli/src/args';
+import { CreateGate, parseShard, readWave, runSend, SEND_COMMAND, shardOf, unitKey, type SendIo } from '../../cli/src/send';
 import { foldJournal, Journal, JournalLockedError, readJournal, type JournalRecord } from '../../cli/src/journal';
 import { fixture, REPO_ROOT } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
@@ -71,7 +71,7 @@ async function send(dir: string, argv: string[], env: Record<string, string | un
     clientOptions: { retry: { retries: 3, rateLimitRetries: 30, baseDelayMs: 2, maxDelayMs: 40, ...retry } },
     pollIntervalMs: 20,
   };
-  const code = await runSend(parseArgs(argv[0] === 'send' ? argv.slice(1) : argv), io);
+  const code = await runSend(parseCommand(SEND_COMMAND, argv[0] === 'send' ? argv.slice(1) : argv), io);
   return { code, stdout, stderr };
 }
 
