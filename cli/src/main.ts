@@ -18,7 +18,7 @@ import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';
 import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
 import type { CliContract } from './contract';
-import { commands } from './lazy';
+import { commands, isUsageError } from './lazy';
 import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from './version';
@@ -331,7 +331,7 @@ if (isValidateWorker()) {
       process.exitCode = code;
     },
     (error) => {
-      if (error instanceof UsageError) {
+      if (isUsageError(error)) {
         process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`);
         process.exitCode = 2;
       } else {
