@@ -10,7 +10,7 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
+import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type KindId, type Severity } from '../../server/src/service';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
 import { decodeUtf8, expandInputs, isLinesFile } from './files';
@@ -19,6 +19,7 @@ import { OutputSink, type OutputFormat } from './output';
 import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
 import type { CliContract } from './contract';
 import { commands, isUsageError } from './lazy';
+import { validateText } from './validateText';
 import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from './version';
@@ -38,32 +39,6 @@ age is printed. If the instance asks for credentials, KRAKEN_API_KEY is sent as 
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (send: some payloads failed), 2 bad usage or an unreadable
 file, 3 send: some outcomes are unknown.`;
-
-function validateText(
-  service: ReturnType<typeof createKrakenService>,
-  file: string,
-  text: string,
-  kind: KindId | undefined,
-): Omit<FileReport, 'file'> {
-  const result = service.validate(text, { filePath: file, kind });
-  if (result.detection.kind) return { kind: result.detection.kind, diagnostics: result.diagnostics, ...(result.detection.shape ? { shape: result.detection.shape } : {}) };
-  // Not a payload. If it is not even JSON, say so: a truncated payload must not pass silently.
-  const syntax = result.parsed.findings.filter((f) => f.severity === 'error');
-  if (syntax.length || text.trim() === '') {
-    const diagnostics: Diagnostic[] = syntax.length
-      ? result.parsed.findings.map((f) => ({
-          code: f.code,
-          severity: f.severity,
-          message: f.message,
-          path: '',
-          range: result.parsed.lines.range(f.start, f.end),
-          source: 'kraken-import',
-        }))
-      : [{ code: 'empty-document', severity: 'error', message: 'The file is empty: a Kraken payload is one JSON object.', path: '', range: result.parsed.lines.range(0, 0), source: 'kraken-import' }];
-    return { kind: null, diagnostics };
-  }
-  return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
-}
 
 async function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined, sink: OutputSink, pool?: ValidatePool): Promise<void> {
   // One payload per line: streamed range by range, on the worker threads when the file is large (parallel.ts).
