@@ -71,8 +71,9 @@ export const RANGE_BYTES = 1 << 20;
 const AHEAD = 2;
 /** Below this size a worker's start-up (loading the bundle, ~100 ms) costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 2 << 20;
-/** Bytes read from the file at a time (more when a record is longer). */
+/** Bytes read from the file at a time within a range, and past its end (the rest of its last record). */
 const READ_BYTES = 1 << 20;
+const TAIL_READ_BYTES = 64 << 10;
 
 export function defaultJobs(): number {
   const n = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
@@ -105,8 +106,10 @@ class ByteWindow {
     private readonly fd: number,
     private readonly size: number,
     from: number,
+    /** The range's end: reads beyond it are small (only the last record's rest is wanted). */
+    private readonly end: number,
   ) {
-    this.buf = Buffer.allocUnsafe(READ_BYTES);
+    this.buf = Buffer.allocUnsafe(Math.min(READ_BYTES, Math.max(TAIL_READ_BYTES, end - from + TAIL_READ_BYTES)));
     this.base = from;
   }
 
@@ -118,12 +121,15 @@ class ByteWindow {
       this.len = Math.max(0, keep);
       this.base = from;
     }
-    if (this.len + READ_BYTES > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + READ_BYTES));
+    // Grown only when one line fills it (a record longer than the window).
+    if (this.len === this.buf.length) {
+      const grown = Buffer.allocUnsafe(this.buf.length * 2);
       this.buf.copy(grown, 0, 0, this.len);
       this.buf = grown;
     }
-    const want = Math.min(this.buf.length - this.len, this.size - (this.base + this.len));
+    const at = this.base + this.len;
+    const block = at >= this.end ? TAIL_READ_BYTES : READ_BYTES;
+    const want = Math.min(this.buf.length - this.len, block, this.size - at);
     if (want <= 0) return false;
     let got = 0;
     while (got < want) {
@@ -184,7 +190,7 @@ function encodingFinding(text: string): Diagnostic {
  * result are relative to the range (see output.ts); `newlines` and `breaks` say how many the range holds.
  */
 export function validateRange(fd: number, size: number, file: string, start: number, end: number, kind: KindId | undefined, check: RecordCheck, serialiser: RangeSerialiser): RangeOutput {
-  const window = new ByteWindow(fd, size, Math.max(0, start - 1));
+  const window = new ByteWindow(fd, size, Math.max(0, start - 1), end);
   let pos = start;
   // A range that starts inside a record (the previous range's last one) begins after that record's "\n".
   if (start > 0 && start < size && window.byteAt(start - 1) !== 10) pos = window.newlineFrom(start) + 1;
