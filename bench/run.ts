@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { getLanguageService, TextDocument as JsonTextDocument, type LanguageService } from 'vscode-json-languageservice';
 import { createKrakenService, type KindId } from '../server/src/service';
-import { validateRange, RANGE_BYTES } from '../cli/src/parallel';
+import { readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
 import { RangeSerialiser } from '../cli/src/output';
 import { validateText } from '../cli/src/validateText';
 import { toLspDiagnostic } from '../server/src/server';
@@ -367,7 +367,7 @@ async function waves(): Promise<WaveResult> {
   const oursRun = () => {
     const fd = openSync(file, 'r');
     try {
-      for (let s = 0; s < bytes; s += RANGE_BYTES) validateRange(fd, bytes, file, s, Math.min(bytes, s + RANGE_BYTES), undefined, check, new RangeSerialiser('json', false, false));
+      for (let s = 0; s < bytes; s += RANGE_BYTES) validateRange(readFd(fd), bytes, file, s, Math.min(bytes, s + RANGE_BYTES), undefined, check, new RangeSerialiser('json', false, false, true));
     } finally {
       closeSync(fd);
     }

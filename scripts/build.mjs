@@ -60,6 +60,8 @@ rmSync(join(root, 'out/test'), { recursive: true, force: true });
 const started = Date.now();
 await Promise.all([
   ...bundles.map((b) => esbuild.build({ ...common, ...b, outdir: join(root, 'dist') })),
+  // npm run validators:table: out/scripts/validators-table.js writes docs/validators.md.
+  esbuild.build({ ...common, minify: false, entryPoints: { 'validators-table': join(root, 'scripts/validators-table.ts') }, outdir: join(root, 'out/scripts'), packages: 'external' }),
   // npm run bench: out/bench/run.js (dependencies such as vscode-json-languageservice from node_modules).
   ...(existsSync(join(root, 'bench/run.ts'))
     ? [esbuild.build({ ...common, minify: false, entryPoints: { run: join(root, 'bench/run.ts') }, outdir: join(root, 'out/bench'), packages: 'external' })]

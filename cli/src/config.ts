@@ -1,38 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuleSeverity } from '../../server/src/service';
+import { CONFIG_FILE, ConfigError, readConfigFile, type KrakenConfig } from '../../server/src/node/configFile';
 import { UsageError } from './args';
 
-/** The CLI's settings file: the same settings the extension reads from krakenImport.* */
-export interface CliConfig {
-  rules?: Record<string, RuleSeverity>;
-  payloadAssociations?: Record<string, string>;
-  maxFindings?: number;
-  contract?: string;
-  /** Kraken environments for `send`: the same entries as the extension's krakenImport.environments. */
-  environments?: unknown;
-}
+/** The CLI's settings file: the same file (and the same reader) the language server uses per workspace folder. */
+export type CliConfig = KrakenConfig;
 
-export const DEFAULT_CONFIG_FILE = 'kraken-import.config.json';
+export const DEFAULT_CONFIG_FILE = CONFIG_FILE;
 
+/** `--config F`, else ./kraken-import.config.json (in `cwd`) when present; a bad file is a usage error. */
 export function loadConfig(file?: string, cwd?: string): CliConfig {
-  const fallback = cwd ? join(cwd, DEFAULT_CONFIG_FILE) : DEFAULT_CONFIG_FILE;
-  const path = file ?? (existsSync(fallback) ? fallback : undefined);
-  if (!path) return {};
-  let parsed: unknown;
+  const path = file ?? (cwd ? join(cwd, DEFAULT_CONFIG_FILE) : DEFAULT_CONFIG_FILE);
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    const config = readConfigFile(path);
+    if (!config && file) throw new UsageError(`cannot read config ${file}: no such file`);
+    return config ?? {};
   } catch (error) {
-    throw new UsageError(`cannot read config ${path}: ${(error as Error).message}`);
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`config ${path} must be a JSON object`);
-  const c = parsed as Record<string, unknown>;
-  const severities = new Set(['error', 'warning', 'information', 'hint', 'off']);
-  if (c.rules !== undefined) {
-    if (!c.rules || typeof c.rules !== 'object') throw new UsageError(`config ${path}: "rules" must be an object of code -> severity`);
-    for (const [code, sev] of Object.entries(c.rules)) {
-      if (!severities.has(String(sev))) throw new UsageError(`config ${path}: rule "${code}" has severity "${String(sev)}"; use error, warning, information, hint or off`);
-    }
-  }
-  return c as CliConfig;
 }

@@ -9,7 +9,8 @@
  * Records are matched by environment name and unit key (`<action>|<account>` for creates; with a content hash for
  * actions whose body matters, see send.ts). A torn last line (killed mid-write) is ignored.
  */
-import { closeSync, existsSync, fsync, fsyncSync, openSync, readFileSync, unlinkSync, write, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, write, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export type JournalStatus = 'ok' | 'failed' | 'unknown';
@@ -209,34 +210,110 @@ function alive(pid: number): boolean {
   }
 }
 
-function takeLock(lockFile: string): void {
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
-  for (let i = 0; i < 2; i++) {
+interface LockHolder {
+  pid?: number;
+  host?: string;
+  at?: string;
+}
+
+/**
+ * Creates `file` holding `content`, atomically: written to a private temporary file, then hard-linked into place
+ * (link fails with EEXIST when `file` exists), so no one ever reads a half-written lock. False when it exists.
+ */
+function createExclusive(file: string, content: string): boolean {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, content, { flag: 'wx' });
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+    // A file system without hard links: exclusive create (a reader may then see it empty for a moment).
     try {
-      writeFileSync(lockFile, mine, { flag: 'wx' });
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      writeFileSync(file, content, { flag: 'wx' });
+      return true;
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e2;
     }
-    let holder: { pid?: number; host?: string } = {};
+  } finally {
     try {
-      holder = JSON.parse(readFileSync(lockFile, 'utf8'));
+      unlinkSync(tmp);
     } catch {
-      /* an empty or torn lock file: treated as stale */
-    }
-    const sameHost = !holder.host || holder.host === hostname();
-    if (typeof holder.pid === 'number' && holder.pid !== process.pid && (!sameHost || alive(holder.pid))) {
-      throw new JournalLockedError(
-        `the journal is in use by process ${holder.pid}${sameHost ? '' : ` on ${holder.host}`} (${lockFile}). Use one journal per run (per shard); delete the lock file only if that process is gone.`,
-      );
-    }
-    try {
-      unlinkSync(lockFile); // stale: its process is gone
-    } catch {
-      /* raced with another taker; try again */
+      /* gone */
     }
   }
-  throw new JournalLockedError(`could not take the journal lock ${lockFile}`);
+}
+
+function readHolder(lockFile: string): { holder: LockHolder; raw: string } | undefined {
+  let raw: string;
+  try {
+    raw = readFileSync(lockFile, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    return { holder: JSON.parse(raw) as LockHolder, raw };
+  } catch {
+    return { holder: {}, raw }; // not ours or torn (written by an older version): stale
+  }
+}
+
+function isLive(holder: LockHolder): boolean {
+  const sameHost = !holder.host || holder.host === hostname();
+  return typeof holder.pid === 'number' && holder.pid !== process.pid && (!sameHost || alive(holder.pid));
+}
+
+function lockedError(lockFile: string, holder: LockHolder): JournalLockedError {
+  const sameHost = !holder.host || holder.host === hostname();
+  return new JournalLockedError(
+    `the journal is in use by process ${holder.pid}${sameHost ? '' : ` on ${holder.host}`} (${lockFile}). Use one journal per run (per shard); delete the lock file only if that process is gone.`,
+  );
+}
+
+/**
+ * Takes the journal lock. A lock whose process is gone is taken over under a second, short-lived lock
+ * (`<lock>.takeover`): of several runs that find the same stale lock at once, one takes it over and the others
+ * stop with JournalLockedError — never two runs on one journal.
+ */
+function takeLock(lockFile: string): void {
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
+  if (createExclusive(lockFile, mine)) return;
+  const seen = readHolder(lockFile);
+  if (!seen) {
+    // Released between our attempt and the read: one more try, and whoever wins that holds it.
+    if (createExclusive(lockFile, mine)) return;
+    const now = readHolder(lockFile);
+    throw now ? lockedError(lockFile, now.holder) : new JournalLockedError(`could not take the journal lock ${lockFile}`);
+  }
+  if (isLive(seen.holder)) throw lockedError(lockFile, seen.holder);
+
+  const takeover = `${lockFile}.takeover`;
+  if (!createExclusive(takeover, mine)) {
+    const other = readHolder(takeover);
+    if (other && !isLive(other.holder)) {
+      throw new JournalLockedError(`a run that was taking over the stale journal lock ${lockFile} is gone; delete ${takeover} and run again`);
+    }
+    throw new JournalLockedError(`another run is taking over the stale journal lock ${lockFile} (${other?.holder.pid ?? 'unknown process'}); it will use this journal`);
+  }
+  try {
+    // Under the takeover lock: the stale lock is still the one we judged stale, or someone else holds it now.
+    const again = readHolder(lockFile);
+    if (again && again.raw !== seen.raw) {
+      if (isLive(again.holder)) throw lockedError(lockFile, again.holder);
+      throw new JournalLockedError(`the journal lock ${lockFile} changed while it was being taken over; run again`);
+    }
+    if (again) unlinkSync(lockFile);
+    if (!createExclusive(lockFile, mine)) {
+      const now = readHolder(lockFile);
+      throw now ? lockedError(lockFile, now.holder) : new JournalLockedError(`could not take the journal lock ${lockFile}`);
+    }
+  } finally {
+    releaseLock(takeover);
+  }
 }
 
 function releaseLock(lockFile: string): void {

@@ -8,12 +8,13 @@
  * Each command is a CommandDef (options table, positionals, handler; see args.ts), listed in COMMANDS below and
  * parsed strictly: an option a command does not define is a usage error (exit 2), never ignored.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type KindId, type Severity } from '../../server/src/service';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
-import { decodeUtf8, expandInputs, isLinesFile } from './files';
+import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
+import { redactText } from './redactReport';
 import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';
 import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
@@ -40,11 +41,19 @@ age is printed. If the instance asks for credentials, KRAKEN_API_KEY is sent as 
 Exit codes: 0 clean, 1 findings at or above --fail-on (send: some payloads failed), 2 bad usage or an unreadable
 file, 3 send: some outcomes are unknown.`;
 
-async function validateFile(service: ReturnType<typeof createKrakenService>, file: string, kind: KindId | undefined, sink: OutputSink, pool?: ValidatePool): Promise<void> {
+/** Validates one input into `sink`; returns how many reports it gave (0: a JSON Lines file of blank lines). */
+async function validateFile(
+  service: ReturnType<typeof createKrakenService>,
+  file: string,
+  kind: KindId | undefined,
+  sink: OutputSink,
+  pool?: ValidatePool,
+  /** The document when it is not read from `file` (stdin). */
+  bytes?: Buffer,
+): Promise<number> {
   // One payload per line: streamed range by range, on the worker threads when the file is large (parallel.ts).
-  if (isLinesFile(file)) return validateLinesFile(file, kind, (f, text, k) => validateText(service, f, text, k), sink, pool);
-  const bytes = readFileSync(file);
-  const { text, invalidAt } = decodeUtf8(bytes);
+  if (isLinesFile(file)) return validateLinesFile(file, kind, (f, text, k) => validateText(service, f, text, k), sink, pool, bytes);
+  const { text, invalidAt } = decodeUtf8(bytes ?? readFileSync(file));
   const report: FileReport = { file, ...validateText(service, file, text, kind) };
   if (invalidAt !== undefined) {
     // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
@@ -59,6 +68,7 @@ async function validateFile(service: ReturnType<typeof createKrakenService>, fil
     });
   }
   sink.addReport(report);
+  return 1;
 }
 
 const VALIDATE_COMMAND: CommandDef = {
@@ -99,6 +109,14 @@ const VALIDATE_COMMAND: CommandDef = {
     },
     offline: { type: 'boolean', description: 'use the cached copy of a contract URL, do not fetch it' },
     quiet: { type: 'boolean', short: 'q', description: 'no contract line on stderr' },
+    output: { type: 'string', short: 'o', value: '<file>', description: 'write the report (any --format) to this file instead of stdout ("-": stdout)' },
+    'stdin-filepath': {
+      type: 'string',
+      value: '<path>',
+      description: 'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in reports',
+    },
+    'allow-empty': { type: 'boolean', description: 'exit 0 when the inputs hold no payload at all (default: exit 2, saying what was skipped)' },
+    'show-personal-data': { type: 'boolean', description: 'do not redact personal values quoted in json, sarif, github and --summary output' },
     jobs: {
       type: 'string',
       short: 'j',
@@ -106,7 +124,12 @@ const VALIDATE_COMMAND: CommandDef = {
       description: 'worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none,\nthe main thread validates)',
     },
   },
-  details: 'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or an unreadable file.',
+  details:
+    'An input "-" reads one document from stdin (--stdin-filepath names it). Machine outputs (json, sarif, github,\n' +
+    '--summary) redact personal values quoted in messages (emails, phone numbers, IBANs, names, addresses, dates of\n' +
+    'birth) unless --show-personal-data; the text format shows them.\n' +
+    'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage, an unreadable file, or no payload at all\n' +
+    '(an empty folder, only skipped files; --allow-empty accepts that).',
   run: (args) => runValidate(args),
 };
 
@@ -131,41 +154,104 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     maxFindings: config.maxFindings,
     ...(contract ? { schemaSet: contract.schemaSet } : {}),
   });
-  const { files, missing } = expandInputs(args.positionals);
+  // Inputs in the order given; "-" is the document on stdin.
+  const stdinCount = args.positionals.filter((p) => p === '-').length;
+  if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'validate');
+  const stdinPath = args.options['stdin-filepath'];
+  if (stdinPath !== undefined && !stdinCount) throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'validate');
+  const STDIN = Symbol('stdin');
+  const inputs: Array<string | typeof STDIN> = [];
+  const missing: string[] = [];
+  const emptyFolders: EmptyFolder[] = [];
+  for (const p of args.positionals) {
+    if (p === '-') {
+      inputs.push(STDIN);
+      continue;
+    }
+    const expanded = expandInputs([p]);
+    inputs.push(...expanded.files);
+    missing.push(...expanded.missing);
+    emptyFolders.push(...expanded.emptyFolders);
+  }
+  const files = inputs.filter((i): i is string => typeof i === 'string');
+  const stdinName = stdinPath ?? '<stdin>';
   const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
   const hints = args.flags.has('hints');
-  // Printed as the files are read (output.ts), in input order.
+  const showPersonal = args.flags.has('show-personal-data');
+  // The report is printed (or written to --output) as the inputs are read (output.ts), in input order.
+  const outFile = args.options.output !== undefined && args.options.output !== '-' ? args.options.output : undefined;
+  let outFd: number | undefined;
+  if (outFile !== undefined) {
+    try {
+      outFd = openSync(outFile, 'w');
+    } catch (error) {
+      process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   const sink = new OutputSink({
     format: format as OutputFormat,
     hints,
+    // What goes to machines (code scanning, CI logs, files) carries no personal values unless asked for.
+    redact: !showPersonal,
     summary: args.flags.has('summary'),
     version: VERSION,
-    write: (s) => process.stdout.write(s),
+    write: outFd !== undefined ? (text) => void writeSync(outFd!, text) : (text) => void process.stdout.write(text),
     writeSummary: (markdown) => (process.env.GITHUB_STEP_SUMMARY ? appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown) : process.stderr.write(markdown)),
   });
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
-  // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints.
+  // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints (stdin: this thread).
   const pool =
     jobs > 1 && !contract && files.some(isLinesFile)
-      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, { fragment: sink.fragment, keepReports: sink.keepReports, hints }, jobs)
+      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, { fragment: sink.fragment, keepReports: sink.keepReports, hints, redact: !showPersonal }, jobs)
       : undefined;
   let exit = 0;
   for (const m of missing) {
     process.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
     exit = 2;
   }
-  for (const file of files) {
-    try {
-      await validateFile(service, file, kindOption as KindId | undefined, sink, pool);
-    } catch (error) {
-      process.stderr.write(`kraken-import: cannot read ${file}: ${(error as Error).message}\n`);
-      exit = 2;
+  const noRecords: string[] = [];
+  try {
+    for (const input of inputs) {
+      const file = input === STDIN ? stdinName : input;
+      try {
+        const bytes = input === STDIN ? await readStdinBytes() : undefined;
+        if ((await validateFile(service, file, kindOption as KindId | undefined, sink, pool, bytes)) === 0) noRecords.push(file);
+      } catch (error) {
+        process.stderr.write(`kraken-import: cannot read ${input === STDIN ? 'stdin' : file}: ${(error as Error).message}\n`);
+        exit = 2;
+      }
     }
+    await pool?.close();
+    sink.end();
+  } catch (error) {
+    if (outFd === undefined) throw error;
+    process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+    return 2;
+  } finally {
+    if (outFd !== undefined) closeSync(outFd);
   }
-  await pool?.close();
-  sink.end();
   if (contract) note(commands().contractSummary(contract));
+
+  // Nothing checked at all (a wrong path in CI, a folder of other files): not a pass.
+  const { payloads, skipped } = sink.totals;
+  if (payloads === 0 && !args.flags.has('allow-empty')) {
+    const why = [
+      ...emptyFolders.map(describeEmptyFolder),
+      ...noRecords.map((f) => `${f}: no record (only blank lines)`),
+      ...sink.skipped.map((r) => `${r.file}${r.line !== undefined ? `:${r.line}` : ''}: skipped, ${showPersonal ? r.reason : redactText(r.reason)}`),
+      ...missing.map((m) => `${m}: no such file or folder`),
+    ];
+    // Skipped records beyond the ones remembered are counted, not listed.
+    const total = why.length + skipped - sink.skipped.length;
+    const shown = why.slice(0, 20);
+    process.stderr.write(
+      `kraken-import: no payload was checked${why.length ? ':' : ''}\n${shown.map((w) => `  ${w}\n`).join('')}${total > shown.length ? `  … ${total - shown.length} more\n` : ''}` +
+        'Pass --allow-empty if an input without payloads is expected.\n',
+    );
+    return 2;
+  }
   if (exit === 0 && sink.failing(failOn)) exit = 1;
   return exit;
 }
@@ -223,12 +309,9 @@ const LSP_COMMAND: CommandDef = {
   },
 };
 
-/**
- * Every command of the CLI. Adding one: its CommandDef, and an entry here. `send` and `sandbox` are defined with
- * their code in dist/cli-commands.js (lazy.ts), read only when one of them runs, for help, or to word a usage error:
- * `validate` starts without them.
- */
+/** Every command of the CLI. Adding one: its CommandDef, and an entry here. */
 const LOCAL_COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND];
+/** `send` and `sandbox` are defined with their code in dist/cli-commands.js (lazy.ts): `validate` starts without them. */
 const LAZY_COMMANDS = ['send', 'sandbox'];
 
 function allCommands(): readonly CommandDef[] {
@@ -301,6 +384,15 @@ if (isValidateWorker()) {
     return (file, text, kind) => validateText(service, file, text, kind);
   });
 } else {
+  // A closed stdout or stderr (`kraken-import rules | head -1`) ends the command quietly, as a SIGPIPE would: exit
+  // 141 (128 + SIGPIPE), no stack trace. A send in flight stops there; its journal holds every attempt (written
+  // before the request left), so a rerun checks an interrupted create in Kraken rather than sending it again.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(141);
+      process.exitCode = 2;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

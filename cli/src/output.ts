@@ -11,6 +11,7 @@
  */
 import type { Diagnostic, Severity } from '../../server/src/service';
 import type { FileReport } from './format';
+import { redactReport } from './redactReport';
 import { escapeGithubData, escapeGithubProperty, relativeUri, toMarkdownSummary, toSarif } from './reports';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -164,6 +165,8 @@ export interface RangeOutput {
   reports?: RelativeReport[];
   /** Reports in the range (JSON items). */
   count: number;
+  /** The first skipped records (not Kraken payloads), unredacted: the "no payload was checked" message lists them. */
+  skipped: Array<{ line?: number; reason: string }>;
   counts: Counts;
   /** "\n" in the range (record lines) and editor line breaks ("\r\n", "\n", a lone "\r"). */
   newlines: number;
@@ -176,6 +179,7 @@ export class RangeSerialiser {
   private readonly reports: RelativeReport[] = [];
   private count = 0;
   private readonly counts = emptyCounts();
+  private readonly skipped: Array<{ line?: number; reason: string }> = [];
   private fileJson = '';
   private fileProperty = '';
   private lastFile: string | undefined;
@@ -184,6 +188,8 @@ export class RangeSerialiser {
     private readonly fragment: FragmentFormat | undefined,
     private readonly keepReports: boolean,
     private readonly hints: boolean,
+    /** Personal values out of the machine outputs (json, github, sarif, summary); the text listing is for a person. */
+    private readonly redact: boolean,
   ) {}
 
   add(r: RelativeReport): void {
@@ -192,17 +198,21 @@ export class RangeSerialiser {
       this.fileJson = JSON.stringify(r.file);
       this.fileProperty = this.fragment === 'github' ? escapeGithubProperty(relativeUri(r.file, process.cwd())) : '';
     }
-    if (r.skipped) this.counts.skipped++;
-    else {
+    if (r.skipped) {
+      this.counts.skipped++;
+      if (this.skipped.length < MAX_SKIPPED_SHOWN) this.skipped.push({ line: r.line, reason: r.skipped });
+    } else {
       this.counts.payloads++;
       for (const d of r.diagnostics) this.counts[d.severity]++;
     }
+    // Redaction changes messages and skip reasons only: a clean record is printed as it is.
+    const machine = this.redact && (r.diagnostics.length || r.skipped) ? redactReport(r) : r;
     if (this.fragment === 'json') {
       if (this.count) this.out.text(',\n  ');
-      jsonItem(this.out, r, this.fileJson);
+      jsonItem(this.out, machine, this.fileJson);
     } else if (this.fragment === 'text') textLines(this.out, r, this.hints);
-    else if (this.fragment === 'github') githubLines(this.out, r, this.fileProperty, this.hints);
-    if (this.keepReports && r.diagnostics.length) this.reports.push(r);
+    else if (this.fragment === 'github') githubLines(this.out, machine, this.fileProperty, this.hints);
+    if (this.keepReports && r.diagnostics.length) this.reports.push(machine);
     this.count++;
   }
 
@@ -212,15 +222,21 @@ export class RangeSerialiser {
       ...(this.keepReports ? { reports: this.reports } : {}),
       count: this.count,
       counts: this.counts,
+      skipped: this.skipped,
       newlines,
       breaks,
     };
   }
 }
 
+/** Skipped records remembered for the "no payload was checked" message (it shows 20 and counts the rest). */
+export const MAX_SKIPPED_SHOWN = 20;
+
 export interface SinkOptions {
   format: OutputFormat;
   hints: boolean;
+  /** Redact personal values in json, sarif, github and --summary (not --show-personal-data). */
+  redact: boolean;
   /** --summary: the Markdown summary (instead of the text listing with --format text). */
   summary: boolean;
   version: string;
@@ -237,6 +253,8 @@ export class OutputSink {
   private items = 0;
   private readonly files = new Set<string>();
   private readonly reports: FileReport[] = [];
+  /** The first skipped records, with their file and absolute line. */
+  readonly skipped: Array<{ file: string; line?: number; reason: string }> = [];
 
   constructor(private readonly options: SinkOptions) {
     const { format, summary } = options;
@@ -245,7 +263,7 @@ export class OutputSink {
   }
 
   serialiser(): RangeSerialiser {
-    return new RangeSerialiser(this.fragment, this.keepReports, this.options.hints);
+    return new RangeSerialiser(this.fragment, this.keepReports, this.options.hints, this.options.redact);
   }
 
   /** A range's output, with the lines before it: `recordBase` "\n"s and `editorBase` editor line breaks. */
@@ -253,6 +271,10 @@ export class OutputSink {
     if (!range.count) return;
     this.files.add(file);
     addCounts(this.counts, range.counts);
+    for (const s of range.skipped) {
+      if (this.skipped.length >= MAX_SKIPPED_SHOWN) break;
+      this.skipped.push({ file, ...(s.line !== undefined ? { line: s.line + recordBase } : {}), reason: s.reason });
+    }
     if (range.fragment) {
       const text = resolveSpliced(range.fragment, recordBase, editorBase);
       if (this.fragment === 'json') this.options.write((this.items ? ',\n  ' : '[\n  ') + text);
@@ -282,6 +304,11 @@ export class OutputSink {
     const s = this.serialiser();
     s.add({ ...report, editorLine: 0 });
     this.add(report.file, s.done(0, 0), 0, 0);
+  }
+
+  /** Payloads checked (records and files that were Kraken payloads) and records skipped, so far. */
+  get totals(): { payloads: number; skipped: number } {
+    return { payloads: this.counts.payloads, skipped: this.counts.skipped };
   }
 
   failing(failOn: Severity): boolean {

@@ -40,6 +40,7 @@ export interface RangeFormat {
   fragment: FragmentFormat | undefined;
   keepReports: boolean;
   hints: boolean;
+  redact: boolean;
 }
 
 interface WorkerInit {
@@ -95,6 +96,21 @@ export function isValidateWorker(): boolean {
   return !isMainThread && !!(workerData as Partial<WorkerInit> | undefined)?.krakenImportValidateWorker;
 }
 
+/** Reads up to `length` bytes at `position` into `buffer` at `offset`; returns how many (0 at the end). */
+export type ReadAt = (buffer: Buffer, offset: number, length: number, position: number) => number;
+
+/** A file descriptor as a ReadAt. */
+export const readFd =
+  (fd: number): ReadAt =>
+  (buffer, offset, length, position) =>
+    readSync(fd, buffer, offset, length, position);
+
+/** Bytes in memory (stdin) as a ReadAt. */
+export const readBytes =
+  (bytes: Buffer): ReadAt =>
+  (buffer, offset, length, position) =>
+    bytes.copy(buffer, offset, position, Math.min(bytes.length, position + length));
+
 /** A window of the file's bytes, read forward in blocks; grows when one line does not fit. */
 class ByteWindow {
   private buf: Buffer;
@@ -103,7 +119,7 @@ class ByteWindow {
   private len = 0;
 
   constructor(
-    private readonly fd: number,
+    private readonly read: ReadAt,
     private readonly size: number,
     from: number,
     /** The range's end: reads beyond it are small (only the last record's rest is wanted). */
@@ -133,7 +149,7 @@ class ByteWindow {
     if (want <= 0) return false;
     let got = 0;
     while (got < want) {
-      const n = readSync(this.fd, this.buf, this.len + got, want - got, this.base + this.len + got);
+      const n = this.read(this.buf, this.len + got, want - got, this.base + this.len + got);
       if (n === 0) break;
       got += n;
     }
@@ -189,8 +205,8 @@ function encodingFinding(text: string): Diagnostic {
  * Validates the records of `file` whose first byte lies in [start, end), reading the file through `fd`. Lines in the
  * result are relative to the range (see output.ts); `newlines` and `breaks` say how many the range holds.
  */
-export function validateRange(fd: number, size: number, file: string, start: number, end: number, kind: KindId | undefined, check: RecordCheck, serialiser: RangeSerialiser): RangeOutput {
-  const window = new ByteWindow(fd, size, Math.max(0, start - 1), end);
+export function validateRange(read: ReadAt, size: number, file: string, start: number, end: number, kind: KindId | undefined, check: RecordCheck, serialiser: RangeSerialiser): RangeOutput {
+  const window = new ByteWindow(read, size, Math.max(0, start - 1), end);
   let pos = start;
   // A range that starts inside a record (the previous range's last one) begins after that record's "\n".
   if (start > 0 && start < size && window.byteAt(start - 1) !== 10) pos = window.newlineFrom(start) + 1;
@@ -240,8 +256,8 @@ export function runValidateWorker(makeValidator: RecordValidator): void {
         open = { file: req.file, fd: openSync(req.file, 'r') };
       }
       const size = fstatSync(open.fd).size;
-      const serialiser = new RangeSerialiser(init.format.fragment, init.format.keepReports, init.format.hints);
-      response = { id: req.id, output: validateRange(open.fd, size, req.file, req.start, req.end, req.kind, check, serialiser) };
+      const serialiser = new RangeSerialiser(init.format.fragment, init.format.keepReports, init.format.hints, init.format.redact);
+      response = { id: req.id, output: validateRange(readFd(open.fd), size, req.file, req.start, req.end, req.kind, check, serialiser) };
     } catch (error) {
       response = { id: req.id, error: (error as Error)?.stack ?? String(error) };
     }
@@ -258,22 +274,26 @@ function ranges(size: number): Array<{ start: number; end: number }> {
 
 /**
  * Validates a .jsonl/.ndjson file range by range into `sink`, in file order: on `pool`'s workers when given and the
- * file is large enough, else on this thread. Throws when the file cannot be read (before anything of it is printed).
+ * file is large enough, else on this thread. `bytes`: the document is in memory (stdin), checked on this thread.
+ * Returns how many reports (non-blank records) it had. Throws when the file cannot be opened.
  */
-export async function validateLinesFile(file: string, kind: KindId | undefined, check: RecordCheck, sink: OutputSink, pool?: ValidatePool): Promise<void> {
-  const fd = openSync(file, 'r');
+export async function validateLinesFile(file: string, kind: KindId | undefined, check: RecordCheck, sink: OutputSink, pool?: ValidatePool, bytes?: Buffer): Promise<number> {
+  const fd = bytes ? undefined : openSync(file, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const size = bytes ? bytes.length : fstatSync(fd!).size;
+    const read = bytes ? readBytes(bytes) : readFd(fd!);
     const parts = ranges(size);
     let recordBase = 0;
     let editorBase = 0;
+    let count = 0;
     const merge = (output: RangeOutput) => {
       sink.add(file, output, recordBase, editorBase);
       recordBase += output.newlines;
       editorBase += output.breaks;
+      count += output.count;
     };
     let next = 0;
-    if (pool && size >= PARALLEL_MIN_BYTES) {
+    if (pool && !bytes && size >= PARALLEL_MIN_BYTES) {
       try {
         await pool.run(file, kind, parts, (output) => {
           merge(output);
@@ -283,9 +303,10 @@ export async function validateLinesFile(file: string, kind: KindId | undefined, 
         process.stderr.write(`kraken-import: worker threads failed (${(error as Error).message}); validating the rest of ${file} on one thread\n`);
       }
     }
-    for (; next < parts.length; next++) merge(validateRange(fd, size, file, parts[next].start, parts[next].end, kind, check, sink.serialiser()));
+    for (; next < parts.length; next++) merge(validateRange(read, size, file, parts[next].start, parts[next].end, kind, check, sink.serialiser()));
+    return count;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -19,6 +19,7 @@ import { createKrakenService, type KindId } from '../../server/src/service';
 import { isKindId, PAYLOAD_KINDS } from '../../server/src/service/kinds';
 import { KrakenClient, type ImportStatusData, type KrakenClientOptions, type KrakenResult, type ProgressEvent } from '../../client/src/kraken';
 import { redactFieldMessage, redactText } from '../../client/src/kraken/redact';
+import { describeProxy, proxyAgentsFromEnv, proxyFor } from '../../client/src/kraken/proxy';
 import { parseEnvironments, type EnvironmentSetting } from '../../client/src/commands/environments';
 import { describeImportStatus, describeResult, type Outcome } from '../../client/src/commands/outcome';
 import {
@@ -35,7 +36,8 @@ import {
 import { callKraken } from '../../client/src/commands/send';
 import { nearest, UsageError, type CommandDef, type ParsedArgs } from './args';
 import { loadConfig } from './config';
-import { decodeUtf8, expandInputs, isLinesFile } from './files';
+import { jsonLinesRecords } from '../../server/src/service/jsonLines';
+import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
 import { Journal, JournalLockedError, type JournalError, type JournalRecord, type JournalStatus, type UnitState } from './journal';
 
 /** Creates processed at once above which Kraken answers 429 (the documented optional limit; 40 on our instances). */
@@ -93,6 +95,12 @@ export const SEND_COMMAND: CommandDef = {
     kind: { type: 'string', value: '<kind>', choices: PAYLOAD_KINDS.map((k) => k.id), description: 'treat every payload as this kind' },
     timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request' },
     yes: { type: 'boolean', short: 'y', description: 'required for an environment marked "production": true' },
+    'stdin-filepath': {
+      type: 'string',
+      value: '<path>',
+      description: 'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in the output and the journal',
+    },
+    'allow-empty': { type: 'boolean', description: 'exit 0 when the inputs hold no payload at all (default: exit 2, nothing sent)' },
     'api-key-stdin': { type: 'boolean', description: 'read the API key from one line on stdin (asked for, without echo, on a terminal)' },
     quiet: { type: 'boolean', short: 'q', description: 'no line per payload (the progress bar and summary stay)' },
     'show-personal-data': {
@@ -166,30 +174,44 @@ function displayPath(file: string, cwd: string): string {
 /** Reads the payloads of files and folders: one per .json file, one per line of .jsonl/.ndjson. */
 export function readWave(
   inputs: string[],
-  options: { cwd: string; kind?: KindId; associations?: Record<string, string>; exclude?: string[] },
-): { items: WaveItem[]; missing: string[]; unreadable: string[] } {
+  options: { cwd: string; kind?: KindId; associations?: Record<string, string>; exclude?: string[]; stdin?: { name: string; bytes: Uint8Array } },
+): { items: WaveItem[]; missing: string[]; unreadable: string[]; emptyFolders: EmptyFolder[] } {
   const service = createKrakenService({ associations: options.associations });
-  const { files, missing } = expandInputs(inputs.map((i) => path.resolve(options.cwd, i)));
+  const files: string[] = [];
+  const missing: string[] = [];
+  const emptyFolders: EmptyFolder[] = [];
+  for (const input of inputs) {
+    if (input === '-' && options.stdin) {
+      files.push('-');
+      continue;
+    }
+    const expanded = expandInputs([path.resolve(options.cwd, input)]);
+    files.push(...expanded.files);
+    missing.push(...expanded.missing);
+    emptyFolders.push(...expanded.emptyFolders);
+  }
   const items: WaveItem[] = [];
   const unreadable: string[] = [];
   // Journals (ours and other shards') and the config file sit next to the payloads: they are not payloads.
   const excluded = new Set((options.exclude ?? []).map((f) => path.resolve(options.cwd, f)));
-  for (const abs of files) {
-    if (excluded.has(path.resolve(abs)) || /\.journal\.jsonl$/i.test(abs)) continue;
-    const file = displayPath(abs, options.cwd);
+  for (const input of files) {
+    const fromStdin = input === '-' && options.stdin;
+    const abs = fromStdin ? path.resolve(options.cwd, options.stdin!.name) : input;
+    if (!fromStdin && (excluded.has(path.resolve(abs)) || /\.journal\.jsonl$/i.test(abs))) continue;
+    const file = fromStdin ? options.stdin!.name : displayPath(abs, options.cwd);
     let text: string;
     try {
-      text = decodeUtf8(readFileSync(abs)).text;
+      text = decodeUtf8(fromStdin ? options.stdin!.bytes : readFileSync(abs)).text;
     } catch (e) {
       unreadable.push(`${file}: ${(e as Error).message}`);
       continue;
     }
     const records: Array<{ text: string; line?: number }> = isLinesFile(abs)
-      ? text.split('\n').flatMap((l, i) => (l.trim() ? [{ text: l.replace(/\r$/, ''), line: i + 1 }] : []))
+      ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
       : [{ text }];
     for (const r of records) items.push(toItem(service, abs, file, r.text, r.line, options.kind));
   }
-  return { items, missing, unreadable };
+  return { items, missing, unreadable, emptyFolders };
 }
 
 function toItem(service: ReturnType<typeof createKrakenService>, abs: string, file: string, text: string, line: number | undefined, kind: KindId | undefined): WaveItem {
@@ -301,6 +323,8 @@ export interface SendIo {
   cwd: string;
   /** One line from stdin (for --api-key-stdin). */
   readStdinLine(): Promise<string | undefined>;
+  /** All of stdin (for the input "-"); default: the process's. */
+  readStdin?(): Promise<Uint8Array>;
   /** Handle SIGINT/SIGTERM (first: finish what is in flight; second: cancel). */
   signals?: boolean;
   /** Tests: client tuning (fast retries). */
@@ -336,7 +360,10 @@ function errorsOf(outcome: Outcome, limit = 20): JournalError[] | undefined {
 
 export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   const started = Date.now();
-  if (!args.positionals.length) throw new UsageError('send needs at least one file or folder');
+  const stdinCount = args.positionals.filter((p) => p === '-').length;
+  if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'send');
+  if (stdinCount && args.flags.has('api-key-stdin')) throw new UsageError('"-" and --api-key-stdin both read stdin: give the key in KRAKEN_API_KEY (or KRAKEN_API_KEY_<ENV>)', 'send');
+  if (args.options['stdin-filepath'] !== undefined && !stdinCount) throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'send');
   const envName = args.options.env;
   if (!envName) throw new UsageError('send needs --env <name> (an entry of "environments" in the config file)');
   const actionList = (args.options.action ?? '').split(',').map((a) => a.trim()).filter(Boolean);
@@ -379,16 +406,41 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
     throw new UsageError(`no API key for "${env.name}": set ${apiKeyVariable(env.name)} or KRAKEN_API_KEY, or pipe it with --api-key-stdin`);
   }
 
+  // HTTPS_PROXY / NO_PROXY (either case), as curl reads them; a proxy variable that cannot be used is bad usage.
+  let agentFor: (url: URL) => import('node:http').Agent | undefined;
+  let viaProxy: ReturnType<typeof proxyFor>;
+  try {
+    agentFor = proxyAgentsFromEnv(io.env);
+    viaProxy = proxyFor(new URL(env.baseUrl), io.env);
+  } catch (e) {
+    throw new UsageError((e as Error).message, 'send');
+  }
+  if (viaProxy) io.stderr.write(`kraken-import: reaching "${env.name}" through the proxy ${describeProxy(viaProxy.proxy)} (${viaProxy.variable} in the environment)\n`);
+
   const journalFile = path.resolve(io.cwd, args.options.journal ?? DEFAULT_JOURNAL);
-  const { items: allItems, missing, unreadable } = readWave(args.positionals, {
+  const stdinBytes = stdinCount ? await (io.readStdin ?? (() => readStdinBytes()))() : undefined;
+  const { items: allItems, missing, unreadable, emptyFolders } = readWave(args.positionals, {
     cwd: io.cwd,
     kind: kindOption as KindId | undefined,
     associations: config.payloadAssociations,
     exclude: [journalFile, configFile ? path.resolve(io.cwd, configFile) : path.join(io.cwd, 'kraken-import.config.json')],
+    ...(stdinBytes ? { stdin: { name: args.options['stdin-filepath'] ?? '<stdin>', bytes: stdinBytes } } : {}),
   });
   for (const m of missing) io.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
   for (const u of unreadable) io.stderr.write(`kraken-import: cannot read ${u}\n`);
   if (missing.length || unreadable.length) return 2;
+  // Nothing to send at all (a wrong path in CI, a folder of other files): not a success.
+  if (!allItems.some((i) => i.kind || i.problem) && !args.flags.has('allow-empty')) {
+    const why = [
+      ...emptyFolders.map((e) => describeEmptyFolder({ ...e, folder: displayPath(e.folder, io.cwd) })),
+      ...allItems.map((i) => `${where(i)}: skipped, not a Kraken payload`),
+    ];
+    io.stderr.write(
+      `kraken-import: no payload to send${why.length ? ':' : ' (the inputs hold no .json, .jsonl or .ndjson record)'}\n${why.slice(0, 20).map((w) => `  ${w}\n`).join('')}` +
+        `${why.length > 20 ? `  … ${why.length - 20} more\n` : ''}Nothing was sent. Pass --allow-empty if an input without payloads is expected.\n`,
+    );
+    return 2;
+  }
   const items = shard ? allItems.filter((i) => shardOf(i.identityKey, shard.count) === shard.index - 1) : allItems;
 
   let journal: Journal;
@@ -403,7 +455,7 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   }
 
   try {
-    return await runWave({ args, io, env, apiKey, actions, items, allCount: allItems.length, shard, concurrency, timeoutS, journal, started });
+    return await runWave({ args, io, env, apiKey, actions, items, allCount: allItems.length, shard, concurrency, timeoutS, journal, started, agentFor });
   } finally {
     await journal.close();
   }
@@ -422,6 +474,7 @@ interface WaveInput {
   timeoutS: number;
   journal: Journal;
   started: number;
+  agentFor: (url: URL) => import('node:http').Agent | undefined;
 }
 
 async function runWave(w: WaveInput): Promise<number> {
@@ -431,7 +484,7 @@ async function runWave(w: WaveInput): Promise<number> {
   const client = new KrakenClient(
     { name: env.name, baseUrl: env.baseUrl, flow: env.flow, auth: env.auth, importSupplier: env.importSupplier, operationsTeam: env.operationsTeam, production: env.production },
     async () => w.apiKey,
-    { timeoutMs: w.timeoutS * 1000, userAgent: 'kraken-import-cli', ...io.clientOptions, log: (line) => { if (line.includes(' → ')) stats.requests++; } },
+    { timeoutMs: w.timeoutS * 1000, userAgent: 'kraken-import-cli', agentFor: w.agentFor, ...io.clientOptions, log: (line) => { if (line.includes(' → ')) stats.requests++; } },
   );
   const creates = actions.includes('create');
   const workers = Math.max(1, w.concurrency);
@@ -837,16 +890,47 @@ class ProgressView {
 }
 
 /**
+ * Applies terminal keystrokes (raw mode) to a line being typed without echo: Backspace/Delete (DEL or BS) removes
+ * the last character, Ctrl-U the whole line, Ctrl-W the last word; escape sequences (arrow keys, function keys)
+ * and other control characters are dropped. Returns the new line, and `enter`/`cancel`/`eof` when typing ended.
+ */
+export function editLine(line: string, keys: string): { line: string; end?: 'enter' | 'cancel' | 'eof'; rest?: string } {
+  let chars = [...line];
+  for (let i = 0; i < keys.length; i++) {
+    const c = keys[i];
+    if (c === '\r' || c === '\n') return { line: chars.join(''), end: 'enter', rest: keys.slice(i + (c === '\r' && keys[i + 1] === '\n' ? 2 : 1)) };
+    if (c === '\u0003') return { line: '', end: 'cancel' }; // Ctrl-C
+    if (c === '\u0004') {
+      if (!chars.length) return { line: '', end: 'eof' }; // Ctrl-D on an empty line
+      continue;
+    }
+    if (c === '\u007f' || c === '\b') chars.pop();
+    else if (c === '\u0015') chars = []; // Ctrl-U
+    else if (c === '\u0017') {
+      while (chars.length && /\s/.test(chars[chars.length - 1])) chars.pop(); // Ctrl-W
+      while (chars.length && !/\s/.test(chars[chars.length - 1])) chars.pop();
+    } else if (c === '\u001b') {
+      // ESC [ … final byte, ESC O x, or a lone ESC.
+      if (keys[i + 1] === '[') {
+        i += 2;
+        while (i < keys.length && !/[@-~]/.test(keys[i])) i++;
+      } else if (keys[i + 1] === 'O') i += 2;
+    } else if (c >= ' ') chars.push(...c);
+  }
+  return { line: chars.join('') };
+}
+
+/**
  * One line from the process's stdin (for --api-key-stdin); undefined at end of input. On a terminal the key is
- * asked for on stderr and not echoed.
+ * asked for on stderr and not echoed, and typed as a terminal line is (Backspace, Ctrl-U; see editLine).
  */
 export function readStdinLine(stdin: NodeJS.ReadStream = process.stdin): Promise<string | undefined> {
   return new Promise((resolve) => {
     let buffer = '';
     const tty = !!stdin.isTTY && typeof stdin.setRawMode === 'function';
     if (tty) {
+      stdin.setRawMode(true); // before the prompt: no keystroke may reach the terminal's own (echoing) line editor
       process.stderr.write('API key: ');
-      stdin.setRawMode(true);
     }
     const done = (value: string | undefined): void => {
       stdin.off('data', onData);
@@ -861,8 +945,14 @@ export function readStdinLine(stdin: NodeJS.ReadStream = process.stdin): Promise
     };
     const onData = (chunk: Buffer | string): void => {
       const text = chunk.toString();
-      if (tty && text.includes('\u0003')) return done(undefined); // Ctrl-C while asked
-      buffer += tty ? text.replace(/\r/g, '\n') : text;
+      if (tty) {
+        const edited = editLine(buffer, text);
+        buffer = edited.line;
+        if (edited.end === 'enter') done(buffer);
+        else if (edited.end) done(undefined);
+        return;
+      }
+      buffer += text;
       const nl = buffer.indexOf('\n');
       if (nl >= 0) done(buffer.slice(0, nl).replace(/\r$/, ''));
     };

@@ -24,19 +24,30 @@ export interface ExtensionApi {
 
 let client: LanguageClient | undefined;
 
-export const DOCUMENT_SELECTOR = [
-  { scheme: 'file', language: 'json' },
-  { scheme: 'untitled', language: 'json' },
-  { scheme: 'vscode-remote', language: 'json' },
-];
+/** JSON payloads, and JSON Lines waves (`.jsonl`/`.ndjson`, VS Code's `jsonl` language): checked per record. */
+export const DOCUMENT_SELECTOR = ['json', 'jsonl'].flatMap((language) => ['file', 'untitled', 'vscode-remote'].map((scheme) => ({ scheme, language })));
 
-function settingsForServer() {
-  const c = vscode.workspace.getConfiguration('krakenImport');
-  return {
-    rules: c.get<Record<string, string>>('rules', {}),
-    payloadAssociations: c.get<Record<string, string>>('payloadAssociations', {}),
-    maxFindings: c.get<number>('maxFindings', 200),
-  };
+/** The settings the server checks with (the rest of krakenImport.* is the extension's own). */
+const CHECK_SETTINGS = ['rules', 'payloadAssociations', 'maxFindings'] as const;
+
+/**
+ * The check settings the user (or the workspace) set, without VS Code's defaults: the server lays these on top of
+ * the folder's kraken-import.config.json, so a default must not hide what the file says.
+ */
+export function explicitCheckSettings(scope?: vscode.Uri): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration('krakenImport', scope);
+  const out: Record<string, unknown> = {};
+  for (const key of CHECK_SETTINGS) {
+    const i = c.inspect(key);
+    const value = i?.workspaceFolderLanguageValue ?? i?.workspaceFolderValue ?? i?.workspaceLanguageValue ?? i?.workspaceValue ?? i?.globalLanguageValue ?? i?.globalValue;
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function initializationOptions() {
+  // VS Code has a command that opens completion again: the server attaches it after a property with suggested values.
+  return { ...explicitCheckSettings(), retriggerCompletionCommand: 'editor.action.triggerSuggest' };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -64,8 +75,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     outputChannel: log,
     errorHandler: createErrorHandler(health, healthUi, { continue: ErrorAction.Continue, shutdown: ErrorAction.Shutdown, restart: CloseAction.Restart, doNotRestart: CloseAction.DoNotRestart }),
     initializationFailedHandler: createInitializationFailedHandler(health, healthUi),
-    initializationOptions: settingsForServer(),
+    initializationOptions: initializationOptions(),
     synchronize: { configurationSection: 'krakenImport' },
+    middleware: {
+      workspace: {
+        // The server asks for `krakenImport` per workspace folder: answer with what is set, not the defaults.
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) return answers;
+          return params.items.map((item, i) => (item.section === 'krakenImport' ? explicitCheckSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answers[i]));
+        },
+      },
+    },
   };
   client = new LanguageClient('krakenImport', 'Kraken Import', serverOptions, clientOptions);
 

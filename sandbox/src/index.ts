@@ -3,7 +3,8 @@
  * It is NOT Kraken: it says so on every start and in an `X-Kraken-Sandbox` header on every answer.
  *
  * Imitated (kraken-api-notes §1–§3 and the seed pages):
- * - `POST /v1/graphql/` `obtainKrakenToken(input: {APIKey | refreshToken})` → a JWT-shaped token with `exp`;
+ * - `POST /v1/graphql/` `obtainKrakenToken(input: {APIKey | refreshToken})` → a JWT-shaped token with `exp`
+ *   (any GraphQL form: variables, literals, aliases, fragments; graphql-js reads it, see graphql.ts);
  * - auth: `Authorization: <token>` (also `JWT <token>`, `Bearer <token>`) or `Token <api key>`, else 401;
  * - v1: validate-account (200 with the data / 400), create-or-update (201 staged / 200 updated / 400 already
  *   imported), process (201 `{kraken_account_number}` / 400 not staged, already imported, dry-run rollback / 429
@@ -24,6 +25,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createKrakenService, type Diagnostic, type KindId, type KrakenService } from '../../server/src/service';
+import { answerGraphql, type TokenGrant } from './graphql';
 import { defaultFaultBody, FaultController, validateFaultSpec, type Fault, type FaultSpec } from './faults';
 import { accountKey, newKrakenAccountNumber, SandboxState, type ImportProcess, type RequestLogEntry } from './state';
 
@@ -148,11 +150,14 @@ function findingsToErrors(diagnostics: Diagnostic[]): KrakenError[] {
   return diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => {
+      // A missing property's path is the field's own (Kraken's attr).
       const property = d.code === 'missing-property' && typeof d.data?.property === 'string' ? d.data.property : undefined;
-      const attr = property ? (d.path ? `${d.path}.${property}` : property) : d.path;
+      const attr = d.path;
+      // A rule implementing a declared Kraken validator carries Kraken's own code.
+      const declared = typeof d.data?.krakenCode === 'string' ? d.data.krakenCode : undefined;
       return {
         attr: attr || 'non_field_errors',
-        code: krakenCode(d.code),
+        code: declared ?? krakenCode(d.code),
         detail: property ? 'This field is required.' : d.message,
       };
     });
@@ -249,23 +254,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // ---- tokens
 
-  const issueToken = (via: 'APIKey' | 'refreshToken'): Record<string, unknown> => {
+  const issueToken = (via: 'APIKey' | 'refreshToken'): TokenGrant => {
     const now = Date.now();
     const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-    const payload = b64url(JSON.stringify({
+    const claims = {
       sub: 'sandbox-data-import-user',
       iss: 'kraken-import-sandbox (not Kraken)',
       iat: Math.floor(now / 1000),
       exp: Math.floor((now + tokenTtlMs) / 1000),
-      gen: state.tokenGeneration,
-      jti: randomBytes(6).toString('hex'),
-    }));
+    };
+    const payload = b64url(JSON.stringify({ ...claims, gen: state.tokenGeneration, jti: randomBytes(6).toString('hex') }));
     const signature = b64url(createHmac('sha256', secret).update(`${header}.${payload}`).digest());
     const refreshToken = randomBytes(20).toString('hex');
     const refreshExpiresAt = now + refreshTtlMs;
     state.refreshTokens.set(refreshToken, { expiresAt: refreshExpiresAt, generation: state.tokenGeneration });
     state.tokenGrants.push({ at: new Date(now).toISOString(), via });
-    return { token: `${header}.${payload}.${signature}`, refreshToken, refreshExpiresIn: Math.floor(refreshExpiresAt / 1000) };
+    return { token: `${header}.${payload}.${signature}`, refreshToken, refreshExpiresIn: Math.floor(refreshExpiresAt / 1000), payload: claims };
   };
 
   const verifyToken = (token: string): 'ok' | 'invalid' | 'expired' => {
@@ -388,47 +392,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // ---- handlers
 
-  const graphql = (ctx: Ctx): Reply => {
-    const parsed = parseJson(ctx);
-    if (!parsed.ok) return { status: 400, body: { errors: [{ message: 'Must provide a JSON body with "query".' }] } };
-    const b = isObject(parsed.body) ? parsed.body : {};
-    const query = str(b.query) ?? '';
-    if (!/obtainKrakenToken/.test(query)) {
-      return { status: 400, body: { errors: [{ message: 'The sandbox imitates only the obtainKrakenToken mutation (it is not Kraken).' }] } };
-    }
-    let input: Record<string, unknown> = {};
-    const vars = isObject(b.variables) ? b.variables : {};
-    if (isObject(vars.input)) input = vars.input;
-    else {
-      const key = /APIKey\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(query);
-      const refresh = /refreshToken\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(query);
-      if (key) input.APIKey = JSON.parse(`"${key[1]}"`);
-      if (refresh) input.refreshToken = JSON.parse(`"${refresh[1]}"`);
-    }
-    const refused = (description: string): Reply => ({
-      status: 200,
-      body: {
-        errors: [{
-          message: 'Invalid data.',
-          locations: [{ line: 1, column: 1 }],
-          path: ['obtainKrakenToken'],
-          extensions: { errorType: 'VALIDATION', errorCode: 'KT-CT-1139', errorDescription: description, errorClass: 'VALIDATION' },
-        }],
-        data: { obtainKrakenToken: null },
-      },
+  // GraphQL (graphql.ts): the document is parsed, validated and executed by graphql-js; only the token logic is here.
+  const graphql = (ctx: Ctx): Reply =>
+    answerGraphql(ctx.rawBody, (input) => {
+      if (typeof input.APIKey === 'string') {
+        // Never echo the key back.
+        return keyMatches(input.APIKey) ? issueToken('APIKey') : { refused: 'Authentication failed: the API key is not valid.' };
+      }
+      if (typeof input.refreshToken === 'string') {
+        const r = state.refreshTokens.get(input.refreshToken);
+        if (!r || r.expiresAt <= Date.now() || r.generation !== state.tokenGeneration) return { refused: 'The refresh token is invalid or has expired.' };
+        state.refreshTokens.delete(input.refreshToken);
+        return issueToken('refreshToken');
+      }
+      return { refused: 'Provide APIKey or refreshToken (the sandbox supports no other inputs).' };
     });
-    if (typeof input.APIKey === 'string') {
-      // Never echo the key back.
-      return keyMatches(input.APIKey) ? { status: 200, body: { data: { obtainKrakenToken: issueToken('APIKey') } } } : refused('Authentication failed: the API key is not valid.');
-    }
-    if (typeof input.refreshToken === 'string') {
-      const r = state.refreshTokens.get(input.refreshToken);
-      if (!r || r.expiresAt <= Date.now() || r.generation !== state.tokenGeneration) return refused('The refresh token is invalid or has expired.');
-      state.refreshTokens.delete(input.refreshToken);
-      return { status: 200, body: { data: { obtainKrakenToken: issueToken('refreshToken') } } };
-    }
-    return refused('Provide APIKey or refreshToken (the sandbox supports no other inputs).');
-  };
 
   const validateV1 = (ctx: Ctx): Reply => {
     const p = parseJson(ctx);

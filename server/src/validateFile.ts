@@ -3,11 +3,10 @@
  * one per line of a .jsonl/.ndjson file (findings placed on the file's lines). No LSP import: the server wires it.
  */
 import type { Diagnostic, KindId, KrakenService } from './service';
+import { isJsonLinesPath, jsonLinesRecords, RecordPositions } from './service/jsonLines';
 import { LineIndex } from './service/text';
 
-export function isLinesUri(uri: string): boolean {
-  return /\.(jsonl|ndjson)$/i.test(uri.replace(/[?#].*$/, ''));
-}
+export const isLinesUri = isJsonLinesPath;
 
 export function validateFileText(service: KrakenService, uri: string, text: string): { kind: KindId | null; diagnostics: Diagnostic[] } {
   if (!isLinesUri(uri)) {
@@ -18,11 +17,9 @@ export function validateFileText(service: KrakenService, uri: string, text: stri
   const fileLines = new LineIndex(text);
   const diagnostics: Diagnostic[] = [];
   let kind: KindId | null = null;
-  const lines = text.split('\n');
-  for (let i = 0, lineStart = 0; i < lines.length; lineStart += lines[i].length + 1, i++) {
-    const lineText = lines[i].replace(/\r$/, '');
-    if (!lineText.trim()) continue;
-    const r = service.validate(lineText, { filePath: uri });
+  for (const entry of jsonLinesRecords(text)) {
+    const r = service.validate(entry.text, { filePath: uri });
+    const positions = new RecordPositions(fileLines, entry);
     if (!r.detection.kind) {
       // A line that is not even JSON is a broken record of the wave: report its syntax errors.
       const syntax = r.parsed.findings.filter((f) => f.severity === 'error');
@@ -30,18 +27,16 @@ export function validateFileText(service: KrakenService, uri: string, text: stri
         diagnostics.push({
           code: f.code,
           severity: f.severity,
-          message: `Line ${i + 1}: ${f.message}`,
+          message: `Line ${entry.line + 1}: ${f.message}`,
           path: '',
-          range: fileLines.range(lineStart + f.start, lineStart + f.end),
+          range: fileLines.range(entry.start + f.start, entry.start + f.end),
           source: 'kraken-import',
         });
       }
       continue;
     }
     kind ??= r.detection.kind;
-    const record = new LineIndex(lineText);
-    const place = (p: { line: number; character: number }) => fileLines.positionAt(lineStart + record.offsetAt(p));
-    for (const d of r.diagnostics) diagnostics.push({ ...d, range: { start: place(d.range.start), end: place(d.range.end) } });
+    for (const d of r.diagnostics) diagnostics.push({ ...d, range: positions.toFileRange(d.range) });
   }
   return { kind, diagnostics };
 }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { payloadTemplates } from '../../client/src/payloadTemplates';
 import { LineIndex } from '../../server/src/service/text';
 import { acceptItem, applyEdits, fixtureText, marked, newAccountToZeroErrors, type AuthoringDriver, type Edit, type Item, type Pos, type Rng, type ScenarioDiagnostic } from '../unit/authoringScenario';
-import { startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
+import { startLspServer, VSCODE_LIKE_CAPABILITIES, type LspServer, type PublishedDiagnostics } from './harness';
 
 const ERROR = 1;
 
@@ -44,16 +44,17 @@ describe('authoring over LSP', () => {
 
   before(async () => {
     server = startLspServer();
-    await server.initialize({ textDocument: { completion: { completionItem: { snippetSupport: true } } } });
+    await server.initialize(VSCODE_LIKE_CAPABILITIES);
   });
   after(() => server.shutdown());
 
   it('announces completion (triggered by " : ,), hover, quick fixes and fix-all, definition, references, symbols and folding', async () => {
     const probe = startLspServer();
     try {
-      const { capabilities } = await probe.initialize({});
+      const { capabilities } = await probe.initialize(VSCODE_LIKE_CAPABILITIES);
       assert.deepEqual(capabilities.completionProvider, { triggerCharacters: ['"', ':', ','], resolveProvider: false });
       assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.krakenImport'] });
+      assert.equal(capabilities.executeCommandProvider, undefined, 'code actions are literals: no command to run');
       for (const p of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'foldingRangeProvider']) assert.equal(capabilities[p], true, p);
     } finally {
       await probe.shutdown();

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
 
-interface Message {
+export interface Message {
   jsonrpc: '2.0';
   id?: number | string;
   method?: string;
@@ -24,6 +24,17 @@ export interface PublishedDiagnostics {
   diagnostics: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity?: number; code?: string | number; source?: string; message: string; data?: unknown }>;
 }
 
+/** What VS Code's client announces of what the server uses (snippets, code action literals, pull diagnostics with refresh). */
+export const VSCODE_LIKE_CAPABILITIES = {
+  general: { positionEncodings: ['utf-16'] },
+  window: { workDoneProgress: true, showDocument: { support: true } },
+  workspace: { configuration: true, applyEdit: true, workspaceFolders: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+  textDocument: {
+    completion: { completionItem: { snippetSupport: true } },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'source', 'source.fixAll'] } } },
+  },
+};
+
 type Waiter = { predicate: (m: Message) => boolean; resolve: (m: Message) => void };
 
 export class LspServer {
@@ -37,6 +48,10 @@ export class LspServer {
   private versions = new Map<string, number>();
   /** Settings returned for workspace/configuration requests. */
   settings: Record<string, unknown> = {};
+  /** Every request the server sent to this client, in order. */
+  readonly serverRequests: Message[] = [];
+  /** Answers a server request (default: workspace/configuration from `settings`, null for the rest). */
+  answer?: (method: string, params: unknown) => unknown;
 
   constructor(readonly process: ChildProcessWithoutNullStreams) {
     process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -68,12 +83,20 @@ export class LspServer {
     }
     if (message.id !== undefined && message.method) {
       // A request from the server.
+      this.serverRequests.push(message);
       let result: unknown = null;
-      if (message.method === 'workspace/configuration') {
+      if (this.answer) result = this.answer(message.method, message.params) ?? null;
+      else if (message.method === 'workspace/configuration') {
         const items = (message.params as { items: Array<{ section?: string }> }).items;
         result = items.map((i) => (i.section ? this.settings[i.section] ?? null : this.settings));
       }
       this.write({ jsonrpc: '2.0', id: message.id, result });
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        if (this.waiters[i].predicate(message)) {
+          this.waiters[i].resolve(message);
+          this.waiters.splice(i, 1);
+        }
+      }
       return;
     }
     this.notifications.push(message);
@@ -116,12 +139,20 @@ export class LspServer {
     return m.params as PublishedDiagnostics;
   }
 
-  async initialize(capabilities: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<{ capabilities: Record<string, unknown> }> {
+  /** The first request from the server (already received or future) that matches. */
+  waitForServerRequest(predicate: (m: Message) => boolean): Promise<Message> {
+    const seen = this.serverRequests.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ predicate: (m) => m.method !== undefined && m.id !== undefined && predicate(m), resolve }));
+  }
+
+  async initialize(capabilities: Record<string, unknown> = {}, initializationOptions?: unknown, extra: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, unknown> }> {
     const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: null,
       capabilities,
       initializationOptions,
+      ...extra,
     });
     this.notify('initialized', {});
     return result;

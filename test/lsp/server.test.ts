@@ -111,7 +111,7 @@ describe('LSP conversation (pull diagnostics)', () => {
   let server: LspServer;
   before(async () => {
     server = startLspServer();
-    const init = await server.initialize({ textDocument: { diagnostic: { dynamicRegistration: false } } });
+    const init = await server.initialize({ textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { diagnostics: { refreshSupport: true } } });
     assert.deepEqual((init.capabilities as { diagnosticProvider: unknown }).diagnosticProvider, {
       interFileDependencies: false,
       workspaceDiagnostics: false,

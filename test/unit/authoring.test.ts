@@ -12,6 +12,7 @@ import { payloadTemplates, snippetBody } from '../../client/src/payloadTemplates
 import { createKrakenService, type CompletionItem, type Diagnostic } from '../../server/src/service';
 import { rewriteDate } from '../../server/src/service/codeActions';
 import { createContractSchemaSet } from '../../server/src/service/contract/schemaSet';
+import { snippetToPlainText } from '../../server/src/service/completion';
 import { pathAtOffset } from '../../server/src/service/cursor';
 import { detectKind } from '../../server/src/service/kinds';
 import { DocumentSchemaSet, type JsonSchema } from '../../server/src/service/schemas';
@@ -32,7 +33,7 @@ function rangeIn(text: string, needle: string, occurrence = 0) {
   return new LineIndex(text).range(at, at + needle.length);
 }
 
-function complete(src: string, options: { kind?: 'account' | 'transactions' } = {}) {
+function complete(src: string, options: { kind?: 'account' | 'transactions'; retriggerCommand?: string; snippets?: boolean } = {}) {
   const m = marked(src);
   return { ...m, items: service.complete(m.text, m.at, { now: NOW, ...options }).items };
 }
@@ -63,7 +64,7 @@ describe('pathAtOffset', () => {
 
 describe('completion: properties', () => {
   it('offers what the object may still take, required first, with a value skeleton (inside an open string)', () => {
-    const { items, text } = complete('{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "amount": "1", "tra| } ] } ] }');
+    const { items, text } = complete('{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "amount": "1", "tra| } ] } ] }', { retriggerCommand: 'editor.action.triggerSuggest' });
     const range = rangeIn(text, '"tra');
     const sorted = [...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!));
     assert.deepEqual(labels(sorted), [
@@ -83,6 +84,40 @@ describe('completion: properties', () => {
     });
     const taxItems = items.find((i) => i.label === 'tax_items')!;
     assert.equal(taxItems.textEdit!.newText, '"tax_items": [$1]');
+  });
+
+  it('carries a command only when the client names one (other editors have no editor.action.triggerSuggest)', () => {
+    const { items } = complete('{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "amount": "1", "tra| } ] } ] }');
+    assert.ok(items.length > 5);
+    assert.deepEqual(items.filter((i) => i.command), []);
+    const named = complete('{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "amount": "1", "tra| } ] } ] }', { retriggerCommand: 'my.suggest' });
+    assert.deepEqual(named.items.find((i) => i.label === 'reason')!.command, { title: 'Suggest', command: 'my.suggest' });
+  });
+
+  it('without snippet support: plain text, placeholders resolved to their defaults', () => {
+    const { items, text } = complete('{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "amount": "1", "tra| } ] } ] }', { snippets: false });
+    const date = items.find((i) => i.label === 'transaction_date')!;
+    assert.equal(date.insertTextFormat, 1);
+    assert.deepEqual(date.textEdit, { range: rangeIn(text, '"tra'), newText: '"transaction_date": ""' });
+    assert.equal(items.find((i) => i.label === 'tax_items')!.textEdit!.newText, '"tax_items": []');
+    assert.ok(items.every((i) => i.insertTextFormat === 1 && !/\$\{?\d/.test(i.textEdit!.newText)), 'no snippet syntax left');
+    assert.equal(snippetToPlainText('{"a": "${1:Jo\\}hann}", "b": ${2|X,Y|}, "c": $3, "d": "\\$4", "e": ${5:{"n": ${6:1}}}}'), '{"a": "Jo}hann", "b": X, "c": , "d": "$4", "e": {"n": 1}}');
+  });
+
+  it('an enum value after a lone quote typed before an existing comma replaces the quote and the comma: one comma', () => {
+    const src = '{\n  "import_supplier": "X",\n  "sales_channel": "|,\n  "customers": []\n}';
+    const { items, text, at } = complete(src);
+    const direct = items.find((i) => i.label === '"DIRECT"')!;
+    const line = text.split('\n')[2];
+    assert.deepEqual(direct.textEdit, { range: { start: { line: 2, character: at.character - 1 }, end: { line: 2, character: at.character + 1 } }, newText: '"DIRECT",' });
+    const applied = text.split('\n');
+    applied[2] = line.slice(0, direct.textEdit!.range.start.character) + direct.textEdit!.newText + line.slice(direct.textEdit!.range.end.character);
+    assert.equal(applied[2], '  "sales_channel": "DIRECT",');
+    // With spaces before the comma, and at the end of the object (nothing follows: no comma to keep or add).
+    const spaced = complete('{ "import_supplier": "X",\n "sales_channel": "|  ,\n "customers": [] }');
+    assert.equal(spaced.items.find((i) => i.label === '"DIRECT"')!.textEdit!.range.end.character, spaced.at.character + 3);
+    const last = complete('{ "import_supplier": "X",\n "sales_channel": "|\n}');
+    assert.deepEqual(last.items.find((i) => i.label === '"DIRECT"')!.textEdit, { range: { start: { line: 1, character: last.at.character - 1 }, end: last.at }, newText: '"DIRECT"' });
   });
 
   it('adds the comma the previous property lacks (broken fixture) and one after when a property follows', () => {
@@ -275,7 +310,7 @@ describe('hover', () => {
   it('shows the format of date fields and the decimal-string checks of amounts, inside the chosen transaction branch', () => {
     const { hover: h } = hover('{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "am|ount": "1" } ] } ] }');
     assert.match(h!.contents.value, /^\*\*`amount`\*\* · string · required\n\nThe transaction amount in the currency's major unit/);
-    assert.match(h!.contents.value, /Checks: `missing-property`, `invalid-pattern`, `number-as-string`, `decimal-amount`$/);
+    assert.match(h!.contents.value, /Checks: `missing-property`, `invalid-pattern`, `number-as-string`, `required-when`, `decimal-amount`$/);
     const { hover: date } = hover('{ "import_supplier": "X", "customers": [ { "date_of_bi|rth": "" } ] }');
     assert.match(date!.contents.value, /Format: `date` \(a date as YYYY-MM-DD, e\.g\. 2022-01-31\)/);
   });

@@ -137,6 +137,25 @@ describe('validate: misspelt options are refused, not swallowed', () => {
     assert.ok(Array.isArray(JSON.parse(short.stdout)));
   });
 
+  test('a setting the config file does not define is refused the same way', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kraken-usage-config-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify(smallAccount('CFG-1')));
+    for (const [key, says] of [
+      ['rule', 'unknown setting "rule": did you mean "rules"?'],
+      ['krakenImport.rules', 'unknown setting "krakenImport.rules": did you mean "rules"?'],
+      ['maxFinding', 'unknown setting "maxFinding": did you mean "maxFindings"?'],
+    ]) {
+      writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ [key]: {} }));
+      const r = cliSync(['validate', 'a.json'], dir);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.ok(r.stderr.includes(`kraken-import: config kraken-import.config.json: ${says} (rules, payloadAssociations, maxFindings, contract, environments)`), r.stderr);
+      assert.equal(r.stdout, '');
+    }
+    writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ $schema: 'x', rules: { 'malo-check-digit': 'off' } }));
+    assert.equal(cliSync(['validate', 'a.json'], dir).code, 0);
+  });
+
   test('after --, a word that starts with - is a file name', () => {
     const r = cliSync(['validate', '--', '--no-such-file.json']);
     assert.equal(r.code, 2);

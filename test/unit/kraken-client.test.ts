@@ -207,7 +207,7 @@ describe('redact.ts: personal data', () => {
     assert.equal(r.external_account_number, 'EXT-R');
     assert.equal(r.supply_addresses[0].supply_points[0].identifier, '50203829715');
     assert.equal(r.supply_addresses[0].supply_points[0].supply_start_date, '2021-01-01');
-    assert.equal(r.ledgers[0].ledger_balance, '20.00');
+    assert.equal(r.ledgers[0].ledger_balance, '-10.00');
     assert.equal(r.account_number, 'A-E8981832');
     assert.equal(r.payment_instructions[0].vendor, 'GOCARDLESS');
     const note: string = r.notes[0].body;

@@ -16,6 +16,8 @@ export interface HttpRequest {
   body?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The connection's agent (the CLI's proxy tunnel); default: the module's global agent. */
+  agent?: http.Agent;
 }
 
 export interface HttpResponse {
@@ -127,7 +129,7 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
       else resolve(res!);
     };
 
-    const options: https.RequestOptions = { method: req.method, headers };
+    const options: https.RequestOptions = { method: req.method, headers, ...(req.agent ? { agent: req.agent } : {}) };
     // Certificate verification stays on (rejectUnauthorized defaults to true and is never set here).
     const request = (isHttps ? https : http).request(req.url, options, (response) => {
       sent = true;

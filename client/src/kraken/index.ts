@@ -755,7 +755,8 @@ export class KrakenClient {
       const started = Date.now();
       let res: HttpResponse;
       try {
-        res = await send({ method: spec.method, url, headers, body: bodyText, timeoutMs: opts.timeoutMs ?? this.timeoutMs, signal: opts.signal });
+        const agent = this.options.agentFor?.(url);
+        res = await send({ method: spec.method, url, headers, body: bodyText, timeoutMs: opts.timeoutMs ?? this.timeoutMs, signal: opts.signal, ...(agent ? { agent } : {}) });
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         this.log(`${label} → ${e.kind}${e.code ? ` ${e.code}` : ''} after ${Date.now() - started} ms (attempt ${attempts}${e.sent ? ', request sent' : ''})`);

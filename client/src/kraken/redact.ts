@@ -32,8 +32,12 @@ const PERSONAL_KEY_PATTERNS = [/^billing_address\d?$/, /^supply_address\d$/, /^a
 const PERSONAL_OBJECTS = new Set(['bank_account', 'billing_address', 'legal_address', 'postal_address', 'address', 'structured_street_address']);
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-/** IBAN: two letters, two digits, 11–30 alphanumerics (with optional single spaces). */
-const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
+/**
+ * IBAN: two letters, two digits, then groups of four alphanumerics and a last shorter group, written compact or
+ * grouped (spaces or dashes), in either case (`gb82 west 1234 5698 7654 32`). Groups, not single characters, so a
+ * grouped IBAN does not swallow the words after it.
+ */
+const IBAN = /\b[A-Z]{2}\d{2}(?:(?: {1,2}|-)?[A-Z0-9]{4}){2,7}(?:(?: {1,2}|-)?[A-Z0-9]{1,4})?\b/gi;
 /** Phone: +CC… or a national number starting with 0, 9–15 digits, with spaces, dashes, dots or brackets. */
 const PHONE = /(?:\+\d{1,3}[\s.-]?|\b0)(?:\(?\d{1,5}\)?[\s.-]?){2,6}\d{2,}\b/g;
 

@@ -40,6 +40,11 @@ export interface KrakenClientOptions {
   headers?: Record<string, string>;
   /** Value of the `User-Agent` header. */
   userAgent?: string;
+  /**
+   * The agent for a URL (the CLI's proxy tunnel from HTTPS_PROXY/NO_PROXY, see proxy.ts); undefined: the default.
+   * The extension leaves it unset: VS Code applies its proxy settings to the http/https modules.
+   */
+  agentFor?: (url: URL) => import('node:http').Agent | undefined;
 }
 
 export interface RetryPolicy {

@@ -257,8 +257,10 @@ function placeholderText(value: unknown, indent: string, unit: string): string {
   return JSON.stringify(value, null, unit).replace(/\n/g, `\n${indent}`);
 }
 
-function missingPropertyFixes(doc: AuthoringDocument, path: JsonPath | undefined, data: Record<string, unknown>): Fix[] {
-  if (!path || !doc.nav) return [];
+function missingPropertyFixes(doc: AuthoringDocument, fieldPath: JsonPath | undefined, data: Record<string, unknown>): Fix[] {
+  if (!fieldPath || !doc.nav) return [];
+  // The finding's path is the missing field's own (Kraken's attr): the fix edits the object that lacks it.
+  const path = fieldPath.length && fieldPath[fieldPath.length - 1] === data.property ? fieldPath.slice(0, -1) : fieldPath;
   const node = nodeAt(doc.tree, path);
   if (!node || node.type !== 'object') return [];
   const value = jsonc.getNodeValue(node);

@@ -27,9 +27,14 @@ import { definitionsFor, occurrences, referenceKindAt } from './xref';
 export interface CompletionOptions extends DocumentOptions {
   /** "Today" for date fields (tests pass a fixed one). */
   now?: Date;
+  /**
+   * The client's command that opens completion again, attached to a property whose value has suggestions (VS Code:
+   * `editor.action.triggerSuggest`). Without it no item carries a command: other editors have no such command.
+   */
+  retriggerCommand?: string;
+  /** The client inserts snippets (LSP `completionItem.snippetSupport`); false: plain text, placeholders resolved. Default true. */
+  snippets?: boolean;
 }
-
-const TRIGGER_SUGGEST = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 const SNIPPET = 2 as const;
 const PLAIN = 1 as const;
 
@@ -144,6 +149,7 @@ interface Ctx {
   before: string;
   additional?: TextEdit[];
   now: Date;
+  retrigger?: { title: string; command: string };
 }
 
 function withEdit(ctx: Ctx, item: Omit<CompletionItem, 'textEdit'>, insert: string): CompletionItem {
@@ -191,7 +197,7 @@ function keyItems(ctx: Ctx): CompletionItem[] {
           filterText: ctx.loc.token?.kind === 'string' || !ctx.loc.token ? name : p.name,
           insertTextFormat: SNIPPET,
           ...(p.deprecated ? { tags: [1 as const] } : {}),
-          ...(!loc.colonFollows && hasValueSuggestions(p.view) && typesOf(p.view).some((t) => t === 'string' || t === 'boolean') ? { command: TRIGGER_SUGGEST } : {}),
+          ...(ctx.retrigger && !loc.colonFollows && hasValueSuggestions(p.view) && typesOf(p.view).some((t) => t === 'string' || t === 'boolean') ? { command: ctx.retrigger } : {}),
         },
         insert,
       ),
@@ -350,16 +356,73 @@ export function complete(text: string, position: Position, schemas: SchemaSet, o
   const loc = pathAtOffset(text, offset, cursorAnchor(doc.tree, text, offset));
   if (loc.at === 'none') return { isIncomplete: false, items: [] };
   const token = loc.token;
+  // What the user typed around the cursor that the insertion replaces: the token, and after an open string (a lone
+  // `"` typed before an existing `,`) the rest of that open string up to and including the comma, which the inserted
+  // text brings back when something follows. Otherwise `"DIRECT",` lands before the old comma: `"DIRECT",,`.
+  let end = token ? token.end : offset;
+  if (token && !token.terminated) {
+    const rest = /^[ \t]*,[ \t]*(?=\r?\n|$)/.exec(text.slice(offset, offset + 200));
+    if (rest) end = offset + rest[0].replace(/[ \t]+$/, '').length;
+  }
   const ctx: Ctx = {
     doc,
     loc,
     offset,
-    range: token ? doc.lines.range(token.start, token.end) : doc.lines.range(offset, offset),
+    range: token ? doc.lines.range(token.start, end) : doc.lines.range(offset, offset),
     after: loc.valueFollows ? ',' : '',
     before: !token && (text[offset - 1] === ':' || text[offset - 1] === ',') ? ' ' : '',
     additional: loc.missingCommaAt !== undefined ? [{ range: doc.lines.range(loc.missingCommaAt, loc.missingCommaAt), newText: ',' }] : undefined,
     now: options.now ?? new Date(),
+    retrigger: options.retriggerCommand ? { title: 'Suggest', command: options.retriggerCommand } : undefined,
   };
   const items = loc.at === 'key' ? keyItems(ctx) : valueItems(ctx);
-  return { isIncomplete: false, items };
+  return { isIncomplete: false, items: options.snippets === false ? items.map(withoutSnippet) : items };
+}
+
+/** A snippet as the plain text it inserts: a placeholder becomes its default text, a choice its first, a tab stop nothing. */
+export function snippetToPlainText(snippet: string): string {
+  return plainUntil(snippet, 0, false)[0];
+}
+
+function plainUntil(s: string, from: number, nested: boolean): [string, number] {
+  let out = '';
+  let i = from;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\\' && i + 1 < s.length && '\\$}'.includes(s[i + 1])) {
+      out += s[i + 1];
+      i += 2;
+      continue;
+    }
+    if (nested && c === '}') return [out, i + 1];
+    if (c === '$') {
+      const rest = s.slice(i);
+      const stop = /^\$(?:\d+|\{\d+\})/.exec(rest);
+      if (stop) {
+        i += stop[0].length;
+        continue;
+      }
+      const choice = /^\$\{\d+\|([^,|]*)(?:,[^|]*)?\|\}/.exec(rest);
+      if (choice) {
+        out += choice[1];
+        i += choice[0].length;
+        continue;
+      }
+      const placeholder = /^\$\{\d+:/.exec(rest);
+      if (placeholder) {
+        const [inner, next] = plainUntil(s, i + placeholder[0].length, true);
+        out += inner;
+        i = next;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return [out, i];
+}
+
+function withoutSnippet(item: CompletionItem): CompletionItem {
+  if (item.insertTextFormat !== SNIPPET) return item;
+  return { ...item, insertTextFormat: PLAIN, ...(item.textEdit ? { textEdit: { ...item.textEdit, newText: snippetToPlainText(item.textEdit.newText) } } : {}) };
 }

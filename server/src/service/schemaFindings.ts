@@ -160,11 +160,13 @@ function requiredFinding(e: ErrorObject, path: JsonPath): RawFinding {
   const propSchema = (schema.properties as Record<string, Schema> | undefined)?.[property];
   const what = firstSentence(propSchema?.description);
   const where = path.length ? path.join('.') : 'the payload';
+  // The field's own path, as Kraken's DRF error names it (`attr`); located on the object that lacks it (its key, or
+  // its opening brace), since the field has no place in the text yet.
   return {
     code: 'missing-property',
     severity: 'error',
     message: `Missing required property "${property}" in ${where}.${what ? ` (${what})` : ''}`,
-    path,
+    path: [...path, property],
     target: 'owner',
     data: { property },
   };
@@ -203,7 +205,7 @@ function discriminatorFinding(e: ErrorObject, path: JsonPath): RawFinding {
       code: 'missing-property',
       severity: 'error',
       message: `Missing required property "${tag}"${allowed.length ? `: one of ${listValues(allowed)}` : ''}.`,
-      path,
+      path: [...path, tag],
       target: 'owner',
       data: { property: tag, allowed },
     };

@@ -6,6 +6,9 @@ import { detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId
 import { parseDocument, type ParsedDocument } from './parse';
 import { RULES, type Rule } from './rules';
 import { forgetWalks } from './rules/walk';
+import type { DeclaredAt } from './rules/types';
+import { validatorKey } from './contract/validators';
+import { SchemaNavigator, type SchemaView } from './schemaNav';
 import { schemaFindings } from './schemaFindings';
 import type { SchemaSet } from './schemas';
 import type { Diagnostic, JsonPath, RawFinding, RuleSeverity, Severity } from './types';
@@ -25,6 +28,8 @@ export interface ValidationConfig {
   /** At most this many findings per document; then one "N more" finding. */
   maxFindings?: number;
   associations?: Associations;
+  /** "Today" for the checks against the current date (default: the system clock at each validation). */
+  now?: Date | (() => Date);
 }
 
 export interface ValidateOptions {
@@ -57,14 +62,27 @@ interface Positioned {
 }
 
 type RawTextOf = (path: JsonPath) => string | undefined;
+/** What the contract in force declares at a path of the whole document (undefined: bundled schemas, or no schema there). */
+export type DeclaredOf = (path: JsonPath) => DeclaredAt | undefined;
 
-function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[], rawText: RawTextOf, numbersExact?: boolean): void {
+interface RuleEnv {
+  rawText: RawTextOf;
+  numbersExact?: boolean;
+  now: Date;
+  declared: DeclaredOf;
+  underContract: boolean;
+}
+
+function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[], env: RuleEnv): void {
   try {
     rule.check({
       root,
       kind,
-      numbersExact,
-      rawText: (path) => rawText([...base, ...path]),
+      numbersExact: env.numbersExact,
+      now: env.now,
+      declared: (path) => env.declared([...base, ...path]),
+      underContract: env.underContract,
+      rawText: (path) => env.rawText([...base, ...path]),
       report(path, message, options) {
         out.push({
           code: rule.code,
@@ -93,20 +111,78 @@ export function collectRuleFindings(
   config: ValidationConfig,
   rawText: RawTextOf = () => undefined,
   numbersExact?: boolean,
+  declared?: DeclaredOf,
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const base = ACCOUNT_WRAPPERS[kind];
   const inner = base && root && typeof root === 'object' ? (root as Record<string, unknown>).payload : undefined;
+  const now = typeof config.now === 'function' ? config.now() : (config.now ?? new Date());
+  const env: RuleEnv = { rawText, numbersExact, now, declared: declared ?? (() => undefined), underContract: declared !== undefined };
   try {
     for (const rule of RULES) {
       if (config.rules?.[rule.code] === 'off') continue;
-      if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, rawText, numbersExact);
-      else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, rawText, numbersExact);
+      if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, env);
+      else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, env);
     }
   } finally {
     forgetWalks();
   }
   return out;
+}
+
+const EMPTY_DECLARED: DeclaredAt = { names: new Set(), errors: new Set() };
+
+/**
+ * What an instance contract declares along a document's paths: the schema view of each path (discriminators picked
+ * from the document's values), computed from its parent's and cached, so a rule asking at many objects walks each
+ * path once. The bundled schemas declare no validators: undefined everywhere.
+ */
+export function declaredOfDocument(schemas: SchemaSet, kind: KindId, root: unknown): DeclaredOf | undefined {
+  if (schemas.id === 'bundled') return undefined;
+  if (!schemas.schemaFor(kind)) return () => undefined;
+  const nav = new SchemaNavigator(schemas, kind);
+  const views = new Map<string, SchemaView | undefined>();
+  const values = new Map<string, unknown>();
+  const declaredCache = new Map<string, DeclaredAt | undefined>();
+  const viewAt = (path: JsonPath): SchemaView | undefined => {
+    const key = JSON.stringify(path);
+    if (views.has(key)) return views.get(key);
+    let view: SchemaView | undefined;
+    let value: unknown;
+    if (!path.length) {
+      value = root;
+      view = nav.root(root);
+    } else {
+      const parentPath = path.slice(0, -1);
+      const parent = viewAt(parentPath);
+      const parentValue = values.get(JSON.stringify(parentPath));
+      const seg = path[path.length - 1];
+      value = typeof seg === 'number' ? (Array.isArray(parentValue) ? parentValue[seg] : undefined) : parentValue && typeof parentValue === 'object' && !Array.isArray(parentValue) ? (parentValue as Record<string, unknown>)[seg] : undefined;
+      view = typeof seg === 'number' ? nav.item(parent, seg, value) : nav.property(parent, seg, value);
+    }
+    views.set(key, view);
+    values.set(key, value);
+    return view;
+  };
+  return (path) => {
+    const key = JSON.stringify(path);
+    if (declaredCache.has(key)) return declaredCache.get(key);
+    const view = viewAt(path);
+    let result: DeclaredAt | undefined;
+    if (view) {
+      const names = new Set<string>();
+      const errors = new Set<string>();
+      for (const r of view.all) {
+        const n = r.schema['x-kraken-validators'];
+        const e = r.schema['x-kraken-errors'];
+        if (Array.isArray(n)) for (const x of n) names.add(validatorKey(x));
+        if (Array.isArray(e)) for (const x of e) if (typeof x === 'string') errors.add(x);
+      }
+      result = names.size || errors.size ? { names, errors } : EMPTY_DECLARED;
+    }
+    declaredCache.set(key, result);
+    return result;
+  };
 }
 
 /** An instance contract without this kind's endpoint: nothing to validate against, and the instance does not serve it. */
@@ -167,7 +243,7 @@ export function validateDocument(text: string, schemas: SchemaSet, config: Valid
       if (parsed.broken) fromSchema = fromSchema.filter((f) => f.code !== 'missing-property');
       for (const f of fromSchema) raw.push(f); // not push(...): a spread of a million findings throws
     }
-    for (const f of collectRuleFindings(kind, value, config, rawText, parsed.numbersExact)) raw.push(f);
+    for (const f of collectRuleFindings(kind, value, config, rawText, parsed.numbersExact, declaredOfDocument(schemas, kind, value))) raw.push(f);
   }
 
   // A value that is itself a syntax error (e.g. 0050203829715, which the tolerant parser reads as 0) gets no

@@ -1,6 +1,6 @@
 import { toTimestamp } from '../formats';
 import type { Severity } from '../types';
-import type { Rule } from './types';
+import type { DeclaredAt, Rule } from './types';
 import { objectsOutsideMetadata } from './walk';
 
 interface Pair {
@@ -48,6 +48,38 @@ const PAIRS: readonly Pair[] = [
   { from: 'customer_at_supply_address_from_date', to: 'customer_at_supply_address_to_date', severity: 'warning' },
   { from: 'installed_on', to: 'removed_on', severity: 'warning', why: 'a meter cannot be removed before it was installed' },
   { from: 'start_date', to: 'expiry_date', severity: 'warning' },
+  // Declared by the contracts on some schemas (contribution schemes, capacity values and configuration periods,
+  // eligibility periods); elsewhere not published.
+  { from: 'active_period_start_date', to: 'active_period_end_date', severity: 'warning' },
+  { from: 'effective_from_date', to: 'effective_to_date', severity: 'warning' },
+  { from: 'start_at', to: 'end_at', severity: 'warning' },
+];
+
+/** `Validate `to` not before [or equal to] `from``: the contracts' date-pair validators. */
+const DECLARED_PAIR = /^validate (\w+) not before( or equal to)? (\w+)$/;
+
+/** The pairs a schema declares: `from>to` -> strict (not equal either). */
+function declaredPairs(d: DeclaredAt | undefined): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const name of d?.names ?? []) {
+    const m = DECLARED_PAIR.exec(name);
+    if (m) out.set(`${m[3]}>${m[1]}`, !!m[2]);
+  }
+  return out;
+}
+
+/** The validator names the date-pair family implements (every pair some contract declares). */
+const IMPLEMENTED_PAIRS: ReadonlyArray<[string, string, boolean]> = [
+  ['effective_from', 'effective_to', false],
+  ['effective_from', 'effective_to', true],
+  ['supply_start_date', 'supply_end_date', false],
+  ['start_date', 'end_date', false],
+  ['start_date', 'expiry_date', true],
+  ['valid_from', 'valid_to', false],
+  ['valid_from', 'valid_to', true],
+  ['active_period_start_date', 'active_period_end_date', false],
+  ['effective_from_date', 'effective_to_date', false],
+  ['start_at', 'end_at', false],
 ];
 
 /**
@@ -81,6 +113,10 @@ export const dateOrder: Rule = {
     'A period must not end before it starts. Error where a Kraken contract declares the check (agreements, supply dates, start_date/end_date, partner organisations, the v2 schedule window, note unpin_at); warning for the other pairs (German operators, profiles, balancing periods, meters and registers; bill periods; GB meters; move-out), whose check is not published.',
   kinds: ['account', 'account-v2-create', 'transactions', 'statements', 'notes'],
   appliesTo: [...new Set(PAIRS.flatMap((p) => [`*.${p.from}`, `*.${p.to}`]))],
+  implements: IMPLEMENTED_PAIRS.map(([from, to, strict]) => ({
+    name: `Validate \`${to}\` not before ${strict ? 'or equal to ' : ''}\`${from}\``,
+    codes: [strict ? 'start_date_same_as_end_date' : 'start_date_later_than_end_date'],
+  })),
   check(ctx) {
     // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
     const { objects, paths } = objectsOutsideMetadata(ctx.root);
@@ -90,6 +126,7 @@ export const dateOrder: Rule = {
       // The key the object is held under: its array's key for an array item.
       const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
       let done = 0; // bit PAIR_GROUP[i]: that key pair is checked
+      let declared: Map<string, boolean> | undefined;
       for (const end in obj) {
         const candidates = PAIRS_BY_END.get(end);
         if (candidates === undefined) continue;
@@ -107,11 +144,28 @@ export const dateOrder: Rule = {
           const endsAt = toTimestamp(b);
           if (startsAt === undefined || endsAt === undefined) continue;
           const margin = precision(a) === precision(b) ? 0 : MIXED_MARGIN_MS;
-          if (startsAt - endsAt <= margin) continue;
+          // Under a contract: an error with Kraken's code where this schema declares the pair, a warning elsewhere.
+          let strict = false;
+          let krakenCode: string | undefined;
+          let severity = pair.severity;
+          if (ctx.underContract) {
+            declared ??= declaredPairs(ctx.declared(path.toPath()));
+            const d = declared.get(`${pair.from}>${pair.to}`);
+            if (d === undefined) severity = 'warning';
+            else {
+              severity = 'error';
+              strict = d;
+              krakenCode = d ? 'start_date_same_as_end_date' : 'start_date_later_than_end_date';
+            }
+          }
+          const equal = margin === 0 && startsAt === endsAt;
+          if (!(startsAt - endsAt > margin || (strict && equal))) continue;
           ctx.report(
             [...path.toPath(), pair.to],
-            `${pair.to} (${b}) is before ${pair.from} (${a}): ${pair.why ?? PERIOD}. Correct one of the two dates.`,
-            { severity: pair.severity, data: { from: pair.from, to: pair.to } },
+            equal
+              ? `${pair.to} (${b}) is the same as ${pair.from} (${a}): Kraken requires ${pair.to} to be strictly later (${krakenCode}).`
+              : `${pair.to} (${b}) is before ${pair.from} (${a}): ${pair.why ?? PERIOD}. Correct one of the two dates.${krakenCode ? ` (Kraken: ${krakenCode})` : ''}`,
+            { severity, data: { from: pair.from, to: pair.to, ...(krakenCode ? { krakenCode } : {}) } },
           );
         }
       }

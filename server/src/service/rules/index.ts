@@ -1,6 +1,16 @@
 /** The migration rules, one file each. Order does not matter; codes must be unique. */
 import type { Rule } from './types';
+import { agreementStart } from './agreementStart';
+import { balances } from './balances';
+import { customerFamilyName } from './customerFamilyName';
+import { dateInFuture } from './dateInFuture';
 import { dateOrder } from './dateOrder';
+import { domesticBusiness } from './domesticBusiness';
+import { exclusiveFields } from './exclusiveFields';
+import { paymentSchedules } from './paymentSchedules';
+import { requiredWhen } from './requiredWhen';
+import { statementDates } from './statementDates';
+import { uniqueChildren } from './uniqueChildren';
 import { decimalAmount } from './decimalAmount';
 import { documentPath } from './documentPath';
 import { ibanCheck } from './ibanCheck';
@@ -38,6 +48,16 @@ export const RULES: readonly Rule[] = [
   mpanCheckDigit,
   mprnCheckDigit,
   prmFormat,
+  dateInFuture,
+  customerFamilyName,
+  agreementStart,
+  balances,
+  paymentSchedules,
+  exclusiveFields,
+  statementDates,
+  uniqueChildren,
+  domesticBusiness,
+  requiredWhen,
 ];
 
 export type { Rule, RuleContext } from './types';

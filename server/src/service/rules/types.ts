@@ -14,7 +14,33 @@ export interface RuleContext {
    * significant digits, no exponent): checks of literals against values can stop there. Undefined when unknown.
    */
   readonly numbersExact?: boolean;
+  /** The clock checks against "today" read (injected: `ValidationConfig.now`; tests never depend on the date). */
+  readonly now: Date;
+  /**
+   * Under an instance contract: the validators (`x-validators`) the contract declares on the schema that describes
+   * the value at `path` (relative to `root`), by name and error codes. Undefined under the bundled schemas (they
+   * declare none), or where no schema describes the path.
+   */
+  declared(path: JsonPath): DeclaredAt | undefined;
+  /** True when an instance contract is in force (then a path where `declared` is undefined declares nothing). */
+  readonly underContract: boolean;
   report(path: JsonPath, message: string, options?: { target?: Target; data?: Record<string, unknown>; severity?: Severity }): void;
+}
+
+/** What a contract declares on one schema: validator names as plain text (see contract/validators.ts) and their error codes. */
+export interface DeclaredAt {
+  /** Keys (`validatorKey`) of the declared validators' names. */
+  readonly names: ReadonlySet<string>;
+  /** The union of their `possible_errors`. */
+  readonly errors: ReadonlySet<string>;
+}
+
+/** A Kraken validator a rule implements: matched by name (`validatorKey`), reported with one of its codes. */
+export interface ImplementedValidator {
+  /** The validator's name as the contracts write it (plain text, backticks around fields). */
+  readonly name: string;
+  /** The error codes the rule reports for it (a subset of its `possible_errors`). */
+  readonly codes: readonly string[];
 }
 
 /** A migration rule: one file each, exporting one of these. */
@@ -31,5 +57,11 @@ export interface Rule {
    * property at any depth). Hover lists the rule on those fields.
    */
   readonly appliesTo?: readonly string[];
+  /**
+   * The Kraken validators (`x-validators`) this rule implements. Under an instance contract the rule reports an
+   * error carrying Kraken's code (`data.krakenCode`) where the contract declares the validator on that schema, and
+   * stays silent where it does not; under the bundled schemas its own severity applies. docs/validators.md lists them.
+   */
+  readonly implements?: readonly ImplementedValidator[];
   check(ctx: RuleContext): void;
 }

@@ -1,0 +1,36 @@
+/**
+ * Exact decimal arithmetic for money: values as bigint counts of 10^-SCALE units. No binary floats: 0.1 + 0.2 is
+ * 0.3 here, as it is in Kraken's Python `Decimal`.
+ */
+import type { JsonPath } from '../types';
+import type { RuleContext } from './types';
+
+const SCALE = 12;
+const UNIT = 10n ** BigInt(SCALE);
+
+/** A plain decimal literal (`-12.50`, `+3`, `.5`, `7.`) -> scaled bigint; undefined for anything else (exponents too). */
+export function parseDecimal(text: string): bigint | undefined {
+  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/.exec(text);
+  if (!m || (!m[2] && !m[3])) return undefined;
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  if (frac.length > SCALE) return undefined;
+  const units = BigInt(m[2] || '0') * UNIT + BigInt((frac + '0'.repeat(SCALE)).slice(0, SCALE) || '0');
+  return m[1] === '-' ? -units : units;
+}
+
+/** The amount at `path` as written (a decimal string, or a JSON number read from its source text). */
+export function amountAt(ctx: RuleContext, value: unknown, path: JsonPath): bigint | undefined {
+  if (typeof value === 'string') return parseDecimal(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return parseDecimal(ctx.rawText(path) ?? String(value));
+  return undefined;
+}
+
+/** A scaled amount as text with at least two decimals (`-10.00`, `0.125`). */
+export function formatDecimal(units: bigint): string {
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  const whole = abs / UNIT;
+  let frac = (abs % UNIT).toString().padStart(SCALE, '0').replace(/0+$/, '');
+  if (frac.length < 2) frac = frac.padEnd(2, '0');
+  return `${negative ? '-' : ''}${whole}.${frac}`;
+}
