@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readdirSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { isJsonLinesPath } from '../../server/src/service/jsonLines';
@@ -79,12 +80,14 @@ export async function readStdinBytes(stdin: NodeJS.ReadableStream = process.stdi
   return Buffer.concat(chunks);
 }
 
-/** Decodes UTF-8 strictly; on invalid bytes returns the text decoded leniently and the first bad byte offset. */
+/**
+ * Decodes UTF-8 strictly; on invalid bytes returns the text decoded leniently and the first bad byte offset. A BOM is
+ * kept (the service reports it). Valid text (nearly always) is checked by `isUtf8` and decoded by Buffer's decoder:
+ * together a fraction of what a fatal TextDecoder costs on a large file.
+ */
 export function decodeUtf8(bytes: Uint8Array): { text: string; invalidAt?: number } {
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
-  } catch {
-    const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
-    return { text, invalidAt: Math.max(0, text.indexOf('\ufffd')) };
-  }
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isUtf8(buffer)) return { text: buffer.toString('utf8') };
+  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  return { text, invalidAt: Math.max(0, text.indexOf('\ufffd')) };
 }

@@ -8,23 +8,20 @@
  * Each command is a CommandDef (options table, positionals, handler; see args.ts), listed in COMMANDS below and
  * parsed strictly: an option a command does not define is a usage error (exit 2), never ignored.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type Severity } from '../../server/src/service';
-import { jsonLinesRecords } from '../../server/src/service/jsonLines';
+import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type KindId, type Severity } from '../../server/src/service';
 import { LineIndex } from '../../server/src/service/text';
 import { loadConfig, type CliConfig } from './config';
 import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
-import { redactFieldMessage, redactText } from '../../client/src/kraken/redact';
-import { formatText, type FileReport } from './format';
+import { redactText } from './redactReport';
+import type { FileReport } from './format';
+import { OutputSink, type OutputFormat } from './output';
 import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
-import { contractSummary, loadCliContract, runContractInfo, type CliContract } from './contract';
-import { SEND_COMMAND } from './send';
-import { REPORT_COMMAND } from './report';
-import { RECONCILE_COMMAND } from './reconcile';
-import { SANDBOX_COMMAND } from '../../sandbox/src/cli';
-import { toGithubAnnotations, toMarkdownSummary, toSarif } from './reports';
-import { defaultJobs, isValidateWorker, PARALLEL_MIN_CHARS, PARALLEL_MIN_RECORDS, runValidateWorker, ValidatePool, type RecordResult } from './parallel';
+import type { CliContract } from './contract';
+import { commands, isUsageError } from './lazy';
+import { validateText } from './validateText';
+import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from './version';
 
@@ -44,83 +41,34 @@ age is printed. If the instance asks for credentials, KRAKEN_API_KEY is sent as 
 Exit codes: 0 clean, 1 findings at or above --fail-on (send: some payloads failed), 2 bad usage or an unreadable
 file, 3 send: some outcomes are unknown.`;
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
-
-function validateText(
-  service: ReturnType<typeof createKrakenService>,
-  file: string,
-  text: string,
-  kind: KindId | undefined,
-): Omit<FileReport, 'file'> {
-  const result = service.validate(text, { filePath: file, kind });
-  if (result.detection.kind) return { kind: result.detection.kind, diagnostics: result.diagnostics, ...(result.detection.shape ? { shape: result.detection.shape } : {}) };
-  // Not a payload. If it is not even JSON, say so: a truncated payload must not pass silently.
-  const syntax = result.parsed.findings.filter((f) => f.severity === 'error');
-  if (syntax.length || text.trim() === '') {
-    const diagnostics: Diagnostic[] = syntax.length
-      ? result.parsed.findings.map((f) => ({
-          code: f.code,
-          severity: f.severity,
-          message: f.message,
-          path: '',
-          range: result.parsed.lines.range(f.start, f.end),
-          source: 'kraken-import',
-        }))
-      : [{ code: 'empty-document', severity: 'error', message: 'The file is empty: a Kraken payload is one JSON object.', path: '', range: result.parsed.lines.range(0, 0), source: 'kraken-import' }];
-    return { kind: null, diagnostics };
-  }
-  return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
-}
-
+/** Validates one input into `sink`; returns how many reports it gave (0: a JSON Lines file of blank lines). */
 async function validateFile(
   service: ReturnType<typeof createKrakenService>,
   file: string,
   kind: KindId | undefined,
+  sink: OutputSink,
   pool?: ValidatePool,
-  bytes: Uint8Array = readFileSync(file),
-): Promise<FileReport[]> {
-  const { text, invalidAt } = decodeUtf8(bytes);
-  const encodingFinding = (line: number, character: number): Diagnostic => ({
-    code: 'invalid-utf8',
-    severity: 'error',
-    message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
-    path: '',
-    range: { start: { line, character }, end: { line, character: character + 1 } },
-    source: 'kraken-import',
-  });
-  // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
-  const fileLines = new LineIndex(text);
-  const encodingFindingAt = (offset: number): Diagnostic => {
-    const at = fileLines.positionAt(offset);
-    return encodingFinding(at.line, at.character);
-  };
-  if (!isLinesFile(file)) {
-    const report: FileReport = { file, ...validateText(service, file, text, kind) };
-    if (invalidAt !== undefined) report.diagnostics.unshift(encodingFindingAt(invalidAt));
-    return [report];
+  /** The document when it is not read from `file` (stdin). */
+  bytes?: Buffer,
+): Promise<number> {
+  // One payload per line: streamed range by range, on the worker threads when the file is large (parallel.ts).
+  if (isLinesFile(file)) return validateLinesFile(file, kind, (f, text, k) => validateText(service, f, text, k), sink, pool, bytes);
+  const { text, invalidAt } = decodeUtf8(bytes ?? readFileSync(file));
+  const report: FileReport = { file, ...validateText(service, file, text, kind) };
+  if (invalidAt !== undefined) {
+    // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
+    const at = new LineIndex(text).positionAt(invalidAt);
+    report.diagnostics.unshift({
+      code: 'invalid-utf8',
+      severity: 'error',
+      message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
+      path: '',
+      range: { start: at, end: { line: at.line, character: at.character + 1 } },
+      source: 'kraken-import',
+    });
   }
-  // One payload per line; ranges are placed in the file (a record may hold a lone "\r", which editors show as a line break).
-  const reports: FileReport[] = [];
-  const records = jsonLinesRecords(text).map((r) => ({ i: r.line, lineStart: r.start, lineText: r.text }));
-  // A large wave goes to the worker threads (same validateText there, results in file order).
-  const serial = () => records.map((r) => validateText(service, file, r.lineText, kind));
-  const results: RecordResult[] =
-    pool && records.length >= PARALLEL_MIN_RECORDS && text.length >= PARALLEL_MIN_CHARS
-      ? await pool.validate(file, records.map((r) => r.lineText), kind).catch((error: Error) => {
-          process.stderr.write(`kraken-import: worker threads failed (${error.message}); validating ${file} on one thread\n`);
-          return serial();
-        })
-      : serial();
-  for (let n = 0; n < records.length; n++) {
-    const { i, lineStart, lineText } = records[n];
-    const r = results[n];
-    const recordLines = new LineIndex(lineText);
-    const place = (p: { line: number; character: number }) => fileLines.positionAt(lineStart + recordLines.offsetAt(p));
-    const diagnostics = r.diagnostics.map((d) => ({ ...d, range: { start: place(d.range.start), end: place(d.range.end) } }));
-    if (lineText.includes('\ufffd') && invalidAt !== undefined) diagnostics.unshift(encodingFindingAt(lineStart + lineText.indexOf('\ufffd')));
-    reports.push({ file, line: i + 1, ...r, diagnostics });
-  }
-  return reports;
+  sink.addReport(report);
+  return 1;
 }
 
 const VALIDATE_COMMAND: CommandDef = {
@@ -173,7 +121,7 @@ const VALIDATE_COMMAND: CommandDef = {
       type: 'string',
       short: 'j',
       value: '<n>',
-      description: 'worker threads for large .jsonl/.ndjson waves (default: one per core, the main\nthread included; 1: none)',
+      description: 'worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none,\nthe main thread validates)',
     },
   },
   details:
@@ -197,7 +145,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   const contractValue = args.options.contract ?? config.contract;
   const contractBase = args.options.contract !== undefined ? process.cwd() : path.dirname(path.resolve(args.options.config ?? 'kraken-import.config.json'));
   const contract: CliContract | undefined = contractValue
-    ? await loadCliContract(contractValue, { baseDir: contractBase, offline: args.flags.has('offline'), note })
+    ? await commands().loadCliContract(contractValue, { baseDir: contractBase, offline: args.flags.has('offline'), note })
     : undefined;
 
   const service = createKrakenService({
@@ -229,109 +177,84 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   const stdinName = stdinPath ?? '<stdin>';
   const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
+  const hints = args.flags.has('hints');
+  const showPersonal = args.flags.has('show-personal-data');
+  // The report is printed (or written to --output) as the inputs are read (output.ts), in input order.
+  const outFile = args.options.output !== undefined && args.options.output !== '-' ? args.options.output : undefined;
+  let outFd: number | undefined;
+  if (outFile !== undefined) {
+    try {
+      outFd = openSync(outFile, 'w');
+    } catch (error) {
+      process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  const sink = new OutputSink({
+    format: format as OutputFormat,
+    hints,
+    // What goes to machines (code scanning, CI logs, files) carries no personal values unless asked for.
+    redact: !showPersonal,
+    summary: args.flags.has('summary'),
+    version: VERSION,
+    write: outFd !== undefined ? (text) => void writeSync(outFd!, text) : (text) => void process.stdout.write(text),
+    writeSummary: (markdown) => (process.env.GITHUB_STEP_SUMMARY ? appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown) : process.stderr.write(markdown)),
+  });
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
-  // --jobs n: the main thread and n - 1 workers.
+  // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints (stdin: this thread).
   const pool =
-    jobs > 1 && !contract && (files.some(isLinesFile) || (stdinCount > 0 && isLinesFile(stdinName)))
-      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, jobs - 1, (file, text, kind) =>
-          validateText(service, file, text, kind),
-        )
+    jobs > 1 && !contract && files.some(isLinesFile)
+      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, { fragment: sink.fragment, keepReports: sink.keepReports, hints, redact: !showPersonal }, jobs)
       : undefined;
   let exit = 0;
   for (const m of missing) {
     process.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
     exit = 2;
   }
-  const reports: FileReport[] = [];
   const noRecords: string[] = [];
-  for (const input of inputs) {
-    const file = input === STDIN ? stdinName : input;
-    try {
-      if (input === STDIN && process.stdin.isTTY) process.stderr.write('kraken-import: reading the document from stdin (end it with Ctrl-D)\n');
-      const bytes = input === STDIN ? await readStdinBytes() : readFileSync(input);
-      const before = reports.length;
-      for (const report of await validateFile(service, file, kindOption as KindId | undefined, pool, bytes)) reports.push(report); // a JSON Lines file may hold a million
-      if (reports.length === before) noRecords.push(file);
-    } catch (error) {
-      process.stderr.write(`kraken-import: cannot read ${input === STDIN ? 'stdin' : file}: ${(error as Error).message}\n`);
-      exit = 2;
+  try {
+    for (const input of inputs) {
+      const file = input === STDIN ? stdinName : input;
+      try {
+        if (input === STDIN && process.stdin.isTTY) process.stderr.write('kraken-import: reading the document from stdin (end it with Ctrl-D)\n');
+        const bytes = input === STDIN ? await readStdinBytes() : undefined;
+        if ((await validateFile(service, file, kindOption as KindId | undefined, sink, pool, bytes)) === 0) noRecords.push(file);
+      } catch (error) {
+        process.stderr.write(`kraken-import: cannot read ${input === STDIN ? 'stdin' : file}: ${(error as Error).message}\n`);
+        exit = 2;
+      }
     }
+    await pool?.close();
+    sink.end();
+  } catch (error) {
+    if (outFd === undefined) throw error;
+    process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+    return 2;
+  } finally {
+    if (outFd !== undefined) closeSync(outFd);
   }
-  await pool?.close();
-
-  // What goes to machines (code scanning, CI logs, files) carries no personal values unless asked for.
-  const showPersonal = args.flags.has('show-personal-data');
-  const machine = showPersonal ? reports : reports.map((r) => redactReport(r));
-  let output = '';
-  if (format === 'json') {
-    output =
-      JSON.stringify(
-        machine.map((r) => ({
-          file: r.file,
-          ...(r.line !== undefined ? { line: r.line } : {}),
-          kind: r.kind,
-          ...(r.shape ? { shape: r.shape } : {}),
-          ...(r.skipped ? { skipped: r.skipped } : {}),
-          diagnostics: r.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, path: d.path, range: d.range })),
-        })),
-        null,
-        2,
-      ) + '\n';
-  } else if (format === 'sarif') {
-    output = JSON.stringify(toSarif(machine, { version: VERSION, hints: args.flags.has('hints') }), null, 2) + '\n';
-  } else if (format === 'github') {
-    output = toGithubAnnotations(machine, { hints: args.flags.has('hints') });
-  } else if (!args.flags.has('summary')) {
-    output = formatText(reports, { hints: args.flags.has('hints') });
-  }
-  if (args.flags.has('summary')) {
-    const markdown = toMarkdownSummary(machine, { hints: args.flags.has('hints') });
-    if (format === 'text') output = markdown;
-    else if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
-    else process.stderr.write(markdown);
-  }
-  const outFile = args.options.output;
-  if (outFile !== undefined && outFile !== '-') {
-    try {
-      writeFileSync(outFile, output);
-    } catch (error) {
-      process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
-      return 2;
-    }
-  } else process.stdout.write(output);
-  if (contract) note(contractSummary(contract));
+  if (contract) note(commands().contractSummary(contract));
 
   // Nothing checked at all (a wrong path in CI, a folder of other files): not a pass.
-  const payloads = reports.filter((r) => !r.skipped).length;
+  const { payloads, skipped } = sink.totals;
   if (payloads === 0 && !args.flags.has('allow-empty')) {
     const why = [
       ...emptyFolders.map(describeEmptyFolder),
       ...noRecords.map((f) => `${f}: no record (only blank lines)`),
-      ...reports.filter((r) => r.skipped).map((r) => `${r.file}${r.line !== undefined ? `:${r.line}` : ''}: skipped, ${showPersonal ? r.skipped : redactText(r.skipped!)}`),
+      ...sink.skipped.map((r) => `${r.file}${r.line !== undefined ? `:${r.line}` : ''}: skipped, ${showPersonal ? r.reason : redactText(r.reason)}`),
       ...missing.map((m) => `${m}: no such file or folder`),
     ];
+    // Skipped records beyond the ones remembered are counted, not listed.
+    const total = why.length + skipped - sink.skipped.length;
     const shown = why.slice(0, 20);
     process.stderr.write(
-      `kraken-import: no payload was checked${why.length ? ':' : ''}\n${shown.map((w) => `  ${w}\n`).join('')}${why.length > shown.length ? `  … ${why.length - shown.length} more\n` : ''}` +
+      `kraken-import: no payload was checked${why.length ? ':' : ''}\n${shown.map((w) => `  ${w}\n`).join('')}${total > shown.length ? `  … ${total - shown.length} more\n` : ''}` +
         'Pass --allow-empty if an input without payloads is expected.\n',
     );
     return 2;
   }
-  const failing = reports.some((r) => r.diagnostics.some((d) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn]));
-  if (exit === 0 && failing) exit = 1;
+  if (exit === 0 && sink.failing(failOn)) exit = 1;
   return exit;
-}
-
-/** Findings whose quotes are property names, not values: only value-looking text (emails, IBANs…) is redacted. */
-const QUOTES_NAMES = new Set(['missing-property', 'unknown-property', 'duplicate-key']);
-
-/** A report whose messages quote no personal value: the redactor and path rules `send` uses for Kraken's answers. */
-function redactReport(r: FileReport): FileReport {
-  return {
-    ...r,
-    ...(r.skipped ? { skipped: redactText(r.skipped) } : {}),
-    diagnostics: r.diagnostics.map((d) => ({ ...d, message: QUOTES_NAMES.has(d.code) ? redactText(d.message) : redactFieldMessage(d.path, d.message) })),
-  };
 }
 
 const CONTRACT_COMMAND: CommandDef = {
@@ -352,7 +275,7 @@ async function runContract(args: ParsedArgs): Promise<number> {
   const note = (line: string) => {
     if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
   };
-  process.stdout.write(await runContractInfo(value, { offline: args.flags.has('offline'), note }));
+  process.stdout.write(await commands().runContractInfo(value, { offline: args.flags.has('offline'), note }));
   return 0;
 }
 
@@ -382,16 +305,23 @@ const LSP_COMMAND: CommandDef = {
       ...['stdio', 'node-ipc'].filter((f) => args.flags.has(f)).map((f) => `--${f}`),
       ...['socket', 'pipe', 'clientProcessId'].filter((o) => args.options[o] !== undefined).map((o) => `--${o}=${args.options[o]}`),
     ];
-    const { startNodeServer } = await import('../../server/src/node/startNodeServer');
-    startNodeServer();
+    commands().startNodeServer();
     return new Promise<number>(() => undefined); // runs until the client disconnects
   },
 };
 
 /** Every command of the CLI. Adding one: its CommandDef, and an entry here. */
-export const COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND, SANDBOX_COMMAND];
+const LOCAL_COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND];
+/** `send`, `report`, `reconcile` and `sandbox` are defined with their code in dist/cli-commands.js (lazy.ts): `validate` starts without them. */
+const LAZY_COMMANDS = ['send', 'report', 'reconcile', 'sandbox'];
+
+function allCommands(): readonly CommandDef[] {
+  const { SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND, SANDBOX_COMMAND } = commands();
+  return [VALIDATE_COMMAND, SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND, SANDBOX_COMMAND];
+}
 
 function topHelp(): string {
+  const COMMANDS = allCommands();
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return HELP.replace('@COMMANDS@', COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')) + '\n';
 }
@@ -408,7 +338,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
-    const topic = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
+    const topic = rest[0] === undefined ? undefined : allCommands().find((c) => c.name === rest[0]);
     if (rest.length && !topic) throw new UsageError(unknownCommand(rest[0]));
     process.stdout.write(topic ? commandHelp(topic) : topHelp());
     return 0;
@@ -417,9 +347,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === first);
+  const command = LAZY_COMMANDS.includes(first) ? allCommands().find((c) => c.name === first) : LOCAL_COMMANDS.find((c) => c.name === first);
   if (!command) throw new UsageError(unknownCommand(first));
-  const args = parseCommand(command, rest, COMMANDS);
+  let args: ParsedArgs;
+  try {
+    args = parseCommand(command, rest, LOCAL_COMMANDS);
+  } catch (error) {
+    // A usage error names the command an option belongs to: with every command's table, the same words as always.
+    if (!(error instanceof UsageError)) throw error;
+    args = parseCommand(command, rest, allCommands());
+  }
   if (args.flags.has('help')) {
     process.stdout.write(commandHelp(command));
     return 0;
@@ -432,6 +369,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function unknownCommand(word: string): string {
+  const COMMANDS = allCommands();
   if (word.startsWith('-')) {
     const guess = nearest(word.replace(/^-+/, ''), ['help', 'version']);
     return `unknown option ${word.replace(/=.*$/, '')}${guess ? `: did you mean --${guess}?` : ''}; a command comes first (${COMMANDS.map((c) => c.name).join(', ')})`;
@@ -461,7 +399,7 @@ if (isValidateWorker()) {
       process.exitCode = code;
     },
     (error) => {
-      if (error instanceof UsageError) {
+      if (isUsageError(error)) {
         process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`);
         process.exitCode = 2;
       } else {

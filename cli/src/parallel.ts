@@ -1,17 +1,26 @@
 /**
- * Validating the records of a .jsonl/.ndjson wave on every core: worker threads running the CLI's own bundle
- * (dist/cli.js started with `workerData`), each with its own language service configured like the main thread's.
+ * A .jsonl/.ndjson wave, streamed and on every core.
  *
- * The main thread splits the file into records, hands out chunks of consecutive records to whichever worker is free
- * and puts each chunk's results back at the chunk's place: the output is in file order whatever the timing, and is
- * the same as with `--jobs 1` (the serial path runs the very same `validateText`). The main thread validates chunks
- * too (`--jobs 2` is the main thread and one worker): every thread is a V8 isolate that compiles the validators and
- * collects its garbage on helper threads of its own, so one isolate fewer is less work on the same cores.
+ * The file is cut into byte ranges (RANGE_BYTES). A range owns the records whose first byte lies in it; whoever
+ * validates a range reads it from the file itself (the last record may run past the range's end, the first bytes may
+ * be the end of the previous range's record), splits it at "\n", decodes, parses, validates and serialises each record
+ * (output.ts), and hands back the serialised text with its line numbers left open and its count of line breaks. The
+ * main thread only hands out ranges and merges the results in file order, filling in the line numbers: its work per
+ * record is a string concatenation, so it does not become the bottleneck as the workers grow in number.
+ *
+ * Memory is bounded by the ranges in flight (a few per worker) and the largest record, not by the file. The output is
+ * the same, byte for byte, for every `--jobs`: the main thread with `--jobs 1` runs the very same `validateRange`.
+ * Worker threads run the CLI bundle itself (dist/cli.js started with `workerData`).
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { availableParallelism, cpus } from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { KindId, RuleSeverity } from '../../server/src/service';
+import type { Worker } from 'node:worker_threads';
+import type { Diagnostic, KindId, RuleSeverity } from '../../server/src/service';
+import { LineIndex } from '../../server/src/service/text';
 import type { FileReport } from './format';
+import type { FragmentFormat, OutputSink, RangeOutput, RelativeReport } from './output';
+import { RangeSerialiser } from './output';
 
 /** What a worker needs to build the same service as the main thread (bundled schemas only). */
 export interface WorkerServiceConfig {
@@ -21,53 +30,234 @@ export interface WorkerServiceConfig {
 }
 
 export type RecordResult = Omit<FileReport, 'file'>;
+export type RecordCheck = (file: string, text: string, kind: KindId | undefined) => RecordResult;
 
-/** The per-record work, shared by the serial path and the workers. */
-export type RecordValidator = (config: WorkerServiceConfig) => (file: string, text: string, kind: KindId | undefined) => RecordResult;
+/** The per-record work, shared by the main thread and the workers. */
+export type RecordValidator = (config: WorkerServiceConfig) => RecordCheck;
+
+/** How a range's records are written: the format the main thread prints, and whether it keeps the reports. */
+export interface RangeFormat {
+  fragment: FragmentFormat | undefined;
+  keepReports: boolean;
+  hints: boolean;
+  redact: boolean;
+}
 
 interface WorkerInit {
   krakenImportValidateWorker: true;
   config: WorkerServiceConfig;
+  format: RangeFormat;
 }
 
-interface ChunkRequest {
+interface RangeRequest {
   id: number;
   file: string;
   kind: KindId | undefined;
-  texts: string[];
+  start: number;
+  end: number;
 }
 
-interface ChunkResponse {
+interface RangeResponse {
   id: number;
-  results?: RecordResult[];
+  output?: RangeOutput;
   error?: string;
 }
 
-/** Records per chunk: enough to amortise a message, few enough to balance the cores near the end of a file. */
-const CHUNK_RECORDS = 64;
-const CHUNK_CHARS = 1 << 20;
-/** Below this much work a worker's start-up (loading the bundle, ~100 ms) costs more than it saves. */
-export const PARALLEL_MIN_RECORDS = 200;
-export const PARALLEL_MIN_CHARS = 2 << 20;
+/**
+ * Bytes per range: enough records to amortise a message (a few hundred typical accounts), small enough that the
+ * ranges in flight stay a few megabytes and the cores are balanced near the end of a file.
+ */
+export const RANGE_BYTES = 1 << 20;
+/** Ranges handed to each worker ahead: no idle gap while the main thread merges. */
+const AHEAD = 2;
+/** Below this size a worker's start-up (loading the bundle, ~100 ms) costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 2 << 20;
+/** Bytes read from the file at a time within a range, and past its end (the rest of its last record). */
+const READ_BYTES = 1 << 20;
+const TAIL_READ_BYTES = 64 << 10;
 
 export function defaultJobs(): number {
   const n = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
-  return Math.max(1, Math.min(8, n));
+  return Math.max(1, Math.min(16, n));
+}
+
+/** The worker's argv[2]: tells a worker from the CLI without loading node:worker_threads (tens of ms at start-up). */
+const WORKER_ARG = '--kraken-import-validate-worker';
+
+/** node:worker_threads, loaded when a pool starts or in a worker. */
+function threads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads');
 }
 
 /** True in a thread started by `ValidatePool`; then `runValidateWorker` must run instead of the CLI. */
 export function isValidateWorker(): boolean {
+  if (process.argv[2] !== WORKER_ARG) return false;
+  const { isMainThread, workerData } = threads();
   return !isMainThread && !!(workerData as Partial<WorkerInit> | undefined)?.krakenImportValidateWorker;
 }
 
-/** The worker side: answers chunk requests until the pool closes the port. */
+/** Reads up to `length` bytes at `position` into `buffer` at `offset`; returns how many (0 at the end). */
+export type ReadAt = (buffer: Buffer, offset: number, length: number, position: number) => number;
+
+/** A file descriptor as a ReadAt. */
+export const readFd =
+  (fd: number): ReadAt =>
+  (buffer, offset, length, position) =>
+    readSync(fd, buffer, offset, length, position);
+
+/** Bytes in memory (stdin) as a ReadAt. */
+export const readBytes =
+  (bytes: Buffer): ReadAt =>
+  (buffer, offset, length, position) =>
+    bytes.copy(buffer, offset, position, Math.min(bytes.length, position + length));
+
+/** A window of the file's bytes, read forward in blocks; grows when one line does not fit. */
+class ByteWindow {
+  private buf: Buffer;
+  /** File offset of buf[0]. */
+  private base = 0;
+  private len = 0;
+
+  constructor(
+    private readonly read: ReadAt,
+    private readonly size: number,
+    from: number,
+    /** The range's end: reads beyond it are small (only the last record's rest is wanted). */
+    private readonly end: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(Math.min(READ_BYTES, Math.max(TAIL_READ_BYTES, end - from + TAIL_READ_BYTES)));
+    this.base = from;
+  }
+
+  /** Makes [from, ...) start the window (dropping what is before) and reads one more block after what it holds. */
+  private more(from: number): boolean {
+    const keep = this.base + this.len - from;
+    if (keep > 0 && from > this.base) this.buf.copyWithin(0, from - this.base, this.len);
+    if (from >= this.base) {
+      this.len = Math.max(0, keep);
+      this.base = from;
+    }
+    // Grown only when one line fills it (a record longer than the window).
+    if (this.len === this.buf.length) {
+      const grown = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
+    const at = this.base + this.len;
+    const block = at >= this.end ? TAIL_READ_BYTES : READ_BYTES;
+    const want = Math.min(this.buf.length - this.len, block, this.size - at);
+    if (want <= 0) return false;
+    let got = 0;
+    while (got < want) {
+      const n = this.read(this.buf, this.len + got, want - got, this.base + this.len + got);
+      if (n === 0) break;
+      got += n;
+    }
+    this.len += got;
+    return got > 0;
+  }
+
+  /** The file offset of the first "\n" at or after `pos`, or the file's size when there is none. */
+  newlineFrom(pos: number): number {
+    let searched = pos;
+    for (;;) {
+      if (searched >= this.base && searched < this.base + this.len) {
+        const i = this.buf.indexOf(10, searched - this.base);
+        if (i !== -1 && i < this.len) return this.base + i;
+        searched = this.base + this.len;
+      }
+      if (this.base + this.len >= this.size) return this.size;
+      if (!this.more(Math.min(pos, searched))) return this.size;
+    }
+  }
+
+  /** The byte at `pos` (which must be in the file). */
+  byteAt(pos: number): number {
+    if (pos < this.base || pos >= this.base + this.len) {
+      this.len = 0;
+      this.base = pos;
+      this.more(pos);
+    }
+    return this.buf[pos - this.base];
+  }
+
+  /** Bytes [from, to), which the last `newlineFrom` has read. A view: valid until the next read. */
+  bytes(from: number, to: number): Buffer {
+    return this.buf.subarray(from - this.base, to - this.base);
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+function encodingFinding(text: string): Diagnostic {
+  const at = new LineIndex(text).positionAt(Math.max(0, text.indexOf('\ufffd')));
+  return {
+    code: 'invalid-utf8',
+    severity: 'error',
+    message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
+    path: '',
+    range: { start: at, end: { line: at.line, character: at.character + 1 } },
+    source: 'kraken-import',
+  };
+}
+
+/**
+ * Validates the records of `file` whose first byte lies in [start, end), reading the file through `fd`. Lines in the
+ * result are relative to the range (see output.ts); `newlines` and `breaks` say how many the range holds.
+ */
+export function validateRange(read: ReadAt, size: number, file: string, start: number, end: number, kind: KindId | undefined, check: RecordCheck, serialiser: RangeSerialiser): RangeOutput {
+  const window = new ByteWindow(read, size, Math.max(0, start - 1), end);
+  let pos = start;
+  // A range that starts inside a record (the previous range's last one) begins after that record's "\n".
+  if (start > 0 && start < size && window.byteAt(start - 1) !== 10) pos = window.newlineFrom(start) + 1;
+  let newlines = 0;
+  let breaks = 0;
+  while (pos < end && pos < size) {
+    const nl = window.newlineFrom(pos);
+    let to = nl;
+    const bytes = window.bytes(pos, to);
+    // Lone "\r"s inside the line are line breaks for editors (and for the service's positions); "\r\n" is one.
+    let lone = 0;
+    for (let i = bytes.indexOf(13); i !== -1; i = bytes.indexOf(13, i + 1)) if (i + 1 < bytes.length) lone++;
+    const record = bytes.length && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, bytes.length - 1) : bytes;
+    if (record.length && (record[0] === 123 || record.some((b) => b !== 32 && b !== 9 && b !== 13))) {
+      const valid = isUtf8(record);
+      const text = valid ? record.toString('utf8') : decoder.decode(record);
+      if (text.trim()) {
+        const r = check(file, text, kind);
+        const diagnostics = valid ? r.diagnostics : [encodingFinding(text), ...r.diagnostics];
+        const report: RelativeReport = { file, line: newlines + 1, editorLine: breaks, kind: r.kind, diagnostics };
+        if (r.shape) report.shape = r.shape;
+        if (r.skipped) report.skipped = r.skipped;
+        serialiser.add(report);
+      }
+    }
+    breaks += lone;
+    if (nl < size) {
+      newlines++;
+      breaks++;
+    }
+    pos = to + 1;
+  }
+  return serialiser.done(newlines, breaks);
+}
+
+/** The worker side: answers range requests until the pool closes the port. */
 export function runValidateWorker(makeValidator: RecordValidator): void {
+  const { parentPort, workerData } = threads();
   const init = workerData as WorkerInit;
-  const validate = makeValidator(init.config);
-  parentPort!.on('message', (req: ChunkRequest) => {
-    let response: ChunkResponse;
+  const check = makeValidator(init.config);
+  let open: { file: string; fd: number } | undefined;
+  parentPort!.on('message', (req: RangeRequest) => {
+    let response: RangeResponse;
     try {
-      response = { id: req.id, results: req.texts.map((t) => validate(req.file, t, req.kind)) };
+      if (open?.file !== req.file) {
+        if (open) closeSync(open.fd);
+        open = { file: req.file, fd: openSync(req.file, 'r') };
+      }
+      const size = fstatSync(open.fd).size;
+      const serialiser = new RangeSerialiser(init.format.fragment, init.format.keepReports, init.format.hints, init.format.redact);
+      response = { id: req.id, output: validateRange(readFd(open.fd), size, req.file, req.start, req.end, req.kind, check, serialiser) };
     } catch (error) {
       response = { id: req.id, error: (error as Error)?.stack ?? String(error) };
     }
@@ -75,7 +265,52 @@ export function runValidateWorker(makeValidator: RecordValidator): void {
   });
 }
 
-/** A pool of validating workers running `script` (the CLI bundle), with the main thread as one more (`local`). */
+/** The byte ranges of a file of `size` bytes. */
+function ranges(size: number): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  for (let start = 0; start < size; start += RANGE_BYTES) out.push({ start, end: Math.min(size, start + RANGE_BYTES) });
+  return out;
+}
+
+/**
+ * Validates a .jsonl/.ndjson file range by range into `sink`, in file order: on `pool`'s workers when given and the
+ * file is large enough, else on this thread. `bytes`: the document is in memory (stdin), checked on this thread.
+ * Returns how many reports (non-blank records) it had. Throws when the file cannot be opened.
+ */
+export async function validateLinesFile(file: string, kind: KindId | undefined, check: RecordCheck, sink: OutputSink, pool?: ValidatePool, bytes?: Buffer): Promise<number> {
+  const fd = bytes ? undefined : openSync(file, 'r');
+  try {
+    const size = bytes ? bytes.length : fstatSync(fd!).size;
+    const read = bytes ? readBytes(bytes) : readFd(fd!);
+    const parts = ranges(size);
+    let recordBase = 0;
+    let editorBase = 0;
+    let count = 0;
+    const merge = (output: RangeOutput) => {
+      sink.add(file, output, recordBase, editorBase);
+      recordBase += output.newlines;
+      editorBase += output.breaks;
+      count += output.count;
+    };
+    let next = 0;
+    if (pool && !bytes && size >= PARALLEL_MIN_BYTES) {
+      try {
+        await pool.run(file, kind, parts, (output) => {
+          merge(output);
+          next++;
+        });
+      } catch (error) {
+        process.stderr.write(`kraken-import: worker threads failed (${(error as Error).message}); validating the rest of ${file} on one thread\n`);
+      }
+    }
+    for (; next < parts.length; next++) merge(validateRange(read, size, file, parts[next].start, parts[next].end, kind, check, sink.serialiser()));
+    return count;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Worker threads running `script` (the CLI bundle); the main thread hands out ranges and merges. */
 export class ValidatePool {
   private readonly workers: Worker[] = [];
   private nextId = 0;
@@ -83,67 +318,69 @@ export class ValidatePool {
   constructor(
     private readonly script: string,
     private readonly config: WorkerServiceConfig,
+    private readonly format: RangeFormat,
     readonly size: number,
-    /** The main thread's own check of a record (the same as the workers'); chunks are shared with it when given. */
-    private readonly local?: (file: string, text: string, kind: KindId | undefined) => RecordResult,
   ) {}
 
   private start(): void {
     if (this.workers.length) return;
-    const init: WorkerInit = { krakenImportValidateWorker: true, config: this.config };
+    const init: WorkerInit = { krakenImportValidateWorker: true, config: this.config, format: this.format };
     for (let i = 0; i < this.size; i++) {
-      const w = new Worker(this.script, { workerData: init, stdout: false, stderr: false });
+      const w = new (threads().Worker)(this.script, { argv: [WORKER_ARG], workerData: init, stdout: false, stderr: false });
       w.unref();
       this.workers.push(w);
     }
   }
 
-  /** Validates `texts` (the records of `file`, in order); the results come back in the same order. */
-  validate(file: string, texts: string[], kind: KindId | undefined): Promise<RecordResult[]> {
+  /**
+   * Validates `parts` of `file` on the workers; `merge` gets each range's output in order, as soon as the ranges
+   * before it are merged. Rejects on a worker's failure: the ranges merged so far stay merged.
+   */
+  run(file: string, kind: KindId | undefined, parts: Array<{ start: number; end: number }>, merge: (output: RangeOutput) => void): Promise<void> {
     this.start();
-    const chunks: Array<{ from: number; to: number }> = [];
-    for (let from = 0; from < texts.length; ) {
-      let to = from;
-      let chars = 0;
-      while (to < texts.length && to - from < CHUNK_RECORDS && chars < CHUNK_CHARS) chars += texts[to++].length;
-      chunks.push({ from, to });
-      from = to;
-    }
-    const results: RecordResult[] = new Array(texts.length);
-    return new Promise<RecordResult[]>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       let next = 0;
-      let done = 0;
+      let merged = 0;
       let failed = false;
-      const pending = new Map<number, { from: number; to: number }>();
+      const waiting = new Map<number, RangeOutput>();
+      const pending = new Map<number, number>(); // request id -> range index
       const cleanups: Array<() => void> = [];
       const finish = (error?: Error) => {
         if (failed) return;
+        failed = true;
         for (const c of cleanups) c();
-        if (error) {
-          failed = true;
-          reject(error);
-        } else resolve(results);
+        if (error) reject(error);
+        else resolve();
       };
       const feed = (w: Worker) => {
-        if (next >= chunks.length) return;
-        const chunk = chunks[next++];
+        if (next >= parts.length) return;
+        const index = next++;
         const id = this.nextId++;
-        pending.set(id, chunk);
-        w.postMessage({ id, file, kind, texts: texts.slice(chunk.from, chunk.to) } satisfies ChunkRequest);
+        pending.set(id, index);
+        w.postMessage({ id, file, kind, start: parts[index].start, end: parts[index].end } satisfies RangeRequest);
       };
       for (const w of this.workers) {
-        const onMessage = (res: ChunkResponse) => {
-          const chunk = pending.get(res.id);
-          if (!chunk) return;
+        const onMessage = (res: RangeResponse) => {
+          const index = pending.get(res.id);
+          if (index === undefined || failed) return;
           pending.delete(res.id);
-          if (res.error || !res.results) return finish(new Error(`validation worker failed: ${res.error}`));
-          for (let i = 0; i < res.results.length; i++) results[chunk.from + i] = res.results[i];
-          if (++done === chunks.length) return finish();
+          if (res.error || !res.output) return finish(new Error(`validation worker failed: ${res.error}`));
+          waiting.set(index, res.output);
           feed(w);
+          for (let out = waiting.get(merged); out; out = waiting.get(merged)) {
+            waiting.delete(merged);
+            try {
+              merge(out);
+            } catch (error) {
+              return finish(error as Error);
+            }
+            merged++;
+          }
+          if (merged === parts.length) finish();
         };
         const onError = (error: Error) => finish(error);
         const onExit = (code: number) => {
-          if (done < chunks.length) finish(new Error(`validation worker exited (code ${code})`));
+          if (merged < parts.length) finish(new Error(`validation worker exited (code ${code})`));
         };
         w.on('message', onMessage);
         w.on('error', onError);
@@ -153,27 +390,9 @@ export class ValidatePool {
           w.off('error', onError);
           w.off('exit', onExit);
         });
-        // Chunks in flight per worker: no idle gap while the main thread is busy with a chunk of its own.
-        for (let i = 0; i < 3; i++) feed(w);
+        for (let i = 0; i < AHEAD; i++) feed(w);
       }
-      // The main thread takes a chunk whenever nothing else is waiting for it, yielding in between so that workers'
-      // results are collected and they are fed again without a gap.
-      const local = this.local;
-      if (local) {
-        const work = () => {
-          if (failed || next >= chunks.length) return;
-          const chunk = chunks[next++];
-          try {
-            for (let i = chunk.from; i < chunk.to; i++) results[i] = local(file, texts[i], kind);
-          } catch (error) {
-            return finish(error as Error);
-          }
-          if (++done === chunks.length) return finish();
-          setImmediate(work);
-        };
-        setImmediate(work);
-      }
-      if (chunks.length === 0) finish();
+      if (parts.length === 0) finish();
     });
   }
 

@@ -49,7 +49,7 @@ function shown(d: Diagnostic, hints: boolean): boolean {
 }
 
 /** A path relative to `root` with forward slashes (as SARIF and GitHub want), or the absolute path outside it. */
-function relativeUri(file: string, root: string): string {
+export function relativeUri(file: string, root: string): string {
   const abs = path.resolve(root, file);
   const rel = path.relative(root, abs);
   const inside = rel && !rel.startsWith('..') && !path.isAbsolute(rel);
@@ -192,8 +192,18 @@ function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/`/g, "'");
 }
 
-/** Markdown: totals, then one table row per code (severity, count, files) with up to `examples` examples. */
-export function toMarkdownSummary(reports: FileReport[], options: { root?: string; examples?: number; hints?: boolean } = {}): string {
+export interface SummaryTotals {
+  payloads: number;
+  skipped: number;
+  files: number;
+  counts: Record<Severity, number>;
+}
+
+/**
+ * Markdown: totals, then one table row per code (severity, count, files) with up to `examples` examples. `totals`,
+ * when given, are the counts of the whole run (the CLI keeps only the reports with findings, not one per record).
+ */
+export function toMarkdownSummary(reports: FileReport[], options: { root?: string; examples?: number; hints?: boolean; totals?: SummaryTotals } = {}): string {
   const root = options.root ?? process.cwd();
   const perCode = new Map<string, { severity: Severity; count: number; files: Set<string>; examples: string[] }>();
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
@@ -216,7 +226,11 @@ export function toMarkdownSummary(reports: FileReport[], options: { root?: strin
       perCode.set(d.code, e);
     }
   }
-  const files = new Set(reports.map((r) => r.file)).size;
+  let files = new Set(reports.map((r) => r.file)).size;
+  if (options.totals) {
+    ({ payloads, skipped, files } = options.totals);
+    for (const s of Object.keys(counts) as Severity[]) counts[s] = options.totals.counts[s];
+  }
   const rank: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
   const rows = [...perCode.entries()].sort((a, b) => rank[a[1].severity] - rank[b[1].severity] || b[1].count - a[1].count || a[0].localeCompare(b[0]));
   const icon = counts.error ? '❌' : counts.warning ? '⚠️' : '✅';

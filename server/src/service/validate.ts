@@ -5,6 +5,7 @@
 import { detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId } from './kinds';
 import { parseDocument, type ParsedDocument } from './parse';
 import { RULES, type Rule } from './rules';
+import { forgetWalks } from './rules/walk';
 import type { DeclaredAt } from './rules/types';
 import { validatorKey } from './contract/validators';
 import { SchemaNavigator, type SchemaView } from './schemaNav';
@@ -117,10 +118,14 @@ export function collectRuleFindings(
   const inner = base && root && typeof root === 'object' ? (root as Record<string, unknown>).payload : undefined;
   const now = typeof config.now === 'function' ? config.now() : (config.now ?? new Date());
   const env: RuleEnv = { rawText, numbersExact, now, declared: declared ?? (() => undefined), underContract: declared !== undefined };
-  for (const rule of RULES) {
-    if (config.rules?.[rule.code] === 'off') continue;
-    if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, env);
-    else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, env);
+  try {
+    for (const rule of RULES) {
+      if (config.rules?.[rule.code] === 'off') continue;
+      if (rule.kinds.includes(kind)) runRule(rule, kind, root, [], out, env);
+      else if (base && inner !== undefined && rule.kinds.includes('account')) runRule(rule, 'account', inner, base, out, env);
+    }
+  } finally {
+    forgetWalks();
   }
   return out;
 }

@@ -9,24 +9,60 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** A pattern's steps, parsed once per pattern (the rules select by a handful of constant patterns). */
+const STEPS = new Map<string, Array<{ name: string; iterate: boolean }>>();
+
+function stepsOf(pattern: string): Array<{ name: string; iterate: boolean }> {
+  let steps = STEPS.get(pattern);
+  if (!steps) {
+    steps = pattern.split('.').map((step) => (step.endsWith('[]') ? { name: step.slice(0, -2), iterate: true } : { name: step, iterate: false }));
+    if (STEPS.size < 1000) STEPS.set(pattern, steps);
+  }
+  return steps;
+}
+
+/**
+ * A selected value. Its path is made when a rule reads it (most selected values are checked and pass): selecting
+ * costs a small object per value and step, not a copy of the path.
+ */
+class Selection implements Selected {
+  private made: JsonPath | undefined;
+
+  constructor(
+    readonly value: unknown,
+    private readonly parent: Selection | undefined,
+    private readonly key: string | number | undefined,
+    private readonly base: JsonPath,
+  ) {}
+
+  get path(): JsonPath {
+    if (this.made) return this.made;
+    const keys: Array<string | number> = [];
+    let n: Selection | undefined = this;
+    for (; n && n.key !== undefined; n = n.parent) keys.push(n.key);
+    const path = n ? [...n.base] : [];
+    for (let i = keys.length - 1; i >= 0; i--) path.push(keys[i]);
+    return (this.made = path);
+  }
+}
+
 /**
  * Selects values by a simple pattern: dot-separated property names, `[]` after a name iterates its array
  * (`supply_addresses[].supply_points[].meters[]`). Missing or mistyped steps select nothing: the schema reports them.
  */
 export function select(root: unknown, pattern: string, base: JsonPath = []): Selected[] {
-  let current: Selected[] = [{ value: root, path: base }];
+  let current: Selection[] = [new Selection(root, undefined, undefined, base)];
   if (!pattern) return current;
-  for (const step of pattern.split('.')) {
-    const iterate = step.endsWith('[]');
-    const name = iterate ? step.slice(0, -2) : step;
-    const next: Selected[] = [];
-    for (const { value, path } of current) {
+  for (const { name, iterate } of stepsOf(pattern)) {
+    const next: Selection[] = [];
+    for (const s of current) {
+      const value = s.value;
       const child = name === '' ? value : isRecord(value) ? value[name] : undefined;
-      const childPath = name === '' ? path : [...path, name];
       if (child === undefined) continue;
+      const holder = name === '' ? s : new Selection(child, s, name, base);
       if (iterate) {
-        if (Array.isArray(child)) child.forEach((item, i) => next.push({ value: item, path: [...childPath, i] }));
-      } else next.push({ value: child, path: childPath });
+        if (Array.isArray(child)) for (let i = 0; i < child.length; i++) next.push(new Selection(child[i], holder, i, base));
+      } else next.push(holder);
     }
     current = next;
   }

@@ -45,7 +45,18 @@ export function walkObjects(root: unknown, visit: (obj: Record<string, unknown>,
   }
 }
 
-const outsideMetadata = new WeakMap<object, { objects: Record<string, unknown>[]; paths: PathNode[] }>();
+/**
+ * The last payload walked and its objects: the rules of one validation share one walk. One slot, not a WeakMap keyed
+ * by the payload: V8's young-generation collector keeps a WeakMap's entries alive, so every record of a wave would
+ * survive into the old generation (each scavenge copying it) until a full collection. `forgetWalks` (called when a
+ * validation's rules are done) lets the payload go.
+ */
+let walked: { root: object; objects: Record<string, unknown>[]; paths: PathNode[] } | undefined;
+
+/** Drops the shared walk of the last payload (collectRuleFindings calls it when the rules are done). */
+export function forgetWalks(): void {
+  walked = undefined;
+}
 
 /**
  * Every object of a payload except `metadata` values and what is inside them (the customer's free-form data), in
@@ -54,8 +65,7 @@ const outsideMetadata = new WeakMap<object, { objects: Record<string, unknown>[]
  */
 export function objectsOutsideMetadata(root: unknown): { objects: Record<string, unknown>[]; paths: PathNode[] } {
   if (root === null || typeof root !== 'object') return { objects: [], paths: [] };
-  let found = outsideMetadata.get(root);
-  if (found) return found;
+  if (walked?.root === root) return walked;
   const objects: Record<string, unknown>[] = [];
   const paths: PathNode[] = [];
   walkObjects(root, (obj, path) => {
@@ -64,8 +74,8 @@ export function objectsOutsideMetadata(root: unknown): { objects: Record<string,
     objects.push(obj);
     paths.push(path);
   });
-  outsideMetadata.set(root, (found = { objects, paths }));
-  return found;
+  walked = { root, objects, paths };
+  return walked;
 }
 
 /** Visits every number in a value, iteratively. */
