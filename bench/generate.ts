@@ -8,8 +8,8 @@
  * document, so that the cost of locating findings is part of what is measured.
  */
 import seed from '../test/fixtures/seeds/seed-account.json';
-import { bdewCheckDigit } from '../server/src/service/identifiers/checksums';
-import { ibanCheckDigits } from '../server/src/service/identifiers/iban';
+import { bdewCheckDigit } from '../core/src/service/identifiers/checksums';
+import { ibanCheckDigits } from '../core/src/service/identifiers/iban';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
@@ -59,7 +59,13 @@ export interface AccountShape {
   findings: number;
 }
 
-export const TYPICAL_SHAPE: AccountShape = { supplyPoints: 1, pointsPerAddress: 1, readingsPerRegister: 4, transactionsPerLedger: 6, findings: 0 };
+export const TYPICAL_SHAPE: AccountShape = {
+  supplyPoints: 1,
+  pointsPerAddress: 1,
+  readingsPerRegister: 4,
+  transactionsPerLedger: 6,
+  findings: 0,
+};
 
 class Ids {
   private malo = 0;
@@ -225,7 +231,11 @@ export function generateAccount(seedValue: number, shape: AccountShape = TYPICAL
         type: 'DIRECT_DEBIT',
         ledger_code: code,
         valid_from: '2022-01-01',
-        bank_account: { account_holder: `${customer.given_name} ${customer.family_name}`, account_number: pad(Math.floor(r() * 1e9), 9), iban: iban(r) },
+        bank_account: {
+          account_holder: `${customer.given_name} ${customer.family_name}`,
+          account_number: pad(Math.floor(r() * 1e9), 9),
+          iban: iban(r),
+        },
       });
       schedules.push({ amount: '20.00', ledger_code: code, day_of_month: 5, frequency: 'MONTHLY', means: 'DD', start_date: '2022-01-01' });
     }

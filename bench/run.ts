@@ -18,12 +18,12 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { getLanguageService, TextDocument as JsonTextDocument, type LanguageService } from 'vscode-json-languageservice';
-import { createKrakenService, type KindId } from '../server/src/service';
+import { createKrakenService, type KindId } from '../core/src/service';
 import { readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
 import { RangeSerialiser } from '../cli/src/output';
 import { validateText } from '../cli/src/validateText';
 import { toLspDiagnostic } from '../server/src/server';
-import { bundledSchemaSet, BUNDLED_SCHEMA_FILES } from '../server/src/service/schemas';
+import { bundledSchemaSet, BUNDLED_SCHEMA_FILES } from '../core/src/service/schemas';
 import { startLspServer, type LspServer } from '../test/lsp/harness';
 import { accountOfSize, wave } from './generate';
 
@@ -38,9 +38,10 @@ const GENERATOR_VERSION = 1;
 const argv = process.argv.slice(2);
 const SHORT = argv.includes('--short');
 const STRICT = argv.includes('--strict');
-const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+const onlyArg =
+  argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ??
+  (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
 const ONLY = new Set(onlyArg ? onlyArg.split(',') : ['throughput', 'wave', 'account', 'startup', 'lsp']);
-
 
 // ------------------------------------------------------------------------------------------------ helpers
 
@@ -67,7 +68,11 @@ function fmtBytes(n: number): string {
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
-  return [line(header), '|' + widths.map((w, i) => (i === 0 ? ':' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|') + '|', ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    '|' + widths.map((w, i) => (i === 0 ? ':' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|') + '|',
+    ...rows.map(line),
+  ].join('\n');
 }
 
 interface Timed {
@@ -109,7 +114,10 @@ function schedstat(pid: number): { run: number; wait: number } | undefined {
 }
 
 function loadAverage(): string {
-  return os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 }
 
 function cached(name: string, make: () => string): { file: string; text: string } {
@@ -233,7 +241,17 @@ async function throughput(): Promise<ThroughputRow[]> {
       vscodeFindings = (await vscode.doValidation(doc, jsonDoc, { schemaValidation: 'error', schemaRequest: 'error' })).length;
     }, size.vscodeRuns);
     process.stdout.write('vscode-json-languageservice\n');
-    rows.push({ size: size.label, bytes, parse: measure(parse), floor: measure(floor), full: measure(full), vscode: measure(vs), findings, vscodeFindings, fullRuns: full.wall });
+    rows.push({
+      size: size.label,
+      bytes,
+      parse: measure(parse),
+      floor: measure(floor),
+      full: measure(full),
+      vscode: measure(vs),
+      findings,
+      vscodeFindings,
+      fullRuns: full.wall,
+    });
   }
   return rows;
 }
@@ -307,7 +325,16 @@ async function bestOf(args: string[], runs: number): Promise<ProcRun & { runs: P
   const all: ProcRun[] = [];
   for (let i = 0; i < runs; i++) all.push(await runNode(args));
   const min = (f: (r: ProcRun) => number) => Math.min(...all.map(f));
-  return { ...all[0], wall: min((r) => r.wall), cpu: min((r) => r.cpu), busiestThread: min((r) => r.busiestThread), mainThread: min((r) => r.mainThread), waited: min((r) => r.waited), peakRss: Math.max(...all.map((r) => r.peakRss)), runs: all };
+  return {
+    ...all[0],
+    wall: min((r) => r.wall),
+    cpu: min((r) => r.cpu),
+    busiestThread: min((r) => r.busiestThread),
+    mainThread: min((r) => r.mainThread),
+    waited: min((r) => r.waited),
+    peakRss: Math.max(...all.map((r) => r.peakRss)),
+    runs: all,
+  };
 }
 
 /** The floors, as node programs: reading a file and JSON.parse of each line, or of the whole text. */
@@ -336,7 +363,14 @@ interface WaveResult {
   bytes: number;
   cores: number;
   /** In this process, one thread: the per-line JSON.parse floor and the CLI's own range validation (parallel.ts). */
-  perThread: { floorWall: number; oursWall: number; floorThreadCpu: number; oursThreadCpu: number; ratioWall: number; ratioThreadCpu: number };
+  perThread: {
+    floorWall: number;
+    oursWall: number;
+    floorThreadCpu: number;
+    oursThreadCpu: number;
+    ratioWall: number;
+    ratioThreadCpu: number;
+  };
   /** Whole processes: the floor program and `validate --format json --jobs 1`. */
   process: { floor: ProcRun; jobs1: ProcRun; ratioWall: number; ratioMainThreadCpu: number };
   /** `--jobs n` for n = 1 … cores (and one more): best wall, MB/s, speed-up against --jobs 1. */
@@ -367,7 +401,17 @@ async function waves(): Promise<WaveResult> {
   const oursRun = () => {
     const fd = openSync(file, 'r');
     try {
-      for (let s = 0; s < bytes; s += RANGE_BYTES) validateRange(readFd(fd), bytes, file, s, Math.min(bytes, s + RANGE_BYTES), undefined, check, new RangeSerialiser('json', false, false, true));
+      for (let s = 0; s < bytes; s += RANGE_BYTES)
+        validateRange(
+          readFd(fd),
+          bytes,
+          file,
+          s,
+          Math.min(bytes, s + RANGE_BYTES),
+          undefined,
+          check,
+          new RangeSerialiser('json', false, false, true),
+        );
     } finally {
       closeSync(fd);
     }
@@ -394,7 +438,9 @@ async function waves(): Promise<WaveResult> {
     }
   }
   const perThread = { ...best, ratioWall: best.oursWall / best.floorWall, ratioThreadCpu: best.oursThreadCpu / best.floorThreadCpu };
-  process.stdout.write(`  one thread in process: ${perThread.ratioWall.toFixed(2)}× the floor (thread CPU ${perThread.ratioThreadCpu.toFixed(2)}×)\n`);
+  process.stdout.write(
+    `  one thread in process: ${perThread.ratioWall.toFixed(2)}× the floor (thread CPU ${perThread.ratioThreadCpu.toFixed(2)}×)\n`,
+  );
 
   // Whole processes.
   const floor = await bestOf(['-e', LINES_FLOOR, file], runs);
@@ -402,11 +448,20 @@ async function waves(): Promise<WaveResult> {
   const hashes = new Set<string>();
   const jobsList = [...Array(cores + 1).keys()].map((i) => i + 1);
   for (const jobs of jobsList) {
-    const run = await bestOf([CLI, 'validate', file, '--format', 'json', '--jobs', String(jobs)], jobs === 1 ? runs : Math.max(2, runs - 2));
+    const run = await bestOf(
+      [CLI, 'validate', file, '--format', 'json', '--jobs', String(jobs)],
+      jobs === 1 ? runs : Math.max(2, runs - 2),
+    );
     for (const r of run.runs) hashes.add(r.sha256);
     const base = curve[0]?.run ?? run;
     const idle = (r: ProcRun) => Math.max(r.busiestThread, r.cpu / Math.min(cores, jobs + 1));
-    curve.push({ jobs, run, mbPerSecond: bytes / 1e6 / (run.wall / 1000), speedup: base.wall / run.wall, idleSpeedup: idle(base) / idle(run) });
+    curve.push({
+      jobs,
+      run,
+      mbPerSecond: bytes / 1e6 / (run.wall / 1000),
+      speedup: base.wall / run.wall,
+      idleSpeedup: idle(base) / idle(run),
+    });
     process.stdout.write(`  --jobs ${jobs}: ${fmtMs(run.wall)}\n`);
   }
   const jobs1 = curve[0].run;
@@ -463,7 +518,17 @@ async function bigAccount(): Promise<BigAccountResult> {
   const ours = await bestOf([CLI, 'validate', file, '--format', 'json'], runs);
   const floor = await bestOf(['-e', WHOLE_FLOOR, file], runs);
   const vscode = await bestOf(['-e', VSCODE_PROCESS, file], SHORT ? 1 : 2);
-  return { size: size.label, bytes: statSync(file).size, ours, floor, vscode, vsOverOurs: vscode.wall / ours.wall, oursOverFloor: ours.wall / floor.wall, vsOverOursCpu: vscode.cpu / ours.cpu, oursOverFloorCpu: ours.cpu / floor.cpu };
+  return {
+    size: size.label,
+    bytes: statSync(file).size,
+    ours,
+    floor,
+    vscode,
+    vsOverOurs: vscode.wall / ours.wall,
+    oursOverFloor: ours.wall / floor.wall,
+    vsOverOursCpu: vscode.cpu / ours.cpu,
+    oursOverFloorCpu: ours.cpu / floor.cpu,
+  };
 }
 
 interface StartupResult {
@@ -575,7 +640,12 @@ function offsetToPosition(text: string, offset: number): { line: number; charact
 }
 
 /** Types `chars` at a position, `intervalMs` apart; measures from the last keystroke to its diagnostics. */
-async function typeAndWait(server: LspServer, at: { line: number; character: number }, chars: string, intervalMs: number): Promise<Latency> {
+async function typeAndWait(
+  server: LspServer,
+  at: { line: number; character: number },
+  chars: string,
+  intervalMs: number,
+): Promise<Latency> {
   for (let i = 0; i < chars.length - 1; i++) {
     const pos = { line: at.line, character: at.character + i };
     server.change(URI, [{ range: { start: pos, end: pos }, text: chars[i] }]);
@@ -609,7 +679,12 @@ async function lsp(): Promise<LspResults> {
   const server = startLspServer(['--stdio'], [SERVER]);
   const init = await server.initialize({ textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: true } } });
   const caps = Object.keys(init.capabilities).filter((k) => (init.capabilities as Record<string, unknown>)[k]);
-  const results: LspResults = { coldStart: coldStarts, typing: { size: bigSize.label, valid: [], broken: [] }, capabilities: caps, memory: [] };
+  const results: LspResults = {
+    coldStart: coldStarts,
+    typing: { size: bigSize.label, valid: [], broken: [] },
+    capabilities: caps,
+    memory: [],
+  };
   try {
     await openAndWait(server, big);
     const rounds = SHORT ? 2 : 5;
@@ -666,13 +741,16 @@ async function lsp(): Promise<LspResults> {
         dispatch(m);
       };
       await openAndWait(s, accountFile(largest).text);
-      const countDeep = (xs: Array<{ children?: unknown[] }>): number => xs.reduce((n, x) => n + 1 + countDeep((x.children ?? []) as Array<{ children?: unknown[] }>), 0);
+      const countDeep = (xs: Array<{ children?: unknown[] }>): number =>
+        xs.reduce((n, x) => n + 1 + countDeep((x.children ?? []) as Array<{ children?: unknown[] }>), 0);
       const notices = () => shown;
       if (init.capabilities.documentSymbolProvider) {
         const before = notices();
         let items = 0;
         const l = await latency(s, async () => {
-          items = countDeep((await s.request<Array<{ children?: unknown[] }>>('textDocument/documentSymbol', { textDocument: { uri: URI } })) ?? []);
+          items = countDeep(
+            (await s.request<Array<{ children?: unknown[] }>>('textDocument/documentSymbol', { textDocument: { uri: URI } })) ?? [],
+          );
         });
         await sleep(50);
         results.symbols = { size: largest.label, latency: l, items, notice: notices() > before };
@@ -706,7 +784,15 @@ async function lsp(): Promise<LspResults> {
       const m = vmRss(s.process.pid!);
       const bytes = Buffer.byteLength(text);
       if (!m) continue;
-      const entry = { size: size.label, bytes, baselineRss: baseline, rss: m.rss, peakRss: m.hwm, ratio: m.rss / bytes, ratioOverBaseline: (m.rss - baseline) / bytes };
+      const entry = {
+        size: size.label,
+        bytes,
+        baselineRss: baseline,
+        rss: m.rss,
+        peakRss: m.hwm,
+        ratio: m.rss / bytes,
+        ratioOverBaseline: (m.rss - baseline) / bytes,
+      };
       results.memory.push(entry);
       servers.push({ s, entry });
     }
@@ -751,7 +837,9 @@ async function main(): Promise<void> {
   };
   console.log(`kraken-import bench (${meta.mode}) — node ${meta.node}, ${meta.cpus} × ${meta.cpu}; load average ${meta.loadBefore}`);
   if (os.loadavg()[0] > meta.cpus) {
-    console.log(`  The machine is busy (load ${os.loadavg()[0].toFixed(1)} on ${meta.cpus} cores): wall times include waiting for a core. The best run of`);
+    console.log(
+      `  The machine is busy (load ${os.loadavg()[0].toFixed(1)} on ${meta.cpus} cores): wall times include waiting for a core. The best run of`,
+    );
     console.log("  each measure, the server main thread's CPU and the CLI's idle-machine bound show what the code itself costs.");
   }
   const results: Record<string, unknown> = { meta };
@@ -763,7 +851,17 @@ async function main(): Promise<void> {
     results.throughput = rows;
     const tableOf = (pick: (m: Measure) => number) =>
       table(
-        ['size', 'JSON.parse', 'floor: JSON.parse + ajv', 'kraken-import full', 'full / floor', 'vscode-json-languageservice', 'vscode / full', 'MB/s full', 'findings ours / vscode'],
+        [
+          'size',
+          'JSON.parse',
+          'floor: JSON.parse + ajv',
+          'kraken-import full',
+          'full / floor',
+          'vscode-json-languageservice',
+          'vscode / full',
+          'MB/s full',
+          'findings ours / vscode',
+        ],
         rows.map((r) => [
           `${r.size} (${fmtBytes(r.bytes)})`,
           fmtMs(pick(r.parse)),
@@ -783,17 +881,32 @@ async function main(): Promise<void> {
     for (const r of rows) {
       if (r.bytes < 500_000 || r.bytes > 20_000_000) continue;
       const ratio = (m: (x: Measure) => number) => m(r.full) / m(r.floor);
-      targets.push({ name: `full ≤ 2× floor at ${r.size}`, goal: '≤ 2.00×', actual: `${ratio((m) => m.best).toFixed(2)}× best run (median ${ratio((m) => m.wall).toFixed(2)}×)`, holds: ratio((m) => m.best) <= 2 });
+      targets.push({
+        name: `full ≤ 2× floor at ${r.size}`,
+        goal: '≤ 2.00×',
+        actual: `${ratio((m) => m.best).toFixed(2)}× best run (median ${ratio((m) => m.wall).toFixed(2)}×)`,
+        holds: ratio((m) => m.best) <= 2,
+      });
       if (r.vscode) {
         const vs = (m: (x: Measure) => number) => m(r.vscode!) / m(r.full);
-        targets.push({ name: `≥ 8× faster than vscode-json at ${r.size}`, goal: '≥ 8×', actual: `${vs((m) => m.best).toFixed(1)}× best run (median ${vs((m) => m.wall).toFixed(1)}×)`, holds: vs((m) => m.best) >= 8 });
+        targets.push({
+          name: `≥ 8× faster than vscode-json at ${r.size}`,
+          goal: '≥ 8×',
+          actual: `${vs((m) => m.best).toFixed(1)}× best run (median ${vs((m) => m.wall).toFixed(1)}×)`,
+          holds: vs((m) => m.best) >= 8,
+        });
       }
     }
     const typical = rows.find((r) => r.bytes < 20_000);
     if (typical) {
       const sorted = [...typical.fullRuns].sort((a, b) => a - b);
       const p90 = sorted[Math.floor(sorted.length * 0.9)];
-      targets.push({ name: 'typical 10 KB payload, full validation', goal: '≤ 2 ms median', actual: `${fmtMs(typical.full.wall)} median (p90 ${fmtMs(p90)})`, holds: typical.full.wall <= 2 });
+      targets.push({
+        name: 'typical 10 KB payload, full validation',
+        goal: '≤ 2 ms median',
+        actual: `${fmtMs(typical.full.wall)} median (p90 ${fmtMs(p90)})`,
+        holds: typical.full.wall <= 2,
+      });
     }
   }
 
@@ -807,16 +920,43 @@ async function main(): Promise<void> {
         ['one thread', 'per-line JSON.parse floor', 'kraken-import', 'ratio'],
         [
           ['in this process, best wall', fmtMs(w.perThread.floorWall), fmtMs(w.perThread.oursWall), `${w.perThread.ratioWall.toFixed(2)}×`],
-          ['in this process, best thread CPU', fmtMs(w.perThread.floorThreadCpu), fmtMs(w.perThread.oursThreadCpu), `${w.perThread.ratioThreadCpu.toFixed(2)}×`],
-          ['whole process (--jobs 1), best wall', fmtMs(w.process.floor.wall), fmtMs(w.process.jobs1.wall), `${w.process.ratioWall.toFixed(2)}×`],
-          ['whole process, main thread CPU', fmtMs(w.process.floor.mainThread), fmtMs(w.process.jobs1.mainThread), `${w.process.ratioMainThreadCpu.toFixed(2)}×`],
+          [
+            'in this process, best thread CPU',
+            fmtMs(w.perThread.floorThreadCpu),
+            fmtMs(w.perThread.oursThreadCpu),
+            `${w.perThread.ratioThreadCpu.toFixed(2)}×`,
+          ],
+          [
+            'whole process (--jobs 1), best wall',
+            fmtMs(w.process.floor.wall),
+            fmtMs(w.process.jobs1.wall),
+            `${w.process.ratioWall.toFixed(2)}×`,
+          ],
+          [
+            'whole process, main thread CPU',
+            fmtMs(w.process.floor.mainThread),
+            fmtMs(w.process.jobs1.mainThread),
+            `${w.process.ratioMainThreadCpu.toFixed(2)}×`,
+          ],
         ],
       ),
     );
-    console.log(`\nScaling with cores (${w.cores} on this machine: the curve cannot show more; --jobs n = n worker threads, the main thread hands out byte ranges and merges):`);
+    console.log(
+      `\nScaling with cores (${w.cores} on this machine: the curve cannot show more; --jobs n = n worker threads, the main thread hands out byte ranges and merges):`,
+    );
     console.log(
       table(
-        ['--jobs', 'best wall', 'MB/s', 'speed-up vs --jobs 1', 'idle-machine speed-up', 'CPU, all threads', 'main thread CPU', 'waiting for a core', 'peak RSS'],
+        [
+          '--jobs',
+          'best wall',
+          'MB/s',
+          'speed-up vs --jobs 1',
+          'idle-machine speed-up',
+          'CPU, all threads',
+          'main thread CPU',
+          'waiting for a core',
+          'peak RSS',
+        ],
         w.curve.map((c) => [
           String(c.jobs),
           fmtMs(c.run.wall),
@@ -833,9 +973,25 @@ async function main(): Promise<void> {
     console.log(`Output identical for every --jobs: ${w.identical ? 'yes' : 'NO'}`);
     if (w.stream) {
       console.log(`\nStreaming: a ${fmtBytes(w.stream.bytes)} wave (the wave above repeated):`);
-      console.log(table(['--jobs', 'wall', 'MB/s', 'peak RSS', 'peak RSS / file'], w.stream.runs.map((r) => [String(r.jobs), fmtMs(r.run.wall), (w.stream!.bytes / 1e6 / (r.run.wall / 1000)).toFixed(1), fmtBytes(r.run.peakRss), `${(r.rssPerFile * 100).toFixed(1)} %`])));
+      console.log(
+        table(
+          ['--jobs', 'wall', 'MB/s', 'peak RSS', 'peak RSS / file'],
+          w.stream.runs.map((r) => [
+            String(r.jobs),
+            fmtMs(r.run.wall),
+            (w.stream!.bytes / 1e6 / (r.run.wall / 1000)).toFixed(1),
+            fmtBytes(r.run.peakRss),
+            `${(r.rssPerFile * 100).toFixed(1)} %`,
+          ]),
+        ),
+      );
     }
-    targets.push({ name: 'wave, one thread, against the per-line JSON.parse floor', goal: '≤ 2.5×', actual: `${w.perThread.ratioWall.toFixed(2)}× in process (thread CPU ${w.perThread.ratioThreadCpu.toFixed(2)}×); whole process ${w.process.ratioWall.toFixed(2)}×`, holds: w.perThread.ratioWall <= 2.5 });
+    targets.push({
+      name: 'wave, one thread, against the per-line JSON.parse floor',
+      goal: '≤ 2.5×',
+      actual: `${w.perThread.ratioWall.toFixed(2)}× in process (thread CPU ${w.perThread.ratioThreadCpu.toFixed(2)}×); whole process ${w.process.ratioWall.toFixed(2)}×`,
+      holds: w.perThread.ratioWall <= 2.5,
+    });
     const top = w.curve.filter((c) => c.jobs <= w.cores).pop()!;
     targets.push({
       name: `scaling: --jobs ${top.jobs} against --jobs 1 (${w.cores} cores here; the goal is for 16)`,
@@ -843,10 +999,20 @@ async function main(): Promise<void> {
       actual: `${top.speedup.toFixed(2)}× wall (idle-machine ${top.idleSpeedup.toFixed(2)}×), ${top.mbPerSecond.toFixed(1)} MB/s`,
       holds: undefined,
     });
-    targets.push({ name: 'wave output identical for every --jobs', goal: 'identical', actual: w.identical ? 'identical' : 'differs', holds: w.identical });
+    targets.push({
+      name: 'wave output identical for every --jobs',
+      goal: 'identical',
+      actual: w.identical ? 'identical' : 'differs',
+      holds: w.identical,
+    });
     if (w.stream) {
       const worst = Math.max(...w.stream.runs.map((r) => r.run.peakRss));
-      targets.push({ name: `streaming: peak RSS on a ${fmtBytes(w.stream.bytes)} wave`, goal: '< 1 GB for 2 GB (bounded, not by the file)', actual: `${fmtBytes(worst)} (${((worst / w.stream.bytes) * 100).toFixed(1)} % of the file)`, holds: worst < 512e6 });
+      targets.push({
+        name: `streaming: peak RSS on a ${fmtBytes(w.stream.bytes)} wave`,
+        goal: '< 1 GB for 2 GB (bounded, not by the file)',
+        actual: `${fmtBytes(worst)} (${((worst / w.stream.bytes) * 100).toFixed(1)} % of the file)`,
+        holds: worst < 512e6,
+      });
     }
   }
 
@@ -856,16 +1022,50 @@ async function main(): Promise<void> {
     results.bigAccount = a;
     console.log(
       table(
-        ['account', 'measure', 'JSON.parse process', 'kraken-import validate', 'vscode-json-languageservice process', 'ours / JSON.parse', 'vscode / ours'],
         [
-          [`${a.size} (${fmtBytes(a.bytes)})`, 'best wall', fmtMs(a.floor.wall), fmtMs(a.ours.wall), fmtMs(a.vscode.wall), `${a.oursOverFloor.toFixed(2)}×`, `${a.vsOverOurs.toFixed(2)}×`],
-          ['', 'CPU, all threads', fmtMs(a.floor.cpu), fmtMs(a.ours.cpu), fmtMs(a.vscode.cpu), `${a.oursOverFloorCpu.toFixed(2)}×`, `${a.vsOverOursCpu.toFixed(2)}×`],
+          'account',
+          'measure',
+          'JSON.parse process',
+          'kraken-import validate',
+          'vscode-json-languageservice process',
+          'ours / JSON.parse',
+          'vscode / ours',
+        ],
+        [
+          [
+            `${a.size} (${fmtBytes(a.bytes)})`,
+            'best wall',
+            fmtMs(a.floor.wall),
+            fmtMs(a.ours.wall),
+            fmtMs(a.vscode.wall),
+            `${a.oursOverFloor.toFixed(2)}×`,
+            `${a.vsOverOurs.toFixed(2)}×`,
+          ],
+          [
+            '',
+            'CPU, all threads',
+            fmtMs(a.floor.cpu),
+            fmtMs(a.ours.cpu),
+            fmtMs(a.vscode.cpu),
+            `${a.oursOverFloorCpu.toFixed(2)}×`,
+            `${a.vsOverOursCpu.toFixed(2)}×`,
+          ],
           ['', 'peak RSS', fmtBytes(a.floor.peakRss), fmtBytes(a.ours.peakRss), fmtBytes(a.vscode.peakRss), '', ''],
         ],
       ),
     );
-    targets.push({ name: `one ${a.size} account: faster than vscode-json-languageservice (process)`, goal: '≥ 5×', actual: `${a.vsOverOurs.toFixed(2)}× wall (CPU ${a.vsOverOursCpu.toFixed(2)}×)`, holds: a.vsOverOurs >= 5 });
-    targets.push({ name: `one ${a.size} account: against the JSON.parse process`, goal: '≤ 2×', actual: `${a.oursOverFloor.toFixed(2)}× wall (CPU ${a.oursOverFloorCpu.toFixed(2)}×)`, holds: a.oursOverFloor <= 2 });
+    targets.push({
+      name: `one ${a.size} account: faster than vscode-json-languageservice (process)`,
+      goal: '≥ 5×',
+      actual: `${a.vsOverOurs.toFixed(2)}× wall (CPU ${a.vsOverOursCpu.toFixed(2)}×)`,
+      holds: a.vsOverOurs >= 5,
+    });
+    targets.push({
+      name: `one ${a.size} account: against the JSON.parse process`,
+      goal: '≤ 2×',
+      actual: `${a.oursOverFloor.toFixed(2)}× wall (CPU ${a.oursOverFloorCpu.toFixed(2)}×)`,
+      holds: a.oursOverFloor <= 2,
+    });
   }
 
   if (ONLY.has('startup')) {
@@ -897,20 +1097,60 @@ async function main(): Promise<void> {
     results.lsp = l;
     const rows: string[][] = [
       ['cold start → first diagnostics (10 KB)', fmtLatency(l.coldStart), `worst ${fmtMs(worst(l.coldStart))}`],
-      [`typing in ${l.typing.size}, text stays valid: last keystroke → diagnostics`, fmtLatency(l.typing.valid), `worst ${fmtMs(worst(l.typing.valid))}`],
-      [`typing in ${l.typing.size}, text broken while typing: last keystroke → diagnostics`, fmtLatency(l.typing.broken), `worst ${fmtMs(worst(l.typing.broken))}`],
-      [`hover in ${l.typing.size}, right after an edit`, l.hover ? fmtLatency(l.hover) : 'no handler', l.hover ? `worst ${fmtMs(worst(l.hover))}` : ''],
-      [`hover in ${l.typing.size}, again on the same version`, l.hoverRepeated ? fmtLatency(l.hoverRepeated) : 'no handler', l.hoverRepeated ? `worst ${fmtMs(worst(l.hoverRepeated))}` : ''],
-      [`completion in ${l.typing.size}, right after an edit`, l.completion ? fmtLatency(l.completion) : 'no handler', l.completion ? `worst ${fmtMs(worst(l.completion))}` : ''],
-      [`completion in ${l.typing.size}, again on the same version`, l.completionRepeated ? fmtLatency(l.completionRepeated) : 'no handler', l.completionRepeated ? `worst ${fmtMs(worst(l.completionRepeated))}` : ''],
-      [`document symbols (${l.symbols?.size ?? '—'})`, l.symbols ? fmtLatency([l.symbols.latency]) : 'no handler', l.symbols ? `${l.symbols.items} items${l.symbols.notice ? ', cap announced' : ''}` : ''],
-      [`folding ranges (${l.folding?.size ?? '—'})`, l.folding ? fmtLatency([l.folding.latency]) : 'no handler', l.folding ? `${l.folding.items} ranges${l.folding.notice ? ', cap announced' : ''}` : ''],
+      [
+        `typing in ${l.typing.size}, text stays valid: last keystroke → diagnostics`,
+        fmtLatency(l.typing.valid),
+        `worst ${fmtMs(worst(l.typing.valid))}`,
+      ],
+      [
+        `typing in ${l.typing.size}, text broken while typing: last keystroke → diagnostics`,
+        fmtLatency(l.typing.broken),
+        `worst ${fmtMs(worst(l.typing.broken))}`,
+      ],
+      [
+        `hover in ${l.typing.size}, right after an edit`,
+        l.hover ? fmtLatency(l.hover) : 'no handler',
+        l.hover ? `worst ${fmtMs(worst(l.hover))}` : '',
+      ],
+      [
+        `hover in ${l.typing.size}, again on the same version`,
+        l.hoverRepeated ? fmtLatency(l.hoverRepeated) : 'no handler',
+        l.hoverRepeated ? `worst ${fmtMs(worst(l.hoverRepeated))}` : '',
+      ],
+      [
+        `completion in ${l.typing.size}, right after an edit`,
+        l.completion ? fmtLatency(l.completion) : 'no handler',
+        l.completion ? `worst ${fmtMs(worst(l.completion))}` : '',
+      ],
+      [
+        `completion in ${l.typing.size}, again on the same version`,
+        l.completionRepeated ? fmtLatency(l.completionRepeated) : 'no handler',
+        l.completionRepeated ? `worst ${fmtMs(worst(l.completionRepeated))}` : '',
+      ],
+      [
+        `document symbols (${l.symbols?.size ?? '—'})`,
+        l.symbols ? fmtLatency([l.symbols.latency]) : 'no handler',
+        l.symbols ? `${l.symbols.items} items${l.symbols.notice ? ', cap announced' : ''}` : '',
+      ],
+      [
+        `folding ranges (${l.folding?.size ?? '—'})`,
+        l.folding ? fmtLatency([l.folding.latency]) : 'no handler',
+        l.folding ? `${l.folding.items} ranges${l.folding.notice ? ', cap announced' : ''}` : '',
+      ],
     ];
     console.log(table(['measure', 'median', 'notes'], rows));
     console.log();
     console.log(
       table(
-        ['document', 'server RSS, empty', 'RSS 0.5 s after diagnostics', 'peak RSS', 'RSS settled (30 s)', 'RSS / size', '(RSS − empty) / size'],
+        [
+          'document',
+          'server RSS, empty',
+          'RSS 0.5 s after diagnostics',
+          'peak RSS',
+          'RSS settled (30 s)',
+          'RSS / size',
+          '(RSS − empty) / size',
+        ],
         l.memory.map((m) => [
           `${m.size} (${fmtBytes(m.bytes)})`,
           fmtBytes(m.baselineRss),
@@ -923,18 +1163,33 @@ async function main(): Promise<void> {
       ),
     );
     const med = (ls: Latency[], f: (l: Latency) => number | undefined) => median(ls.map((x) => f(x) ?? NaN));
-    targets.push({ name: 'cold start to first diagnostics', goal: '≤ 400 ms', actual: fmtLatency(l.coldStart), holds: median(l.coldStart.map((x) => x.wall)) <= 400 });
+    targets.push({
+      name: 'cold start to first diagnostics',
+      goal: '≤ 400 ms',
+      actual: fmtLatency(l.coldStart),
+      holds: median(l.coldStart.map((x) => x.wall)) <= 400,
+    });
     for (const [name, ls] of [
       [`typing in ${l.typing.size}, valid text`, l.typing.valid],
       [`typing in ${l.typing.size}, broken text`, l.typing.broken],
     ] as const) {
-      targets.push({ name, goal: '≤ 300 ms after the last keystroke', actual: `${fmtLatency(ls)}, worst ${fmtMs(worst(ls))}`, holds: worst(ls) <= 300 });
+      targets.push({
+        name,
+        goal: '≤ 300 ms after the last keystroke',
+        actual: `${fmtLatency(ls)}, worst ${fmtMs(worst(ls))}`,
+        holds: worst(ls) <= 300,
+      });
     }
     for (const [name, ls] of [
       [`hover in ${l.typing.size}, right after an edit`, l.hover],
       [`completion in ${l.typing.size}, right after an edit`, l.completion],
     ] as const) {
-      targets.push({ name, goal: '≤ 50 ms', actual: ls ? fmtLatency(ls) : 'no handler', holds: ls ? med(ls, (x) => x.wall) <= 50 : undefined });
+      targets.push({
+        name,
+        goal: '≤ 50 ms',
+        actual: ls ? fmtLatency(ls) : 'no handler',
+        holds: ls ? med(ls, (x) => x.wall) <= 50 : undefined,
+      });
     }
     for (const m of l.memory) {
       if (m.bytes < 5_000_000) continue;
@@ -963,8 +1218,15 @@ async function main(): Promise<void> {
 
   meta.loadAfter = loadAverage();
   results.targets = targets;
-  console.log(`\nTargets${SHORT ? ' (short mode: smaller sizes, nothing asserted)' : ''}; load average ${meta.loadBefore} before, ${meta.loadAfter} after:`);
-  console.log(table(['target', 'goal', 'actual', 'holds'], targets.map((t) => [t.name, t.goal, t.actual, t.holds === undefined ? 'n/a' : t.holds ? 'yes' : 'NO'])));
+  console.log(
+    `\nTargets${SHORT ? ' (short mode: smaller sizes, nothing asserted)' : ''}; load average ${meta.loadBefore} before, ${meta.loadAfter} after:`,
+  );
+  console.log(
+    table(
+      ['target', 'goal', 'actual', 'holds'],
+      targets.map((t) => [t.name, t.goal, t.actual, t.holds === undefined ? 'n/a' : t.holds ? 'yes' : 'NO']),
+    ),
+  );
 
   mkdirSync(RESULTS, { recursive: true });
   const stamp = meta.date.replace(/[:.]/g, '-');

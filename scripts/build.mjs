@@ -9,7 +9,7 @@ import { compileSchemas } from './compile-schemas.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const minify = !process.argv.includes('--no-minify');
 
-// The bundled schemas' validators, precompiled to ajv standalone code (server/src/service/generated/validators.js).
+// The bundled schemas' validators, precompiled to ajv standalone code (core/src/service/generated/validators.js).
 await compileSchemas();
 
 function testEntries(dir) {
@@ -18,7 +18,7 @@ function testEntries(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...testEntries(p));
-    else if (/\.test\.ts$/.test(name) || /^(index|runner)\.ts$/.test(name) && p.includes('exthost')) out.push(p);
+    else if (/\.test\.ts$/.test(name) || (/^(index|runner)\.ts$/.test(name) && p.includes('exthost'))) out.push(p);
   }
   return out;
 }
@@ -48,7 +48,12 @@ const bundles = [
 // Real-VS-Code tests (test/ui, test/exthost; see test/ui/README.md): one bundle per entry, dependencies resolved
 // from node_modules at run time (playwright-core, mocha); `vscode` is the extension host's.
 function realVsCodeEntries() {
-  const list = (dir, re) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((n) => re.test(n)).map((n) => join(root, dir, n)) : []);
+  const list = (dir, re) =>
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir))
+          .filter((n) => re.test(n))
+          .map((n) => join(root, dir, n))
+      : [];
   return {
     ui: list('test/ui', /\.ui\.ts$/),
     exthost: [...list('test/exthost', /^(runInCodeServer|electron)\.ts$|\.exthost\.ts$/), ...list('test/exthost/suite', /\.ts$/)],
@@ -61,10 +66,24 @@ const started = Date.now();
 await Promise.all([
   ...bundles.map((b) => esbuild.build({ ...common, ...b, outdir: join(root, 'dist') })),
   // npm run validators:table: out/scripts/validators-table.js writes docs/validators.md.
-  esbuild.build({ ...common, minify: false, entryPoints: { 'validators-table': join(root, 'scripts/validators-table.ts') }, outdir: join(root, 'out/scripts'), packages: 'external' }),
+  esbuild.build({
+    ...common,
+    minify: false,
+    entryPoints: { 'validators-table': join(root, 'scripts/validators-table.ts'), structure: join(root, 'scripts/structure.ts') },
+    outdir: join(root, 'out/scripts'),
+    packages: 'external',
+  }),
   // npm run bench: out/bench/run.js (dependencies such as vscode-json-languageservice from node_modules).
   ...(existsSync(join(root, 'bench/run.ts'))
-    ? [esbuild.build({ ...common, minify: false, entryPoints: { run: join(root, 'bench/run.ts') }, outdir: join(root, 'out/bench'), packages: 'external' })]
+    ? [
+        esbuild.build({
+          ...common,
+          minify: false,
+          entryPoints: { run: join(root, 'bench/run.ts') },
+          outdir: join(root, 'out/bench'),
+          packages: 'external',
+        }),
+      ]
     : []),
   esbuild.build({
     ...common,

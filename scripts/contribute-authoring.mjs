@@ -24,7 +24,11 @@ pkg.contributes ??= {};
 pkg.contributes.commands = upsert(pkg.contributes.commands ?? [], command, (c) => c.command === command.command);
 pkg.contributes.snippets = upsert(pkg.contributes.snippets ?? [], snippets, (s) => s.path === snippets.path);
 pkg.contributes.menus ??= {};
-pkg.contributes.menus['file/newFile'] = upsert(pkg.contributes.menus['file/newFile'] ?? [], newFileMenu, (m) => m.command === newFileMenu.command);
+pkg.contributes.menus['file/newFile'] = upsert(
+  pkg.contributes.menus['file/newFile'] ?? [],
+  newFileMenu,
+  (m) => m.command === newFileMenu.command,
+);
 pkg.activationEvents ??= [];
 if (!pkg.activationEvents.includes(activation)) pkg.activationEvents.push(activation);
 

@@ -45,7 +45,9 @@ if (at >= 0) commands[at] = command;
 else commands.push(command);
 pkg.activationEvents ??= [];
 if (!pkg.activationEvents.includes(activation)) pkg.activationEvents.push(activation);
-const configuration = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : (pkg.contributes.configuration ??= { title: 'Kraken Import', properties: {} });
+const configuration = Array.isArray(pkg.contributes.configuration)
+  ? pkg.contributes.configuration[0]
+  : (pkg.contributes.configuration ??= { title: 'Kraken Import', properties: {} });
 configuration.properties ??= {};
 Object.assign(configuration.properties, settings);
 pkg.scripts ??= {};

@@ -60,13 +60,17 @@ const settings = {
     type: 'array',
     default: [exampleEnvironment],
     markdownDescription:
-      'Kraken instances to send documents to. The active one (`krakenImport.activeEnvironment`) is shown in the status bar and switched from there. API keys are **never** kept here: use **Kraken Import: Set API Key** (VS Code secret storage, bound to the environment\'s name and base URL). HTTPS only, except loopback addresses (the local sandbox, started with `kraken-import sandbox`, listens on `http://127.0.0.1:8787` and accepts the key `sandbox`).',
+      "Kraken instances to send documents to. The active one (`krakenImport.activeEnvironment`) is shown in the status bar and switched from there. API keys are **never** kept here: use **Kraken Import: Set API Key** (VS Code secret storage, bound to the environment's name and base URL). HTTPS only, except loopback addresses (the local sandbox, started with `kraken-import sandbox`, listens on `http://127.0.0.1:8787` and accepts the key `sandbox`).",
     items: {
       type: 'object',
       required: ['name', 'baseUrl', 'flow'],
       additionalProperties: false,
       properties: {
-        name: { type: 'string', minLength: 1, description: 'What the environment is called in the status bar, confirmations and messages.' },
+        name: {
+          type: 'string',
+          minLength: 1,
+          description: 'What the environment is called in the status bar, confirmations and messages.',
+        },
         baseUrl: {
           type: 'string',
           pattern: '^(https://|http://(127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|localhost|\\[::1\\])(:|/|$))',
@@ -76,18 +80,34 @@ const settings = {
         flow: {
           type: 'string',
           enum: ['v1', 'v2'],
-          enumDescriptions: ['validate → stage → create (process), with `dry_run`', 'validate → create (import process, `task_params.is_dry_run`) → import status'],
+          enumDescriptions: [
+            'validate → stage → create (process), with `dry_run`',
+            'validate → create (import process, `task_params.is_dry_run`) → import status',
+          ],
           description: 'Which account-import flow the instance offers.',
         },
-        importSupplier: { type: 'string', description: 'Default import supplier code (for the import-status check and a mismatch warning).' },
-        operationsTeam: { type: 'string', markdownDescription: '`operations_team_name` for v1 create. When absent it is asked once and remembered.' },
-        production: { type: 'boolean', default: false, description: 'A production instance: every call to it asks for confirmation first.' },
+        importSupplier: {
+          type: 'string',
+          description: 'Default import supplier code (for the import-status check and a mismatch warning).',
+        },
+        operationsTeam: {
+          type: 'string',
+          markdownDescription: '`operations_team_name` for v1 create. When absent it is asked once and remembered.',
+        },
+        production: {
+          type: 'boolean',
+          default: false,
+          description: 'A production instance: every call to it asks for confirmation first.',
+        },
         contract: { type: 'string', markdownDescription: "Path or URL of the instance's served contract (`/data-import/schema/`)." },
         auth: {
           type: 'string',
           enum: ['kraken-token', 'api-key-header'],
           default: 'api-key-header',
-          enumDescriptions: ['Exchange the key for a Kraken token with obtainKrakenToken and send `Authorization: <token>`.', 'Send `Authorization: Token <key>`.'],
+          enumDescriptions: [
+            'Exchange the key for a Kraken token with obtainKrakenToken and send `Authorization: <token>`.',
+            'Send `Authorization: Token <key>`.',
+          ],
           description: 'How the API key authenticates.',
         },
       },
@@ -101,7 +121,8 @@ const settings = {
   'krakenImport.showPersonalData': {
     type: 'boolean',
     default: false,
-    description: 'Show personal data (names, emails, phone numbers, addresses, bank details) in the Kraken responses output channel. Off: redacted.',
+    description:
+      'Show personal data (names, emails, phone numbers, addresses, bank details) in the Kraken responses output channel. Off: redacted.',
   },
   'krakenImport.requestTimeoutSeconds': {
     type: 'number',
@@ -115,7 +136,7 @@ const settings = {
 const untrustedWorkspaces = {
   supported: 'limited',
   description:
-    'In an untrusted workspace Kraken Import validates documents locally but sends nothing to Kraken, and ignores the workspace\'s Kraken environment settings.',
+    "In an untrusted workspace Kraken Import validates documents locally but sends nothing to Kraken, and ignores the workspace's Kraken environment settings.",
   restrictedConfigurations: ['krakenImport.environments', 'krakenImport.activeEnvironment'],
 };
 
@@ -141,7 +162,9 @@ pkg.contributes ??= {};
 pkg.contributes.commands = merge(pkg.contributes.commands, commands);
 pkg.contributes.menus ??= {};
 for (const [menu, items] of Object.entries(menus)) pkg.contributes.menus[menu] = merge(pkg.contributes.menus[menu], items);
-const configuration = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : (pkg.contributes.configuration ??= { title: 'Kraken Import', properties: {} });
+const configuration = Array.isArray(pkg.contributes.configuration)
+  ? pkg.contributes.configuration[0]
+  : (pkg.contributes.configuration ??= { title: 'Kraken Import', properties: {} });
 configuration.properties ??= {};
 Object.assign(configuration.properties, settings);
 pkg.capabilities ??= {};
@@ -151,7 +174,9 @@ pkg.capabilities.untrustedWorkspaces = {
   ...existingTrust,
   supported: untrustedWorkspaces.supported,
   description: existingTrust.description ?? untrustedWorkspaces.description,
-  restrictedConfigurations: [...new Set([...(existingTrust.restrictedConfigurations ?? []), ...untrustedWorkspaces.restrictedConfigurations])],
+  restrictedConfigurations: [
+    ...new Set([...(existingTrust.restrictedConfigurations ?? []), ...untrustedWorkspaces.restrictedConfigurations]),
+  ],
 };
 
 const out = `${JSON.stringify(pkg, null, 2)}\n`;

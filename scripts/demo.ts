@@ -52,7 +52,14 @@ export async function runDemo(opts: { vsix: string; port?: number }): Promise<vo
       process.stderr.write(`[demo] 127.0.0.1:8787 is taken (${(e as Error).message}); sandbox on ${sandboxPort} instead\n`);
       sandbox = await startSandbox({ port: sandboxPort, apiKey: 'sandbox', logRequests: true });
       settings['krakenImport.environments'] = [
-        { name: 'Local sandbox', baseUrl: `http://127.0.0.1:${sandboxPort}`, flow: 'v1', importSupplier: 'TENTACLE_ENERGY', operationsTeam: 'A', auth: 'api-key-header' },
+        {
+          name: 'Local sandbox',
+          baseUrl: `http://127.0.0.1:${sandboxPort}`,
+          flow: 'v1',
+          importSupplier: 'TENTACLE_ENERGY',
+          operationsTeam: 'A',
+          auth: 'api-key-header',
+        },
       ];
     }
     server = await startCodeServer({ workspace, extensionVsix: opts.vsix, settings, port: opts.port });

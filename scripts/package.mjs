@@ -30,7 +30,8 @@ for (const c of pkg.contributes?.commands ?? []) {
   if (!events.has(`onCommand:${c.command}`)) warnings.push(`activationEvents: onCommand:${c.command} missing (VS Code ≥1.74 infers it)`);
   if (!c.category) warnings.push(`command ${c.command} has no category`);
 }
-if (pkg.capabilities?.untrustedWorkspaces?.supported !== 'limited') problems.push('capabilities.untrustedWorkspaces.supported should be "limited"');
+if (pkg.capabilities?.untrustedWorkspaces?.supported !== 'limited')
+  problems.push('capabilities.untrustedWorkspaces.supported should be "limited"');
 for (const s of pkg.contributes?.snippets ?? []) {
   if (!existsSync(join(root, s.path))) problems.push(`snippets: ${s.path} missing`);
 }
@@ -46,12 +47,16 @@ if (problems.length) {
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
 const quiet = args.includes('--quiet');
 // No repository: this project has no public home yet, and a made-up URL would end up in the Marketplace listing.
-execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'inherit'] : 'inherit' });
+execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
+  cwd: root,
+  stdio: quiet ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+});
 const listing = zipEntries(readFileSync(out))
   .filter((f) => f.startsWith('extension/'))
   .map((f) => f.slice('extension/'.length));
 // The same allowlist as .vscodeignore (vsce renames LICENSE to LICENSE.txt and README.md to readme.md).
-const ALLOWED = /^(dist\/(client|server|cli|cli-commands)\.js|snippets\/[^/]+\.json|walkthroughs\/[^/]+\.md|images\/icon\.png|readme\.md|LICENSE\.txt|package\.json)$/;
+const ALLOWED =
+  /^(dist\/(client|server|cli|cli-commands)\.js|snippets\/[^/]+\.json|walkthroughs\/[^/]+\.md|images\/icon\.png|readme\.md|LICENSE\.txt|package\.json)$/;
 const forbidden = listing.filter((f) => !ALLOWED.test(f));
 if (forbidden.length) {
   console.error(`package: files that should not be packed: ${forbidden.join(', ')}`);

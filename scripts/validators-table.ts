@@ -3,7 +3,7 @@
  * attached, its name, description and possible errors, and our verdict: checked locally (which rule, severity,
  * when active), needs Kraken's data or configuration (which), or not decidable from its text (why).
  *
- * The verdicts: a rule's `implements` list (server/src/service/rules) first, then VERDICTS below (by validator name),
+ * The verdicts: a rule's `implements` list (core/src/service/rules) first, then VERDICTS below (by validator name),
  * then the CATEGORIES (by words in the name, description and error codes). test/unit/validatorTable.test.ts fails
  * when the checked-in table differs from what this generates.
  *
@@ -11,9 +11,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseContractText } from '../server/src/service/contract/openapi';
-import { declaredValidators, validatorKey, type DeclaredValidator } from '../server/src/service/contract/validators';
-import { RULES } from '../server/src/service/rules';
+import { parseContractText } from '../core/src/service/contract/openapi';
+import { declaredValidators, validatorKey, type DeclaredValidator } from '../core/src/service/contract/validators';
+import { RULES } from '../core/src/service/rules';
 
 export const CONTRACT_FILES = [
   { id: 'edf-gb', file: 'edf-gb.openapi.yml', title: 'EDF GB' },
@@ -40,7 +40,7 @@ const VERDICTS: Record<string, Verdict> = {
   },
   [validatorKey('Validate unique transaction IDs')]: {
     kind: 'local',
-    text: 'checked locally: `unique-ids` (error, duplicate transaction_id in the payload); a missing id is the schema\'s `missing-property`',
+    text: "checked locally: `unique-ids` (error, duplicate transaction_id in the payload); a missing id is the schema's `missing-property`",
   },
   [validatorKey('Validate that there are no duplicate MPXNs on a supply point')]: {
     kind: 'local',
@@ -50,19 +50,38 @@ const VERDICTS: Record<string, Verdict> = {
     kind: 'local',
     text: 'checked locally: `date-order` (error, notes: unpin_at before created_at)',
   },
-  [validatorKey('Validate that `schedule_window_start` is not in the past.')]: { kind: 'clock', text: "needs the current date in Kraken at send time (a window valid now may be past when sent); not checked" },
-  [validatorKey('Validate that `schedule_window_end` does not exceed 4 days in the future')]: { kind: 'clock', text: 'needs the current date in Kraken at send time; not checked' },
-  [validatorKey('Validate date not in past')]: { kind: 'clock', text: 'needs the current date in Kraken at send time (a date valid now may be past when sent); not checked' },
-  [validatorKey('Validate that no billable meter points are starting supply in the future')]: LATER('supply_start_date after today on meter points without a past supply_end_date'),
+  [validatorKey('Validate that `schedule_window_start` is not in the past.')]: {
+    kind: 'clock',
+    text: 'needs the current date in Kraken at send time (a window valid now may be past when sent); not checked',
+  },
+  [validatorKey('Validate that `schedule_window_end` does not exceed 4 days in the future')]: {
+    kind: 'clock',
+    text: 'needs the current date in Kraken at send time; not checked',
+  },
+  [validatorKey('Validate date not in past')]: {
+    kind: 'clock',
+    text: 'needs the current date in Kraken at send time (a date valid now may be past when sent); not checked',
+  },
+  [validatorKey('Validate that no billable meter points are starting supply in the future')]: LATER(
+    'supply_start_date after today on meter points without a past supply_end_date',
+  ),
   [validatorKey('Validate that no meter points are ending supply in the future')]: LATER('supply_end_date after today'),
-  [validatorKey('Validate historical statement period end must not be in the future')]: LATER('last_statement_closing_date (or the latest transaction date) after today'),
-  [validatorKey('Validate that configuration periods start in the past')]: LATER('effective_from_date after today; the latest period open-ended'),
-  [validatorKey('Validate concession card dates')]: LATER('several date orders on concession cards plus a next validation date in the future'),
+  [validatorKey('Validate historical statement period end must not be in the future')]: LATER(
+    'last_statement_closing_date (or the latest transaction date) after today',
+  ),
+  [validatorKey('Validate that configuration periods start in the past')]: LATER(
+    'effective_from_date after today; the latest period open-ended',
+  ),
+  [validatorKey('Validate concession card dates')]: LATER(
+    'several date orders on concession cards plus a next validation date in the future',
+  ),
   [validatorKey('Validate that the customer\'s name is not "The Occupier"')]: LATER('a name comparison'),
   [validatorKey('Validate email address is not test address')]: KRAKEN_CONFIG('which addresses count as test addresses is not published'),
-  [validatorKey('Validate email is not internal')]: KRAKEN_CONFIG('the instance\'s internal domains'),
+  [validatorKey('Validate email is not internal')]: KRAKEN_CONFIG("the instance's internal domains"),
   [validatorKey("Validate 'blackhole+' is not in billing email")]: LATER('a substring test on billing_email'),
-  [validatorKey('Validate that blackhole email addresses are paired with \'online\' communication prefernence')]: LATER('a substring test and communication_preference'),
+  [validatorKey("Validate that blackhole email addresses are paired with 'online' communication prefernence")]: LATER(
+    'a substring test and communication_preference',
+  ),
   [validatorKey('Validate address')]: NOT_DECIDABLE('the address rules are not described'),
   [validatorKey('Validate supply address')]: NOT_DECIDABLE('the address rules are not described'),
   [validatorKey('Validate and normalize postcode')]: NOT_DECIDABLE('the postcode rules are not described (and it normalises)'),
@@ -80,19 +99,39 @@ const VERDICTS: Record<string, Verdict> = {
   [validatorKey('Derive occupier billing address from supply address')]: { kind: 'not-decidable', text: 'a derivation, not a check' },
   [validatorKey('Convert supply point external identifier to ID')]: KRAKEN_DATA('looks the supply point up'),
   [validatorKey('Convert supply point external identifiers to IDs')]: KRAKEN_DATA('looks the supply points up'),
-  [validatorKey('Populate start and end date times, and ensures start is before end')]: LATER('start before end after Kraken fills in the times'),
+  [validatorKey('Populate start and end date times, and ensures start is before end')]: LATER(
+    'start before end after Kraken fills in the times',
+  ),
 };
 
 /** Fallback verdicts by words in the name, description and error codes: first match wins. */
 const CATEGORIES: ReadonlyArray<{ test: RegExp; verdict: Verdict }> = [
   { test: /file store|path exists/, verdict: KRAKEN_DATA("the instance's file store (the document must have been uploaded)") },
-  { test: /already (?:exist|in use|imported)|does not (?:already )?exist|_exists\b|already been provided|not already/, verdict: KRAKEN_DATA('whether the record already exists in the instance') },
-  { test: /account_not_found|import process|accountimportprocess|staged/, verdict: KRAKEN_DATA('the account import process in the instance') },
+  {
+    test: /already (?:exist|in use|imported)|does not (?:already )?exist|_exists\b|already been provided|not already/,
+    verdict: KRAKEN_DATA('whether the record already exists in the instance'),
+  },
+  {
+    test: /account_not_found|import process|accountimportprocess|staged/,
+    verdict: KRAKEN_DATA('the account import process in the instance'),
+  },
   { test: /migration is ongoing|migration_not_ongoing/, verdict: KRAKEN_CONFIG('whether the import supplier is open for migration') },
-  { test: /\benabled\b|not_enabled|configur|import config|setting|enforc|supported|auto allocation|skip_|skip |default (?:card )?vendor|allowed/, verdict: KRAKEN_CONFIG("an import-supplier or instance setting the contract does not publish") },
-  { test: /product|tariff|\brate|characteristic|addon|promotion|band|price per unit|shared-rate/, verdict: KRAKEN_DATA("the instance's product catalogue (products, tariffs, rates)") },
-  { test: /exist|not_found|not found|\bknown\b|valid option|is valid for|registered|in kraken|market participant|strategy|operations team|campaign|affiliate|namespace|partner|agent contract|contribution scheme|tpr\b|industry code|psr|dunning|debt collection/, verdict: KRAKEN_DATA('a lookup of records or reference data in the instance') },
-  { test: /already charged|in progress at|loss in progress|disputed|erroneous transfers|existing/, verdict: KRAKEN_DATA('the state of existing records in the instance') },
+  {
+    test: /\benabled\b|not_enabled|configur|import config|setting|enforc|supported|auto allocation|skip_|skip |default (?:card )?vendor|allowed/,
+    verdict: KRAKEN_CONFIG('an import-supplier or instance setting the contract does not publish'),
+  },
+  {
+    test: /product|tariff|\brate|characteristic|addon|promotion|band|price per unit|shared-rate/,
+    verdict: KRAKEN_DATA("the instance's product catalogue (products, tariffs, rates)"),
+  },
+  {
+    test: /exist|not_found|not found|\bknown\b|valid option|is valid for|registered|in kraken|market participant|strategy|operations team|campaign|affiliate|namespace|partner|agent contract|contribution scheme|tpr\b|industry code|psr|dunning|debt collection/,
+    verdict: KRAKEN_DATA('a lookup of records or reference data in the instance'),
+  },
+  {
+    test: /already charged|in progress at|loss in progress|disputed|erroneous transfers|existing/,
+    verdict: KRAKEN_DATA('the state of existing records in the instance'),
+  },
 ];
 
 export interface Row extends DeclaredValidator {
@@ -168,17 +207,19 @@ const KIND_LABEL: Record<Kind, string> = {
 
 export function renderTable(rows: Row[]): string {
   const out: string[] = [];
-  out.push('# Kraken\'s declared validators and what kraken-import checks locally');
+  out.push("# Kraken's declared validators and what kraken-import checks locally");
   out.push('');
-  out.push('<!-- Generated by scripts/validators-table.ts (npm run validators:table) from ../shared/kraken-openapi; do not edit by hand. -->');
+  out.push(
+    '<!-- Generated by scripts/validators-table.ts (npm run validators:table) from ../shared/kraken-openapi; do not edit by hand. -->',
+  );
   out.push('');
   out.push('Each served contract declares, in `x-validators`, the checks Kraken runs on a schema or field. This table lists every one');
   out.push('of the EDF GB and Origin AU contracts: where it is attached (component, and field inside it), its name and description');
   out.push('(HTML and invisible characters removed), the error codes it may raise, and whether kraken-import checks it locally.');
   out.push('');
   out.push('A rule implementing a declared validator runs under an instance contract only where that contract declares the');
-  out.push('validator on the schema of the value (the path\'s schema, discriminators picked from the payload), reports an **error**');
-  out.push('and carries Kraken\'s error code in the finding\'s `data.krakenCode`, so that a Kraken 400 and the local finding match.');
+  out.push("validator on the schema of the value (the path's schema, discriminators picked from the payload), reports an **error**");
+  out.push("and carries Kraken's error code in the finding's `data.krakenCode`, so that a Kraken 400 and the local finding match.");
   out.push('Under the bundled (German) schemas, which declare no validators, the rule runs with the severity its doc names.');
   out.push('');
   out.push('## Summary');

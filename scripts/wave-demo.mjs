@@ -26,17 +26,38 @@ if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run node scripts/
 const account = (ext) => ({
   import_supplier: 'TENTACLE_ENERGY',
   external_account_number: ext,
-  customers: [{ given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26' }],
-  billing_address1: 'Fast an der Alster', billing_address2: '66', billing_address4: 'Hamburg', billing_postcode: '20099', sales_channel: 'DIRECT',
-  supply_addresses: [{
-    supply_address1: 'An der Elbe', supply_address4: 'Jork', supply_postcode: '21635', customer_at_supply_address_from_date: '2021-01-01',
-    supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
-  }],
-  ledgers: [{ identifiers: ['50203829715'], ledger_code: 'GAS_LEDGER', last_statement_closing_date: '2022-01-01', last_statement_balance: '-10.00', ledger_balance: '20.00' }],
+  customers: [
+    { given_name: 'Johann', family_name: 'Goethe', email: 'johann@example.de', mobile: '+491741721223', date_of_birth: '1997-07-26' },
+  ],
+  billing_address1: 'Fast an der Alster',
+  billing_address2: '66',
+  billing_address4: 'Hamburg',
+  billing_postcode: '20099',
+  sales_channel: 'DIRECT',
+  supply_addresses: [
+    {
+      supply_address1: 'An der Elbe',
+      supply_address4: 'Jork',
+      supply_postcode: '21635',
+      customer_at_supply_address_from_date: '2021-01-01',
+      supply_points: [{ identifier: '50203829715', supply_type: 'GAS', supply_start_date: '2021-01-01' }],
+    },
+  ],
+  ledgers: [
+    {
+      identifiers: ['50203829715'],
+      ledger_code: 'GAS_LEDGER',
+      last_statement_closing_date: '2022-01-01',
+      last_statement_balance: '-10.00',
+      ledger_balance: '20.00',
+    },
+  ],
 });
 
 // The sandbox, on a free port (read from its banner).
-const sandbox = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--api-key', KEY, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+const sandbox = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--api-key', KEY, '--quiet'], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 const url = await new Promise((resolve, reject) => {
   let text = '';
   const onData = (c) => {
@@ -54,8 +75,14 @@ const control = async (path, init) => {
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'kraken-wave-demo-'));
-writeFileSync(join(dir, 'kraken-import.config.json'), JSON.stringify({ environments: [{ name: 'Sandbox', baseUrl: url, flow: 'v1', operationsTeam: 'A', auth: 'kraken-token' }] }));
-writeFileSync(join(dir, 'wave.jsonl'), Array.from({ length: N }, (_, i) => JSON.stringify(account(`DEMO-${String(i + 1).padStart(5, '0')}`))).join('\n') + '\n');
+writeFileSync(
+  join(dir, 'kraken-import.config.json'),
+  JSON.stringify({ environments: [{ name: 'Sandbox', baseUrl: url, flow: 'v1', operationsTeam: 'A', auth: 'kraken-token' }] }),
+);
+writeFileSync(
+  join(dir, 'wave.jsonl'),
+  Array.from({ length: N }, (_, i) => JSON.stringify(account(`DEMO-${String(i + 1).padStart(5, '0')}`))).join('\n') + '\n',
+);
 if (faults) {
   await control('faults', {
     method: 'POST',
@@ -72,13 +99,21 @@ const sendArgs = [cli, 'send', '--env', 'Sandbox', '--action', 'stage,create', '
 const run = (kill) =>
   new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, sendArgs, { cwd: dir, env: { ...process.env, KRAKEN_API_KEY: KEY }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, sendArgs, {
+      cwd: dir,
+      env: { ...process.env, KRAKEN_API_KEY: KEY },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     let timer;
     if (kill !== undefined) {
       timer = setInterval(() => {
-        const created = existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"action":"create"') && l.includes('"status":"ok"')).length : 0;
+        const created = existsSync(journal)
+          ? readFileSync(journal, 'utf8')
+              .split('\n')
+              .filter((l) => l.includes('"action":"create"') && l.includes('"status":"ok"')).length
+          : 0;
         if (created >= kill) {
           clearInterval(timer);
           child.kill('SIGKILL');
@@ -94,7 +129,11 @@ const run = (kill) =>
 const runs = [];
 const first = await run(killAfter);
 runs.push(first);
-process.stdout.write(first.signal ? `run 1: killed (${first.signal}) after ${first.seconds.toFixed(1)} s\n` : `run 1: exit ${first.code} in ${first.seconds.toFixed(1)} s\n${first.out}`);
+process.stdout.write(
+  first.signal
+    ? `run 1: killed (${first.signal}) after ${first.seconds.toFixed(1)} s\n`
+    : `run 1: exit ${first.code} in ${first.seconds.toFixed(1)} s\n${first.out}`,
+);
 if (first.signal || first.code !== 0) {
   const second = await run(undefined);
   runs.push(second);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { CONFIG_FILE, ConfigError, readConfigFile, type KrakenConfig } from '../../server/src/node/configFile';
-import { UsageError } from './args';
+import { CONFIG_FILE, ConfigError, readConfigFile, type KrakenConfig } from '../../core/src/config';
+import { UsageError } from '../../core/src/args';
 
 /** The CLI's settings file: the same file (and the same reader) the language server uses per workspace folder. */
 export type CliConfig = KrakenConfig;

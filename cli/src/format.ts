@@ -1,4 +1,4 @@
-import type { Diagnostic, KindId } from '../../server/src/service';
+import type { Diagnostic, KindId } from '../../core/src/service';
 
 export interface FileReport {
   file: string;
@@ -26,7 +26,9 @@ export function formatText(reports: FileReport[], options: { hints?: boolean } =
     for (const d of r.diagnostics) {
       counts[d.severity]++;
       if (!options.hints && (d.severity === 'hint' || d.severity === 'information')) continue;
-      out.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}${d.path ? ` [${d.path}]` : ''}`);
+      out.push(
+        `${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}${d.path ? ` [${d.path}]` : ''}`,
+      );
     }
   }
   const files = new Set(reports.map((r) => r.file)).size;

@@ -1,21 +1,33 @@
 /**
- * Loads cli/src/commands.ts when a command needs it: dist/cli-commands.js next to dist/cli.js (scripts/build.mjs
- * bundles it apart), so that `validate` starts without reading and compiling what only other commands use.
+ * Code the CLI reads only when a command needs it, from bundles next to dist/cli.js (scripts/build.mjs builds them):
+ * - dist/cli-commands.js (cli/src/commands.ts): send, report, reconcile and contract info, so that `validate` starts
+ *   without reading and compiling the Kraken client and the contract converter;
+ * - dist/server.js and dist/sandbox.js: the language server and the sandbox are faces of their own; `kraken-import lsp`
+ *   and `kraken-import sandbox` run those programs' entry points in this process instead of bundling a second copy.
  */
 import * as path from 'node:path';
-import { UsageError } from './args';
+import type { CommandDef } from '../../core/src/args';
 
 type Commands = typeof import('./commands');
 
-let loaded: Commands | undefined;
-
-export function commands(): Commands {
-  // A path computed at run time: esbuild leaves this require alone instead of bundling commands.ts into dist/cli.js.
-  const bundle = path.join(__dirname, 'cli-commands.js');
-  return (loaded ??= require(bundle) as Commands);
+/** What dist/sandbox.js exports (sandbox/src/main.ts). */
+export interface SandboxBundle {
+  SANDBOX_COMMAND: CommandDef;
+}
+/** What dist/server.js exports (server/src/node/main.ts). */
+export interface ServerBundle {
+  startNodeServer(): void;
 }
 
-/** A usage error thrown by this bundle or by dist/cli-commands.js (each has its own copy of the class). */
-export function isUsageError(error: unknown): error is UsageError {
-  return error instanceof UsageError || (loaded !== undefined && error instanceof loaded.UsageError);
+const cache = new Map<string, unknown>();
+
+/** A bundle next to this one; the path is computed at run time so esbuild leaves the require alone. */
+function bundle<T>(name: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle beside this one, read at run time
+  if (!cache.has(name)) cache.set(name, require(path.join(__dirname, `${name}.js`)));
+  return cache.get(name) as T;
 }
+
+export const commands = (): Commands => bundle<Commands>('cli-commands');
+export const sandboxBundle = (): SandboxBundle => bundle<SandboxBundle>('sandbox');
+export const serverBundle = (): ServerBundle => bundle<ServerBundle>('server');

@@ -10,20 +10,19 @@
  */
 import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type KindId, type Severity } from '../../server/src/service';
-import { LineIndex } from '../../server/src/service/text';
+import { createKrakenService, type KindId, LineIndex, PAYLOAD_KINDS, ruleCatalogue, type Severity } from '../../core/src/service';
 import { loadConfig, type CliConfig } from './config';
-import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
+import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from '../../core/src/files/inputs';
 import { redactText } from './redactReport';
 import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';
-import { commandHelp, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from './args';
-import type { CliContract } from './contract';
-import { commands, isUsageError } from './lazy';
+import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
+import type { CliContract } from '../../core/src/contract';
+import { commands, sandboxBundle, serverBundle } from './lazy';
 import { validateText } from './validateText';
 import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
-import { VERSION } from './version';
+import { VERSION } from '../../core/src/version';
 
 const HELP = `kraken-import ${VERSION} — check Kraken customer-migration payloads before Kraken does.
 
@@ -83,7 +82,8 @@ const VALIDATE_COMMAND: CommandDef = {
       value: '<format>',
       choices: ['text', 'json', 'sarif', 'github'],
       default: 'text',
-      description: 'output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github\n(workflow annotations ::error file=…,line=…::…)',
+      description:
+        'output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github\n(workflow annotations ::error file=…,line=…::…)',
     },
     summary: {
       type: 'boolean',
@@ -91,9 +91,20 @@ const VALIDATE_COMMAND: CommandDef = {
         'Markdown summary grouped by finding code (counts, examples): instead of the\n' +
         'text listing, or with another --format into $GITHUB_STEP_SUMMARY (else stderr)',
     },
-    'fail-on': { type: 'string', value: '<severity>', choices: ['error', 'warning'], default: 'error', description: 'exit 1 on errors, or also on warnings' },
+    'fail-on': {
+      type: 'string',
+      value: '<severity>',
+      choices: ['error', 'warning'],
+      default: 'error',
+      description: 'exit 1 on errors, or also on warnings',
+    },
     hints: { type: 'boolean', description: 'also print hints and information (text format; JSON always has them)' },
-    kind: { type: 'string', value: '<kind>', choices: PAYLOAD_KINDS.map((k) => k.id), description: 'treat every file as this payload kind' },
+    kind: {
+      type: 'string',
+      value: '<kind>',
+      choices: PAYLOAD_KINDS.map((k) => k.id),
+      description: 'treat every file as this payload kind',
+    },
     config: {
       type: 'string',
       short: 'c',
@@ -105,18 +116,31 @@ const VALIDATE_COMMAND: CommandDef = {
     contract: {
       type: 'string',
       value: '<url-or-file>',
-      description: "validate against this Kraken instance's served contract (its\n/data-import/schema/) instead of the bundled schemas; \"bundled\" for those",
+      description:
+        'validate against this Kraken instance\'s served contract (its\n/data-import/schema/) instead of the bundled schemas; "bundled" for those',
     },
     offline: { type: 'boolean', description: 'use the cached copy of a contract URL, do not fetch it' },
     quiet: { type: 'boolean', short: 'q', description: 'no contract line on stderr' },
-    output: { type: 'string', short: 'o', value: '<file>', description: 'write the report (any --format) to this file instead of stdout ("-": stdout)' },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: '<file>',
+      description: 'write the report (any --format) to this file instead of stdout ("-": stdout)',
+    },
     'stdin-filepath': {
       type: 'string',
       value: '<path>',
-      description: 'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in reports',
+      description:
+        'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in reports',
     },
-    'allow-empty': { type: 'boolean', description: 'exit 0 when the inputs hold no payload at all (default: exit 2, saying what was skipped)' },
-    'show-personal-data': { type: 'boolean', description: 'do not redact personal values quoted in json, sarif, github and --summary output' },
+    'allow-empty': {
+      type: 'boolean',
+      description: 'exit 0 when the inputs hold no payload at all (default: exit 2, saying what was skipped)',
+    },
+    'show-personal-data': {
+      type: 'boolean',
+      description: 'do not redact personal values quoted in json, sarif, github and --summary output',
+    },
     jobs: {
       type: 'string',
       short: 'j',
@@ -143,7 +167,8 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   };
   // --contract is relative to the working folder; the config file's `contract` to the config file.
   const contractValue = args.options.contract ?? config.contract;
-  const contractBase = args.options.contract !== undefined ? process.cwd() : path.dirname(path.resolve(args.options.config ?? 'kraken-import.config.json'));
+  const contractBase =
+    args.options.contract !== undefined ? process.cwd() : path.dirname(path.resolve(args.options.config ?? 'kraken-import.config.json'));
   const contract: CliContract | undefined = contractValue
     ? await commands().loadCliContract(contractValue, { baseDir: contractBase, offline: args.flags.has('offline'), note })
     : undefined;
@@ -158,7 +183,8 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   const stdinCount = args.positionals.filter((p) => p === '-').length;
   if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'validate');
   const stdinPath = args.options['stdin-filepath'];
-  if (stdinPath !== undefined && !stdinCount) throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'validate');
+  if (stdinPath !== undefined && !stdinCount)
+    throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'validate');
   const STDIN = Symbol('stdin');
   const inputs: Array<string | typeof STDIN> = [];
   const missing: string[] = [];
@@ -198,13 +224,19 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     summary: args.flags.has('summary'),
     version: VERSION,
     write: outFd !== undefined ? (text) => void writeSync(outFd!, text) : (text) => void process.stdout.write(text),
-    writeSummary: (markdown) => (process.env.GITHUB_STEP_SUMMARY ? appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown) : process.stderr.write(markdown)),
+    writeSummary: (markdown) =>
+      process.env.GITHUB_STEP_SUMMARY ? appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown) : process.stderr.write(markdown),
   });
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
   // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints (stdin: this thread).
   const pool =
     jobs > 1 && !contract && files.some(isLinesFile)
-      ? new ValidatePool(__filename, { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings }, { fragment: sink.fragment, keepReports: sink.keepReports, hints, redact: !showPersonal }, jobs)
+      ? new ValidatePool(
+          __filename,
+          { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings },
+          { fragment: sink.fragment, keepReports: sink.keepReports, hints, redact: !showPersonal },
+          jobs,
+        )
       : undefined;
   let exit = 0;
   for (const m of missing) {
@@ -216,7 +248,8 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     for (const input of inputs) {
       const file = input === STDIN ? stdinName : input;
       try {
-        if (input === STDIN && process.stdin.isTTY) process.stderr.write('kraken-import: reading the document from stdin (end it with Ctrl-D)\n');
+        if (input === STDIN && process.stdin.isTTY)
+          process.stderr.write('kraken-import: reading the document from stdin (end it with Ctrl-D)\n');
         const bytes = input === STDIN ? await readStdinBytes() : undefined;
         if ((await validateFile(service, file, kindOption as KindId | undefined, sink, pool, bytes)) === 0) noRecords.push(file);
       } catch (error) {
@@ -241,7 +274,9 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     const why = [
       ...emptyFolders.map(describeEmptyFolder),
       ...noRecords.map((f) => `${f}: no record (only blank lines)`),
-      ...sink.skipped.map((r) => `${r.file}${r.line !== undefined ? `:${r.line}` : ''}: skipped, ${showPersonal ? r.reason : redactText(r.reason)}`),
+      ...sink.skipped.map(
+        (r) => `${r.file}${r.line !== undefined ? `:${r.line}` : ''}: skipped, ${showPersonal ? r.reason : redactText(r.reason)}`,
+      ),
       ...missing.map((m) => `${m}: no such file or folder`),
     ];
     // Skipped records beyond the ones remembered are counted, not listed.
@@ -294,29 +329,36 @@ const LSP_COMMAND: CommandDef = {
     'node-ipc': { type: 'boolean', description: 'talk LSP over Node IPC (a parent Node process)' },
     socket: { type: 'string', value: '<port>', description: 'talk LSP over a TCP socket on this port' },
     pipe: { type: 'string', value: '<name>', description: 'talk LSP over this named pipe' },
-    clientProcessId: { type: 'string', value: '<pid>', description: "exit when this process (the editor) exits", hidden: true },
+    clientProcessId: { type: 'string', value: '<pid>', description: 'exit when this process (the editor) exits', hidden: true },
   },
   run: async (args) => {
     const transports = ['stdio', 'node-ipc', 'socket', 'pipe'].filter((t) => args.flags.has(t) || args.options[t] !== undefined);
-    if (transports.length !== 1) throw new UsageError(transports.length ? `lsp takes one transport, not ${transports.map((t) => `--${t}`).join(' and ')}` : 'lsp needs a transport: --stdio (or --node-ipc, --socket <port>, --pipe <name>)', 'lsp');
+    if (transports.length !== 1)
+      throw new UsageError(
+        transports.length
+          ? `lsp takes one transport, not ${transports.map((t) => `--${t}`).join(' and ')}`
+          : 'lsp needs a transport: --stdio (or --node-ipc, --socket <port>, --pipe <name>)',
+        'lsp',
+      );
     // vscode-languageserver reads the transport from process.argv, in its own spelling (--socket=N).
     process.argv = [
       ...process.argv.slice(0, 2),
       ...['stdio', 'node-ipc'].filter((f) => args.flags.has(f)).map((f) => `--${f}`),
       ...['socket', 'pipe', 'clientProcessId'].filter((o) => args.options[o] !== undefined).map((o) => `--${o}=${args.options[o]}`),
     ];
-    commands().startNodeServer();
+    serverBundle().startNodeServer();
     return new Promise<number>(() => undefined); // runs until the client disconnects
   },
 };
 
 /** Every command of the CLI. Adding one: its CommandDef, and an entry here. */
 const LOCAL_COMMANDS: readonly CommandDef[] = [VALIDATE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND];
-/** `send`, `report`, `reconcile` and `sandbox` are defined with their code in dist/cli-commands.js (lazy.ts): `validate` starts without them. */
+/** `send`, `report` and `reconcile` are defined with their code in dist/cli-commands.js, `sandbox` in dist/sandbox.js (lazy.ts): `validate` starts without them. */
 const LAZY_COMMANDS = ['send', 'report', 'reconcile', 'sandbox'];
 
 function allCommands(): readonly CommandDef[] {
-  const { SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND, SANDBOX_COMMAND } = commands();
+  const { SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND } = commands();
+  const { SANDBOX_COMMAND } = sandboxBundle();
   return [VALIDATE_COMMAND, SEND_COMMAND, REPORT_COMMAND, RECONCILE_COMMAND, CONTRACT_COMMAND, RULES_COMMAND, LSP_COMMAND, SANDBOX_COMMAND];
 }
 
@@ -347,7 +389,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  const command = LAZY_COMMANDS.includes(first) ? allCommands().find((c) => c.name === first) : LOCAL_COMMANDS.find((c) => c.name === first);
+  const command = LAZY_COMMANDS.includes(first)
+    ? allCommands().find((c) => c.name === first)
+    : LOCAL_COMMANDS.find((c) => c.name === first);
   if (!command) throw new UsageError(unknownCommand(first));
   let args: ParsedArgs;
   try {
@@ -374,7 +418,10 @@ function unknownCommand(word: string): string {
     const guess = nearest(word.replace(/^-+/, ''), ['help', 'version']);
     return `unknown option ${word.replace(/=.*$/, '')}${guess ? `: did you mean --${guess}?` : ''}; a command comes first (${COMMANDS.map((c) => c.name).join(', ')})`;
   }
-  const guess = nearest(word, COMMANDS.map((c) => c.name));
+  const guess = nearest(
+    word,
+    COMMANDS.map((c) => c.name),
+  );
   return `unknown command "${word}"${guess ? `: did you mean ${guess}?` : ''} (${COMMANDS.map((c) => c.name).join(', ')})`;
 }
 
@@ -400,7 +447,9 @@ if (isValidateWorker()) {
     },
     (error) => {
       if (isUsageError(error)) {
-        process.stderr.write(`kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`);
+        process.stderr.write(
+          `kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`,
+        );
         process.exitCode = 2;
       } else {
         process.stderr.write(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -9,7 +9,7 @@
  * per finding to compute. The serialisers here are the only ones for the streamed formats (json, text, github), used
  * by the workers and the main thread alike, so the output is byte for byte the same for every `--jobs`.
  */
-import type { Diagnostic, Severity } from '../../server/src/service';
+import type { Diagnostic, Severity } from '../../core/src/service';
 import type { FileReport } from './format';
 import { redactReport } from './redactReport';
 import { escapeGithubData, escapeGithubProperty, relativeUri, toMarkdownSummary, toSarif } from './reports';
@@ -133,7 +133,9 @@ function githubLines(out: SplicedWriter, r: RelativeReport, fileProperty: string
     out.number(r.editorLine + d.range.start.line + 1, EDITOR_LINE);
     out.text(`,col=${d.range.start.character + 1},endLine=`);
     out.number(r.editorLine + d.range.end.line + 1, EDITOR_LINE);
-    out.text(`,endColumn=${d.range.end.character + 1},title=${escapeGithubProperty(d.code)}::${escapeGithubData(d.path ? `${d.message} [${d.path}]` : d.message)}\n`);
+    out.text(
+      `,endColumn=${d.range.end.character + 1},title=${escapeGithubProperty(d.code)}::${escapeGithubData(d.path ? `${d.message} [${d.path}]` : d.message)}\n`,
+    );
   }
 }
 
@@ -292,7 +294,10 @@ export class OutputSink {
           ...(r.skipped ? { skipped: r.skipped } : {}),
           diagnostics: r.diagnostics.map((d) => ({
             ...d,
-            range: { start: { line: line(r.editorLine + d.range.start.line), character: d.range.start.character }, end: { line: line(r.editorLine + d.range.end.line), character: d.range.end.character } },
+            range: {
+              start: { line: line(r.editorLine + d.range.start.line), character: d.range.start.character },
+              end: { line: line(r.editorLine + d.range.end.line), character: d.range.end.character },
+            },
           })),
         });
       }
@@ -329,7 +334,10 @@ export class OutputSink {
       );
     }
     if (summary) {
-      const markdown = toMarkdownSummary(this.reports, { hints, totals: { payloads: c.payloads, skipped: c.skipped, files: this.files.size, counts: c } });
+      const markdown = toMarkdownSummary(this.reports, {
+        hints,
+        totals: { payloads: c.payloads, skipped: c.skipped, files: this.files.size, counts: c },
+      });
       if (format === 'text') write(markdown);
       else this.options.writeSummary(markdown);
     }

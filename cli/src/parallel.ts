@@ -16,11 +16,9 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { availableParallelism, cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { Diagnostic, KindId, RuleSeverity } from '../../server/src/service';
-import { LineIndex } from '../../server/src/service/text';
+import { LineIndex, type Diagnostic, type KindId, type RuleSeverity } from '../../core/src/service';
 import type { FileReport } from './format';
-import type { FragmentFormat, OutputSink, RangeOutput, RelativeReport } from './output';
-import { RangeSerialiser } from './output';
+import { RangeSerialiser, type FragmentFormat, type OutputSink, type RangeOutput, type RelativeReport } from './output';
 
 /** What a worker needs to build the same service as the main thread (bundled schemas only). */
 export interface WorkerServiceConfig {
@@ -86,6 +84,7 @@ const WORKER_ARG = '--kraken-import-validate-worker';
 
 /** node:worker_threads, loaded when a pool starts or in a worker. */
 function threads(): typeof import('node:worker_threads') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a pool starts (start-up time)
   return require('node:worker_threads') as typeof import('node:worker_threads');
 }
 
@@ -205,7 +204,16 @@ function encodingFinding(text: string): Diagnostic {
  * Validates the records of `file` whose first byte lies in [start, end), reading the file through `fd`. Lines in the
  * result are relative to the range (see output.ts); `newlines` and `breaks` say how many the range holds.
  */
-export function validateRange(read: ReadAt, size: number, file: string, start: number, end: number, kind: KindId | undefined, check: RecordCheck, serialiser: RangeSerialiser): RangeOutput {
+export function validateRange(
+  read: ReadAt,
+  size: number,
+  file: string,
+  start: number,
+  end: number,
+  kind: KindId | undefined,
+  check: RecordCheck,
+  serialiser: RangeSerialiser,
+): RangeOutput {
   const window = new ByteWindow(read, size, Math.max(0, start - 1), end);
   let pos = start;
   // A range that starts inside a record (the previous range's last one) begins after that record's "\n".
@@ -214,7 +222,7 @@ export function validateRange(read: ReadAt, size: number, file: string, start: n
   let breaks = 0;
   while (pos < end && pos < size) {
     const nl = window.newlineFrom(pos);
-    let to = nl;
+    const to = nl;
     const bytes = window.bytes(pos, to);
     // Lone "\r"s inside the line are line breaks for editors (and for the service's positions); "\r\n" is one.
     let lone = 0;
@@ -277,7 +285,14 @@ function ranges(size: number): Array<{ start: number; end: number }> {
  * file is large enough, else on this thread. `bytes`: the document is in memory (stdin), checked on this thread.
  * Returns how many reports (non-blank records) it had. Throws when the file cannot be opened.
  */
-export async function validateLinesFile(file: string, kind: KindId | undefined, check: RecordCheck, sink: OutputSink, pool?: ValidatePool, bytes?: Buffer): Promise<number> {
+export async function validateLinesFile(
+  file: string,
+  kind: KindId | undefined,
+  check: RecordCheck,
+  sink: OutputSink,
+  pool?: ValidatePool,
+  bytes?: Buffer,
+): Promise<number> {
   const fd = bytes ? undefined : openSync(file, 'r');
   try {
     const size = bytes ? bytes.length : fstatSync(fd!).size;
@@ -300,10 +315,13 @@ export async function validateLinesFile(file: string, kind: KindId | undefined, 
           next++;
         });
       } catch (error) {
-        process.stderr.write(`kraken-import: worker threads failed (${(error as Error).message}); validating the rest of ${file} on one thread\n`);
+        process.stderr.write(
+          `kraken-import: worker threads failed (${(error as Error).message}); validating the rest of ${file} on one thread\n`,
+        );
       }
     }
-    for (; next < parts.length; next++) merge(validateRange(read, size, file, parts[next].start, parts[next].end, kind, check, sink.serialiser()));
+    for (; next < parts.length; next++)
+      merge(validateRange(read, size, file, parts[next].start, parts[next].end, kind, check, sink.serialiser()));
     return count;
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -336,7 +354,12 @@ export class ValidatePool {
    * Validates `parts` of `file` on the workers; `merge` gets each range's output in order, as soon as the ranges
    * before it are merged. Rejects on a worker's failure: the ranges merged so far stay merged.
    */
-  run(file: string, kind: KindId | undefined, parts: Array<{ start: number; end: number }>, merge: (output: RangeOutput) => void): Promise<void> {
+  run(
+    file: string,
+    kind: KindId | undefined,
+    parts: Array<{ start: number; end: number }>,
+    merge: (output: RangeOutput) => void,
+  ): Promise<void> {
     this.start();
     return new Promise<void>((resolve, reject) => {
       let next = 0;

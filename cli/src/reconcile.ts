@@ -2,7 +2,7 @@
  * `kraken-import reconcile --env <name> <wave files or folders…> [--journal F]…`: which accounts of a wave Kraken
  * has imported, has staged, or has never seen; which it has that the wave lacks; where the journals disagree with
  * Kraken. Kraken is asked through its list endpoints for each import supplier of the wave (all, pending and
- * imported account import processes); the sets are computed by client/src/waves/reconcile.ts (the editor command
+ * imported account import processes); the sets are computed by core/src/waves/reconcile.ts (the editor command
  * runs the same).
  *
  * Exit codes: 0 nothing needs attention, 1 some accounts need attention, 2 bad usage, configuration or input, or
@@ -10,15 +10,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { KrakenClient, type KrakenClientOptions } from '../../client/src/kraken';
-import { parseEnvironments } from '../../client/src/commands/environments';
-import { accountIdentity, isAccountKind } from '../../client/src/commands/plan';
-import { fetchKrakenLists, formatReconciliation, reconcile, type WaveAccount } from '../../client/src/waves/reconcile';
-import { renderReportHtml } from '../../client/src/waves/reportHtml';
-import { readWaveRun } from '../../client/src/waves/run';
-import { UsageError, type CommandDef, type ParsedArgs } from './args';
+import { UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
+import { KrakenClient, type KrakenClientOptions } from '../../core/src/kraken';
+import { accountIdentity, isAccountKind, parseEnvironments } from '../../core/src/send';
+import {
+  fetchKrakenLists,
+  formatReconciliation,
+  readWave,
+  readWaveRun,
+  reconcile,
+  renderReportHtml,
+  type WaveAccount,
+} from '../../core/src/waves';
 import { loadConfig } from './config';
-import { apiKeyVariable, readStdinLine, readWave } from './send';
+import { apiKeyVariable, readStdinLine } from './send';
 
 export const RECONCILE_COMMAND: CommandDef = {
   name: 'reconcile',
@@ -26,12 +31,32 @@ export const RECONCILE_COMMAND: CommandDef = {
   usage: '<wave files or folders…>',
   positionals: { min: 1 },
   options: {
-    env: { type: 'string', short: 'e', value: '<name>', description: 'an environment of the config file\'s "environments"; the API key as for send' },
-    journal: { type: 'string', value: '<file>', multiple: true, description: 'a send journal of the wave (repeat it for the shards\' journals)' },
-    'import-supplier': { type: 'string', value: '<code>', multiple: true, description: "ask about this import supplier only (repeatable; default: the wave's)" },
+    env: {
+      type: 'string',
+      short: 'e',
+      value: '<name>',
+      description: 'an environment of the config file\'s "environments"; the API key as for send',
+    },
+    journal: {
+      type: 'string',
+      value: '<file>',
+      multiple: true,
+      description: "a send journal of the wave (repeat it for the shards' journals)",
+    },
+    'import-supplier': {
+      type: 'string',
+      value: '<code>',
+      multiple: true,
+      description: "ask about this import supplier only (repeatable; default: the wave's)",
+    },
     format: { type: 'string', value: 'text|json', default: 'text', choices: ['text', 'json'], description: 'output' },
     html: { type: 'string', value: '<file>', description: 'also write the run report (of the journals) with a reconciliation section' },
-    config: { type: 'string', short: 'c', value: '<file>', description: 'settings and environments (default: ./kraken-import.config.json)' },
+    config: {
+      type: 'string',
+      short: 'c',
+      value: '<file>',
+      description: 'settings and environments (default: ./kraken-import.config.json)',
+    },
     'api-key-stdin': { type: 'boolean', description: 'read the API key from one line on stdin' },
     timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request' },
     'show-personal-data': { type: 'boolean', description: 'show the personal data Kraken quoted in the journals (redacted by default)' },
@@ -41,7 +66,14 @@ export const RECONCILE_COMMAND: CommandDef = {
     'Sets: imported, staged (not imported), not in Kraken, in Kraken but not in the wave, and journal outcomes\n' +
     'Kraken contradicts. Exit codes: 0 nothing needs attention, 1 some accounts need attention, 2 bad usage or\n' +
     'configuration, or Kraken could not be asked.',
-  run: (args) => runReconcile(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine() }),
+  run: (args) =>
+    runReconcile(args, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+      readStdinLine: () => readStdinLine(),
+    }),
 };
 
 export interface ReconcileIo {
@@ -76,11 +108,20 @@ export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<n
     const known = parsedEnvs.environments.map((e) => `"${e.name}"`).join(', ');
     throw new UsageError(`no environment "${values.env}" in the config file's "environments"${known ? `; there are ${known}` : ''}`);
   }
-  const apiKey = args.flags.has('api-key-stdin') ? (await io.readStdinLine())?.trim() : io.env[apiKeyVariable(env.name)]?.trim() || io.env.KRAKEN_API_KEY?.trim();
-  if (!apiKey) throw new UsageError(`no API key for "${env.name}": set ${apiKeyVariable(env.name)} or KRAKEN_API_KEY, or pipe it with --api-key-stdin`);
+  const apiKey = args.flags.has('api-key-stdin')
+    ? (await io.readStdinLine())?.trim()
+    : io.env[apiKeyVariable(env.name)]?.trim() || io.env.KRAKEN_API_KEY?.trim();
+  if (!apiKey)
+    throw new UsageError(
+      `no API key for "${env.name}": set ${apiKeyVariable(env.name)} or KRAKEN_API_KEY, or pipe it with --api-key-stdin`,
+    );
 
   const journals = (values.journal ?? []).map((j) => path.resolve(io.cwd, j));
-  const { items, missing, unreadable } = readWave(positionals, { cwd: io.cwd, associations: config.payloadAssociations, exclude: journals });
+  const { items, missing, unreadable } = readWave(positionals, {
+    cwd: io.cwd,
+    associations: config.payloadAssociations,
+    exclude: journals,
+  });
   for (const m of missing) io.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
   for (const u of unreadable) io.stderr.write(`kraken-import: cannot read ${u}\n`);
   if (missing.length || unreadable.length) return 2;
@@ -88,7 +129,12 @@ export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<n
   for (const item of items) {
     if (!isAccountKind(item.kind)) continue;
     const id = accountIdentity(item.kind, item.doc);
-    if (id.importSupplier && id.externalAccountNumber) accounts.push({ importSupplier: id.importSupplier, externalAccountNumber: id.externalAccountNumber, where: item.line === undefined ? item.file : `${item.file}:${item.line}` });
+    if (id.importSupplier && id.externalAccountNumber)
+      accounts.push({
+        importSupplier: id.importSupplier,
+        externalAccountNumber: id.externalAccountNumber,
+        where: item.line === undefined ? item.file : `${item.file}:${item.line}`,
+      });
   }
   const suppliers = values['import-supplier']?.length
     ? [...new Set(values['import-supplier'])]
@@ -114,13 +160,19 @@ export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<n
   );
   const fetched = await fetchKrakenLists(client, suppliers);
   if (!fetched.ok) {
-    io.stderr.write(`kraken-import: could not read the ${fetched.which} account import processes of ${fetched.importSupplier} from "${env.name}": ${fetched.failure.message}\n`);
+    io.stderr.write(
+      `kraken-import: could not read the ${fetched.which} account import processes of ${fetched.importSupplier} from "${env.name}": ${fetched.failure.message}\n`,
+    );
     return 2;
   }
   const result = reconcile({ environment: env.name, accounts: asked, lists: fetched.lists, run });
   io.stdout.write(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : formatReconciliation(result));
   if (values.html) {
-    const page = renderReportHtml(run ?? readWaveRun([]), { reconciliation: result, generatedAt: new Date().toISOString(), title: `Kraken import wave report — ${env.name}` });
+    const page = renderReportHtml(run ?? readWaveRun([]), {
+      reconciliation: result,
+      generatedAt: new Date().toISOString(),
+      title: `Kraken import wave report — ${env.name}`,
+    });
     writeFileSync(path.resolve(io.cwd, values.html), page);
   }
   return result.attention.length ? 1 : 0;

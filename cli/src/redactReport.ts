@@ -1,5 +1,5 @@
 /** Redaction of validate's machine outputs (json, sarif, github, --summary): the redactor `send` uses for Kraken's answers. */
-import { redactFieldMessage, redactText } from '../../client/src/kraken/redact';
+import { redactFieldMessage, redactText } from '../../core/src/kraken';
 import type { FileReport } from './format';
 
 /** Findings whose quotes are property names, not values: only value-looking text (emails, IBANs…) is redacted. */
@@ -10,7 +10,10 @@ export function redactReport<R extends FileReport>(r: R): R {
   return {
     ...r,
     ...(r.skipped ? { skipped: redactText(r.skipped) } : {}),
-    diagnostics: r.diagnostics.map((d) => ({ ...d, message: QUOTES_NAMES.has(d.code) ? redactText(d.message) : redactFieldMessage(d.path, d.message) })),
+    diagnostics: r.diagnostics.map((d) => ({
+      ...d,
+      message: QUOTES_NAMES.has(d.code) ? redactText(d.message) : redactFieldMessage(d.path, d.message),
+    })),
   };
 }
 

@@ -1,15 +1,14 @@
 /**
  * `kraken-import report <journal…> [--html FILE] [--format text|json] [--show-personal-data]`: how a wave went, from
- * its send journals (one per shard). The numbers come from client/src/waves/run.ts (the editor's journal view reads
- * the same); the page from client/src/waves/reportHtml.ts.
+ * its send journals (one per shard). The numbers come from core/src/waves/run.ts (the editor's journal view reads
+ * the same); the page from core/src/waves/reportHtml.ts.
  *
  * Exit codes: 0 written, 2 bad usage or a journal that cannot be read.
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { failureCodeLabel, readWaveRun, unitWhere, type WaveRun } from '../../client/src/waves/run';
-import { renderReportHtml } from '../../client/src/waves/reportHtml';
-import type { CommandDef, ParsedArgs } from './args';
+import { failureCodeLabel, readWaveRun, renderReportHtml, unitWhere, type WaveRun } from '../../core/src/waves';
+import type { CommandDef, ParsedArgs } from '../../core/src/args';
 
 export const REPORT_COMMAND: CommandDef = {
   name: 'report',
@@ -20,7 +19,8 @@ export const REPORT_COMMAND: CommandDef = {
     html: {
       type: 'string',
       value: '<file>',
-      description: 'also write a self-contained page (timeline, outcomes per action, failures by\ncode with examples, slowest calls; nothing is fetched when it is viewed)',
+      description:
+        'also write a self-contained page (timeline, outcomes per action, failures by\ncode with examples, slowest calls; nothing is fetched when it is viewed)',
     },
     format: { type: 'string', value: 'text|json', default: 'text', choices: ['text', 'json'], description: 'what goes to stdout' },
     'show-personal-data': { type: 'boolean', description: 'show the personal data Kraken quoted (redacted by default, as in the journal)' },
@@ -40,32 +40,58 @@ export function reportJson(run: WaveRun): unknown {
     journals: run.journals,
     totals: { units: run.units.length, ...run.totals },
     actions: run.actions,
-    failures: run.failures.map((g) => ({ ...g, examples: g.examples.map((e) => ({ where: unitWhere(e.unit), action: e.unit.action, account: e.unit.account, path: e.path, message: e.message })) })),
+    failures: run.failures.map((g) => ({
+      ...g,
+      examples: g.examples.map((e) => ({
+        where: unitWhere(e.unit),
+        action: e.unit.action,
+        account: e.unit.account,
+        path: e.path,
+        message: e.message,
+      })),
+    })),
     timeline: run.timeline,
-    slowest: run.slowest.map((s) => ({ ms: s.ms, action: s.unit.action, where: unitWhere(s.unit), account: s.unit.account, http: s.http, attempts: s.attempts, status: s.status, run: s.run })),
+    slowest: run.slowest.map((s) => ({
+      ms: s.ms,
+      action: s.unit.action,
+      where: unitWhere(s.unit),
+      account: s.unit.account,
+      http: s.http,
+      attempts: s.attempts,
+      status: s.status,
+      run: s.run,
+    })),
   };
 }
 
 export function reportText(run: WaveRun): string {
   const out: string[] = [];
   const t = run.totals;
-  out.push(`kraken-import report: ${run.journals.length} journal${run.journals.length === 1 ? '' : 's'}, ${t.records} records, ${run.units.length} units${t.first ? `, ${t.first} – ${t.last}` : ''}`);
+  out.push(
+    `kraken-import report: ${run.journals.length} journal${run.journals.length === 1 ? '' : 's'}, ${t.records} records, ${run.units.length} units${t.first ? `, ${t.first} – ${t.last}` : ''}`,
+  );
   const header = ['action', 'units', 'ok', 'done before', 'failed', 'unknown'];
   const rows = run.actions.map((a) => [a.action, a.total, a.ok, a['done-before'], a.failed, a.unknown].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   out.push(fmt(header), fmt(widths.map((n) => '-'.repeat(n))), ...rows.map(fmt));
-  out.push(`HTTP requests ${t.httpAttempts}, 429 answers ${t.rateLimited} (waited ${(t.waitedMs / 1000).toFixed(1)} s), retries after 5xx/network ${t.retries}`);
+  out.push(
+    `HTTP requests ${t.httpAttempts}, 429 answers ${t.rateLimited} (waited ${(t.waitedMs / 1000).toFixed(1)} s), retries after 5xx/network ${t.retries}`,
+  );
   if (run.failures.length) {
     out.push('', 'Failures by code:');
     for (const g of run.failures) {
       out.push(`  ${failureCodeLabel(g.code)}: ${g.units} unit${g.units === 1 ? '' : 's'}, ${g.errors} error${g.errors === 1 ? '' : 's'}`);
-      for (const e of g.examples.slice(0, 3)) out.push(`    ${unitWhere(e.unit)} ${e.unit.action}${e.path ? ` ${e.path}` : ''}: ${e.message}`);
+      for (const e of g.examples.slice(0, 3))
+        out.push(`    ${unitWhere(e.unit)} ${e.unit.action}${e.path ? ` ${e.path}` : ''}: ${e.message}`);
     }
   }
   if (run.slowest.length) {
     out.push('', 'Slowest calls:');
-    for (const s of run.slowest.slice(0, 5)) out.push(`  ${(s.ms / 1000).toFixed(2).padStart(7)} s  ${s.unit.action.padEnd(14)} ${unitWhere(s.unit)}  ${s.unit.account ?? ''}`.trimEnd());
+    for (const s of run.slowest.slice(0, 5))
+      out.push(
+        `  ${(s.ms / 1000).toFixed(2).padStart(7)} s  ${s.unit.action.padEnd(14)} ${unitWhere(s.unit)}  ${s.unit.account ?? ''}`.trimEnd(),
+      );
   }
   for (const j of run.journals) {
     if (j.problem) out.push(`journal ${j.file}: ${j.problem}`);

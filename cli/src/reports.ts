@@ -3,7 +3,7 @@
  * summary grouped by finding code. Pure functions over the same FileReports the text and JSON formats print.
  */
 import * as path from 'node:path';
-import { ruleCatalogue, type Diagnostic, type Severity } from '../../server/src/service';
+import { ruleCatalogue, type Diagnostic, type Severity } from '../../core/src/service';
 import type { FileReport } from './format';
 
 /** Finding codes that come from the schemas, the parser and the CLI rather than from a migration rule. */
@@ -42,7 +42,12 @@ export const SCHEMA_FINDING_CODES: Record<string, string> = {
   'invalid-utf8': 'The file is not valid UTF-8.',
 };
 
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 function shown(d: Diagnostic, hints: boolean): boolean {
   return hints || (d.severity !== 'hint' && d.severity !== 'information');
@@ -94,7 +99,8 @@ export function toSarif(reports: FileReport[], options: SarifOptions = {}): Reco
     });
   };
   for (const r of catalogue) addRule(r.code, r.doc, r.severity);
-  for (const [code, doc] of Object.entries(SCHEMA_FINDING_CODES)) addRule(code, doc, code === 'unknown-property' || code === 'deprecated' ? 'warning' : 'error');
+  for (const [code, doc] of Object.entries(SCHEMA_FINDING_CODES))
+    addRule(code, doc, code === 'unknown-property' || code === 'deprecated' ? 'warning' : 'error');
 
   const results: Array<Record<string, unknown>> = [];
   const artifacts: string[] = [];
@@ -134,7 +140,13 @@ export function toSarif(reports: FileReport[], options: SarifOptions = {}): Reco
       });
     }
   }
-  const rootUri = `file://${encodeUriPath(path.resolve(root).split(path.sep).join('/').replace(/^([A-Za-z]):/, '/$1:'))}/`.replace(/\/+$/, '/');
+  const rootUri = `file://${encodeUriPath(
+    path
+      .resolve(root)
+      .split(path.sep)
+      .join('/')
+      .replace(/^([A-Za-z]):/, '/$1:'),
+  )}/`.replace(/\/+$/, '/');
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -203,7 +215,10 @@ export interface SummaryTotals {
  * Markdown: totals, then one table row per code (severity, count, files) with up to `examples` examples. `totals`,
  * when given, are the counts of the whole run (the CLI keeps only the reports with findings, not one per record).
  */
-export function toMarkdownSummary(reports: FileReport[], options: { root?: string; examples?: number; hints?: boolean; totals?: SummaryTotals } = {}): string {
+export function toMarkdownSummary(
+  reports: FileReport[],
+  options: { root?: string; examples?: number; hints?: boolean; totals?: SummaryTotals } = {},
+): string {
   const root = options.root ?? process.cwd();
   const perCode = new Map<string, { severity: Severity; count: number; files: Set<string>; examples: string[] }>();
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
@@ -222,7 +237,8 @@ export function toMarkdownSummary(reports: FileReport[], options: { root?: strin
       const e = perCode.get(d.code) ?? { severity: d.severity, count: 0, files: new Set<string>(), examples: [] };
       e.count++;
       e.files.add(file);
-      if (e.examples.length < (options.examples ?? 3)) e.examples.push(`\`${mdCell(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1}`)}\` ${mdCell(d.message)}`);
+      if (e.examples.length < (options.examples ?? 3))
+        e.examples.push(`\`${mdCell(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1}`)}\` ${mdCell(d.message)}`);
       perCode.set(d.code, e);
     }
   }
@@ -232,7 +248,9 @@ export function toMarkdownSummary(reports: FileReport[], options: { root?: strin
     for (const s of Object.keys(counts) as Severity[]) counts[s] = options.totals.counts[s];
   }
   const rank: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
-  const rows = [...perCode.entries()].sort((a, b) => rank[a[1].severity] - rank[b[1].severity] || b[1].count - a[1].count || a[0].localeCompare(b[0]));
+  const rows = [...perCode.entries()].sort(
+    (a, b) => rank[a[1].severity] - rank[b[1].severity] || b[1].count - a[1].count || a[0].localeCompare(b[0]),
+  );
   const icon = counts.error ? '❌' : counts.warning ? '⚠️' : '✅';
   const out: string[] = [
     '## Kraken payload validation',

@@ -3,7 +3,7 @@
  *
  *   kraken-import send --env <name> --action stage,create [--concurrency 8] [--shard i/n] [--journal F] <files or folders…>
  *
- * The decisions are the editor commands' (client/src/commands/plan.ts: which endpoint, which body; send.ts: the
+ * The decisions are the editor commands' (core/src/send/plan.ts: which endpoint, which body; send.ts: the
  * client call; outcome.ts: what the answer means); the HTTP rules are the Kraken client's (500 retried with
  * backoff, 400 never, 429 waited for, a create never sent twice unless Kraken said it was not processed).
  *
@@ -11,34 +11,53 @@
  * gate for creates, the journal (see journal.ts) so that a rerun skips what succeeded and checks an interrupted
  * create in Kraken instead of sending it again, shards, progress and the summary.
  */
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createKrakenService, type KindId } from '../../server/src/service';
-import { isKindId, PAYLOAD_KINDS } from '../../server/src/service/kinds';
-import { KrakenClient, type ImportStatusData, type KrakenClientOptions, type KrakenResult, type ProgressEvent } from '../../client/src/kraken';
-import { redactFieldMessage, redactText } from '../../client/src/kraken/redact';
-import { describeProxy, proxyAgentsFromEnv, proxyFor } from '../../client/src/kraken/proxy';
-import { parseEnvironments, type EnvironmentSetting } from '../../client/src/commands/environments';
-import { describeImportStatus, describeResult, type Outcome } from '../../client/src/commands/outcome';
+import { nearest, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
+import { describeEmptyFolder, readStdinBytes } from '../../core/src/files';
+import {
+  describeProxy,
+  KrakenClient,
+  proxyAgentsFromEnv,
+  proxyFor,
+  redactFieldMessage,
+  redactText,
+  type ImportStatusData,
+  type KrakenClientOptions,
+  type KrakenResult,
+  type ProgressEvent,
+} from '../../core/src/kraken';
 import {
   ACCOUNT_KINDS,
   ACTION_LABELS,
-  accountIdentity,
   availableActions,
-  describeIdentity,
+  callKraken,
+  describeImportStatus,
+  describeResult,
   operationsTeamFor,
+  parseEnvironments,
   planRequest,
   type ActionId,
+  type EnvironmentSetting,
+  type Outcome,
   type RequestPlan,
-} from '../../client/src/commands/plan';
-import { callKraken } from '../../client/src/commands/send';
-import { nearest, UsageError, type CommandDef, type ParsedArgs } from './args';
+} from '../../core/src/send';
+import { isKindId, PAYLOAD_KINDS, type KindId } from '../../core/src/service';
 import { loadConfig } from './config';
-import { jsonLinesRecords } from '../../server/src/service/jsonLines';
-import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from './files';
-import { Journal, JournalLockedError, type JournalError, type JournalRecord, type JournalStatus, type UnitState } from './journal';
+import {
+  displayPath,
+  Journal,
+  JournalLockedError,
+  readWave,
+  shardOf,
+  unitKey,
+  type JournalError,
+  type JournalRecord,
+  type JournalStatus,
+  type UnitState,
+  type WaveItem,
+} from '../../core/src/waves';
 
 /** Creates processed at once above which Kraken answers 429 (the documented optional limit; 40 on our instances). */
 export const INSTANCE_CREATE_LIMIT = 40;
@@ -77,8 +96,18 @@ export const SEND_COMMAND: CommandDef = {
           .replace(/(.{1,78})(, |$)/g, (_, line: string, sep: string) => `${line}${sep.trim()}\n`)
           .trimEnd(),
     },
-    config: { type: 'string', short: 'c', value: '<file>', description: 'settings and environments (default: ./kraken-import.config.json)' },
-    concurrency: { type: 'string', value: '<n>', default: String(DEFAULT_CONCURRENCY), description: `payloads in flight; creates never above ${INSTANCE_CREATE_LIMIT}` },
+    config: {
+      type: 'string',
+      short: 'c',
+      value: '<file>',
+      description: 'settings and environments (default: ./kraken-import.config.json)',
+    },
+    concurrency: {
+      type: 'string',
+      value: '<n>',
+      default: String(DEFAULT_CONCURRENCY),
+      description: `payloads in flight; creates never above ${INSTANCE_CREATE_LIMIT}`,
+    },
     journal: {
       type: 'string',
       value: '<file>',
@@ -94,14 +123,19 @@ export const SEND_COMMAND: CommandDef = {
         'registration flows) once you have checked them in Kraken; an interrupted create\n' +
         'is always looked up in Kraken (import or transfer status), never sent blindly',
     },
-    'operations-team': { type: 'string', value: '<name>', description: "v1 create: the operations team (default: the environment's operationsTeam)" },
+    'operations-team': {
+      type: 'string',
+      value: '<name>',
+      description: "v1 create: the operations team (default: the environment's operationsTeam)",
+    },
     kind: { type: 'string', value: '<kind>', choices: PAYLOAD_KINDS.map((k) => k.id), description: 'treat every payload as this kind' },
     timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request' },
     yes: { type: 'boolean', short: 'y', description: 'required for an environment marked "production": true' },
     'stdin-filepath': {
       type: 'string',
       value: '<path>',
-      description: 'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in the output and the journal',
+      description:
+        'the path the document read from "-" stands for: its kind by payloadAssociations,\n.jsonl/.ndjson records, the file name in the output and the journal',
     },
     'allow-empty': { type: 'boolean', description: 'exit 0 when the inputs hold no payload at all (default: exit 2, nothing sent)' },
     'api-key-stdin': { type: 'boolean', description: 'read the API key from one line on stdin (asked for, without echo, on a terminal)' },
@@ -117,7 +151,7 @@ export const SEND_COMMAND: CommandDef = {
     'dry-run': '--action create-dry-run',
     dryrun: '--action create-dry-run',
     dry: '--action create-dry-run',
-    'dry_run': '--action create-dry-run',
+    dry_run: '--action create-dry-run',
     'api-key': NO_KEY_ON_ARGV,
     apikey: NO_KEY_ON_ARGV,
     key: NO_KEY_ON_ARGV,
@@ -128,35 +162,15 @@ export const SEND_COMMAND: CommandDef = {
     'Exit codes: 0 all sent, 1 some payloads failed, 2 bad usage or configuration, 3 some outcomes are unknown\n' +
     '(check them in Kraken), 130 interrupted.',
   run: (args) =>
-    runSend(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdinLine: () => readStdinLine(), signals: true }),
+    runSend(args, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+      readStdinLine: () => readStdinLine(),
+      signals: true,
+    }),
 };
-
-// ------------------------------------------------------------------------------------------------ wave
-
-export interface WaveItem {
-  /** The file as given (relative to the working folder when inside it), with forward slashes. */
-  file: string;
-  line?: number;
-  doc?: unknown;
-  kind: KindId | null;
-  /** Why the payload cannot be sent at all (not JSON). */
-  problem?: string;
-  /** `SUPPLIER/EXTERNAL` for accounts, `SUPPLIER/business:ID` for businesses, else `file:line`. */
-  identityKey: string;
-  /** True when identityKey names an account or business (not a file position). */
-  identified: boolean;
-  /** sha256 of the payload (canonical JSON), 16 hex digits. */
-  hash: string;
-}
-
-function hashOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-/** Shard 0…n-1 of a key: a stable hash, independent of file order and of the machine. */
-export function shardOf(key: string, n: number): number {
-  return createHash('sha256').update(key).digest().readUInt32BE(0) % n;
-}
 
 export function parseShard(value: string | undefined): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
@@ -166,87 +180,6 @@ export function parseShard(value: string | undefined): { index: number; count: n
   const count = Number(m[2]);
   if (count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${value}: i must be between 1 and n`);
   return { index, count };
-}
-
-function displayPath(file: string, cwd: string): string {
-  const abs = path.resolve(cwd, file);
-  const rel = path.relative(cwd, abs);
-  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs).split(path.sep).join('/');
-}
-
-/** Reads the payloads of files and folders: one per .json file, one per line of .jsonl/.ndjson. */
-export function readWave(
-  inputs: string[],
-  options: { cwd: string; kind?: KindId; associations?: Record<string, string>; exclude?: string[]; stdin?: { name: string; bytes: Uint8Array } },
-): { items: WaveItem[]; missing: string[]; unreadable: string[]; emptyFolders: EmptyFolder[] } {
-  const service = createKrakenService({ associations: options.associations });
-  const files: string[] = [];
-  const missing: string[] = [];
-  const emptyFolders: EmptyFolder[] = [];
-  for (const input of inputs) {
-    if (input === '-' && options.stdin) {
-      files.push('-');
-      continue;
-    }
-    const expanded = expandInputs([path.resolve(options.cwd, input)]);
-    files.push(...expanded.files);
-    missing.push(...expanded.missing);
-    emptyFolders.push(...expanded.emptyFolders);
-  }
-  const items: WaveItem[] = [];
-  const unreadable: string[] = [];
-  // Journals (ours and other shards') and the config file sit next to the payloads: they are not payloads.
-  const excluded = new Set((options.exclude ?? []).map((f) => path.resolve(options.cwd, f)));
-  for (const input of files) {
-    const fromStdin = input === '-' && options.stdin;
-    const abs = fromStdin ? path.resolve(options.cwd, options.stdin!.name) : input;
-    if (!fromStdin && (excluded.has(path.resolve(abs)) || /\.journal\.jsonl$/i.test(abs))) continue;
-    const file = fromStdin ? options.stdin!.name : displayPath(abs, options.cwd);
-    let text: string;
-    try {
-      text = decodeUtf8(fromStdin ? options.stdin!.bytes : readFileSync(abs)).text;
-    } catch (e) {
-      unreadable.push(`${file}: ${(e as Error).message}`);
-      continue;
-    }
-    const records: Array<{ text: string; line?: number }> = isLinesFile(abs)
-      ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
-      : [{ text }];
-    for (const r of records) items.push(toItem(service, abs, file, r.text, r.line, options.kind));
-  }
-  return { items, missing, unreadable, emptyFolders };
-}
-
-function toItem(service: ReturnType<typeof createKrakenService>, abs: string, file: string, text: string, line: number | undefined, kind: KindId | undefined): WaveItem {
-  const where = line === undefined ? file : `${file}:${line}`;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.replace(/^\ufeff/, ''));
-  } catch (e) {
-    return { file, line, kind: null, problem: `not JSON: ${(e as Error).message}`, identityKey: `file:${where}`, identified: false, hash: hashOf(text) };
-  }
-  const detected = kind ?? (service.detect(text, abs).kind as KindId | null);
-  const id = accountIdentity(detected, doc);
-  const who = id.externalAccountNumber ?? id.accountNumber ?? (id.externalBusinessIdentifier ? `business:${id.externalBusinessIdentifier}` : undefined);
-  const identified = !!(who && id.importSupplier);
-  return {
-    file,
-    line,
-    doc,
-    kind: detected,
-    identityKey: identified ? `${id.importSupplier}/${who}` : `file:${where}`,
-    identified,
-    hash: hashOf(JSON.stringify(doc)),
-  };
-}
-
-/**
- * The journal key of one action on one payload. A create (and registration flows) is keyed by the account alone:
- * whatever the payload says now, an account is created once. Other actions also by the payload's content, so a
- * changed payload is sent again (stage updates, post-import bodies are new data).
- */
-export function unitKey(action: ActionId, item: WaveItem): string {
-  return action === 'create' || action === 'registration-flows' ? `${action}|${item.identityKey}` : `${action}|${item.identityKey}|${item.hash}`;
 }
 
 // ------------------------------------------------------------------------------------------------ 429-aware create gate
@@ -346,7 +279,10 @@ interface Problem {
 }
 
 export function apiKeyVariable(envName: string): string {
-  return `KRAKEN_API_KEY_${envName.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+  return `KRAKEN_API_KEY_${envName
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')}`;
 }
 
 /** Actions whose request may be sent again when the journal cannot tell whether it went through (Kraken deduplicates or merely checks them). */
@@ -365,23 +301,33 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   const started = Date.now();
   const stdinCount = args.positionals.filter((p) => p === '-').length;
   if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'send');
-  if (stdinCount && args.flags.has('api-key-stdin')) throw new UsageError('"-" and --api-key-stdin both read stdin: give the key in KRAKEN_API_KEY (or KRAKEN_API_KEY_<ENV>)', 'send');
-  if (args.options['stdin-filepath'] !== undefined && !stdinCount) throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'send');
+  if (stdinCount && args.flags.has('api-key-stdin'))
+    throw new UsageError('"-" and --api-key-stdin both read stdin: give the key in KRAKEN_API_KEY (or KRAKEN_API_KEY_<ENV>)', 'send');
+  if (args.options['stdin-filepath'] !== undefined && !stdinCount)
+    throw new UsageError('--stdin-filepath names the document read from "-": give "-" as an input', 'send');
   const envName = args.options.env;
   if (!envName) throw new UsageError('send needs --env <name> (an entry of "environments" in the config file)');
-  const actionList = (args.options.action ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const actionList = (args.options.action ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (!actionList.length) throw new UsageError(`send needs --action (${Object.keys(ACTION_LABELS).join(', ')})`);
   for (const a of actionList) {
     if (!(a in ACTION_LABELS)) {
       const guess = nearest(a, Object.keys(ACTION_LABELS));
-      throw new UsageError(`unknown --action "${a}"${guess ? `: did you mean ${guess}?` : ''} (${Object.keys(ACTION_LABELS).join(', ')})`, 'send');
+      throw new UsageError(
+        `unknown --action "${a}"${guess ? `: did you mean ${guess}?` : ''} (${Object.keys(ACTION_LABELS).join(', ')})`,
+        'send',
+      );
     }
   }
   const actions = [...new Set(actionList)] as ActionId[];
   const kindOption = args.options.kind;
-  if (kindOption !== undefined && !isKindId(kindOption)) throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
+  if (kindOption !== undefined && !isKindId(kindOption))
+    throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
   const concurrency = args.options.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(args.options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency takes a whole number from 1 to 256');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new UsageError('--concurrency takes a whole number from 1 to 256');
   const timeoutS = args.options.timeout === undefined ? 60 : Number(args.options.timeout);
   if (!(timeoutS > 0)) throw new UsageError('--timeout takes a number of seconds');
   const shard = parseShard(args.options.shard);
@@ -393,25 +339,33 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   if (!env) {
     const known = parsedEnvs.environments.map((e) => `"${e.name}"`).join(', ');
     const problems = parsedEnvs.problems.length ? ` (${parsedEnvs.problems.join('; ')})` : '';
-    throw new UsageError(`no environment "${envName}" in the config file's "environments"${known ? `; there are ${known}` : ''}${problems}`);
+    throw new UsageError(
+      `no environment "${envName}" in the config file's "environments"${known ? `; there are ${known}` : ''}${problems}`,
+    );
   }
   // A field of this environment we do not understand ("prodution": true) could change where or how we send: refuse.
   const envProblems = parsedEnvs.problems.filter((p) => p.includes(`("${env.name}")`));
   if (envProblems.length) {
-    throw new UsageError(`the environment "${env.name}" in the config file has problems: ${envProblems.map((p) => p.replace(/^krakenImport\.environments/, 'environments')).join('; ')}`, 'send');
+    throw new UsageError(
+      `the environment "${env.name}" in the config file has problems: ${envProblems.map((p) => p.replace(/^krakenImport\.environments/, 'environments')).join('; ')}`,
+      'send',
+    );
   }
   if (env.production && !args.flags.has('yes')) {
     throw new UsageError(`"${env.name}" is a production environment: add --yes to send to it`);
   }
   for (const a of actions) {
-    if (a === 'stage' && env.flow === 'v2') throw new UsageError(`"${env.name}" uses the v2 flow, which has no staging step; drop "stage" from --action`);
+    if (a === 'stage' && env.flow === 'v2')
+      throw new UsageError(`"${env.name}" uses the v2 flow, which has no staging step; drop "stage" from --action`);
   }
 
   let apiKey: string | undefined;
   if (args.flags.has('api-key-stdin')) apiKey = (await io.readStdinLine())?.trim();
   else apiKey = io.env[apiKeyVariable(env.name)]?.trim() || io.env.KRAKEN_API_KEY?.trim();
   if (!apiKey) {
-    throw new UsageError(`no API key for "${env.name}": set ${apiKeyVariable(env.name)} or KRAKEN_API_KEY, or pipe it with --api-key-stdin`);
+    throw new UsageError(
+      `no API key for "${env.name}": set ${apiKeyVariable(env.name)} or KRAKEN_API_KEY, or pipe it with --api-key-stdin`,
+    );
   }
 
   // HTTPS_PROXY / NO_PROXY (either case), as curl reads them; a proxy variable that cannot be used is bad usage.
@@ -423,11 +377,19 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message, 'send');
   }
-  if (viaProxy) io.stderr.write(`kraken-import: reaching "${env.name}" through the proxy ${describeProxy(viaProxy.proxy)} (${viaProxy.variable} in the environment)\n`);
+  if (viaProxy)
+    io.stderr.write(
+      `kraken-import: reaching "${env.name}" through the proxy ${describeProxy(viaProxy.proxy)} (${viaProxy.variable} in the environment)\n`,
+    );
 
   const journalFile = path.resolve(io.cwd, args.options.journal ?? DEFAULT_JOURNAL);
   const stdinBytes = stdinCount ? await (io.readStdin ?? (() => readStdinBytes()))() : undefined;
-  const { items: allItems, missing, unreadable, emptyFolders } = readWave(args.positionals, {
+  const {
+    items: allItems,
+    missing,
+    unreadable,
+    emptyFolders,
+  } = readWave(args.positionals, {
     cwd: io.cwd,
     kind: kindOption as KindId | undefined,
     associations: config.payloadAssociations,
@@ -444,7 +406,10 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
       ...allItems.map((i) => `${where(i)}: skipped, not a Kraken payload`),
     ];
     io.stderr.write(
-      `kraken-import: no payload to send${why.length ? ':' : ' (the inputs hold no .json, .jsonl or .ndjson record)'}\n${why.slice(0, 20).map((w) => `  ${w}\n`).join('')}` +
+      `kraken-import: no payload to send${why.length ? ':' : ' (the inputs hold no .json, .jsonl or .ndjson record)'}\n${why
+        .slice(0, 20)
+        .map((w) => `  ${w}\n`)
+        .join('')}` +
         `${why.length > 20 ? `  … ${why.length - 20} more\n` : ''}Nothing was sent. Pass --allow-empty if an input without payloads is expected.\n`,
     );
     return 2;
@@ -463,7 +428,21 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   }
 
   try {
-    return await runWave({ args, io, env, apiKey, actions, items, allCount: allItems.length, shard, concurrency, timeoutS, journal, started, agentFor });
+    return await runWave({
+      args,
+      io,
+      env,
+      apiKey,
+      actions,
+      items,
+      allCount: allItems.length,
+      shard,
+      concurrency,
+      timeoutS,
+      journal,
+      started,
+      agentFor,
+    });
   } finally {
     await journal.close();
   }
@@ -487,17 +466,35 @@ interface WaveInput {
 
 async function runWave(w: WaveInput): Promise<number> {
   const { args, io, env, actions, items, journal } = w;
-  const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${process.pid}`;
+  // Time, process and a random part: two runs in one second of one process (a resume straight after a run) are two runs.
+  const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const stats = { rateLimited: 0, rateWaitMs: 0, retries: 0, requests: 0, notPayload: 0, notApplicable: 0 };
   const client = new KrakenClient(
-    { name: env.name, baseUrl: env.baseUrl, flow: env.flow, auth: env.auth, importSupplier: env.importSupplier, operationsTeam: env.operationsTeam, production: env.production },
+    {
+      name: env.name,
+      baseUrl: env.baseUrl,
+      flow: env.flow,
+      auth: env.auth,
+      importSupplier: env.importSupplier,
+      operationsTeam: env.operationsTeam,
+      production: env.production,
+    },
     async () => w.apiKey,
-    { timeoutMs: w.timeoutS * 1000, userAgent: 'kraken-import-cli', agentFor: w.agentFor, ...io.clientOptions, log: (line) => { if (line.includes(' → ')) stats.requests++; } },
+    {
+      timeoutMs: w.timeoutS * 1000,
+      userAgent: 'kraken-import-cli',
+      agentFor: w.agentFor,
+      ...io.clientOptions,
+      log: (line) => {
+        if (line.includes(' → ')) stats.requests++;
+      },
+    },
   );
   const creates = actions.includes('create');
   const workers = Math.max(1, w.concurrency);
   const gate = new CreateGate(Math.min(workers, INSTANCE_CREATE_LIMIT));
-  if (creates && w.concurrency > INSTANCE_CREATE_LIMIT) io.stderr.write(`kraken-import: creates are limited to ${INSTANCE_CREATE_LIMIT} at once (the instance's concurrency limit)\n`);
+  if (creates && w.concurrency > INSTANCE_CREATE_LIMIT)
+    io.stderr.write(`kraken-import: creates are limited to ${INSTANCE_CREATE_LIMIT} at once (the instance's concurrency limit)\n`);
 
   const tallies = new Map<string, Tally>(actions.map((a) => [a, { sent: 0, ok: 0, failed: 0, unknown: 0, done: 0, reconciled: 0 }]));
   const problems: Problem[] = [];
@@ -507,10 +504,12 @@ async function runWave(w: WaveInput): Promise<number> {
   const retryUnknown = args.flags.has('retry-unknown');
   // Personal data Kraken quotes back (a malformed email, a date of birth) stays out of the output and the journal.
   const showPersonal = args.flags.has('show-personal-data');
-  const privacy = (text: string | undefined): string | undefined => (text === undefined ? undefined : redactText(text, { show: showPersonal }));
+  const privacy = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : redactText(text, { show: showPersonal });
   const privateErrors = (errors: JournalError[] | undefined): JournalError[] | undefined =>
     errors?.map((e) => ({ ...e, message: redactFieldMessage(e.path, e.message, { show: showPersonal }) }));
-  const notJson = (message: string): string => (showPersonal ? message : message.replace(/"[\s\S]*" is not valid JSON/, '"…" is not valid JSON'));
+  const notJson = (message: string): string =>
+    showPersonal ? message : message.replace(/"[\s\S]*" is not valid JSON/, '"…" is not valid JSON');
 
   // Units: every applicable action of every payload, in action order per payload.
   const work: Array<{ item: WaveItem; actions: ActionId[] }> = [];
@@ -532,7 +531,12 @@ async function runWave(w: WaveInput): Promise<number> {
     if (item.identified && (ACCOUNT_KINDS as readonly string[]).includes(item.kind)) {
       const first = seenAccounts.get(item.identityKey);
       if (first) {
-        local.push({ where: where(item), action: applicable.join(','), status: 'failed', message: `the same account (${item.identityKey}) as ${first}: not sent twice in one wave` });
+        local.push({
+          where: where(item),
+          action: applicable.join(','),
+          status: 'failed',
+          message: `the same account (${item.identityKey}) as ${first}: not sent twice in one wave`,
+        });
         continue;
       }
       seenAccounts.set(item.identityKey, where(item));
@@ -550,7 +554,9 @@ async function runWave(w: WaveInput): Promise<number> {
     interrupted = true;
     if (!stopping) {
       stopping = true;
-      progress.note('kraken-import: stopping — finishing what is in flight (press Ctrl-C again to cancel it; a cancelled create becomes "outcome unknown")');
+      progress.note(
+        'kraken-import: stopping — finishing what is in flight (press Ctrl-C again to cancel it; a cancelled create becomes "outcome unknown")',
+      );
     } else controller.abort();
   };
   if (io.signals) {
@@ -569,8 +575,12 @@ async function runWave(w: WaveInput): Promise<number> {
     action,
   });
   /** Resolves once the record is on disk (fsync'd). */
-  const record = (item: WaveItem, action: ActionId, key: string, rest: Partial<JournalRecord> & Pick<JournalRecord, 'phase'>): Promise<void> =>
-    journal.append({ ...base(item, action, key), at: new Date().toISOString(), ...rest });
+  const record = (
+    item: WaveItem,
+    action: ActionId,
+    key: string,
+    rest: Partial<JournalRecord> & Pick<JournalRecord, 'phase'>,
+  ): Promise<void> => journal.append({ ...base(item, action, key), at: new Date().toISOString(), ...rest });
 
   const onProgress = (e: ProgressEvent): void => {
     if (e.kind === 'rate-limited') {
@@ -585,14 +595,24 @@ async function runWave(w: WaveInput): Promise<number> {
    * Asks Kraken whether an in-doubt create went through: v2 by the import status (a process created after the
    * attempt), v1 by the transfer status (a Kraken account number).
    */
-  const reconcile = async (plan: RequestPlan, attemptAt: string | undefined): Promise<{ state: 'done'; rec: Partial<JournalRecord> & { status: JournalStatus } } | { state: 'not-processed'; why: string } | { state: 'unknown'; message: string }> => {
+  const reconcile = async (
+    plan: RequestPlan,
+    attemptAt: string | undefined,
+  ): Promise<
+    | { state: 'done'; rec: Partial<JournalRecord> & { status: JournalStatus } }
+    | { state: 'not-processed'; why: string }
+    | { state: 'unknown'; message: string }
+  > => {
     const code = plan.identity.importSupplier;
     const ext = plan.identity.externalAccountNumber;
-    if (!code || !ext) return { state: 'unknown', message: 'the payload names no import supplier and external account number to look it up by' };
+    if (!code || !ext)
+      return { state: 'unknown', message: 'the payload names no import supplier and external account number to look it up by' };
     if (env.flow === 'v2') {
       const r = await client.importStatus(code, ext, { signal: controller.signal, onProgress });
       if (!r.ok) {
-        return r.reason === 'not-found' ? { state: 'not-processed', why: 'Kraken has no import process for it' } : { state: 'unknown', message: `could not read the import status: ${r.message}` };
+        return r.reason === 'not-found'
+          ? { state: 'not-processed', why: 'Kraken has no import process for it' }
+          : { state: 'unknown', message: `could not read the import status: ${r.message}` };
       }
       const s = r.data;
       const created = s.createdAt ? Date.parse(s.createdAt) : NaN;
@@ -605,29 +625,45 @@ async function runWave(w: WaveInput): Promise<number> {
     }
     const r = await client.accountTransferStatus(code, ext, { signal: controller.signal, onProgress });
     if (!r.ok) {
-      return r.reason === 'not-found' ? { state: 'not-processed', why: 'Kraken has no account for it (transfer status 404)' } : { state: 'unknown', message: `could not read the transfer status: ${r.message}` };
+      return r.reason === 'not-found'
+        ? { state: 'not-processed', why: 'Kraken has no account for it (transfer status 404)' }
+        : { state: 'unknown', message: `could not read the transfer status: ${r.message}` };
     }
-    if (!r.data.krakenAccountNumber) return { state: 'not-processed', why: `Kraken has no account for it yet (transfer status ${r.data.status})` };
+    if (!r.data.krakenAccountNumber)
+      return { state: 'not-processed', why: `Kraken has no account for it yet (transfer status ${r.data.status})` };
     return {
       state: 'done',
-      rec: { status: 'ok', http: 200, kraken: { accountNumber: r.data.krakenAccountNumber }, message: `Created: Kraken account ${r.data.krakenAccountNumber} (found by its transfer status after an interrupted send).` },
+      rec: {
+        status: 'ok',
+        http: 200,
+        kraken: { accountNumber: r.data.krakenAccountNumber },
+        message: `Created: Kraken account ${r.data.krakenAccountNumber} (found by its transfer status after an interrupted send).`,
+      },
     };
   };
 
   /** Per unit: the 429s, their waits and the 5xx/network retries of its calls, for the journal (the run report's timeline). */
   const callStats = new Map<string, { rateLimited: number; waitedMs: number; retries: number }>();
-  const unitProgress = (key: string) => (e: ProgressEvent): void => {
-    onProgress(e);
-    if (e.kind !== 'rate-limited' && e.kind !== 'retry') return;
-    const s = callStats.get(key) ?? { rateLimited: 0, waitedMs: 0, retries: 0 };
-    if (e.kind === 'rate-limited') {
-      s.rateLimited++;
-      s.waitedMs += e.waitMs ?? 0;
-    } else s.retries++;
-    callStats.set(key, s);
-  };
+  const unitProgress =
+    (key: string) =>
+    (e: ProgressEvent): void => {
+      onProgress(e);
+      if (e.kind !== 'rate-limited' && e.kind !== 'retry') return;
+      const s = callStats.get(key) ?? { rateLimited: 0, waitedMs: 0, retries: 0 };
+      if (e.kind === 'rate-limited') {
+        s.rateLimited++;
+        s.waitedMs += e.waitMs ?? 0;
+      } else s.retries++;
+      callStats.set(key, s);
+    };
 
-  const finish = async (item: WaveItem, action: ActionId, key: string, given: Partial<JournalRecord> & { status: JournalStatus }, tally: Tally): Promise<JournalStatus> => {
+  const finish = async (
+    item: WaveItem,
+    action: ActionId,
+    key: string,
+    given: Partial<JournalRecord> & { status: JournalStatus },
+    tally: Tally,
+  ): Promise<JournalStatus> => {
     const calls = callStats.get(key);
     callStats.delete(key);
     const rec = {
@@ -639,8 +675,12 @@ async function runWave(w: WaveInput): Promise<number> {
     };
     await record(item, action, key, { phase: 'outcome', ...rec });
     tally[rec.status]++;
-    if (rec.status !== 'ok') problems.push({ where: where(item), action, status: rec.status, message: rec.message ?? rec.reason ?? rec.status });
-    progress.unit(rec.status, `${rec.status.padEnd(7)} ${action.padEnd(14)} ${where(item)}  ${item.identified ? item.identityKey : ''}${rec.kraken?.accountNumber ? `  ${rec.kraken.accountNumber}` : ''}  ${rec.message ?? ''}`);
+    if (rec.status !== 'ok')
+      problems.push({ where: where(item), action, status: rec.status, message: rec.message ?? rec.reason ?? rec.status });
+    progress.unit(
+      rec.status,
+      `${rec.status.padEnd(7)} ${action.padEnd(14)} ${where(item)}  ${item.identified ? item.identityKey : ''}${rec.kraken?.accountNumber ? `  ${rec.kraken.accountNumber}` : ''}  ${rec.message ?? ''}`,
+    );
     return rec.status;
   };
 
@@ -651,7 +691,10 @@ async function runWave(w: WaveInput): Promise<number> {
     const state: UnitState | undefined = journal.get(env.name, key);
     if (state?.outcome?.status === 'ok' && !state.inDoubt) {
       tally.done++;
-      progress.unit('done', `done    ${action.padEnd(14)} ${where(item)}  (already ${state.outcome.kraken?.accountNumber ? `done: ${state.outcome.kraken.accountNumber}` : 'done'} in ${state.outcome.run})`);
+      progress.unit(
+        'done',
+        `done    ${action.padEnd(14)} ${where(item)}  (already ${state.outcome.kraken?.accountNumber ? `done: ${state.outcome.kraken.accountNumber}` : 'done'} in ${state.outcome.run})`,
+      );
       return 'done';
     }
     const operationsTeam = args.options['operations-team'] ?? operationsTeamFor(item.kind, item.doc, env);
@@ -668,15 +711,32 @@ async function runWave(w: WaveInput): Promise<number> {
           return finish(item, action, key, { reason: 'reconciled', ...r.rec }, tally);
         }
         if (r.state === 'unknown') {
-          return finish(item, action, key, { status: 'unknown', reason: 'in-doubt', message: `Outcome unknown — an earlier send may have created it; ${r.message}. Check in Kraken.` }, tally);
+          return finish(
+            item,
+            action,
+            key,
+            {
+              status: 'unknown',
+              reason: 'in-doubt',
+              message: `Outcome unknown — an earlier send may have created it; ${r.message}. Check in Kraken.`,
+            },
+            tally,
+          );
         }
         // Not processed: Kraken has no trace of it, so sending it is not sending it twice.
       } else if (!SAFE_TO_RESEND.has(action) && !retryUnknown) {
-        return finish(item, action, key, {
-          status: 'unknown',
-          reason: 'in-doubt',
-          message: 'Outcome unknown — an earlier send was interrupted and Kraken does not deduplicate this request. Check in Kraken, then rerun with --retry-unknown to send it again.',
-        }, tally);
+        return finish(
+          item,
+          action,
+          key,
+          {
+            status: 'unknown',
+            reason: 'in-doubt',
+            message:
+              'Outcome unknown — an earlier send was interrupted and Kraken does not deduplicate this request. Check in Kraken, then rerun with --retry-unknown to send it again.',
+          },
+          tally,
+        );
       }
     }
 
@@ -716,34 +776,52 @@ async function runWave(w: WaveInput): Promise<number> {
             maxIntervalMs: 10_000,
           });
           if (polled.ok) return finish(item, action, key, { ...v2StatusRecord(polled.data, plan, env), attempts: result.attempts }, tally);
-          return finish(item, action, key, {
-            status: 'ok',
-            reason: 'scheduled',
-            http: result.status,
-            message: `${outcome.message} The import status could not be followed: ${polled.message}`,
-            attempts: result.attempts,
-          }, tally);
+          return finish(
+            item,
+            action,
+            key,
+            {
+              status: 'ok',
+              reason: 'scheduled',
+              http: result.status,
+              message: `${outcome.message} The import status could not be followed: ${polled.message}`,
+              attempts: result.attempts,
+            },
+            tally,
+          );
         }
         const failedLevel = outcome.level === 'error';
-        return finish(item, action, key, {
-          status: failedLevel ? 'failed' : 'ok',
-          http: result.status,
-          ...(krakenIds(result, outcome) ? { kraken: krakenIds(result, outcome) } : {}),
-          message: outcome.message,
-          ...(errorsOf(outcome) ? { errors: errorsOf(outcome) } : {}),
-          attempts: result.attempts,
-        }, tally);
+        return finish(
+          item,
+          action,
+          key,
+          {
+            status: failedLevel ? 'failed' : 'ok',
+            http: result.status,
+            ...(krakenIds(result, outcome) ? { kraken: krakenIds(result, outcome) } : {}),
+            message: outcome.message,
+            ...(errorsOf(outcome) ? { errors: errorsOf(outcome) } : {}),
+            attempts: result.attempts,
+          },
+          tally,
+        );
       }
       const status: JournalStatus = result.reason === 'outcome-unknown' ? 'unknown' : 'failed';
-      return finish(item, action, key, {
-        status,
-        reason: result.reason,
-        ...(result.status !== undefined ? { http: result.status } : {}),
-        ...(result.krakenAccountNumber ? { kraken: { accountNumber: result.krakenAccountNumber } } : {}),
-        message: outcome.message,
-        ...failureErrors(outcome, result),
-        attempts: result.attempts,
-      }, tally);
+      return finish(
+        item,
+        action,
+        key,
+        {
+          status,
+          reason: result.reason,
+          ...(result.status !== undefined ? { http: result.status } : {}),
+          ...(result.krakenAccountNumber ? { kraken: { accountNumber: result.krakenAccountNumber } } : {}),
+          message: outcome.message,
+          ...failureErrors(outcome, result),
+          attempts: result.attempts,
+        },
+        tally,
+      );
     } finally {
       if (slot) gate.release();
     }
@@ -801,7 +879,9 @@ async function runWave(w: WaveInput): Promise<number> {
     `HTTP requests ${stats.requests}, 429 answers ${stats.rateLimited} (waited ${(stats.rateWaitMs / 1000).toFixed(1)} s in all), retries after 5xx/network ${stats.retries}` +
       (extra.length ? `; ${extra.join(', ')}` : ''),
   );
-  out.push(`journal: ${displayPath(journal.file, io.cwd)}${journal.torn ? ` (${journal.torn} torn line${journal.torn === 1 ? '' : 's'} ignored)` : ''}`);
+  out.push(
+    `journal: ${displayPath(journal.file, io.cwd)}${journal.torn ? ` (${journal.torn} torn line${journal.torn === 1 ? '' : 's'} ignored)` : ''}`,
+  );
   const shown = [...local, ...problems];
   if (shown.length) {
     out.push('', `Not done (${shown.length}):`);
@@ -817,15 +897,24 @@ async function runWave(w: WaveInput): Promise<number> {
   return anyUnknown ? 3 : anyFailed ? 1 : 0;
 }
 
-function v2StatusRecord(s: ImportStatusData, plan: RequestPlan, env: EnvironmentSetting): Partial<JournalRecord> & { status: JournalStatus } {
+function v2StatusRecord(
+  s: ImportStatusData,
+  plan: RequestPlan,
+  env: EnvironmentSetting,
+): Partial<JournalRecord> & { status: JournalStatus } {
   const o = describeImportStatus(s, plan.identity, `Kraken (${env.name})`);
   const status: JournalStatus = s.phase === 'failed' || s.phase === 'cancelled' ? 'failed' : 'ok';
   return {
     status,
     http: 200,
-    kraken: { importStatus: s.status, ...(s.krakenIdentifier ? { krakenIdentifier: s.krakenIdentifier, accountNumber: s.krakenIdentifier } : {}) },
+    kraken: {
+      importStatus: s.status,
+      ...(s.krakenIdentifier ? { krakenIdentifier: s.krakenIdentifier, accountNumber: s.krakenIdentifier } : {}),
+    },
     message: o.message,
-    ...(s.latestError ? { errors: [{ path: null, ...(s.latestError.code ? { code: s.latestError.code } : {}), message: s.latestError.detail }] } : {}),
+    ...(s.latestError
+      ? { errors: [{ path: null, ...(s.latestError.code ? { code: s.latestError.code } : {}), message: s.latestError.detail }] }
+      : {}),
   };
 }
 
@@ -834,7 +923,9 @@ function failureErrors(outcome: Outcome, result: KrakenResult<unknown>): { error
   const fromOutcome = errorsOf(outcome);
   if (fromOutcome) return { errors: fromOutcome };
   if (result.ok || !result.errors.length) return {};
-  return { errors: result.errors.slice(0, 20).map((e) => ({ path: e.attr || null, ...(e.code ? { code: e.code } : {}), message: e.detail })) };
+  return {
+    errors: result.errors.slice(0, 20).map((e) => ({ path: e.attr || null, ...(e.code ? { code: e.code } : {}), message: e.detail })),
+  };
 }
 
 function krakenIds(result: KrakenResult<unknown>, outcome: Outcome): JournalRecord['kraken'] | undefined {
@@ -857,7 +948,11 @@ class ProgressView {
   private drawn = false;
   private readonly startedAt = Date.now();
 
-  constructor(private readonly io: SendIo, private readonly total: number, private readonly quiet: boolean) {
+  constructor(
+    private readonly io: SendIo,
+    private readonly total: number,
+    private readonly quiet: boolean,
+  ) {
     this.tty = !!io.stderr.isTTY;
   }
 
@@ -928,14 +1023,16 @@ export function editLine(line: string, keys: string): { line: string; end?: 'ent
   let chars = [...line];
   for (let i = 0; i < keys.length; i++) {
     const c = keys[i];
-    if (c === '\r' || c === '\n') return { line: chars.join(''), end: 'enter', rest: keys.slice(i + (c === '\r' && keys[i + 1] === '\n' ? 2 : 1)) };
+    if (c === '\r' || c === '\n')
+      return { line: chars.join(''), end: 'enter', rest: keys.slice(i + (c === '\r' && keys[i + 1] === '\n' ? 2 : 1)) };
     if (c === '\u0003') return { line: '', end: 'cancel' }; // Ctrl-C
     if (c === '\u0004') {
       if (!chars.length) return { line: '', end: 'eof' }; // Ctrl-D on an empty line
       continue;
     }
     if (c === '\u007f' || c === '\b') chars.pop();
-    else if (c === '\u0015') chars = []; // Ctrl-U
+    else if (c === '\u0015')
+      chars = []; // Ctrl-U
     else if (c === '\u0017') {
       while (chars.length && /\s/.test(chars[chars.length - 1])) chars.pop(); // Ctrl-W
       while (chars.length && !/\s/.test(chars[chars.length - 1])) chars.pop();

@@ -11,10 +11,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SetContractRequest, type SetContractParams, type SetContractResult } from '../../server/src/common/protocol';
-import { parseEnvironments, pickActiveEnvironment, secretKeyFor, type EnvironmentSetting } from './commands/environments';
-import { KrakenClient } from './kraken';
-import { ContractFetchError, describeAge, describeLoaded, loadContractText, parseContractSpec, type ContractSpec, type LoadedContract } from './contractSource';
+import { SetContractRequest, type SetContractParams, type SetContractResult } from '../../core/src/protocol';
+import { parseEnvironments, pickActiveEnvironment, secretKeyFor, type EnvironmentSetting } from '../../core/src/send';
+import { KrakenClient } from '../../core/src/kraken';
+import {
+  ContractFetchError,
+  describeAge,
+  describeLoaded,
+  loadContractText,
+  parseContractSpec,
+  type ContractSpec,
+  type LoadedContract,
+} from '../../core/src/contract';
 
 const SECTION = 'krakenImport';
 export const REFRESH_CONTRACT_COMMAND = 'krakenImport.refreshContract';
@@ -50,7 +58,8 @@ function choose(): Choice {
   const envs = parseEnvironments(config.get('environments')).environments;
   const env = pickActiveEnvironment(envs, config.get<string>('activeEnvironment'));
   const envsInspect = config.inspect('environments');
-  const fromWorkspace = (i: { workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined) => i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined;
+  const fromWorkspace = (i: { workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined) =>
+    i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined;
   if (env?.contract) return { value: env.contract, from: 'environment', env, workspace: fromWorkspace(envsInspect) };
   const inspect = config.inspect<string>('contract');
   const value = config.get<string>('contract', 'bundled') || 'bundled';
@@ -68,7 +77,12 @@ function shortName(spec: ContractSpec): string {
   }
 }
 
-export function registerContract(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel, selector: vscode.DocumentSelector): ContractApi {
+export function registerContract(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  log: vscode.LogOutputChannel,
+  selector: vscode.DocumentSelector,
+): ContractApi {
   const status = vscode.languages.createLanguageStatusItem('krakenImport.contract', selector);
   status.name = 'Kraken contract';
   status.text = 'Kraken contract: bundled schemas';
@@ -112,7 +126,9 @@ export function registerContract(context: vscode.ExtensionContext, client: Langu
         // A URL named by an untrusted workspace is not fetched: its cached copy, if any, is all it gets.
         offline: untrustedWorkspaceValue,
         authorization: spec.type === 'url' ? apiKeyFor(choice.env, spec.url) : undefined,
-        credentialsHint: choice.env ? `set the API key of "${choice.env.name}" (Kraken Import: Set API Key)` : 'configure an environment for this instance and set its API key',
+        credentialsHint: choice.env
+          ? `set the API key of "${choice.env.name}" (Kraken Import: Set API Key)`
+          : 'configure an environment for this instance and set its API key',
         timeoutMs: Math.max(5, Number(vscode.workspace.getConfiguration(SECTION).get('requestTimeoutSeconds', 60)) || 60) * 1000,
         userAgent: `kraken-import-vscode/${String((context.extension.packageJSON as { version?: string }).version ?? '0')}`,
       });
@@ -141,13 +157,17 @@ export function registerContract(context: vscode.ExtensionContext, client: Langu
       if (!next.result.ok) {
         next.problem = `${next.result.message ?? 'the contract was not usable'}; in force: ${next.result.contract}`;
         // What is in force is no longer what the setting says: go back to bundled rather than keep a stale set.
-        if (params.source !== 'bundled') next.result = await client.sendRequest<SetContractResult>(SetContractRequest, { source: 'bundled' });
+        if (params.source !== 'bundled')
+          next.result = await client.sendRequest<SetContractResult>(SetContractRequest, { source: 'bundled' });
       }
     } catch (error) {
       next.problem = `The language server did not take the contract: ${(error as Error)?.message ?? String(error)}`;
     }
     if (next.problem) log.warn(`contract: ${next.problem}`);
-    else if (next.result) log.info(`contract in force: ${next.result.contract}${next.result.loadMs !== undefined ? ` (${next.result.from === 'cache' ? 'conversion from the cache' : 'converted'} in ${next.result.loadMs} ms)` : ''}`);
+    else if (next.result)
+      log.info(
+        `contract in force: ${next.result.contract}${next.result.loadMs !== undefined ? ` (${next.result.from === 'cache' ? 'conversion from the cache' : 'converted'} in ${next.result.loadMs} ms)` : ''}`,
+      );
     show(next, spec);
     state = next;
     return next;
@@ -165,11 +185,19 @@ export function registerContract(context: vscode.ExtensionContext, client: Langu
       const s = await reload();
       const what = s.result?.contract ?? 'bundled schemas';
       if (s.problem) void vscode.window.showWarningMessage(`Kraken Import: ${s.problem}`);
-      else void vscode.window.showInformationMessage(`Kraken Import: contract in force: ${what}${s.result?.from === 'unchanged' ? ' (unchanged)' : ''}.`);
+      else
+        void vscode.window.showInformationMessage(
+          `Kraken Import: contract in force: ${what}${s.result?.from === 'unchanged' ? ' (unchanged)' : ''}.`,
+        );
       return s;
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.contract`) || e.affectsConfiguration(`${SECTION}.environments`) || e.affectsConfiguration(`${SECTION}.activeEnvironment`)) void reload();
+      if (
+        e.affectsConfiguration(`${SECTION}.contract`) ||
+        e.affectsConfiguration(`${SECTION}.environments`) ||
+        e.affectsConfiguration(`${SECTION}.activeEnvironment`)
+      )
+        void reload();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void reload()),
   );

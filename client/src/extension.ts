@@ -4,8 +4,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo } from '../../server/src/common/protocol';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { DocumentInfoChangedNotification, DocumentInfoRequest, type DocumentInfo } from '../../core/src/protocol';
 import { registerKrakenCommands, type KrakenCommandsApi } from './commands/ui/register';
 import { registerContract, type ContractApi } from './contract';
 import { registerNewPayload } from './newPayload';
@@ -25,7 +32,9 @@ export interface ExtensionApi {
 let client: LanguageClient | undefined;
 
 /** JSON payloads, and JSON Lines waves (`.jsonl`/`.ndjson`, VS Code's `jsonl` language): checked per record. */
-export const DOCUMENT_SELECTOR = ['json', 'jsonl'].flatMap((language) => ['file', 'untitled', 'vscode-remote'].map((scheme) => ({ scheme, language })));
+export const DOCUMENT_SELECTOR = ['json', 'jsonl'].flatMap((language) =>
+  ['file', 'untitled', 'vscode-remote'].map((scheme) => ({ scheme, language })),
+);
 
 /** The settings the server checks with (the rest of krakenImport.* is the extension's own). */
 const CHECK_SETTINGS = ['rules', 'payloadAssociations', 'maxFindings'] as const;
@@ -39,7 +48,13 @@ export function explicitCheckSettings(scope?: vscode.Uri): Record<string, unknow
   const out: Record<string, unknown> = {};
   for (const key of CHECK_SETTINGS) {
     const i = c.inspect(key);
-    const value = i?.workspaceFolderLanguageValue ?? i?.workspaceFolderValue ?? i?.workspaceLanguageValue ?? i?.workspaceValue ?? i?.globalLanguageValue ?? i?.globalValue;
+    const value =
+      i?.workspaceFolderLanguageValue ??
+      i?.workspaceFolderValue ??
+      i?.workspaceLanguageValue ??
+      i?.workspaceValue ??
+      i?.globalLanguageValue ??
+      i?.globalValue;
     if (value !== undefined) out[key] = value;
   }
   return out;
@@ -66,14 +81,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const healthUi: HealthUi = {
     log: (line) => log.warn(line),
     notify: (notice) => {
-      const shown = notice.level === 'error' ? vscode.window.showErrorMessage(notice.message, 'Show Output') : vscode.window.showWarningMessage(notice.message, 'Show Output');
+      const shown =
+        notice.level === 'error'
+          ? vscode.window.showErrorMessage(notice.message, 'Show Output')
+          : vscode.window.showWarningMessage(notice.message, 'Show Output');
       void shown.then((choice) => choice && log.show(true));
     },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: log,
-    errorHandler: createErrorHandler(health, healthUi, { continue: ErrorAction.Continue, shutdown: ErrorAction.Shutdown, restart: CloseAction.Restart, doNotRestart: CloseAction.DoNotRestart }),
+    errorHandler: createErrorHandler(health, healthUi, {
+      continue: ErrorAction.Continue,
+      shutdown: ErrorAction.Shutdown,
+      restart: CloseAction.Restart,
+      doNotRestart: CloseAction.DoNotRestart,
+    }),
     initializationFailedHandler: createInitializationFailedHandler(health, healthUi),
     initializationOptions: initializationOptions(),
     synchronize: { configurationSection: 'krakenImport' },
@@ -83,7 +106,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
         configuration: async (params, token, next) => {
           const answers = await next(params, token);
           if (!Array.isArray(answers)) return answers;
-          return params.items.map((item, i) => (item.section === 'krakenImport' ? explicitCheckSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answers[i]));
+          return params.items.map((item, i) =>
+            item.section === 'krakenImport'
+              ? explicitCheckSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+              : answers[i],
+          );
         },
       },
     },
@@ -105,7 +132,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }
     status.text = `Kraken: ${info.kindLabel}`;
     status.detail = `${info.source === 'association' ? 'Associated' : 'Detected'}: ${info.reason}. Contract: ${info.contract}`;
-    status.severity = info.errors ? vscode.LanguageStatusSeverity.Error : info.warnings ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+    status.severity = info.errors
+      ? vscode.LanguageStatusSeverity.Error
+      : info.warnings
+        ? vscode.LanguageStatusSeverity.Warning
+        : vscode.LanguageStatusSeverity.Information;
   };
   const refreshStatus = async () => {
     const doc = vscode.window.activeTextEditor?.document;

@@ -4,8 +4,7 @@
  * Tab moves through the rest. Arguments (kind, market) skip the questions, for keybindings and tests.
  */
 import * as vscode from 'vscode';
-import { KINDS_BY_ID, type KindId } from '../../server/src/service/kinds';
-import { MARKETS, payloadTemplates, type Market, type PayloadTemplate } from './payloadTemplates';
+import { type KindId, KINDS_BY_ID, type Market, MARKETS, type PayloadTemplate, payloadTemplates } from '../../core/src/service';
 
 export const NEW_PAYLOAD_COMMAND = 'krakenImport.newPayload';
 
@@ -15,7 +14,13 @@ async function pickTemplate(kind?: string, market?: string): Promise<PayloadTemp
   if (!chosenKind || !templates.some((t) => t.kind === chosenKind)) {
     const kinds = [...new Set(templates.map((t) => t.kind))];
     const picked = await vscode.window.showQuickPick(
-      kinds.map((k) => ({ label: KINDS_BY_ID.get(k)?.label ?? k, description: KINDS_BY_ID.get(k)?.endpoints.map((e) => e.path).join(', '), payloadKind: k })),
+      kinds.map((k) => ({
+        label: KINDS_BY_ID.get(k)?.label ?? k,
+        description: KINDS_BY_ID.get(k)
+          ?.endpoints.map((e) => e.path)
+          .join(', '),
+        payloadKind: k,
+      })),
       { title: 'Kraken Import: New Payload', placeHolder: 'Which payload?' },
     );
     if (!picked) return undefined;

@@ -96,14 +96,17 @@ export class ServerHealth {
    */
   onConnectionError(error: unknown, count: number | undefined): Decision {
     const reason = error instanceof Error ? error.message : String(error);
-    if (count === undefined) return { goOn: true, log: `The connection to the language server failed (${reason}); if the server stopped, it is restarted.` };
-    if (count <= this.policy.maxConnectionErrors) return { goOn: true, log: `Writing to the language server failed (${reason}); ${count} in a row, keeping the connection.` };
+    if (count === undefined)
+      return { goOn: true, log: `The connection to the language server failed (${reason}); if the server stopped, it is restarted.` };
+    if (count <= this.policy.maxConnectionErrors)
+      return { goOn: true, log: `Writing to the language server failed (${reason}); ${count} in a row, keeping the connection.` };
     return { goOn: false, log: `Writing to the language server keeps failing (${reason}).` };
   }
 
   /** After settleMs: shut the connection down, unless it closed meanwhile (then the close decided: restart or not). */
   confirmShutdown(errorAt: number): Decision {
-    if (this.lastClosed >= errorAt) return { goOn: true, log: 'The connection failed because the language server stopped; see the restart.' };
+    if (this.lastClosed >= errorAt)
+      return { goOn: true, log: 'The connection failed because the language server stopped; see the restart.' };
     return {
       goOn: false,
       log: 'Writing to the language server keeps failing; shutting the server down.',
@@ -147,13 +150,21 @@ export interface ClientActions<ErrorAction, CloseAction> {
  * An ErrorHandler for LanguageClientOptions.errorHandler. Every result is `handled`: the client then only logs our
  * message (it would otherwise show its own notifications); the user sees ours, once.
  */
-export function createErrorHandler<ErrorAction, CloseAction>(health: ServerHealth, ui: HealthUi, actions: ClientActions<ErrorAction, CloseAction>) {
+export function createErrorHandler<ErrorAction, CloseAction>(
+  health: ServerHealth,
+  ui: HealthUi,
+  actions: ClientActions<ErrorAction, CloseAction>,
+) {
   const tell = (d: Decision) => {
     if (d.notice) ui.notify(d.notice);
   };
   const now = () => (ui.now ? ui.now() : Date.now());
   return {
-    async error(error: Error, _message: unknown, count: number | undefined): Promise<{ action: ErrorAction; message: string; handled: true }> {
+    async error(
+      error: Error,
+      _message: unknown,
+      count: number | undefined,
+    ): Promise<{ action: ErrorAction; message: string; handled: true }> {
       const at = now();
       let d = health.onConnectionError(error, count);
       if (!d.goOn) {

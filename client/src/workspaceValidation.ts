@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ValidateFileRequest, type ValidateFileParams, type ValidateFileResult } from '../../server/src/common/protocol';
+import { ValidateFileRequest, type ValidateFileParams, type ValidateFileResult } from '../../core/src/protocol';
 import {
   combineGlobs,
   DEFAULT_EXCLUDE,
@@ -22,7 +22,7 @@ import {
   summaryMessage,
   ValidationCache,
   type PlannedFile,
-} from './workspaceValidationCore';
+} from '../../core/src/files';
 
 export const VALIDATE_WORKSPACE_COMMAND = 'krakenImport.validateWorkspace';
 /** Requests in flight to the server at once (it validates one at a time; a few keep it busy while files are read). */
@@ -41,7 +41,9 @@ export interface WorkspaceValidationSummary {
 }
 
 function openOwnedUris(): Set<string> {
-  return new Set(vscode.workspace.textDocuments.filter((d) => ownedByLanguageServer(d.languageId, d.uri.scheme)).map((d) => d.uri.toString()));
+  return new Set(
+    vscode.workspace.textDocuments.filter((d) => ownedByLanguageServer(d.languageId, d.uri.scheme)).map((d) => d.uri.toString()),
+  );
 }
 
 export function registerWorkspaceValidation(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
@@ -103,7 +105,17 @@ export function registerWorkspaceValidation(context: vscode.ExtensionContext, ge
             cache.forget(uri);
           }
           for (const uri of plan.open) collection.delete(vscode.Uri.parse(uri));
-          const summary: WorkspaceValidationSummary = { validated: 0, unchanged: plan.unchanged.length, open: plan.open.length, tooLarge: plan.tooLarge.length, failed: 0, errors: 0, warnings: 0, filesWithProblems: 0, cancelled: false };
+          const summary: WorkspaceValidationSummary = {
+            validated: 0,
+            unchanged: plan.unchanged.length,
+            open: plan.open.length,
+            tooLarge: plan.tooLarge.length,
+            failed: 0,
+            errors: 0,
+            warnings: 0,
+            filesWithProblems: 0,
+            cancelled: false,
+          };
           const total = plan.validate.length;
           let next = 0;
           const worker = async (): Promise<void> => {
@@ -114,7 +126,10 @@ export function registerWorkspaceValidation(context: vscode.ExtensionContext, ge
                 cache.set(file.uri, file.stamp);
                 summary.validated++;
               } else if (!cancelled()) summary.failed++;
-              progress.report({ message: `${summary.validated + summary.failed}/${total} changed file${total === 1 ? '' : 's'}`, increment: total ? 100 / total : 100 });
+              progress.report({
+                message: `${summary.validated + summary.failed}/${total} changed file${total === 1 ? '' : 's'}`,
+                increment: total ? 100 / total : 100,
+              });
             }
           };
           await Promise.all(Array.from({ length: Math.min(PARALLEL, Math.max(1, total)) }, worker));
@@ -128,7 +143,11 @@ export function registerWorkspaceValidation(context: vscode.ExtensionContext, ge
           });
           const message = `Kraken Import: ${summaryMessage(summary)}`;
           const show = summary.errors || summary.warnings ? 'Show Problems' : undefined;
-          void (summary.errors ? vscode.window.showWarningMessage(message, ...(show ? [show] : [])) : vscode.window.showInformationMessage(message, ...(show ? [show] : []))).then((choice) => {
+          void (
+            summary.errors
+              ? vscode.window.showWarningMessage(message, ...(show ? [show] : []))
+              : vscode.window.showInformationMessage(message, ...(show ? [show] : []))
+          ).then((choice) => {
             if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
           });
           return summary;
@@ -155,7 +174,12 @@ async function findPayloadFiles(folders: readonly vscode.WorkspaceFolder[], toke
   const out: PlannedFile[] = [];
   for (const folder of folders) {
     if (token.isCancellationRequested) break;
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, includeGlob), excludeGlob ? new vscode.RelativePattern(folder, excludeGlob) : null, undefined, token);
+    const uris = await vscode.workspace.findFiles(
+      new vscode.RelativePattern(folder, includeGlob),
+      excludeGlob ? new vscode.RelativePattern(folder, excludeGlob) : null,
+      undefined,
+      token,
+    );
     const kept = uris.filter((u) => keep(vscode.workspace.asRelativePath(u, false)));
     const stats = await Promise.all(
       kept.map(async (uri) => {
@@ -173,7 +197,12 @@ async function findPayloadFiles(folders: readonly vscode.WorkspaceFolder[], toke
 }
 
 /** Reads one file, asks the server to validate it, and puts its findings in the collection. False when it failed. */
-async function validateOne(client: LanguageClient, file: PlannedFile, collection: vscode.DiagnosticCollection, token: vscode.CancellationToken): Promise<boolean> {
+async function validateOne(
+  client: LanguageClient,
+  file: PlannedFile,
+  collection: vscode.DiagnosticCollection,
+  token: vscode.CancellationToken,
+): Promise<boolean> {
   const uri = vscode.Uri.parse(file.uri);
   let text: string;
   try {
@@ -187,9 +216,16 @@ async function validateOne(client: LanguageClient, file: PlannedFile, collection
     const params: ValidateFileParams = { uri: file.uri, text };
     const result = await client.sendRequest<ValidateFileResult>(ValidateFileRequest, params, token);
     // Opened while it was being validated: the language server has it now.
-    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === file.uri && ownedByLanguageServer(d.languageId, d.uri.scheme))) return true;
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === file.uri && ownedByLanguageServer(d.languageId, d.uri.scheme)))
+      return true;
     if (!result.diagnostics.length) collection.delete(uri);
-    else collection.set(uri, await client.protocol2CodeConverter.asDiagnostics(result.diagnostics as Parameters<typeof client.protocol2CodeConverter.asDiagnostics>[0]));
+    else
+      collection.set(
+        uri,
+        await client.protocol2CodeConverter.asDiagnostics(
+          result.diagnostics as Parameters<typeof client.protocol2CodeConverter.asDiagnostics>[0],
+        ),
+      );
     return true;
   } catch {
     return false;

@@ -4,9 +4,9 @@
  * Runs the local Kraken sandbox until Ctrl+C. The API key can also come from KRAKEN_SANDBOX_API_KEY.
  */
 import { SANDBOX_HEADER, SANDBOX_HEADER_VALUE, startSandbox, type SandboxOptions } from './index';
-import { commandHelp, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../cli/src/args';
+import { commandHelp, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 
-import { VERSION as SANDBOX_VERSION } from '../../cli/src/version';
+import { VERSION as SANDBOX_VERSION } from '../../core/src/version';
 
 const SANDBOX_DETAILS = `Point an environment at it with baseUrl http://127.0.0.1:<port>. Faults for rehearsing failures:
   curl -X POST http://127.0.0.1:8787/__sandbox/faults -d '{"match": "/v1/data-import/validate-account/", "status": 500, "times": 2}'
@@ -34,7 +34,8 @@ export const SANDBOX_COMMAND: CommandDef = {
 function numberArg(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} needs a non-negative number, not "${value}"`, 'sandbox');
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${name} needs a non-negative number, not "${value}"`, 'sandbox');
   return n;
 }
 
@@ -53,7 +54,8 @@ export function sandboxOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = proces
     if (n !== undefined) (o as Record<string, unknown>)[key] = n;
   }
   if (args.options.host !== undefined) o.host = args.options.host;
-  if (args.flags.has('log-requests') && args.flags.has('quiet')) throw new UsageError('--log-requests and --quiet contradict each other', 'sandbox');
+  if (args.flags.has('log-requests') && args.flags.has('quiet'))
+    throw new UsageError('--log-requests and --quiet contradict each other', 'sandbox');
   if (args.flags.has('log-requests')) o.logRequests = true;
   if (args.flags.has('quiet')) o.logRequests = false;
   return o;
@@ -96,21 +98,25 @@ async function runSandbox(options: SandboxOptions): Promise<number> {
     sandbox = await startSandbox({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    process.stderr.write(err.code === 'EADDRINUSE'
-      ? `Port ${options.port ?? 8787} is in use: pick another with --port.\n`
-      : `Could not start the sandbox: ${err.message}\n`);
+    process.stderr.write(
+      err.code === 'EADDRINUSE'
+        ? `Port ${options.port ?? 8787} is in use: pick another with --port.\n`
+        : `Could not start the sandbox: ${err.message}\n`,
+    );
     return 1;
   }
   // The banner goes to stderr (from startSandbox) and to stdout, so it shows wherever the output goes.
-  process.stdout.write([
-    `kraken-import SANDBOX listening on ${sandbox.url}`,
-    `  THIS IS NOT KRAKEN: a local imitation of the data-import API for rehearsals and tests.`,
-    `  Every answer carries the header "${SANDBOX_HEADER}: ${SANDBOX_HEADER_VALUE}".`,
-    `  API key: ${keyFromUser ? '(the one you gave)' : '"sandbox"'} — use it with auth kraken-token (obtainKrakenToken) or api-key-header (Token <key>).`,
-    `  Environment: {"name": "sandbox", "baseUrl": "${sandbox.url}", "flow": "v1"} (or "v2").`,
-    `  Faults: POST ${sandbox.url}/__sandbox/faults  State: GET ${sandbox.url}/__sandbox/  Stop: Ctrl+C`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `kraken-import SANDBOX listening on ${sandbox.url}`,
+      `  THIS IS NOT KRAKEN: a local imitation of the data-import API for rehearsals and tests.`,
+      `  Every answer carries the header "${SANDBOX_HEADER}: ${SANDBOX_HEADER_VALUE}".`,
+      `  API key: ${keyFromUser ? '(the one you gave)' : '"sandbox"'} — use it with auth kraken-token (obtainKrakenToken) or api-key-header (Token <key>).`,
+      `  Environment: {"name": "sandbox", "baseUrl": "${sandbox.url}", "flow": "v1"} (or "v2").`,
+      `  Faults: POST ${sandbox.url}/__sandbox/faults  State: GET ${sandbox.url}/__sandbox/  Stop: Ctrl+C`,
+      '',
+    ].join('\n'),
+  );
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

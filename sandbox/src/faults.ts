@@ -50,7 +50,10 @@ const DEFAULT_BODIES: Record<number, unknown> = {
   401: { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' },
   403: { detail: 'You do not have permission to perform this action.', code: 'permission_denied' },
   404: { detail: 'The requested resource was not found.', code: 'not_found' },
-  429: { detail: 'Too many accounts are being processed at once. Retry once other accounts have finished processing.', code: 'too_many_requests' },
+  429: {
+    detail: 'Too many accounts are being processed at once. Retry once other accounts have finished processing.',
+    code: 'too_many_requests',
+  },
   500: { detail: 'A server error occurred.', code: 'error' },
   502: { detail: 'Bad gateway.', code: 'bad_gateway' },
   503: { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' },
@@ -62,13 +65,16 @@ export function defaultFaultBody(status: number): unknown {
 }
 
 export function validateFaultSpec(spec: unknown): string | undefined {
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return 'A fault is a JSON object: {"match": "/v1/…/", "status": 500, "times": 2}.';
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+    return 'A fault is a JSON object: {"match": "/v1/…/", "status": 500, "times": 2}.';
   const s = spec as Record<string, unknown>;
   if (typeof s.match !== 'string' || !s.match) return '"match" (a path prefix, or "*") is required.';
-  if (s.status !== undefined && (typeof s.status !== 'number' || s.status < 100 || s.status > 599)) return '"status" must be an HTTP status (100–599).';
+  if (s.status !== undefined && (typeof s.status !== 'number' || s.status < 100 || s.status > 599))
+    return '"status" must be an HTTP status (100–599).';
   if (s.times !== undefined && typeof s.times !== 'number') return '"times" must be a number (0: until removed).';
   if (s.delayMs !== undefined && (typeof s.delayMs !== 'number' || s.delayMs < 0)) return '"delayMs" must be a non-negative number.';
-  if (s.drop !== undefined && ![true, false, 'before', 'after'].includes(s.drop as never)) return '"drop" must be true, "before" or "after".';
+  if (s.drop !== undefined && ![true, false, 'before', 'after'].includes(s.drop as never))
+    return '"drop" must be true, "before" or "after".';
   if (s.status === undefined && s.drop === undefined && s.delayMs === undefined && s.importOutcome === undefined) {
     return 'A fault needs at least one of "status", "drop", "delayMs", "importOutcome".';
   }

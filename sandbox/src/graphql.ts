@@ -97,10 +97,15 @@ export function answerGraphql(rawBody: string, obtainToken: ObtainToken): Graphq
   }
   if (!isObject(body)) return requestError('Must provide a JSON body with "query".');
   const unknown = Object.keys(body).filter((k) => !['query', 'variables', 'operationName', 'extensions'].includes(k));
-  if (unknown.length) return requestError(`Unknown request field${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => `"${k}"`).join(', ')} (a GraphQL request has query, variables, operationName).`);
+  if (unknown.length)
+    return requestError(
+      `Unknown request field${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => `"${k}"`).join(', ')} (a GraphQL request has query, variables, operationName).`,
+    );
   if (typeof body.query !== 'string' || !body.query.trim()) return requestError('Must provide query string.');
-  if (body.variables !== undefined && body.variables !== null && !isObject(body.variables)) return requestError('Variables must be provided as an object.');
-  if (body.operationName !== undefined && body.operationName !== null && typeof body.operationName !== 'string') return requestError('operationName must be a string.');
+  if (body.variables !== undefined && body.variables !== null && !isObject(body.variables))
+    return requestError('Variables must be provided as an object.');
+  if (body.operationName !== undefined && body.operationName !== null && typeof body.operationName !== 'string')
+    return requestError('operationName must be a string.');
 
   let document: DocumentNode;
   try {
@@ -111,7 +116,10 @@ export function answerGraphql(rawBody: string, obtainToken: ObtainToken): Graphq
   }
   const problems = validate(sandboxSchema(), document);
   if (problems.length) {
-    return { status: 400, body: { errors: problems.map((p) => ({ message: p.message, ...(p.locations?.length ? { locations: [...p.locations] } : {}) })) } };
+    return {
+      status: 400,
+      body: { errors: problems.map((p) => ({ message: p.message, ...(p.locations?.length ? { locations: [...p.locations] } : {}) })) },
+    };
   }
 
   const rootValue = {

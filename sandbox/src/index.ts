@@ -25,7 +25,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createKrakenService, type Diagnostic, type KindId, type KrakenService } from '../../server/src/service';
+import { createKrakenService, type Diagnostic, type KindId, type KrakenService } from '../../core/src/service';
 import { answerGraphql, type TokenGrant } from './graphql';
 import { defaultFaultBody, FaultController, validateFaultSpec, type Fault, type FaultSpec } from './faults';
 import { accountKey, newKrakenAccountNumber, SandboxState, type ImportProcess, type RequestLogEntry } from './state';
@@ -203,7 +203,8 @@ function addDays(date: string, days: number): string {
 function openPeriodStart(body: Record<string, unknown>): string | undefined {
   const dates: string[] = [];
   if (isDate(body.last_statement_closing_date)) dates.push(body.last_statement_closing_date);
-  if (Array.isArray(body.ledgers)) for (const l of body.ledgers) if (isObject(l) && isDate(l.last_statement_closing_date)) dates.push(l.last_statement_closing_date);
+  if (Array.isArray(body.ledgers))
+    for (const l of body.ledgers) if (isObject(l) && isDate(l.last_statement_closing_date)) dates.push(l.last_statement_closing_date);
   if (!dates.length) return undefined;
   return addDays(dates.sort().at(-1)!, 1);
 }
@@ -215,7 +216,8 @@ function meterPoints(body: Record<string, unknown>): string[] {
     if (Array.isArray(v)) v.forEach((x) => visit(x, key));
     else if (isObject(v)) {
       if (key === 'supply_points' && typeof v.identifier === 'string') ids.push(v.identifier);
-      for (const k of ['mpan', 'mprn', 'nmi', 'mirn']) if (typeof v[k] === 'string' && (key?.endsWith('meter_points') ?? false)) ids.push(v[k] as string);
+      for (const k of ['mpan', 'mprn', 'nmi', 'mirn'])
+        if (typeof v[k] === 'string' && (key?.endsWith('meter_points') ?? false)) ids.push(v[k] as string);
       for (const [k, x] of Object.entries(v)) if (k !== 'ledgers' && k !== 'notes') visit(x, k);
     }
   };
@@ -271,7 +273,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const refreshExpiresAt = now + refreshTtlMs;
     state.refreshTokens.set(refreshToken, { expiresAt: refreshExpiresAt, generation: state.tokenGeneration });
     state.tokenGrants.push({ at: new Date(now).toISOString(), via });
-    return { token: `${header}.${payload}.${signature}`, refreshToken, refreshExpiresIn: Math.floor(refreshExpiresAt / 1000), payload: claims };
+    return {
+      token: `${header}.${payload}.${signature}`,
+      refreshToken,
+      refreshExpiresIn: Math.floor(refreshExpiresAt / 1000),
+      payload: claims,
+    };
   };
 
   const verifyToken = (token: string): 'ok' | 'invalid' | 'expired' => {
@@ -301,7 +308,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const header = req.headers.authorization;
     if (!header) {
       entry.auth = 'none';
-      return { status: 401, body: { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' }, headers: { 'WWW-Authenticate': 'Token' } };
+      return {
+        status: 401,
+        body: { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' },
+        headers: { 'WWW-Authenticate': 'Token' },
+      };
     }
     const m = /^(Token|JWT|Bearer)\s+(.+)$/i.exec(header.trim());
     if (m && m[1].toLowerCase() === 'token') {
@@ -321,7 +332,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     entry.auth = 'invalid';
     return {
       status: 401,
-      body: v === 'expired' ? { detail: 'Signature has expired.', code: 'authentication_failed' } : { detail: 'Invalid token.', code: 'authentication_failed' },
+      body:
+        v === 'expired'
+          ? { detail: 'Signature has expired.', code: 'authentication_failed' }
+          : { detail: 'Invalid token.', code: 'authentication_failed' },
       headers: { 'WWW-Authenticate': 'Token' },
     };
   };
@@ -358,10 +372,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // ---- validation with our language service
 
-  const validate = (body: unknown, kind: KindId): KrakenError[] => findingsToErrors(service.validate(JSON.stringify(body), { kind }).diagnostics);
+  const validate = (body: unknown, kind: KindId): KrakenError[] =>
+    findingsToErrors(service.validate(JSON.stringify(body), { kind }).diagnostics);
 
   const parseJson = (ctx: Ctx): { ok: true; body: unknown } | { ok: false; reply: Reply } => {
-    if (ctx.rawBody.trim() === '') return { ok: false, reply: { status: 400, body: { detail: 'JSON parse error - Expecting value: line 1 column 1 (char 0)', code: 'parse_error' } } };
+    if (ctx.rawBody.trim() === '')
+      return {
+        ok: false,
+        reply: { status: 400, body: { detail: 'JSON parse error - Expecting value: line 1 column 1 (char 0)', code: 'parse_error' } },
+      };
     try {
       return { ok: true, body: JSON.parse(ctx.rawBody) };
     } catch (e) {
@@ -403,7 +422,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       if (typeof input.refreshToken === 'string') {
         const r = state.refreshTokens.get(input.refreshToken);
-        if (!r || r.expiresAt <= Date.now() || r.generation !== state.tokenGeneration) return { refused: 'The refresh token is invalid or has expired.' };
+        if (!r || r.expiresAt <= Date.now() || r.generation !== state.tokenGeneration)
+          return { refused: 'The refresh token is invalid or has expired.' };
         state.refreshTokens.delete(input.refreshToken);
         return issueToken('refreshToken');
       }
@@ -438,7 +458,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       existing.updates++;
       return { status: 200, body: { import_supplier: supplier, external_account_number: ext } };
     }
-    state.staged.set(key, { importSupplier: supplier!, externalAccountNumber: ext!, body: b, stagedAt: new Date().toISOString(), updates: 0 });
+    state.staged.set(key, {
+      importSupplier: supplier!,
+      externalAccountNumber: ext!,
+      body: b,
+      stagedAt: new Date().toISOString(),
+      updates: 0,
+    });
     return { status: 201, body: { import_supplier: supplier, external_account_number: ext } };
   };
 
@@ -446,7 +472,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (state.inFlightCreates >= concurrencyLimit) {
       return {
         status: 429,
-        body: { detail: `Too many accounts are being processed at once (concurrency limit ${concurrencyLimit}). Retry once other accounts have finished processing.`, code: 'too_many_requests' },
+        body: {
+          detail: `Too many accounts are being processed at once (concurrency limit ${concurrencyLimit}). Retry once other accounts have finished processing.`,
+          code: 'too_many_requests',
+        },
         headers: { 'Retry-After': String(retryAfterSeconds) },
       };
     }
@@ -466,21 +495,42 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!staged) {
       return {
         status: 400,
-        body: standardized('Could not process account.', [{
-          attr: 'non_field_errors',
-          code: 'import_process_does_not_exist',
-          detail: `No staged account data was found for ${ext} (import supplier ${supplier}): stage the account first (create-or-update).`,
-        }]),
+        body: standardized('Could not process account.', [
+          {
+            attr: 'non_field_errors',
+            code: 'import_process_does_not_exist',
+            detail: `No staged account data was found for ${ext} (import supplier ${supplier}): stage the account first (create-or-update).`,
+          },
+        ]),
       };
     }
     if (!team) {
-      return { status: 400, body: standardized('Could not process account.', [{ attr: 'operations_team_name', code: 'operations_team_should_be_provided', detail: 'An operations team must be provided.' }]) };
+      return {
+        status: 400,
+        body: standardized('Could not process account.', [
+          { attr: 'operations_team_name', code: 'operations_team_should_be_provided', detail: 'An operations team must be provided.' },
+        ]),
+      };
     }
     if (options.operationsTeams && !options.operationsTeams.includes(team)) {
-      return { status: 400, body: standardized('Could not process account.', [{ attr: 'operations_team_name', code: 'operations_team_name_does_not_exist', detail: `The operations team "${team}" does not exist.` }]) };
+      return {
+        status: 400,
+        body: standardized('Could not process account.', [
+          {
+            attr: 'operations_team_name',
+            code: 'operations_team_name_does_not_exist',
+            detail: `The operations team "${team}" does not exist.`,
+          },
+        ]),
+      };
     }
     if (state.processing.has(key)) {
-      return { status: 400, body: standardized('Could not process account.', [{ attr: 'non_field_errors', code: 'account_import_process_in_progress', detail: 'This account is already being processed.' }]) };
+      return {
+        status: 400,
+        body: standardized('Could not process account.', [
+          { attr: 'non_field_errors', code: 'account_import_process_in_progress', detail: 'This account is already being processed.' },
+        ]),
+      };
     }
     // Stage and create re-run the validate rules ("extra safety check").
     const again = validate(staged.body, 'account');
@@ -495,7 +545,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (dryRun) return { status: 400, body: { detail: 'Account would successfully import. Rolled back due to Dry Run.', code: '400' } };
     const number = newKrakenAccountNumber();
-    state.imported.set(key, { importSupplier: supplier, externalAccountNumber: ext, krakenAccountNumber: number, body: staged.body, importedAt: new Date().toISOString(), via: 'v1' });
+    state.imported.set(key, {
+      importSupplier: supplier,
+      externalAccountNumber: ext,
+      krakenAccountNumber: number,
+      body: staged.body,
+      importedAt: new Date().toISOString(),
+      via: 'v1',
+    });
     state.staged.delete(key);
     return { status: 201, body: { external_account_number: ext, kraken_account_number: number } };
   };
@@ -519,9 +576,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const now = Date.now();
     const start = str(tp.schedule_window_start) ? Date.parse(tp.schedule_window_start as string) : undefined;
     const end = str(tp.schedule_window_end) ? Date.parse(tp.schedule_window_end as string) : undefined;
-    if (start !== undefined && !Number.isNaN(start) && start < now - 60_000) errors.push({ attr: 'task_params.schedule_window_start', code: 'schedule_window_start_in_past', detail: 'The schedule window start must not be in the past.' });
-    if (end !== undefined && !Number.isNaN(end) && end > now + 4 * 24 * 3600_000) errors.push({ attr: 'task_params.schedule_window_end', code: 'schedule_window_end_too_far_in_future', detail: 'The schedule window end must not be more than 4 days in the future.' });
-    if (start !== undefined && end !== undefined && start > end) errors.push({ attr: 'task_params', code: 'schedule_window_start__after_end', detail: 'The schedule window start must be before its end.' });
+    if (start !== undefined && !Number.isNaN(start) && start < now - 60_000)
+      errors.push({
+        attr: 'task_params.schedule_window_start',
+        code: 'schedule_window_start_in_past',
+        detail: 'The schedule window start must not be in the past.',
+      });
+    if (end !== undefined && !Number.isNaN(end) && end > now + 4 * 24 * 3600_000)
+      errors.push({
+        attr: 'task_params.schedule_window_end',
+        code: 'schedule_window_end_too_far_in_future',
+        detail: 'The schedule window end must not be more than 4 days in the future.',
+      });
+    if (start !== undefined && end !== undefined && start > end)
+      errors.push({
+        attr: 'task_params',
+        code: 'schedule_window_start__after_end',
+        detail: 'The schedule window start must be before its end.',
+      });
     const ext = payload ? str(payload.external_account_number) : undefined;
     if (payload && ext === undefined && !errors.some((e) => e.attr === 'payload.external_account_number')) {
       errors.push({ attr: 'payload.external_account_number', code: 'required', detail: 'This field is required to create an account.' });
@@ -532,7 +604,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           status: 400,
           body: {
             code: 'import_process_failed_validation',
-            detail: 'Import process validation failed during account creation. Please validate the import process to get full details of the validation errors.',
+            detail:
+              'Import process validation failed during account creation. Please validate the import process to get full details of the validation errors.',
             domain: 'import_process',
           },
         };
@@ -547,7 +620,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return {
         status: 400,
         body: {
-          non_field_errors: { detail: `The account import process with the account number ${ext} has already been imported.`, code: 'account_import_process_already_imported' },
+          non_field_errors: {
+            detail: `The account import process with the account number ${ext} has already been imported.`,
+            code: 'account_import_process_already_imported',
+          },
           account_id: imported.krakenAccountNumber,
         },
       };
@@ -556,13 +632,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (existing && !existing.settled && Date.now() < existing.doneAt) {
       return {
         status: 400,
-        body: { non_field_errors: { detail: `An import process for ${ext} is already scheduled or in progress.`, code: 'account_import_process_in_progress' } },
+        body: {
+          non_field_errors: {
+            detail: `An import process for ${ext} is already scheduled or in progress.`,
+            code: 'account_import_process_in_progress',
+          },
+        },
       };
     }
     const dryRun = tp.is_dry_run === true;
     const startAt = start !== undefined && !Number.isNaN(start) && start > now ? start : now;
     const forced = ctx.fault?.importOutcome;
-    const outcome = forced === 'ERRORED' && dryRun ? 'DRY_RUN_ERRORED' : forced ?? (dryRun ? 'DRY_RUN_SUCCEEDED' : 'PROCESSED');
+    const outcome = forced === 'ERRORED' && dryRun ? 'DRY_RUN_ERRORED' : (forced ?? (dryRun ? 'DRY_RUN_SUCCEEDED' : 'PROCESSED'));
     state.processes.set(key, {
       importSupplier: supplier,
       externalIdentifier: ext!,
@@ -572,9 +653,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       startAt,
       doneAt: startAt + processingMs,
       outcome,
-      latestError: outcome === 'ERRORED' || outcome === 'DRY_RUN_ERRORED'
-        ? { code: ctx.fault?.latestError?.code ?? 'account_import_failed', detail: ctx.fault?.latestError?.detail ?? 'The account could not be imported (sandbox fault).', domain: ctx.fault?.latestError?.domain ?? 'account_import' }
-        : null,
+      latestError:
+        outcome === 'ERRORED' || outcome === 'DRY_RUN_ERRORED'
+          ? {
+              code: ctx.fault?.latestError?.code ?? 'account_import_failed',
+              detail: ctx.fault?.latestError?.detail ?? 'The account could not be imported (sandbox fault).',
+              domain: ctx.fault?.latestError?.domain ?? 'account_import',
+            }
+          : null,
       settled: false,
       krakenIdentifier: null,
     });
@@ -589,7 +675,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const final = p.settled;
     const iso = (ms: number) => new Date(ms).toISOString();
     const event = final
-      ? status === 'ERRORED' || status === 'DRY_RUN_ERRORED' ? 'EVENT_ACCOUNT_IMPORT_PROCESS_ERRORED' : 'EVENT_ACCOUNT_IMPORT_PROCESS_PROCESSED'
+      ? status === 'ERRORED' || status === 'DRY_RUN_ERRORED'
+        ? 'EVENT_ACCOUNT_IMPORT_PROCESS_ERRORED'
+        : 'EVENT_ACCOUNT_IMPORT_PROCESS_PROCESSED'
       : 'EVENT_ACCOUNT_IMPORT_PROCESS_CREATED';
     const modified = final ? p.doneAt : status === 'IN_PROGRESS' ? p.startAt + (p.doneAt - p.startAt) / 3 : p.createdAt;
     return {
@@ -653,7 +741,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const t of list) {
       const id = String(t.transaction_id ?? '');
       if (check === true && known.has(id)) {
-        results.push({ status: 'TRANSACTION_ALREADY_EXISTS', transaction_data: { ...known.get(id), status: 'TRANSACTION_IMPORT_SUCCESS' } });
+        results.push({
+          status: 'TRANSACTION_ALREADY_EXISTS',
+          transaction_data: { ...known.get(id), status: 'TRANSACTION_IMPORT_SUCCESS' },
+        });
         continue;
       }
       const data: Record<string, unknown> = { ...t };
@@ -662,7 +753,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           data.transaction_date = periodStart;
           data.description = `Transaction date moved from ${t.transaction_date} to ${periodStart}, into the open statement period (force_add_to_current_statement).`;
         } else {
-          const failure = { status: 'TRANSACTION_IMPORT_ERROR', error_detail: 'Transaction is not within the open statement period.', transaction_data: t };
+          const failure = {
+            status: 'TRANSACTION_IMPORT_ERROR',
+            error_detail: 'Transaction is not within the open statement period.',
+            transaction_data: t,
+          };
           failures.push(failure);
           results.push(failure);
           continue;
@@ -694,7 +789,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const dupErrors: KrakenError[] = [];
     list.forEach((s, i) => {
       if (isObject(s) && known.has(String(s.statement_id))) {
-        dupErrors.push({ attr: `statements.${i}.statement_id`, code: 'historical_statement_already_exists', detail: `A historical statement with statement_id ${String(s.statement_id)} already exists on this account.` });
+        dupErrors.push({
+          attr: `statements.${i}.statement_id`,
+          code: 'historical_statement_already_exists',
+          detail: `A historical statement with statement_id ${String(s.statement_id)} already exists on this account.`,
+        });
       }
     });
     if (dupErrors.length) return { status: 400, body: drfNested(dupErrors) };
@@ -729,7 +828,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!ext) errs.external_business_identifier = ['This field is required.'];
     if (Object.keys(errs).length) return { status: 400, body: errs };
     const existing = state.businesses.get(accountKey(supplier!, ext!));
-    if (existing) return { status: 400, body: { non_field_errors: [`The business ${ext} has already been imported.`], kraken_business_id: existing.krakenBusinessId } };
+    if (existing)
+      return {
+        status: 400,
+        body: { non_field_errors: [`The business ${ext} has already been imported.`], kraken_business_id: existing.krakenBusinessId },
+      };
     const id = state.addBusiness(supplier!, ext!);
     return { status: 201, body: { kraken_business_id: id, external_business_identifier: ext } };
   };
@@ -759,18 +862,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!account || !ids.length) {
       return {
         status: 404,
-        body: [{
-          error_detail: account ? `No meter points to register were found for ${ext}.` : `Account not found for ${ext}.`,
-          import_supplier_code: supplier,
-          external_account_number: ext,
-        }],
+        body: [
+          {
+            error_detail: account ? `No meter points to register were found for ${ext}.` : `Account not found for ${ext}.`,
+            import_supplier_code: supplier,
+            external_account_number: ext,
+          },
+        ],
       };
     }
     const key = accountKey(supplier, ext);
     const sent = state.registrations.get(key) ?? new Set<string>();
     state.registrations.set(key, sent);
     const meter_points = ids.map((mpxn) => {
-      if (sent.has(mpxn)) return { mpxn, error_detail: 'Registration flows were already sent for this meter point.', status: 'REGISTRATION_FLOW_ERROR' };
+      if (sent.has(mpxn))
+        return { mpxn, error_detail: 'Registration flows were already sent for this meter point.', status: 'REGISTRATION_FLOW_ERROR' };
       sent.add(mpxn);
       return { mpxn, status: 'REGISTRATION_FLOW_SUCCESS' };
     });
@@ -784,7 +890,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const loopback = remote === '::1' || remote.startsWith('127.') || remote.startsWith('::ffff:127.');
     const auth = req.headers.authorization ?? '';
     if (!loopback && !(/^Token\s+/i.test(auth) && keyMatches(auth.replace(/^Token\s+/i, '').trim()))) {
-      return { status: 401, body: { detail: 'The sandbox control endpoints need a loopback caller or "Authorization: Token <sandbox api key>".' } };
+      return {
+        status: 401,
+        body: { detail: 'The sandbox control endpoints need a loopback caller or "Authorization: Token <sandbox api key>".' },
+      };
     }
     const body = (): unknown => {
       if (!ctx.rawBody.trim()) return {};
@@ -851,27 +960,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const route = async (ctx: Ctx, req: http.IncomingMessage): Promise<Reply> => {
     const { method, path } = ctx;
     if (path === '/' && method === 'GET') {
-      return { status: 200, body: { sandbox: 'kraken-import local sandbox', warning: 'This is a local imitation of Kraken\'s data-import API for rehearsals and tests. It is not Kraken.' } };
+      return {
+        status: 200,
+        body: {
+          sandbox: 'kraken-import local sandbox',
+          warning: "This is a local imitation of Kraken's data-import API for rehearsals and tests. It is not Kraken.",
+        },
+      };
     }
     if (path === '/v1/graphql/') return method === 'POST' ? graphql(ctx) : notAllowed(method);
     if (!path.startsWith('/v1/data-import/') && !path.startsWith('/v2/data-import/')) return notFound(path);
-    if (!path.endsWith('/')) return { status: 404, body: { detail: `Not found: Kraken paths end with a slash (${path}/).`, code: 'not_found' } };
+    if (!path.endsWith('/'))
+      return { status: 404, body: { detail: `Not found: Kraken paths end with a slash (${path}/).`, code: 'not_found' } };
     const denied = authenticate(req, ctx.entry);
     if (denied) return denied;
     settleAll();
     const post = (h: (c: Ctx) => Reply | Promise<Reply>): Reply | Promise<Reply> => (method === 'POST' ? h(ctx) : notAllowed(method));
     switch (path) {
-      case '/v1/data-import/validate-account/': return post(validateV1);
-      case '/v1/data-import/account-import-process/create-or-update/': return post(stageV1);
-      case '/v1/data-import/account-import-process/process/': return post(createV1);
-      case '/v2/data-import/accounts/validate/': return post(validateV2);
-      case '/v2/data-import/accounts/': return post(createV2);
-      case '/v1/data-import/notes/create/': return post(notes);
-      case '/v1/data-import/transactions/create/': return post(transactions);
-      case '/v1/data-import/historical-statements/create/': return post(statements);
-      case '/v1/data-import/payment-instruction/create/': return post(paymentInstruction);
-      case '/v1/data-import/business/': return post(business);
-      case '/v1/data-import/business-payment-instruction/create/': return post(businessPaymentInstruction);
+      case '/v1/data-import/validate-account/':
+        return post(validateV1);
+      case '/v1/data-import/account-import-process/create-or-update/':
+        return post(stageV1);
+      case '/v1/data-import/account-import-process/process/':
+        return post(createV1);
+      case '/v2/data-import/accounts/validate/':
+        return post(validateV2);
+      case '/v2/data-import/accounts/':
+        return post(createV2);
+      case '/v1/data-import/notes/create/':
+        return post(notes);
+      case '/v1/data-import/transactions/create/':
+        return post(transactions);
+      case '/v1/data-import/historical-statements/create/':
+        return post(statements);
+      case '/v1/data-import/payment-instruction/create/':
+        return post(paymentInstruction);
+      case '/v1/data-import/business/':
+        return post(business);
+      case '/v1/data-import/business-payment-instruction/create/':
+        return post(businessPaymentInstruction);
     }
     let m = /^\/v2\/data-import\/accounts\/([^/]+)\/([^/]+)\/$/.exec(path);
     if (m) return method === 'GET' ? statusV2(decodeURIComponent(m[1]), decodeURIComponent(m[2])) : notAllowed(method);
@@ -883,13 +1010,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (m && method === 'GET') {
       const a = state.imported.get(accountKey(decodeURIComponent(m[1]), decodeURIComponent(m[2])));
       if (!a) return { status: 404, body: { detail: 'Not found.', code: 'not_found' } };
-      return { status: 200, body: { status: 'IN_PROGRESS', kraken_account_number: a.krakenAccountNumber, account_number: a.krakenAccountNumber } };
+      return {
+        status: 200,
+        body: { status: 'IN_PROGRESS', kraken_account_number: a.krakenAccountNumber, account_number: a.krakenAccountNumber },
+      };
     }
     return notFound(path);
   };
 
-  const notFound = (path: string): Reply => ({ status: 404, body: { detail: `Not found: the sandbox does not imitate ${path}.`, code: 'not_found' } });
-  const notAllowed = (method: string): Reply => ({ status: 405, body: { detail: `Method "${method}" not allowed.`, code: 'method_not_allowed' } });
+  const notFound = (path: string): Reply => ({
+    status: 404,
+    body: { detail: `Not found: the sandbox does not imitate ${path}.`, code: 'not_found' },
+  });
+  const notAllowed = (method: string): Reply => ({
+    status: 405,
+    body: { detail: `Method "${method}" not allowed.`, code: 'method_not_allowed' },
+  });
 
   const write = (res: http.ServerResponse, reply: Reply): void => {
     if (res.destroyed || res.headersSent) return;
@@ -955,7 +1091,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           entry.dropped = true;
           req.socket.destroy();
         };
-        if (fault && (fault.drop === 'before')) return drop();
+        if (fault && fault.drop === 'before') return drop();
         let reply: Reply;
         if (fault?.status !== undefined) {
           const headers = { ...fault.headers };
@@ -971,7 +1107,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }
         if (fault && (fault.drop === true || fault.drop === 'after')) return drop();
         entry.status = reply.status;
-        if (options.logRequests) log(`sandbox: ${method} ${url.pathname}${url.search} → ${reply.status}${fault ? ` (fault ${fault.id})` : ''}`);
+        if (options.logRequests)
+          log(`sandbox: ${method} ${url.pathname}${url.search} → ${reply.status}${fault ? ` (fault ${fault.id})` : ''}`);
         write(res, reply);
       })();
     });
@@ -991,7 +1128,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}`;
-  log(`*** kraken-import SANDBOX on ${url} — a local imitation of Kraken's data-import API for rehearsals and tests. THIS IS NOT KRAKEN: nothing sent here reaches a Kraken instance. ***`);
+  log(
+    `*** kraken-import SANDBOX on ${url} — a local imitation of Kraken's data-import API for rehearsals and tests. THIS IS NOT KRAKEN: nothing sent here reaches a Kraken instance. ***`,
+  );
 
   return {
     url,

@@ -37,7 +37,11 @@ export function listImportProcesses(state: SandboxState, method: string, path: s
   for (const a of state.imported.values()) {
     if (a.importSupplier !== supplier) continue;
     seen.add(a.externalAccountNumber);
-    imported.push({ external_account_number: a.externalAccountNumber, kraken_account_number: a.krakenAccountNumber, account_created_at: a.importedAt });
+    imported.push({
+      external_account_number: a.externalAccountNumber,
+      kraken_account_number: a.krakenAccountNumber,
+      account_created_at: a.importedAt,
+    });
   }
   for (const s of state.staged.values()) {
     if (s.importSupplier !== supplier || seen.has(s.externalAccountNumber)) continue;

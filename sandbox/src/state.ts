@@ -136,12 +136,17 @@ export class SandboxState {
   /** Puts an imported business in place (the business import itself is `POST /v1/data-import/business/`). */
   addBusiness(importSupplier: string, externalBusinessIdentifier: string): string {
     const id = `B-${randomBytes(4).toString('hex').toUpperCase()}`;
-    this.businesses.set(accountKey(importSupplier, externalBusinessIdentifier), { krakenBusinessId: id, importSupplier, externalBusinessIdentifier });
+    this.businesses.set(accountKey(importSupplier, externalBusinessIdentifier), {
+      krakenBusinessId: id,
+      importSupplier,
+      externalBusinessIdentifier,
+    });
     return id;
   }
 
   findImportedByKrakenNumber(importSupplier: string, krakenAccountNumber: string): ImportedAccount | undefined {
-    for (const a of this.imported.values()) if (a.importSupplier === importSupplier && a.krakenAccountNumber === krakenAccountNumber) return a;
+    for (const a of this.imported.values())
+      if (a.importSupplier === importSupplier && a.krakenAccountNumber === krakenAccountNumber) return a;
     return undefined;
   }
 
@@ -152,10 +157,31 @@ export class SandboxState {
 
   summary(): Record<string, unknown> {
     return {
-      staged: [...this.staged.values()].map((s) => ({ import_supplier: s.importSupplier, external_account_number: s.externalAccountNumber, staged_at: s.stagedAt, updates: s.updates })),
-      imported: [...this.imported.values()].map((a) => ({ import_supplier: a.importSupplier, external_account_number: a.externalAccountNumber, kraken_account_number: a.krakenAccountNumber, via: a.via, imported_at: a.importedAt })),
-      import_processes: [...this.processes.values()].map((p) => ({ import_supplier: p.importSupplier, external_identifier: p.externalIdentifier, dry_run: p.dryRun, outcome: p.outcome, settled: p.settled })),
-      businesses: [...this.businesses.values()].map((b) => ({ import_supplier_code: b.importSupplier, external_business_identifier: b.externalBusinessIdentifier, kraken_business_id: b.krakenBusinessId })),
+      staged: [...this.staged.values()].map((s) => ({
+        import_supplier: s.importSupplier,
+        external_account_number: s.externalAccountNumber,
+        staged_at: s.stagedAt,
+        updates: s.updates,
+      })),
+      imported: [...this.imported.values()].map((a) => ({
+        import_supplier: a.importSupplier,
+        external_account_number: a.externalAccountNumber,
+        kraken_account_number: a.krakenAccountNumber,
+        via: a.via,
+        imported_at: a.importedAt,
+      })),
+      import_processes: [...this.processes.values()].map((p) => ({
+        import_supplier: p.importSupplier,
+        external_identifier: p.externalIdentifier,
+        dry_run: p.dryRun,
+        outcome: p.outcome,
+        settled: p.settled,
+      })),
+      businesses: [...this.businesses.values()].map((b) => ({
+        import_supplier_code: b.importSupplier,
+        external_business_identifier: b.externalBusinessIdentifier,
+        kraken_business_id: b.krakenBusinessId,
+      })),
       in_flight_creates: this.inFlightCreates,
       requests: this.requests.length,
     };

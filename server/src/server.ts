@@ -2,7 +2,7 @@
  * The language server: wiring between LSP and the Kraken payload language service. No analysis happens here.
  */
 import {
-  CancellationToken,
+  type CancellationToken,
   DiagnosticSeverity,
   DiagnosticTag,
   DocumentDiagnosticReportKind,
@@ -35,15 +35,24 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { ContractSchemaSet, createContractSchemaSet, createKrakenService, FIX_ALL_KIND, KINDS_BY_ID, type Diagnostic, type KrakenService, type TextEdit, type ValidationResult } from './service';
-import { bundleBuildId, fileContractCache } from './node/contractCache';
-import { CONFIG_FILE } from './node/configFile';
+import {
+  ContractSchemaSet,
+  createContractSchemaSet,
+  createKrakenService,
+  type Diagnostic,
+  FIX_ALL_KIND,
+  KINDS_BY_ID,
+  type KrakenService,
+  LineIndex,
+  type RuleSeverity,
+  SOURCE,
+  type TextEdit,
+  type ValidationResult,
+} from '../../core/src/service';
+import { bundleBuildId, fileContractCache } from '../../core/src/contract';
+import { CONFIG_FILE } from '../../core/src/config';
 import { parseInitializationOptions, WorkspaceSettings } from './node/workspaceSettings';
-import { isJsonLinesPath, jsonLinesRecordAt, jsonLinesRecords, RecordPositions } from './service/jsonLines';
-import { LineIndex } from './service/text';
-import { SOURCE } from './service/validate';
-import { validateFileText } from './validateFile';
-import type { RuleSeverity } from './service/types';
+import { isJsonLinesPath, jsonLinesRecordAt, jsonLinesRecords, RecordPositions, validateFileText } from '../../core/src/files';
 import {
   DocumentInfoChangedNotification,
   DocumentInfoRequest,
@@ -58,7 +67,7 @@ import {
   type DocumentInfoParams,
   type LocatePathsParams,
   type LocatePathsResult,
-} from './common/protocol';
+} from '../../core/src/protocol';
 
 export interface ServerSettings {
   rules?: Record<string, RuleSeverity>;
@@ -87,7 +96,12 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
 }
 
 /** Runs a handler; a throw becomes an error response (never silence), cancellation becomes RequestCancelled. */
-export function runSafe<T, E = void>(connection: Connection, name: string, token: CancellationToken | undefined, fn: () => T): T | ResponseError<E> {
+export function runSafe<T, E = void>(
+  connection: Connection,
+  name: string,
+  token: CancellationToken | undefined,
+  fn: () => T,
+): T | ResponseError<E> {
   if (token?.isCancellationRequested) return new ResponseError<E>(LSPErrorCodes.RequestCancelled, 'Request cancelled');
   try {
     return fn();
@@ -113,8 +127,20 @@ export function setContract(service: KrakenService, params: SetContractParams, l
     return { ok: true, contract: bundled.label, kinds: bundled.kinds, warnings: [], from: current === bundled ? 'unchanged' : 'converted' };
   }
   const textSha256 = createHash('sha256').update(params.text).digest('hex');
-  if (current instanceof ContractSchemaSet && current.timings.textSha256 === textSha256 && current.id === params.source && current.note === params.note) {
-    return { ok: true, contract: current.label, kinds: current.kinds, warnings: current.contract.warnings, hash: current.contract.hash, from: 'unchanged' };
+  if (
+    current instanceof ContractSchemaSet &&
+    current.timings.textSha256 === textSha256 &&
+    current.id === params.source &&
+    current.note === params.note
+  ) {
+    return {
+      ok: true,
+      contract: current.label,
+      kinds: current.kinds,
+      warnings: current.contract.warnings,
+      hash: current.contract.hash,
+      from: 'unchanged',
+    };
   }
   const cache = params.cacheDir ? fileContractCache(params.cacheDir, { onError: log }) : undefined;
   try {
@@ -122,17 +148,42 @@ export function setContract(service: KrakenService, params: SetContractParams, l
       cache,
       buildId: bundleBuildId(),
       note: params.note,
-      onCompile: (c) => log(`contract validator for ${c.kind}: ${c.from === 'cache' ? 'loaded from the cache' : 'compiled'} in ${c.ms} ms${c.error ? ` (failed: ${c.error})` : ''}`),
+      onCompile: (c) =>
+        log(
+          `contract validator for ${c.kind}: ${c.from === 'cache' ? 'loaded from the cache' : 'compiled'} in ${c.ms} ms${c.error ? ` (failed: ${c.error})` : ''}`,
+        ),
     });
     const set = created.schemaSet;
     if (!set.kinds.length) {
-      return { ok: false, contract: current.label, message: `${params.source} has no request body of a known data-import endpoint`, kinds: current.kinds, warnings: created.contract.warnings };
+      return {
+        ok: false,
+        contract: current.label,
+        message: `${params.source} has no request body of a known data-import endpoint`,
+        kinds: current.kinds,
+        warnings: created.contract.warnings,
+      };
     }
     service.configure({ schemaSet: set });
-    log(`contract ${set.label}: ${set.kinds.length} kinds, ${created.timings.from === 'cache' ? `conversion read from the cache in ${created.timings.cacheMs} ms` : `parsed in ${created.timings.parseMs} ms, converted in ${created.timings.convertMs} ms`}`);
-    return { ok: true, contract: set.label, kinds: set.kinds, warnings: created.contract.warnings, hash: created.contract.hash, loadMs: created.compileMs, from: created.timings.from };
+    log(
+      `contract ${set.label}: ${set.kinds.length} kinds, ${created.timings.from === 'cache' ? `conversion read from the cache in ${created.timings.cacheMs} ms` : `parsed in ${created.timings.parseMs} ms, converted in ${created.timings.convertMs} ms`}`,
+    );
+    return {
+      ok: true,
+      contract: set.label,
+      kinds: set.kinds,
+      warnings: created.contract.warnings,
+      hash: created.contract.hash,
+      loadMs: created.compileMs,
+      from: created.timings.from,
+    };
   } catch (error) {
-    return { ok: false, contract: current.label, message: `${params.source} is not a YAML or JSON contract: ${(error as Error)?.message ?? String(error)}`, kinds: current.kinds, warnings: [] };
+    return {
+      ok: false,
+      contract: current.label,
+      message: `${params.source} is not a YAML or JSON contract: ${(error as Error)?.message ?? String(error)}`,
+      kinds: current.kinds,
+      warnings: [],
+    };
   }
 }
 
@@ -194,7 +245,10 @@ export function startServer(connection: Connection): void {
   const settings = new WorkspaceSettings({
     log: (line) => connection.console.info(line),
     problem: (message, file) => reportProblem(message, file),
-    editorSettings: async (scopeUri) => (client.configurationRequests ? connection.workspace.getConfiguration(scopeUri ? { scopeUri, section: 'krakenImport' } : { section: 'krakenImport' }) : undefined),
+    editorSettings: async (scopeUri) =>
+      client.configurationRequests
+        ? connection.workspace.getConfiguration(scopeUri ? { scopeUri, section: 'krakenImport' } : { section: 'krakenImport' })
+        : undefined,
     progress: async (title, run) => {
       if (!client.workDoneProgress) return run();
       const progress = await connection.window.createWorkDoneProgress();
@@ -233,7 +287,13 @@ export function startServer(connection: Connection): void {
       next = {
         version: doc.version,
         diagnostics: r.diagnostics,
-        info: infoOf(service, r.kind, `JSON Lines: ${records} record${records === 1 ? '' : 's'}${r.kind ? ', the first one decides the kind shown' : ', none a Kraken payload'}`, r.kind ? 'content' : 'none', r.diagnostics),
+        info: infoOf(
+          service,
+          r.kind,
+          `JSON Lines: ${records} record${records === 1 ? '' : 's'}${r.kind ? ', the first one decides the kind shown' : ', none a Kraken payload'}`,
+          r.kind ? 'content' : 'none',
+          r.diagnostics,
+        ),
       };
     } else {
       const validated = service.validate(doc.getText(), { filePath: doc.uri });
@@ -241,16 +301,27 @@ export function startServer(connection: Connection): void {
       // times the text; nothing reads it after validation).
       const result = { ...validated, parsed: { ...validated.parsed, value: undefined } };
       const d = result.detection;
-      next = { version: doc.version, diagnostics: result.diagnostics, result, info: infoOf(service, d.kind ?? null, d.shape ? `${d.reason}; ${d.shape}` : d.reason, d.source, result.diagnostics) };
+      next = {
+        version: doc.version,
+        diagnostics: result.diagnostics,
+        result,
+        info: infoOf(service, d.kind ?? null, d.shape ? `${d.reason}; ${d.shape}` : d.reason, d.source, result.diagnostics),
+      };
     }
     cache.set(doc.uri, next);
     return next;
   }
 
-  function infoOf(service: KrakenService, kind: string | null, reason: string, source: DocumentInfo['source'], diagnostics: Diagnostic[]): DocumentInfo {
+  function infoOf(
+    service: KrakenService,
+    kind: string | null,
+    reason: string,
+    source: DocumentInfo['source'],
+    diagnostics: Diagnostic[],
+  ): DocumentInfo {
     return {
       kind,
-      kindLabel: kind ? KINDS_BY_ID.get(kind as never)?.label ?? kind : null,
+      kindLabel: kind ? (KINDS_BY_ID.get(kind as never)?.label ?? kind) : null,
       reason,
       source,
       contract: service.schemaSet.label,
@@ -278,7 +349,8 @@ export function startServer(connection: Connection): void {
         if (!settled) return void ready.then(() => schedulePush(current, 0));
         try {
           const diagnostics = diagnosticsFor(current);
-          if (documents.get(doc.uri)?.version === current.version) void connection.sendDiagnostics({ uri: doc.uri, version: current.version, diagnostics });
+          if (documents.get(doc.uri)?.version === current.version)
+            void connection.sendDiagnostics({ uri: doc.uri, version: current.version, diagnostics });
         } catch (error) {
           connection.console.error(`validation of ${doc.uri} failed: ${(error as Error)?.stack ?? String(error)}`);
         }
@@ -323,7 +395,9 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
-        ...(client.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false, identifier: 'kraken-import' } } : {}),
+        ...(client.pullDiagnostics
+          ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false, identifier: 'kraken-import' } }
+          : {}),
         ...(client.workspaceFolders ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
       },
       serverInfo: { name: 'kraken-import', version: '0.1.0' },
@@ -347,7 +421,10 @@ export function startServer(connection: Connection): void {
       } else settings.watchWithFileSystem(onConfigFileChanged);
       if (client.workspaceFolders) {
         connection.workspace.onDidChangeWorkspaceFolders((e) => {
-          const now = settings.all().map((f) => f.uri).filter((u) => u && !e.removed.some((r) => r.uri.replace(/\/$/, '') === u));
+          const now = settings
+            .all()
+            .map((f) => f.uri)
+            .filter((u) => u && !e.removed.some((r) => r.uri.replace(/\/$/, '') === u));
           settings.setFolders([...now, ...e.added.map((a) => a.uri)]);
           void settings.loadAll().then(() => {
             if (!client.watchedFilesRegistration) settings.watchWithFileSystem(onConfigFileChanged);
@@ -402,7 +479,9 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(SetContractRequest, async (params: SetContractParams, token) => {
     await ready;
-    const result = runSafe(connection, 'setContract', token, (): SetContractResult => setContract(contractService, params, (line) => connection.console.info(line)));
+    const result = runSafe(connection, 'setContract', token, (): SetContractResult =>
+      setContract(contractService, params, (line) => connection.console.info(line)),
+    );
     if (result instanceof ResponseError || !result.ok) return result;
     const next = !params.text || params.source === 'bundled' ? undefined : contractService.schemaSet;
     if (next !== settings.clientSchemaSet) {
@@ -452,7 +531,9 @@ export function startServer(connection: Connection): void {
   const noticeLimit = (uri: string, what: string, result: { limitReached: boolean; limit: number }) => {
     if (!result.limitReached || limitNoticeShown.has(`${what}:${uri}`)) return;
     limitNoticeShown.add(`${what}:${uri}`);
-    void connection.window.showInformationMessage(`Kraken Import: this document is large; only the first ${result.limit} ${what} are shown.`);
+    void connection.window.showInformationMessage(
+      `Kraken Import: this document is large; only the first ${result.limit} ${what} are shown.`,
+    );
   };
 
   /** The record of a JSON Lines document at a position, with its position mapping. */
@@ -462,7 +543,9 @@ export function startServer(connection: Connection): void {
     return new RecordPositions(lines, jsonLinesRecordAt(text, lines.offsetAt(position)));
   }
 
-  const mapEdit = (m: RecordPositions) => (e: TextEdit): TextEdit => ({ range: m.toFileRange(e.range), newText: e.newText });
+  const mapEdit =
+    (m: RecordPositions) =>
+    (e: TextEdit): TextEdit => ({ range: m.toFileRange(e.range), newText: e.newText });
 
   connection.onCompletion(async (params, token) => {
     await ready;
@@ -496,11 +579,20 @@ export function startServer(connection: Connection): void {
     });
   });
 
-  function codeActionsFor(doc: TextDocument, range: LspRange, diagnostics: LspDiagnostic[], only: string[] | undefined): Array<{ title: string; kind: string; diagnostics?: LspDiagnostic[]; isPreferred?: boolean; edits: TextEdit[] }> {
+  function codeActionsFor(
+    doc: TextDocument,
+    range: LspRange,
+    diagnostics: LspDiagnostic[],
+    only: string[] | undefined,
+  ): Array<{ title: string; kind: string; diagnostics?: LspDiagnostic[]; isPreferred?: boolean; edits: TextEdit[] }> {
     const service = serviceFor(doc);
     const ours = diagnostics.filter((d) => d.source === SOURCE);
     if (!isLines(doc)) {
-      return service.codeActions(doc.getText(), range, ours, { ...authoringOptions(doc), only, allDiagnostics: () => state(doc).diagnostics });
+      return service.codeActions(doc.getText(), range, ours, {
+        ...authoringOptions(doc),
+        only,
+        allDiagnostics: () => state(doc).diagnostics,
+      });
     }
     const actions: Array<{ title: string; kind: string; diagnostics?: LspDiagnostic[]; isPreferred?: boolean; edits: TextEdit[] }> = [];
     const text = doc.getText();
@@ -510,7 +602,11 @@ export function startServer(connection: Connection): void {
       const edits: TextEdit[] = [];
       for (const entry of jsonLinesRecords(text)) {
         const m = new RecordPositions(lines, entry);
-        for (const a of service.codeActions(entry.text, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], { ...authoringOptions(doc), only: [FIX_ALL_KIND] })) edits.push(...a.edits.map(mapEdit(m)));
+        for (const a of service.codeActions(entry.text, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], {
+          ...authoringOptions(doc),
+          only: [FIX_ALL_KIND],
+        }))
+          edits.push(...a.edits.map(mapEdit(m)));
       }
       if (edits.length) actions.push({ title: 'Fix all safe Kraken Import findings', kind: FIX_ALL_KIND, edits });
     }
@@ -521,7 +617,10 @@ export function startServer(connection: Connection): void {
     const moved = inRecord.map((d) => ({ ...d, range: m.toRecordRange(d.range) }));
     const original = new Map(moved.map((d, i) => [d, inRecord[i]]));
     const recordDiagnostics = () => service.validate(m.entry.text, { filePath: doc.uri }).diagnostics;
-    for (const a of service.codeActions(m.entry.text, m.toRecordRange(range), moved, { ...authoringOptions(doc), allDiagnostics: recordDiagnostics })) {
+    for (const a of service.codeActions(m.entry.text, m.toRecordRange(range), moved, {
+      ...authoringOptions(doc),
+      allDiagnostics: recordDiagnostics,
+    })) {
       actions.push({ ...a, diagnostics: a.diagnostics?.map((d) => original.get(d) ?? d), edits: a.edits.map(mapEdit(m)) });
     }
     return actions;
@@ -544,7 +643,11 @@ export function startServer(connection: Connection): void {
       }
       // A client without code action literals gets commands; the server applies the edit when one is run.
       if (!client.applyEdit) return [];
-      return actions.map((a): Command => ({ title: a.title, command: APPLY_EDIT_COMMAND, arguments: [{ changes: { [doc.uri]: a.edits } }] }));
+      return actions.map((a): Command => ({
+        title: a.title,
+        command: APPLY_EDIT_COMMAND,
+        arguments: [{ changes: { [doc.uri]: a.edits } }],
+      }));
     });
   });
 
@@ -553,7 +656,8 @@ export function startServer(connection: Connection): void {
     const edit = params.arguments?.[0] as WorkspaceEdit | undefined;
     if (!edit) throw new ResponseError(ErrorCodes.InvalidParams, `${APPLY_EDIT_COMMAND} needs a workspace edit`);
     const applied = await connection.workspace.applyEdit(edit);
-    if (!applied.applied) connection.console.warn(`the client did not apply the fix${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
+    if (!applied.applied)
+      connection.console.warn(`the client did not apply the fix${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
     return null;
   });
 
@@ -562,9 +666,14 @@ export function startServer(connection: Connection): void {
     return runSafe(connection, 'definition', token, (): Location[] => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
-      if (!isLines(doc)) return serviceFor(doc).definition(doc.getText(), params.position, authoringOptions(doc)).map((range) => ({ uri: doc.uri, range }));
+      if (!isLines(doc))
+        return serviceFor(doc)
+          .definition(doc.getText(), params.position, authoringOptions(doc))
+          .map((range) => ({ uri: doc.uri, range }));
       const m = recordAt(doc, params.position);
-      return serviceFor(doc).definition(m.entry.text, m.toRecord(params.position), authoringOptions(doc)).map((range) => ({ uri: doc.uri, range: m.toFileRange(range) }));
+      return serviceFor(doc)
+        .definition(m.entry.text, m.toRecord(params.position), authoringOptions(doc))
+        .map((range) => ({ uri: doc.uri, range: m.toFileRange(range) }));
     });
   });
 
@@ -573,7 +682,10 @@ export function startServer(connection: Connection): void {
     return runSafe(connection, 'references', token, (): Location[] => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
-      if (!isLines(doc)) return serviceFor(doc).references(doc.getText(), params.position, params.context.includeDeclaration, authoringOptions(doc)).map((range) => ({ uri: doc.uri, range }));
+      if (!isLines(doc))
+        return serviceFor(doc)
+          .references(doc.getText(), params.position, params.context.includeDeclaration, authoringOptions(doc))
+          .map((range) => ({ uri: doc.uri, range }));
       const m = recordAt(doc, params.position);
       return serviceFor(doc)
         .references(m.entry.text, m.toRecord(params.position), params.context.includeDeclaration, authoringOptions(doc))

@@ -8,19 +8,26 @@ import { test } from 'node:test';
 import { repoRoot } from '../ui/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 
-test('krakenImport.contract: the GB file, the AU file, a URL fetched and then used offline from the cache', { timeout: 420_000 }, async () => {
-  const root = repoRoot();
-  const lines: string[] = [];
-  const code = await runExtensionTests({
-    extensionDevelopmentPath: root,
-    extensionTestsPath: join(root, 'out', 'exthost', 'suite', 'contract.js'),
-    settings: { 'krakenImport.contract': join(root, '..', 'shared', 'kraken-openapi', 'edf-gb.openapi.yml') },
-    timeoutMs: 400_000,
-    log: (line) => {
-      lines.push(line);
-      process.stdout.write(line + '\n');
-    },
-  });
-  assert.equal(code, 0, lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes('contract: GB file, AU file, URL fetched / 304 / offline from the cache, bundled: all done')), 'the suite ran to its end');
-});
+test(
+  'krakenImport.contract: the GB file, the AU file, a URL fetched and then used offline from the cache',
+  { timeout: 420_000 },
+  async () => {
+    const root = repoRoot();
+    const lines: string[] = [];
+    const code = await runExtensionTests({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'exthost', 'suite', 'contract.js'),
+      settings: { 'krakenImport.contract': join(root, '..', 'shared', 'kraken-openapi', 'edf-gb.openapi.yml') },
+      timeoutMs: 400_000,
+      log: (line) => {
+        lines.push(line);
+        process.stdout.write(line + '\n');
+      },
+    });
+    assert.equal(code, 0, lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('contract: GB file, AU file, URL fetched / 304 / offline from the cache, bundled: all done')),
+      'the suite ran to its end',
+    );
+  },
+);

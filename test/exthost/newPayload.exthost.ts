@@ -8,18 +8,25 @@ import { test } from 'node:test';
 import { repoRoot } from '../ui/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 
-test('New Payload… opens the template of the chosen kind and market with the cursor on the first placeholder', { timeout: 330_000 }, async () => {
-  const root = repoRoot();
-  const lines: string[] = [];
-  const code = await runExtensionTests({
-    extensionDevelopmentPath: root,
-    extensionTestsPath: join(root, 'out', 'exthost', 'suite', 'newPayload.js'),
-    timeoutMs: 300_000,
-    log: (line) => {
-      lines.push(line);
-      process.stdout.write(line + '\n');
-    },
-  });
-  assert.equal(code, 0, lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes('New Payload: account (DE, GB) and notes templates inserted as snippets')), 'the suite ran to its end');
-});
+test(
+  'New Payload… opens the template of the chosen kind and market with the cursor on the first placeholder',
+  { timeout: 330_000 },
+  async () => {
+    const root = repoRoot();
+    const lines: string[] = [];
+    const code = await runExtensionTests({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'exthost', 'suite', 'newPayload.js'),
+      timeoutMs: 300_000,
+      log: (line) => {
+        lines.push(line);
+        process.stdout.write(line + '\n');
+      },
+    });
+    assert.equal(code, 0, lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('New Payload: account (DE, GB) and notes templates inserted as snippets')),
+      'the suite ran to its end',
+    );
+  },
+);

@@ -130,7 +130,11 @@ export async function formatPageConsole(msg: ConsoleMessage): Promise<{ fromExte
   if (at >= 0) return { fromExtensionHost: true, level, text: text.slice(0, at) + text.slice(at + EXT_HOST_MARK.length) };
   if (/^\[Extension Host\] ?/.test(text)) {
     // Outside test runs: '%c[Extension Host] %cmsg %c(at file:///…:1:2)'; drop the prefix and the call site.
-    return { fromExtensionHost: true, level, text: text.replace(/^\[Extension Host\] ?/, '').replace(/ \((?:at )?[^()\s]*:\d+:\d+\)$/, '') };
+    return {
+      fromExtensionHost: true,
+      level,
+      text: text.replace(/^\[Extension Host\] ?/, '').replace(/ \((?:at )?[^()\s]*:\d+:\d+\)$/, ''),
+    };
   }
   return { fromExtensionHost: false, level, text };
 }
@@ -216,7 +220,7 @@ export async function runExtensionTests(opts: ExtHostRunOptions): Promise<number
     log(`[runner] extension tests exited with ${code} after ${Date.now() - started} ms`);
     return code;
   } catch (e) {
-    log(`[runner] harness error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    log(`[runner] harness error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return EXIT_HARNESS;
   } finally {
     if (timer) clearTimeout(timer);
@@ -237,19 +241,34 @@ function parseArgs(argv: string[]): ExtHostRunOptions {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const take = () => (inline !== undefined ? inline : value(i++));
     switch (flag) {
-      case '--extensionDevelopmentPath': opts.extensionDevelopmentPath = resolve(take()); break;
-      case '--extensionTestsPath': opts.extensionTestsPath = resolve(take()); break;
-      case '--workspace': opts.workspace = resolve(take()); break;
-      case '--timeout': opts.timeoutMs = Number(take()); break;
-      case '--settings': opts.settings = JSON.parse(take()); break;
-      case '--all-console': opts.allConsole = true; break;
-      case '--verbose': opts.verbose = true; break;
-      case '-h': case '--help':
+      case '--extensionDevelopmentPath':
+        opts.extensionDevelopmentPath = resolve(take());
+        break;
+      case '--extensionTestsPath':
+        opts.extensionTestsPath = resolve(take());
+        break;
+      case '--workspace':
+        opts.workspace = resolve(take());
+        break;
+      case '--timeout':
+        opts.timeoutMs = Number(take());
+        break;
+      case '--settings':
+        opts.settings = JSON.parse(take());
+        break;
+      case '--all-console':
+        opts.allConsole = true;
+        break;
+      case '--verbose':
+        opts.verbose = true;
+        break;
+      case '-h':
+      case '--help':
         process.stdout.write(
           'usage: runInCodeServer --extensionDevelopmentPath <dir> --extensionTestsPath <file.js> [--workspace <dir>]\n' +
             '                       [--timeout <ms>] [--settings <json>] [--all-console] [--verbose]\n',
         );
-        process.exit(0);
+        return process.exit(0);
       default:
         throw new Error(`unknown argument ${argv[i]}`);
     }

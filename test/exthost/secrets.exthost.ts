@@ -8,20 +8,27 @@ import { test } from 'node:test';
 import { repoRoot } from '../ui/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 
-test('the API key and Kraken tokens never reach settings, logs, output channels, messages or diagnostics; faults reported, documents untouched', { timeout: 330_000 }, async () => {
-  const root = repoRoot();
-  const lines: string[] = [];
-  const code = await runExtensionTests({
-    extensionDevelopmentPath: root,
-    extensionTestsPath: join(root, 'out', 'exthost', 'suite', 'secrets.js'),
-    // VS Code for the web saves after a delay by default; desktop does not. Off, so "unsaved edits survive" is seen.
-    settings: { 'files.autoSave': 'off' },
-    timeoutMs: 300_000,
-    log: (line) => {
-      lines.push(line);
-      process.stdout.write(line + '\n');
-    },
-  });
-  assert.equal(code, 0, lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes('secrets: all done')), 'the suite ran to its end');
-});
+test(
+  'the API key and Kraken tokens never reach settings, logs, output channels, messages or diagnostics; faults reported, documents untouched',
+  { timeout: 330_000 },
+  async () => {
+    const root = repoRoot();
+    const lines: string[] = [];
+    const code = await runExtensionTests({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'exthost', 'suite', 'secrets.js'),
+      // VS Code for the web saves after a delay by default; desktop does not. Off, so "unsaved edits survive" is seen.
+      settings: { 'files.autoSave': 'off' },
+      timeoutMs: 300_000,
+      log: (line) => {
+        lines.push(line);
+        process.stdout.write(line + '\n');
+      },
+    });
+    assert.equal(code, 0, lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('secrets: all done')),
+      'the suite ran to its end',
+    );
+  },
+);

@@ -15,7 +15,7 @@ import { repoRoot } from '../ui/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 import { smallAccount } from '../fixtures/smallAccount';
 import { startSandbox } from '../../sandbox/src/index';
-import { parseCommand } from '../../cli/src/args';
+import { parseCommand } from '../../core/src/args';
 import { runSend, SEND_COMMAND } from '../../cli/src/send';
 
 const KEY = 'sk_test_waves_exthost_4f1e';
@@ -32,14 +32,36 @@ test('send journal, wave report, reconciliation and response tabs in the editor'
     writeFileSync(join(workspace, 'kraken-import.config.json'), JSON.stringify({ environments: [env] }));
     mkdirSync(join(workspace, 'waves'));
     const wave = Array.from({ length: 16 }, (_, i) =>
-      JSON.stringify(smallAccount(`EX-${String(i).padStart(2, '0')}`, INVALID.includes(i) ? { customer: { date_of_birth: '1997-13-40' } } : {})),
+      JSON.stringify(
+        smallAccount(`EX-${String(i).padStart(2, '0')}`, INVALID.includes(i) ? { customer: { date_of_birth: '1997-13-40' } } : {}),
+      ),
     );
     writeFileSync(join(workspace, 'waves', 'wave.jsonl'), wave.join('\n') + '\n');
-    writeFileSync(join(workspace, 'account.json'), JSON.stringify(smallAccount('EX-SINGLE', { customer: { date_of_birth: '2001-02-30' } }), null, 2) + '\n');
+    writeFileSync(
+      join(workspace, 'account.json'),
+      JSON.stringify(smallAccount('EX-SINGLE', { customer: { date_of_birth: '2001-02-30' } }), null, 2) + '\n',
+    );
     sb.faults.add({ match: '/v1/data-import/account-import-process/process/', status: 429, times: 4, retryAfter: 0 });
-    sb.faults.add({ match: '/v1/data-import/account-import-process/process/', status: 400, times: 1, body: { non_field_errors: [{ detail: 'The migration for this import supplier is paused.', code: 'import_supplier_migration_not_ongoing' }] } });
+    sb.faults.add({
+      match: '/v1/data-import/account-import-process/process/',
+      status: 400,
+      times: 1,
+      body: {
+        non_field_errors: [{ detail: 'The migration for this import supplier is paused.', code: 'import_supplier_migration_not_ongoing' }],
+      },
+    });
     for (const shard of [1, 2]) {
-      const argv = ['--env', 'Sandbox', '--action', 'stage,create', '--shard', `${shard}/2`, '--journal', `waves/shard-${shard}.journal.jsonl`, 'waves'];
+      const argv = [
+        '--env',
+        'Sandbox',
+        '--action',
+        'stage,create',
+        '--shard',
+        `${shard}/2`,
+        '--journal',
+        `waves/shard-${shard}.journal.jsonl`,
+        'waves',
+      ];
       await runSend(parseCommand(SEND_COMMAND, argv), {
         stdout: { write: () => true },
         stderr: { write: () => true, isTTY: false },
@@ -57,7 +79,12 @@ test('send journal, wave report, reconciliation and response tabs in the editor'
       extensionTestsPath: join(root, 'out', 'exthost', 'suite', 'waves.js'),
       workspace,
       timeoutMs: 400_000,
-      settings: { 'krakenImport.environments': [env], 'krakenImport.activeEnvironment': 'Sandbox', 'files.autoSave': 'off', 'workbench.colorTheme': 'Default Light Modern' },
+      settings: {
+        'krakenImport.environments': [env],
+        'krakenImport.activeEnvironment': 'Sandbox',
+        'files.autoSave': 'off',
+        'workbench.colorTheme': 'Default Light Modern',
+      },
       onPage: (p) => (page = p),
       log: (line) => {
         lines.push(line);
@@ -73,7 +100,10 @@ test('send journal, wave report, reconciliation and response tabs in the editor'
       },
     });
     assert.equal(code, 0, lines.join('\n'));
-    assert.ok(lines.some((l) => l.includes('waves suite: done')), 'the suite ran to its end');
+    assert.ok(
+      lines.some((l) => l.includes('waves suite: done')),
+      'the suite ran to its end',
+    );
   } finally {
     await sb.close();
     rmSync(workspace, { recursive: true, force: true });

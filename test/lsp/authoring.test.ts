@@ -5,9 +5,21 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { payloadTemplates } from '../../client/src/payloadTemplates';
-import { LineIndex } from '../../server/src/service/text';
-import { acceptItem, applyEdits, fixtureText, marked, newAccountToZeroErrors, type AuthoringDriver, type Edit, type Item, type Pos, type Rng, type ScenarioDiagnostic } from '../unit/authoringScenario';
+import { payloadTemplates } from '../../core/src/service/payloadTemplates';
+import { LineIndex } from '../../core/src/service/text';
+import {
+  acceptItem,
+  applyEdits,
+  fixtureText,
+  marked,
+  newAccountToZeroErrors,
+  type AuthoringDriver,
+  type Edit,
+  type Item,
+  type Pos,
+  type Rng,
+  type ScenarioDiagnostic,
+} from '../unit/authoringScenario';
 import { startLspServer, VSCODE_LIKE_CAPABILITIES, type LspServer, type PublishedDiagnostics } from './harness';
 
 const ERROR = 1;
@@ -55,16 +67,21 @@ describe('authoring over LSP', () => {
       assert.deepEqual(capabilities.completionProvider, { triggerCharacters: ['"', ':', ','], resolveProvider: false });
       assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.krakenImport'] });
       assert.equal(capabilities.executeCommandProvider, undefined, 'code actions are literals: no command to run');
-      for (const p of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'foldingRangeProvider']) assert.equal(capabilities[p], true, p);
+      for (const p of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'foldingRangeProvider'])
+        assert.equal(capabilities[p], true, p);
     } finally {
       await probe.shutdown();
     }
   });
 
-  it('completion in a broken document: an enum value in an open string, a property after a missing comma, the document\'s ledgers', async () => {
+  it("completion in a broken document: an enum value in an open string, a property after a missing comma, the document's ledgers", async () => {
     const m = marked(fixtureText('authoring/account-unfinished.json'));
     const { uri } = await open(m.text, 'unfinished');
-    const request = (position: Pos) => server.request<{ isIncomplete: boolean; items: Array<Item & Record<string, unknown>> }>('textDocument/completion', { textDocument: { uri }, position });
+    const request = (position: Pos) =>
+      server.request<{ isIncomplete: boolean; items: Array<Item & Record<string, unknown>> }>('textDocument/completion', {
+        textDocument: { uri },
+        position,
+      });
 
     const enums = await request(m.marks['open-enum']);
     assert.equal(enums.isIncomplete, false);
@@ -86,7 +103,10 @@ describe('authoring over LSP', () => {
     assert.ok(fixed.includes('"given_name": "Johann",\n      "family_name": ""\n'));
 
     const ledgers = await request(m.marks['schedule-ledger']);
-    assert.deepEqual(ledgers.items.map((i) => i.label), ['"GAS_LEDGER"', '"ELECTRICITY_LEDGER"']);
+    assert.deepEqual(
+      ledgers.items.map((i) => i.label),
+      ['"GAS_LEDGER"', '"ELECTRICITY_LEDGER"'],
+    );
 
     const txn = await request(m.marks['txn-key']);
     assert.deepEqual(
@@ -95,13 +115,19 @@ describe('authoring over LSP', () => {
     );
 
     const notes = await request(m.marks['note-item']);
-    assert.deepEqual(notes.items.map((i) => i.label), ['note', 'note with attachment', '{}']);
+    assert.deepEqual(
+      notes.items.map((i) => i.label),
+      ['note', 'note with attachment', '{}'],
+    );
   });
 
   it('hover: description, type, requiredness, allowed values and checks, at the hovered key', async () => {
     const m = marked('{\n  "import_supplier": "TENTACLE_ENERGY",\n  "customers": [],\n  "account_ty|pe": "DOMESTIC"\n}');
     const { uri } = await open(m.text, 'hover');
-    const hover = await server.request<{ contents: { kind: string; value: string }; range: Rng }>('textDocument/hover', { textDocument: { uri }, position: m.at });
+    const hover = await server.request<{ contents: { kind: string; value: string }; range: Rng }>('textDocument/hover', {
+      textDocument: { uri },
+      position: m.at,
+    });
     assert.deepEqual(hover.range, rangeIn(m.text, '"account_type"'));
     assert.equal(hover.contents.kind, 'markdown');
     const lines = hover.contents.value.split('\n\n');
@@ -114,7 +140,8 @@ describe('authoring over LSP', () => {
   });
 
   it('code actions for published diagnostics: the exact workspace edit, and fix-all on request', async () => {
-    const text = '{\n  "import_supplier": "TENTACLE_ENERGY",\n  "sales_channel": "DIRCT",\n  "account_type": "domestic",\n  "customers": [],\n  // from SAP\n  "transfer_balance": 12.50,\n}';
+    const text =
+      '{\n  "import_supplier": "TENTACLE_ENERGY",\n  "sales_channel": "DIRCT",\n  "account_type": "domestic",\n  "customers": [],\n  // from SAP\n  "transfer_balance": 12.50,\n}';
     const { uri, diagnostics } = await open(text, 'actions');
     const enumDiag = diagnostics.find((d) => d.code === 'invalid-enum')!;
     assert.deepEqual(enumDiag.range, rangeIn(text, '"DIRCT"'));
@@ -124,37 +151,72 @@ describe('authoring over LSP', () => {
       context: { diagnostics: [enumDiag], triggerKind: 1 },
     });
     assert.deepEqual(actions, [
-      { title: 'Change to "DIRECT"', kind: 'quickfix', diagnostics: [enumDiag], isPreferred: true, edit: { changes: { [uri]: [{ range: rangeIn(text, '"DIRCT"'), newText: '"DIRECT"' }] } } },
+      {
+        title: 'Change to "DIRECT"',
+        kind: 'quickfix',
+        diagnostics: [enumDiag],
+        isPreferred: true,
+        edit: { changes: { [uri]: [{ range: rangeIn(text, '"DIRCT"'), newText: '"DIRECT"' }] } },
+      },
     ]);
 
     const numberDiag = diagnostics.find((d) => d.code === 'number-as-string')!;
-    const numberFix = await server.request<CodeActionResult[]>('textDocument/codeAction', { textDocument: { uri }, range: numberDiag.range, context: { diagnostics: [numberDiag] } });
-    assert.deepEqual(numberFix.map((a) => [a.title, a.edit.changes[uri]]), [['Write 12.50 as the string "12.50"', [{ range: rangeIn(text, '12.50'), newText: '"12.50"' }]]]);
+    const numberFix = await server.request<CodeActionResult[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: numberDiag.range,
+      context: { diagnostics: [numberDiag] },
+    });
+    assert.deepEqual(
+      numberFix.map((a) => [a.title, a.edit.changes[uri]]),
+      [['Write 12.50 as the string "12.50"', [{ range: rangeIn(text, '12.50'), newText: '"12.50"' }]]],
+    );
 
     const fixAll = await server.request<CodeActionResult[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll'] },
     });
-    assert.deepEqual(fixAll.map((a) => [a.title, a.kind]), [['Fix all safe Kraken Import findings', 'source.fixAll.krakenImport']]);
+    assert.deepEqual(
+      fixAll.map((a) => [a.title, a.kind]),
+      [['Fix all safe Kraken Import findings', 'source.fixAll.krakenImport']],
+    );
     // Safe fixes only: a case-only enum difference is fixed, a guessed one ("DIRCT" -> "DIRECT") is left to the quick fix.
     const after = applyEdits(text, fixAll[0].edit.changes[uri]);
-    assert.equal(after, '{\n  "import_supplier": "TENTACLE_ENERGY",\n  "sales_channel": "DIRCT",\n  "account_type": "DOMESTIC",\n  "customers": [],\n  "transfer_balance": "12.50"\n}');
+    assert.equal(
+      after,
+      '{\n  "import_supplier": "TENTACLE_ENERGY",\n  "sales_channel": "DIRCT",\n  "account_type": "DOMESTIC",\n  "customers": [],\n  "transfer_balance": "12.50"\n}',
+    );
     const since = server.change(uri, [{ text: after }]);
     const republished = await server.waitForDiagnostics(uri, (p) => p.version === server.version(uri), since);
-    assert.deepEqual(republished.diagnostics.filter((d) => d.severity === ERROR).map((d) => [d.code, d.range]), [['invalid-enum', rangeIn(after, '"DIRCT"')]]);
+    assert.deepEqual(
+      republished.diagnostics.filter((d) => d.severity === ERROR).map((d) => [d.code, d.range]),
+      [['invalid-enum', rangeIn(after, '"DIRCT"')]],
+    );
 
     // Other servers' diagnostics (VS Code's JSON support) are not ours to fix.
-    const foreign = await server.request<CodeActionResult[]>('textDocument/codeAction', { textDocument: { uri }, range: enumDiag.range, context: { diagnostics: [{ ...enumDiag, source: 'json' }] } });
+    const foreign = await server.request<CodeActionResult[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: enumDiag.range,
+      context: { diagnostics: [{ ...enumDiag, source: 'json' }] },
+    });
     assert.deepEqual(foreign, []);
   });
 
   it('definition and references: ledger codes, meters of the same supply point, supply point identifiers', async () => {
     const m = marked(fixtureText('authoring/account-refs.json'));
     const { uri } = await open(m.text, 'refs');
-    const value = (mark: string, v: string): Rng => ({ start: { line: m.marks[mark].line, character: m.marks[mark].character - 1 }, end: { line: m.marks[mark].line, character: m.marks[mark].character + v.length + 1 } });
-    const def = (mark: string) => server.request<Array<{ uri: string; range: Rng }>>('textDocument/definition', { textDocument: { uri }, position: m.marks[mark] });
-    const refs = (mark: string, includeDeclaration: boolean) => server.request<Array<{ uri: string; range: Rng }>>('textDocument/references', { textDocument: { uri }, position: m.marks[mark], context: { includeDeclaration } });
+    const value = (mark: string, v: string): Rng => ({
+      start: { line: m.marks[mark].line, character: m.marks[mark].character - 1 },
+      end: { line: m.marks[mark].line, character: m.marks[mark].character + v.length + 1 },
+    });
+    const def = (mark: string) =>
+      server.request<Array<{ uri: string; range: Rng }>>('textDocument/definition', { textDocument: { uri }, position: m.marks[mark] });
+    const refs = (mark: string, includeDeclaration: boolean) =>
+      server.request<Array<{ uri: string; range: Rng }>>('textDocument/references', {
+        textDocument: { uri },
+        position: m.marks[mark],
+        context: { includeDeclaration },
+      });
 
     assert.deepEqual(await def('schedule-ledger'), [{ uri, range: value('ledger-gas', 'GAS_LEDGER') }]);
     assert.deepEqual(await refs('ledger-gas', true), [
@@ -177,16 +239,28 @@ describe('authoring over LSP', () => {
     type Sym = { name: string; detail?: string; kind: number; range: Rng; selectionRange: Rng; children?: Sym[] };
     const symbols = await server.request<Sym[]>('textDocument/documentSymbol', { textDocument: { uri } });
     const ledgers = symbols.find((s) => s.name === 'ledgers')!;
-    assert.deepEqual(ledgers.children!.map((s) => s.name), ['Ledger GAS_LEDGER · 3 transactions', 'Ledger ELECTRICITY_LEDGER · 3 transactions']);
+    assert.deepEqual(
+      ledgers.children!.map((s) => s.name),
+      ['Ledger GAS_LEDGER · 3 transactions', 'Ledger ELECTRICITY_LEDGER · 3 transactions'],
+    );
     const points = symbols.find((s) => s.name === 'supply_addresses')!.children![0].children!.find((s) => s.name === 'supply_points')!;
-    assert.deepEqual(points.children!.map((s) => s.name), ['Supply point 50203829715 · GAS', 'Supply point 60203829716 · ELECTRICITY']);
+    assert.deepEqual(
+      points.children!.map((s) => s.name),
+      ['Supply point 50203829715 · GAS', 'Supply point 60203829716 · ELECTRICITY'],
+    );
     assert.deepEqual(points.children![0].selectionRange, points.children![0].range);
 
-    const folding = await server.request<Array<{ startLine: number; endLine: number; kind?: string }>>('textDocument/foldingRange', { textDocument: { uri } });
+    const folding = await server.request<Array<{ startLine: number; endLine: number; kind?: string }>>('textDocument/foldingRange', {
+      textDocument: { uri },
+    });
     const lines = seed.split('\n');
     assert.deepEqual(folding[0], { startLine: 0, endLine: lines.length - 3, kind: 'object' }); // the file ends with "}\n"
     const customers = lines.findIndex((l) => l.includes('"customers": ['));
-    assert.deepEqual(folding[1], { startLine: customers, endLine: lines.findIndex((l, i) => i > customers && l === '  ],') - 1, kind: 'array' });
+    assert.deepEqual(folding[1], {
+      startLine: customers,
+      endLine: lines.findIndex((l, i) => i > customers && l === '  ],') - 1,
+      kind: 'array',
+    });
   });
 
   it('a new account from "New Payload…" reaches zero errors with completion and quick fixes alone', async () => {
@@ -212,15 +286,28 @@ describe('authoring over LSP', () => {
       },
       quickFixes: async (text, d) => {
         await sync(text);
-        const actions = await server.request<CodeActionResult[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+        const actions = await server.request<CodeActionResult[]>('textDocument/codeAction', {
+          textDocument: { uri },
+          range: d.range,
+          context: { diagnostics: [d], only: ['quickfix'] },
+        });
         return actions.map((a) => ({ title: a.title, isPreferred: a.isPreferred, edits: a.edit.changes[uri] }));
       },
     };
     const log = await newAccountToZeroErrors(driver, template.body);
     assert.equal(log.steps[log.steps.length - 1], 'no errors');
-    assert.ok(log.steps.includes('fix missing-property: Add missing required properties: transaction_id, transaction_date, amount, reason'), log.steps.join('\n'));
-    assert.ok(log.steps.some((s) => /^complete invalid-format: "\d{4}-\d{2}-\d{2}"$/.test(s)), log.steps.join('\n'));
+    assert.ok(
+      log.steps.includes('fix missing-property: Add missing required properties: transaction_id, transaction_date, amount, reason'),
+      log.steps.join('\n'),
+    );
+    assert.ok(
+      log.steps.some((s) => /^complete invalid-format: "\d{4}-\d{2}-\d{2}"$/.test(s)),
+      log.steps.join('\n'),
+    );
     await sync(log.text);
-    assert.deepEqual(lastDiagnostics.filter((d) => d.severity === ERROR), []);
+    assert.deepEqual(
+      lastDiagnostics.filter((d) => d.severity === ERROR),
+      [],
+    );
   });
 });

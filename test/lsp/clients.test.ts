@@ -27,7 +27,8 @@ const NEOVIM_010 = {
   },
 };
 
-const codes = (p: PublishedDiagnostics) => p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}/${d.severity}`);
+const codes = (p: PublishedDiagnostics) =>
+  p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}/${d.severity}`);
 
 function tempFolder(): { dir: string; uri: string; file: (name: string) => string; write: (name: string, text: string) => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'kraken-lsp-clients-'));
@@ -58,16 +59,25 @@ describe('a client without pull diagnostics or refresh support (Neovim 0.10)', (
     server.notify('workspace/didChangeConfiguration', { settings: { krakenImport: { rules: { 'invalid-enum': 'warning' } } } });
     const after = await server.waitForDiagnostics(uri, () => true, since);
     assert.deepEqual(codes(after), ['invalid-enum@0:59/2']);
-    assert.deepEqual(server.serverRequests.map((r) => r.method).filter((m) => m !== 'workspace/configuration'), []);
+    assert.deepEqual(
+      server.serverRequests.map((r) => r.method).filter((m) => m !== 'workspace/configuration'),
+      [],
+    );
   });
 
   it('completion items carry no VS Code command', async () => {
     const uri = 'file:///nvim/customer.json';
     const text = '{"import_supplier": "X", "customers": [{"given_name": "A", "fam"}], "sales_channel": "DIRECT"}';
     server.open(uri, text);
-    const list = await server.request<{ items: Array<{ label: string; command?: unknown }> }>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: text.indexOf('fam') + 3 } });
+    const list = await server.request<{ items: Array<{ label: string; command?: unknown }> }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 0, character: text.indexOf('fam') + 3 },
+    });
     assert.ok(list.items.some((i) => i.label === 'family_name'));
-    assert.deepEqual(list.items.filter((i) => i.command), []);
+    assert.deepEqual(
+      list.items.filter((i) => i.command),
+      [],
+    );
   });
 });
 
@@ -92,7 +102,10 @@ describe('pull diagnostics without refreshSupport', () => {
   it('with refreshSupport: pull, and a refresh request after a settings change', async () => {
     const server = startLspServer();
     try {
-      const init = await server.initialize({ textDocument: { diagnostic: {} }, workspace: { configuration: true, diagnostics: { refreshSupport: true } } });
+      const init = await server.initialize({
+        textDocument: { diagnostic: {} },
+        workspace: { configuration: true, diagnostics: { refreshSupport: true } },
+      });
       assert.ok(init.capabilities.diagnosticProvider);
       const uri = 'file:///pull/account.json';
       server.open(uri, ACCOUNT);
@@ -100,8 +113,13 @@ describe('pull diagnostics without refreshSupport', () => {
       server.settings = { krakenImport: { rules: { 'invalid-enum': 'hint' } } };
       server.notify('workspace/didChangeConfiguration', { settings: null });
       await server.waitForServerRequest((r) => r.method === 'workspace/diagnostic/refresh' && server.serverRequests.indexOf(r) >= from);
-      const report = await server.request<{ items: Array<{ code: string; severity: number }> }>('textDocument/diagnostic', { textDocument: { uri } });
-      assert.deepEqual(report.items.map((i) => `${i.code}/${i.severity}`), ['invalid-enum/4']);
+      const report = await server.request<{ items: Array<{ code: string; severity: number }> }>('textDocument/diagnostic', {
+        textDocument: { uri },
+      });
+      assert.deepEqual(
+        report.items.map((i) => `${i.code}/${i.severity}`),
+        ['invalid-enum/4'],
+      );
     } finally {
       await server.shutdown();
     }
@@ -121,9 +139,13 @@ describe('a minimal client: no snippets, no code action literals', () => {
 
   it('completion inserts plain text', async () => {
     const uri = 'file:///min/tx.json';
-    const text = '{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "amount": "1", "tra } ] } ] }';
+    const text =
+      '{ "import_supplier": "X", "ledgers": [ { "current_statement_transactions": [ { "type": "CHARGE", "amount": "1", "tra } ] } ] }';
     server.open(uri, text);
-    const list = await server.request<{ items: Array<{ label: string; insertTextFormat: number; textEdit: { newText: string } }> }>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: text.indexOf('"tra') + 4 } });
+    const list = await server.request<{ items: Array<{ label: string; insertTextFormat: number; textEdit: { newText: string } }> }>(
+      'textDocument/completion',
+      { textDocument: { uri }, position: { line: 0, character: text.indexOf('"tra') + 4 } },
+    );
     const date = list.items.find((i) => i.label === 'transaction_date')!;
     assert.deepEqual([date.insertTextFormat, date.textEdit.newText], [1, '"transaction_date": ""']);
     assert.ok(list.items.every((i) => i.insertTextFormat === 1));
@@ -137,13 +159,19 @@ describe('a minimal client: no snippets, no code action literals', () => {
       range: DIRECT,
       context: { diagnostics: published.diagnostics },
     });
-    assert.deepEqual(actions.map((a) => a.title), ['Change to "DIRECT"']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Change to "DIRECT"'],
+    );
     const edit = { changes: { [uri]: [{ range: DIRECT, newText: '"DIRECT"' }] } };
     assert.deepEqual(actions[0], { title: 'Change to "DIRECT"', command: 'krakenImport.server.applyEdit', arguments: [edit] });
     server.answer = (method) => (method === 'workspace/applyEdit' ? { applied: true } : null);
     await server.request('workspace/executeCommand', { command: actions[0].command, arguments: actions[0].arguments });
     const applied = server.serverRequests.filter((r) => r.method === 'workspace/applyEdit');
-    assert.deepEqual(applied.map((r) => r.params), [{ edit }]);
+    assert.deepEqual(
+      applied.map((r) => r.params),
+      [{ edit }],
+    );
   });
 });
 
@@ -169,7 +197,11 @@ describe('initializationOptions', () => {
     try {
       await server.initialize({}, { rules: {}, maxFindngs: 3 });
       const shown = await server.waitFor((n) => n.method === 'window/showMessage');
-      assert.deepEqual(shown.params, { type: 1, message: 'Kraken Import: initializationOptions: unknown setting "maxFindngs": did you mean "maxFindings"? (known: rules, payloadAssociations, maxFindings, retriggerCompletionCommand)' });
+      assert.deepEqual(shown.params, {
+        type: 1,
+        message:
+          'Kraken Import: initializationOptions: unknown setting "maxFindngs": did you mean "maxFindings"? (known: rules, payloadAssociations, maxFindings, retriggerCompletionCommand)',
+      });
       const uri = 'file:///init/account.json';
       assert.deepEqual(codes(await server.waitForDiagnostics(uri, () => true, server.open(uri, ACCOUNT))), ['invalid-enum@0:59/1']);
     } finally {
@@ -183,7 +215,10 @@ describe('kraken-import.config.json at the workspace folder root', () => {
   after(() => rmSync(folder.dir, { recursive: true, force: true }));
 
   it('applies the file, the editor settings on top, and follows edits of the file on disk (file-system watch)', async () => {
-    folder.write('kraken-import.config.json', JSON.stringify({ rules: { 'invalid-enum': 'warning' }, payloadAssociations: { 'notes/*.json': 'notes' } }));
+    folder.write(
+      'kraken-import.config.json',
+      JSON.stringify({ rules: { 'invalid-enum': 'warning' }, payloadAssociations: { 'notes/*.json': 'notes' } }),
+    );
     const server = startLspServer();
     try {
       server.settings = { krakenImport: null };
@@ -203,8 +238,13 @@ describe('kraken-import.config.json at the workspace folder root', () => {
       server.settings = { krakenImport: { rules: { 'invalid-enum': 'information' } } };
       server.notify('workspace/didChangeConfiguration', { settings: null });
       assert.deepEqual(codes(await server.waitForDiagnostics(uri, (p) => p.diagnostics.length === 1, since)), ['invalid-enum@0:59/3']);
-      const asked = server.serverRequests.filter((r) => r.method === 'workspace/configuration').map((r) => (r.params as { items: unknown[] }).items);
-      assert.ok(asked.some((items) => JSON.stringify(items) === JSON.stringify([{ scopeUri: folder.uri, section: 'krakenImport' }])), 'asked per folder');
+      const asked = server.serverRequests
+        .filter((r) => r.method === 'workspace/configuration')
+        .map((r) => (r.params as { items: unknown[] }).items);
+      assert.ok(
+        asked.some((items) => JSON.stringify(items) === JSON.stringify([{ scopeUri: folder.uri, section: 'krakenImport' }])),
+        'asked per folder',
+      );
     } finally {
       await server.shutdown();
     }
@@ -214,11 +254,17 @@ describe('kraken-import.config.json at the workspace folder root', () => {
     folder.write('kraken-import.config.json', JSON.stringify({ rules: { 'invalid-enum': 'hint' } }));
     const server = startLspServer();
     try {
-      await server.initialize({ workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } }, undefined, { workspaceFolders: [{ uri: folder.uri, name: 'wave' }] });
+      await server.initialize({ workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } }, undefined, {
+        workspaceFolders: [{ uri: folder.uri, name: 'wave' }],
+      });
       const registration = await server.waitForServerRequest((r) => r.method === 'client/registerCapability');
-      assert.deepEqual((registration.params as { registrations: Array<{ method: string; registerOptions: unknown }> }).registrations.map((r) => [r.method, r.registerOptions]), [
-        ['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/kraken-import.config.json' }] }],
-      ]);
+      assert.deepEqual(
+        (registration.params as { registrations: Array<{ method: string; registerOptions: unknown }> }).registrations.map((r) => [
+          r.method,
+          r.registerOptions,
+        ]),
+        [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/kraken-import.config.json' }] }]],
+      );
       const uri = folder.file('account.json');
       assert.deepEqual(codes(await server.waitForDiagnostics(uri, () => true, server.open(uri, ACCOUNT))), ['invalid-enum@0:59/4']);
       folder.write('kraken-import.config.json', JSON.stringify({ maxFindings: 5 }));
@@ -234,8 +280,15 @@ describe('kraken-import.config.json at the workspace folder root', () => {
     folder.write('kraken-import.config.json', '{"rules": {"invalid-enum": "loud"}}');
     const server = startLspServer();
     try {
-      server.answer = (method, params) => (method === 'window/showMessageRequest' ? (params as { actions: unknown[] }).actions[0] : method === 'window/showDocument' ? { success: true } : null);
-      await server.initialize({ window: { showDocument: { support: true } } }, undefined, { workspaceFolders: [{ uri: folder.uri, name: 'wave' }] });
+      server.answer = (method, params) =>
+        method === 'window/showMessageRequest'
+          ? (params as { actions: unknown[] }).actions[0]
+          : method === 'window/showDocument'
+            ? { success: true }
+            : null;
+      await server.initialize({ window: { showDocument: { support: true } } }, undefined, {
+        workspaceFolders: [{ uri: folder.uri, name: 'wave' }],
+      });
       const asked = await server.waitForServerRequest((r) => r.method === 'window/showMessageRequest');
       const file = path.join(folder.dir, 'kraken-import.config.json');
       assert.deepEqual(asked.params, {
@@ -253,7 +306,10 @@ describe('kraken-import.config.json at the workspace folder root', () => {
       await plain.initialize({}, undefined, { workspaceFolders: [{ uri: folder.uri, name: 'wave' }] });
       const shown = await plain.waitFor((n) => n.method === 'window/showMessage');
       assert.match((shown.params as { message: string }).message, /rule "invalid-enum" has severity "loud"/);
-      assert.deepEqual(plain.serverRequests.map((r) => r.method), []);
+      assert.deepEqual(
+        plain.serverRequests.map((r) => r.method),
+        [],
+      );
     } finally {
       await plain.shutdown();
     }
@@ -273,22 +329,49 @@ describe("the config file's contract", () => {
         folder.write('kraken-import.config.json', JSON.stringify({ contract: './gb.openapi.yml' }));
         const server = startLspServer(['--stdio'], [path.join(REPO_ROOT, 'dist', 'server.js')], { KRAKEN_IMPORT_CACHE_DIR: cache });
         try {
-          await server.initialize(progress ? { window: { workDoneProgress: true } } : {}, undefined, { workspaceFolders: [{ uri: folder.uri, name: 'gb' }] });
+          await server.initialize(progress ? { window: { workDoneProgress: true } } : {}, undefined, {
+            workspaceFolders: [{ uri: folder.uri, name: 'gb' }],
+          });
           const uri = folder.file('account.json');
           const published = await server.waitForDiagnostics(uri, () => true, server.open(uri, fixture));
           const info = await server.request<{ contract: string; kind: string }>('krakenImport/documentInfo', { uri });
           assert.match(info.contract, /^Kraken v1 contract from .*gb\.openapi\.yml/);
           // The instance contract's findings, not the bundled schemas': the same as the CLI with the same config file.
-          const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'validate', '--format', 'json', '--show-personal-data', '--quiet', '--stdin-filepath', 'account.json', '-'], { cwd: folder.dir, input: fixture, encoding: 'utf8', env: { ...process.env, KRAKEN_IMPORT_CACHE_DIR: cache } });
+          const run = spawnSync(
+            process.execPath,
+            [
+              path.join(REPO_ROOT, 'dist', 'cli.js'),
+              'validate',
+              '--format',
+              'json',
+              '--show-personal-data',
+              '--quiet',
+              '--stdin-filepath',
+              'account.json',
+              '-',
+            ],
+            { cwd: folder.dir, input: fixture, encoding: 'utf8', env: { ...process.env, KRAKEN_IMPORT_CACHE_DIR: cache } },
+          );
           assert.equal(run.status, 1, run.stderr);
           const cli = JSON.parse(run.stdout);
-          assert.deepEqual(published.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`), cli[0].diagnostics.map((d: { code: string; range: { start: { line: number; character: number } } }) => `${d.code}@${d.range.start.line}:${d.range.start.character}`));
+          assert.deepEqual(
+            published.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`),
+            cli[0].diagnostics.map(
+              (d: { code: string; range: { start: { line: number; character: number } } }) =>
+                `${d.code}@${d.range.start.line}:${d.range.start.character}`,
+            ),
+          );
           const created = server.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create');
           assert.equal(created.length, progress ? 1 : 0);
           if (progress) {
             const token = (created[0].params as { token: string }).token;
-            const reports = server.notifications.filter((n) => n.method === '$/progress' && (n.params as { token: string }).token === token).map((n) => (n.params as { value: { kind: string; title?: string } }).value);
-            assert.deepEqual(reports.map((v) => v.kind), ['begin', 'end']);
+            const reports = server.notifications
+              .filter((n) => n.method === '$/progress' && (n.params as { token: string }).token === token)
+              .map((n) => (n.params as { value: { kind: string; title?: string } }).value);
+            assert.deepEqual(
+              reports.map((v) => v.kind),
+              ['begin', 'end'],
+            );
             assert.equal(reports[0].title, 'Kraken Import: loading the contract ./gb.openapi.yml');
           }
         } finally {
@@ -318,7 +401,7 @@ describe('JSON Lines waves', () => {
   });
   after(() => server.shutdown());
 
-  it('diagnostics per record, on the record\'s line, in UTF-16 columns', () => {
+  it("diagnostics per record, on the record's line, in UTF-16 columns", () => {
     const at = bad.indexOf('"direct"');
     assert.deepEqual(
       published.diagnostics.map((d) => [d.code, d.range]),
@@ -331,32 +414,68 @@ describe('JSON Lines waves', () => {
     assert.match(published.diagnostics[1].message, /^Line 4: /);
   });
 
-  it('completion inside a record edits that record\'s line', async () => {
+  it("completion inside a record edits that record's line", async () => {
     const col = bad.indexOf('"direct"') + 1;
-    const list = await server.request<{ items: Array<{ label: string; textEdit: { range: unknown; newText: string } }> }>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: col } });
+    const list = await server.request<{ items: Array<{ label: string; textEdit: { range: unknown; newText: string } }> }>(
+      'textDocument/completion',
+      { textDocument: { uri }, position: { line: 1, character: col } },
+    );
     const direct = list.items.find((i) => i.label === '"DIRECT"')!;
-    assert.deepEqual(direct.textEdit, { range: { start: { line: 1, character: col - 1 }, end: { line: 1, character: col + 7 } }, newText: '"DIRECT"' });
+    assert.deepEqual(direct.textEdit, {
+      range: { start: { line: 1, character: col - 1 }, end: { line: 1, character: col + 7 } },
+      newText: '"DIRECT"',
+    });
   });
 
   it('hover inside a record', async () => {
     const col = bad.indexOf('"sales_channel"') + 2;
-    const hover = await server.request<{ contents: { value: string }; range: unknown }>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: col } });
+    const hover = await server.request<{ contents: { value: string }; range: unknown }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 1, character: col },
+    });
     assert.match(hover.contents.value, /sales channel/i);
-    assert.deepEqual(hover.range, { start: { line: 1, character: col - 2 }, end: { line: 1, character: col - 2 + '"sales_channel"'.length } });
+    assert.deepEqual(hover.range, {
+      start: { line: 1, character: col - 2 },
+      end: { line: 1, character: col - 2 + '"sales_channel"'.length },
+    });
   });
 
   it('quick fix and fix-all inside the wave', async () => {
     const d = published.diagnostics[0];
-    const actions = await server.request<Array<{ title: string; kind: string; diagnostics?: unknown[]; edit: unknown }>>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
-    assert.deepEqual(actions[0], { title: 'Change to "DIRECT"', kind: 'quickfix', diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: [{ range: d.range, newText: '"DIRECT"' }] } } });
-    const fixAll = await server.request<Array<{ title: string; kind: string; edit: unknown }>>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [], only: ['source.fixAll'] } });
-    assert.deepEqual(fixAll, [{ title: 'Fix all safe Kraken Import findings', kind: 'source.fixAll.krakenImport', edit: { changes: { [uri]: [{ range: d.range, newText: '"DIRECT"' }] } } }]);
+    const actions = await server.request<Array<{ title: string; kind: string; diagnostics?: unknown[]; edit: unknown }>>(
+      'textDocument/codeAction',
+      { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } },
+    );
+    assert.deepEqual(actions[0], {
+      title: 'Change to "DIRECT"',
+      kind: 'quickfix',
+      diagnostics: [d],
+      isPreferred: true,
+      edit: { changes: { [uri]: [{ range: d.range, newText: '"DIRECT"' }] } },
+    });
+    const fixAll = await server.request<Array<{ title: string; kind: string; edit: unknown }>>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    assert.deepEqual(fixAll, [
+      {
+        title: 'Fix all safe Kraken Import findings',
+        kind: 'source.fixAll.krakenImport',
+        edit: { changes: { [uri]: [{ range: d.range, newText: '"DIRECT"' }] } },
+      },
+    ]);
   });
 
   it('live: an edit in one record updates the findings', async () => {
     const at = bad.indexOf('"direct"');
-    const since = server.change(uri, [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + 8 } }, text: '"DIRECT"' }]);
+    const since = server.change(uri, [
+      { range: { start: { line: 1, character: at }, end: { line: 1, character: at + 8 } }, text: '"DIRECT"' },
+    ]);
     const next = await server.waitForDiagnostics(uri, () => true, since);
-    assert.deepEqual(next.diagnostics.map((d) => d.code), ['syntax-error']);
+    assert.deepEqual(
+      next.diagnostics.map((d) => d.code),
+      ['syntax-error'],
+    );
   });
 });

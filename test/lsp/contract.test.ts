@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { DocumentInfo, SetContractResult } from '../../server/src/common/protocol';
+import type { DocumentInfo, SetContractResult } from '../../core/src/protocol';
 import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
 import { GB_MISTAKES } from '../fixtures/contract/expected';
 
@@ -36,7 +36,10 @@ describe('krakenImport/setContract over LSP', () => {
   });
 
   async function setContract(file: string | 'bundled', note?: string): Promise<SetContractResult> {
-    return server.request<SetContractResult>('krakenImport/setContract', file === 'bundled' ? { source: 'bundled' } : { source: file, text: readFileSync(file, 'utf8'), note, cacheDir });
+    return server.request<SetContractResult>(
+      'krakenImport/setContract',
+      file === 'bundled' ? { source: 'bundled' } : { source: file, text: readFileSync(file, 'utf8'), note, cacheDir },
+    );
   }
 
   async function openAndWait(name: string, predicate: (d: PublishedDiagnostics) => boolean = () => true) {
@@ -50,7 +53,16 @@ describe('krakenImport/setContract over LSP', () => {
     const result = await setContract(GB_FILE);
     t.diagnostic(`setContract GB: ${Date.now() - started} ms (${result.from}, load ${result.loadMs} ms)`);
     assert.equal(result.ok, true, result.message);
-    assert.deepEqual(result.kinds, ['account', 'account-v2-validate', 'account-v2-create', 'account-v1-create', 'notes', 'transactions', 'statements', 'payment-instruction']);
+    assert.deepEqual(result.kinds, [
+      'account',
+      'account-v2-validate',
+      'account-v2-create',
+      'account-v1-create',
+      'notes',
+      'transactions',
+      'statements',
+      'payment-instruction',
+    ]);
     assert.match(result.contract, /^Kraken v1 contract from .*edf-gb\.openapi\.yml \(sha256 a9e31dc81d6c\)$/);
 
     const { uri, published } = await openAndWait('uk-account-mistakes.json', (d) => d.diagnostics.length > 0);
@@ -92,9 +104,19 @@ describe('krakenImport/setContract over LSP', () => {
     assert.equal(au.ok, true, au.message);
     assert.match(au.contract, /origin-au\.openapi\.yml \(sha256 d1331e50f0ae\) — a note for the status item$/);
     const { published } = await openAndWait('au-account-mistakes.json', (d) => d.diagnostics.length > 0);
-    assert.deepEqual(published.diagnostics.map((d) => d.code), [
-      'invalid-enum', 'invalid-type', 'number-as-string', 'string-as-number', 'invalid-enum', 'invalid-format', 'invalid-enum', 'number-as-string',
-    ]);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      [
+        'invalid-enum',
+        'invalid-type',
+        'number-as-string',
+        'string-as-number',
+        'invalid-enum',
+        'invalid-format',
+        'invalid-enum',
+        'number-as-string',
+      ],
+    );
     const clean = await openAndWait('au-account.json');
     assert.deepEqual(clean.published.diagnostics.map(row), []);
 
@@ -110,14 +132,20 @@ describe('krakenImport/setContract over LSP', () => {
     try {
       await second.initialize({});
       const started = Date.now();
-      const result = await second.request<SetContractResult>('krakenImport/setContract', { source: GB_FILE, text: readFileSync(GB_FILE, 'utf8'), cacheDir });
+      const result = await second.request<SetContractResult>('krakenImport/setContract', {
+        source: GB_FILE,
+        text: readFileSync(GB_FILE, 'utf8'),
+        cacheDir,
+      });
       const setMs = Date.now() - started;
       assert.equal(result.from, 'cache');
       const uri = 'file:///work/contract/second.json';
       const opened = Date.now();
       const since = second.open(uri, fixture('uk-account-mistakes.json'));
       const published = await second.waitForDiagnostics(uri, (d) => d.diagnostics.length > 0, since);
-      t.diagnostic(`second server: setContract ${setMs} ms (conversion from the cache ${result.loadMs} ms), first diagnostics ${Date.now() - opened} ms after open (200 ms debounce included)`);
+      t.diagnostic(
+        `second server: setContract ${setMs} ms (conversion from the cache ${result.loadMs} ms), first diagnostics ${Date.now() - opened} ms after open (200 ms debounce included)`,
+      );
       assert.equal(published.diagnostics.length, GB_MISTAKES.length);
     } finally {
       await second.shutdown();

@@ -21,14 +21,27 @@ export interface Message {
 export interface PublishedDiagnostics {
   uri: string;
   version?: number;
-  diagnostics: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity?: number; code?: string | number; source?: string; message: string; data?: unknown }>;
+  diagnostics: Array<{
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    severity?: number;
+    code?: string | number;
+    source?: string;
+    message: string;
+    data?: unknown;
+  }>;
 }
 
 /** What VS Code's client announces of what the server uses (snippets, code action literals, pull diagnostics with refresh). */
 export const VSCODE_LIKE_CAPABILITIES = {
   general: { positionEncodings: ['utf-16'] },
   window: { workDoneProgress: true, showDocument: { support: true } },
-  workspace: { configuration: true, applyEdit: true, workspaceFolders: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+  workspace: {
+    configuration: true,
+    applyEdit: true,
+    workspaceFolders: true,
+    diagnostics: { refreshSupport: true },
+    didChangeWatchedFiles: { dynamicRegistration: true },
+  },
   textDocument: {
     completion: { completionItem: { snippetSupport: true } },
     codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'source', 'source.fixAll'] } } },
@@ -88,7 +101,7 @@ export class LspServer {
       if (this.answer) result = this.answer(message.method, message.params) ?? null;
       else if (message.method === 'workspace/configuration') {
         const items = (message.params as { items: Array<{ section?: string }> }).items;
-        result = items.map((i) => (i.section ? this.settings[i.section] ?? null : this.settings));
+        result = items.map((i) => (i.section ? (this.settings[i.section] ?? null) : this.settings));
       }
       this.write({ jsonrpc: '2.0', id: message.id, result });
       for (let i = this.waiters.length - 1; i >= 0; i--) {
@@ -134,8 +147,18 @@ export class LspServer {
   }
 
   /** The next publishDiagnostics for a URI that satisfies the predicate (default: any), after `since`. */
-  async waitForDiagnostics(uri: string, predicate: (d: PublishedDiagnostics) => boolean = () => true, since = 0): Promise<PublishedDiagnostics> {
-    const m = await this.waitFor((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as PublishedDiagnostics).uri === uri && predicate(n.params as PublishedDiagnostics), since);
+  async waitForDiagnostics(
+    uri: string,
+    predicate: (d: PublishedDiagnostics) => boolean = () => true,
+    since = 0,
+  ): Promise<PublishedDiagnostics> {
+    const m = await this.waitFor(
+      (n) =>
+        n.method === 'textDocument/publishDiagnostics' &&
+        (n.params as PublishedDiagnostics).uri === uri &&
+        predicate(n.params as PublishedDiagnostics),
+      since,
+    );
     return m.params as PublishedDiagnostics;
   }
 
@@ -143,10 +166,16 @@ export class LspServer {
   waitForServerRequest(predicate: (m: Message) => boolean): Promise<Message> {
     const seen = this.serverRequests.find(predicate);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ predicate: (m) => m.method !== undefined && m.id !== undefined && predicate(m), resolve }));
+    return new Promise((resolve) =>
+      this.waiters.push({ predicate: (m) => m.method !== undefined && m.id !== undefined && predicate(m), resolve }),
+    );
   }
 
-  async initialize(capabilities: Record<string, unknown> = {}, initializationOptions?: unknown, extra: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, unknown> }> {
+  async initialize(
+    capabilities: Record<string, unknown> = {},
+    initializationOptions?: unknown,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ capabilities: Record<string, unknown> }> {
     const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: null,
@@ -166,7 +195,10 @@ export class LspServer {
   }
 
   /** Replaces the whole text (or applies ranged edits) and returns the notification index to wait from. */
-  change(uri: string, changes: Array<{ text: string; range?: { start: { line: number; character: number }; end: { line: number; character: number } } }>): number {
+  change(
+    uri: string,
+    changes: Array<{ text: string; range?: { start: { line: number; character: number }; end: { line: number; character: number } } }>,
+  ): number {
     const since = this.notifications.length;
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
@@ -191,6 +223,9 @@ export class LspServer {
 }
 
 export function startLspServer(args: string[] = ['--stdio'], command: string[] = [SERVER], env?: Record<string, string>): LspServer {
-  const child = spawn(process.execPath, [...command, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
+  const child = spawn(process.execPath, [...command, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   return new LspServer(child);
 }

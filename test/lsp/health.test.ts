@@ -17,7 +17,12 @@ import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } 
 const seedText = readFileSync(path.join(REPO_ROOT, 'test/fixtures/seeds/seed-account.json'), 'utf8');
 
 /** Resolves with the request's outcome (result or error), or fails the test when the server stays silent. */
-async function answer<T>(server: LspServer, method: string, params: unknown, ms = 30_000): Promise<{ result?: T; error?: { code: number; message: string } }> {
+async function answer<T>(
+  server: LspServer,
+  method: string,
+  params: unknown,
+  ms = 30_000,
+): Promise<{ result?: T; error?: { code: number; message: string } }> {
   let timer: NodeJS.Timeout | undefined;
   const silence = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${ms} ms`)), ms);
@@ -70,7 +75,10 @@ describe('server health: a request that throws answers with an error, and the se
     assert.ok(error, 'an error response');
     assert.equal(error.code, INTERNAL_ERROR);
     assert.match(error.message, /^locatePaths failed: /, 'runSafe answered (not the JSON-RPC layer)');
-    const logged = await server.waitFor((n) => n.method === 'window/logMessage' && /locatePaths failed/.test((n.params as { message: string }).message), since);
+    const logged = await server.waitFor(
+      (n) => n.method === 'window/logMessage' && /locatePaths failed/.test((n.params as { message: string }).message),
+      since,
+    );
     assert.equal((logged.params as { type: number }).type, ERROR, 'logged as an error, with the stack, for the output channel');
     alive(server);
   });
@@ -83,7 +91,10 @@ describe('server health: a request that throws answers with an error, and the se
       await answer(server, 'krakenImport/documentInfo', null),
       await answer(server, 'textDocument/hover', { textDocument: { uri } }),
       await answer(server, 'textDocument/completion', { textDocument: { uri }, position: { line: -5, character: 1e9 } }),
-      await answer(server, 'textDocument/hover', { textDocument: { uri: 'file:///never-opened.json' }, position: { line: 0, character: 0 } }),
+      await answer(server, 'textDocument/hover', {
+        textDocument: { uri: 'file:///never-opened.json' },
+        position: { line: 0, character: 0 },
+      }),
       await answer(server, 'textDocument/documentSymbol', { textDocument: { uri: 42 } }),
     ];
     for (const o of outcomes) assert.ok(o.error === undefined || o.error.code === INTERNAL_ERROR, JSON.stringify(o.error));
@@ -100,7 +111,10 @@ describe('server health: a request that throws answers with an error, and the se
     const uri = 'file:///work/after.json';
     const since = server.open(uri, '{"import_supplier": "X", "customers": [], "sales_channel": "direct"}');
     const published = await server.waitForDiagnostics(uri, () => true, since);
-    assert.deepEqual(published.diagnostics.map((d) => d.code), ['invalid-enum']);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['invalid-enum'],
+    );
     const info = await answer<{ kind: string }>(server, 'krakenImport/documentInfo', { uri });
     assert.equal(info.result?.kind, 'account');
     const located = await answer<Array<{ exact: boolean }>>(server, 'krakenImport/locatePaths', { uri, paths: ['sales_channel'] });
@@ -143,7 +157,10 @@ describe('server health: huge and hostile documents do not take the server down'
       ['textDocument/documentSymbol', { textDocument }],
       ['textDocument/foldingRange', { textDocument }],
       ['textDocument/definition', { textDocument, position }],
-      ['textDocument/codeAction', { textDocument, range: { start: position, end: position }, context: { diagnostics: published.diagnostics.slice(0, 3) } }],
+      [
+        'textDocument/codeAction',
+        { textDocument, range: { start: position, end: position }, context: { diagnostics: published.diagnostics.slice(0, 3) } },
+      ],
       ['krakenImport/documentInfo', { uri }],
     ];
     const slowest = { method: '', ms: 0 };
@@ -162,7 +179,8 @@ describe('server health: huge and hostile documents do not take the server down'
   }
 
   it('nesting 100 000 levels deep: too-deep, and every authoring request answers', async () => {
-    const text = '{"import_supplier": "X", "customers": [], "metadata": [{"key": "k", "value": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}]}';
+    const text =
+      '{"import_supplier": "X", "customers": [], "metadata": [{"key": "k", "value": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}]}';
     const published = await openAndProbe('100 000 deep', 'file:///work/deep.json', text, { line: 0, character: 60_000 });
     assert.ok(published.diagnostics.some((d) => d.code === 'too-deep' && d.severity === ERROR));
     // unfinished, with the debris of a broken edit: deeper than jsonc-parser's recursion
@@ -178,30 +196,45 @@ describe('server health: huge and hostile documents do not take the server down'
     const published = await openAndProbe('10 MB line, 200 000 items', uri, text, { line: 0, character: text.length - 5 });
     assert.ok(published.diagnostics.some((d) => d.code === 'too-many-findings'));
     const end = text.lastIndexOf('"direct"');
-    const since = server.change(uri, [{ range: { start: { line: 0, character: end }, end: { line: 0, character: end + 8 } }, text: '"DIRECT"' }]);
+    const since = server.change(uri, [
+      { range: { start: { line: 0, character: end }, end: { line: 0, character: end + 8 } }, text: '"DIRECT"' },
+    ]);
     const after = await server.waitForDiagnostics(uri, (p) => p.version === server.version(uri), since);
     assert.ok(!after.diagnostics.some((d) => d.code === 'invalid-enum'), 'the edit at character 9 000 000+ landed');
     alive(server);
   });
 
   it('NUL bytes, lone surrogates, a BOM and lone "\\r" line breaks', async () => {
-    const nul = await openAndProbe('NUL', 'file:///work/nul.json', seedText.slice(0, 50) + '\u0000' + seedText.slice(50), { line: 1, character: 3 });
+    const nul = await openAndProbe('NUL', 'file:///work/nul.json', seedText.slice(0, 50) + '\u0000' + seedText.slice(50), {
+      line: 1,
+      character: 3,
+    });
     // not detected as a payload (binary): no diagnostics, no crash
     assert.ok(nul.diagnostics.every((d) => d.code === 'binary'));
-    await openAndProbe('lone surrogates', 'file:///work/surrogates.json', seedText.replace('"Goethe"', '"Go\ud800the\udfff"'), { line: 7, character: 20 });
+    await openAndProbe('lone surrogates', 'file:///work/surrogates.json', seedText.replace('"Goethe"', '"Go\ud800the\udfff"'), {
+      line: 7,
+      character: 20,
+    });
     const bom = await openAndProbe('BOM', 'file:///work/bom.json', '\ufeff' + seedText, { line: 0, character: 0 });
     assert.ok(bom.diagnostics.some((d) => d.code === 'bom' && d.range.start.line === 0 && d.range.start.character === 0));
     const cr = '{"import_supplier": "X",\r"customers": [],\r"sales_channel": "direct"}';
     const crPublished = await openAndProbe('lone CR', 'file:///work/cr.json', cr, { line: 2, character: 20 });
     const enumError = crPublished.diagnostics.find((d) => d.code === 'invalid-enum');
-    assert.deepEqual(enumError?.range, { start: { line: 2, character: 17 }, end: { line: 2, character: 25 } }, 'on the line the editor shows');
+    assert.deepEqual(
+      enumError?.range,
+      { start: { line: 2, character: 17 }, end: { line: 2, character: 25 } },
+      'on the line the editor shows',
+    );
   });
 
   it('after all that: still serving', async () => {
     const uri = 'file:///work/final.json';
     const since = server.open(uri, seedText);
     const published: PublishedDiagnostics = await server.waitForDiagnostics(uri, () => true, since);
-    assert.deepEqual(published.diagnostics.filter((d) => d.severity === ERROR), []);
+    assert.deepEqual(
+      published.diagnostics.filter((d) => d.severity === ERROR),
+      [],
+    );
     // nothing failed behind the scenes either: no uncaught exception, no failed validation in the log
     const failures = server.notifications
       .filter((n) => n.method === 'window/logMessage')

@@ -29,7 +29,10 @@ describe('LSP conversation with the built server (push diagnostics)', () => {
     const since = server.open(uri, seedText);
     const published = await server.waitForDiagnostics(uri, () => true, since);
     assert.equal(published.version, 1);
-    assert.deepEqual(published.diagnostics.filter((d) => d.severity === ERROR), []);
+    assert.deepEqual(
+      published.diagnostics.filter((d) => d.severity === ERROR),
+      [],
+    );
   });
 
   it('"landline": "abcde" is an error at exactly that value, with path customers.0.landline', async () => {
@@ -55,7 +58,10 @@ describe('LSP conversation with the built server (push diagnostics)', () => {
     const intermediate = server.notifications
       .slice(since)
       .filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as PublishedDiagnostics).uri === uri);
-    assert.ok(intermediate.every((n) => (n.params as PublishedDiagnostics).version === finalVersion), 'a stale version was published');
+    assert.ok(
+      intermediate.every((n) => (n.params as PublishedDiagnostics).version === finalVersion),
+      'a stale version was published',
+    );
   });
 
   it('reports the payload kind and why', async () => {
@@ -111,7 +117,10 @@ describe('LSP conversation (pull diagnostics)', () => {
   let server: LspServer;
   before(async () => {
     server = startLspServer();
-    const init = await server.initialize({ textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { diagnostics: { refreshSupport: true } } });
+    const init = await server.initialize({
+      textDocument: { diagnostic: { dynamicRegistration: false } },
+      workspace: { diagnostics: { refreshSupport: true } },
+    });
     assert.deepEqual((init.capabilities as { diagnosticProvider: unknown }).diagnosticProvider, {
       interFileDependencies: false,
       workspaceDiagnostics: false,
@@ -123,9 +132,14 @@ describe('LSP conversation (pull diagnostics)', () => {
   it('answers textDocument/diagnostic with the current findings', async () => {
     const uri = 'file:///work/notes.json';
     server.open(uri, '{"import_supplier": "X", "external_account_number": "E", "notes": [{"body": "b", "is_pinned": "maybe"}]}');
-    const report = await server.request<{ kind: string; items: Array<{ code: string; message: string }> }>('textDocument/diagnostic', { textDocument: { uri } });
+    const report = await server.request<{ kind: string; items: Array<{ code: string; message: string }> }>('textDocument/diagnostic', {
+      textDocument: { uri },
+    });
     assert.equal(report.kind, 'full');
-    assert.deepEqual(report.items.map((i) => i.code), ['invalid-type']);
+    assert.deepEqual(
+      report.items.map((i) => i.code),
+      ['invalid-type'],
+    );
     assert.equal(report.items[0].message, '"is_pinned" must be a boolean, not the string "maybe".');
   });
 });
@@ -138,7 +152,10 @@ describe('the CLI runs the same server', () => {
       const uri = 'file:///x/account.json';
       const since = server.open(uri, '{"import_supplier": "X", "customers": [], "sales_channel": "direct"}');
       const published = await server.waitForDiagnostics(uri, () => true, since);
-      assert.deepEqual(published.diagnostics.map((d) => d.code), ['invalid-enum']);
+      assert.deepEqual(
+        published.diagnostics.map((d) => d.code),
+        ['invalid-enum'],
+      );
     } finally {
       await server.shutdown();
     }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
-import { ValidateFileRequest, type ValidateFileResult } from '../../server/src/common/protocol';
+import { ValidateFileRequest, type ValidateFileResult } from '../../core/src/protocol';
 
 const seedText = readFileSync(path.join(REPO_ROOT, 'test/fixtures/seeds/seed-account.json'), 'utf8');
 
@@ -42,7 +42,7 @@ describe('krakenImport/validateFile', () => {
     );
   });
 
-  it('a .jsonl wave: each record validated, findings on the record\'s line; broken lines reported', async () => {
+  it("a .jsonl wave: each record validated, findings on the record's line; broken lines reported", async () => {
     const good = JSON.stringify(JSON.parse(seedText));
     const badRecord = JSON.stringify({ ...JSON.parse(seedText), sales_channel: 'direct' });
     const text = [good, '', badRecord, '{"import_supplier": '].join('\n') + '\n';
@@ -59,7 +59,10 @@ describe('krakenImport/validateFile', () => {
 
   it('a JSON file that is no payload: no kind, no diagnostics; nothing is published for it', async () => {
     const before = server.notifications.length;
-    const r = await server.request<ValidateFileResult>(ValidateFileRequest, { uri: 'file:///work/package.json', text: '{"name": "x", "version": "1.0.0"}' });
+    const r = await server.request<ValidateFileResult>(ValidateFileRequest, {
+      uri: 'file:///work/package.json',
+      text: '{"name": "x", "version": "1.0.0"}',
+    });
     assert.deepEqual(r, { kind: null, diagnostics: [] });
     assert.equal(server.notifications.slice(before).filter((n) => n.method === 'textDocument/publishDiagnostics').length, 0);
   });

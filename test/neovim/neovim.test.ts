@@ -76,13 +76,23 @@ function cliFindings(dir: string, file: string, config: object): NvimDiagnostic[
   writeFileSync(configFile, JSON.stringify(config));
   let stdout: string;
   try {
-    stdout = execFileSync(process.execPath, [CLI, 'validate', '--format', 'json', '--show-personal-data', '--config', configFile, file], { cwd: dir, encoding: 'utf8' });
+    stdout = execFileSync(process.execPath, [CLI, 'validate', '--format', 'json', '--show-personal-data', '--config', configFile, file], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
   } catch (error) {
     stdout = (error as { stdout: string }).stdout; // exit 1: findings
   }
   const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
   const bytes = (line: number, utf16: number) => Buffer.byteLength(lines[line].slice(0, utf16), 'utf8');
-  const reports = JSON.parse(stdout) as Array<{ diagnostics: Array<{ severity: keyof typeof SEVERITY; code: string; message: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }> }>;
+  const reports = JSON.parse(stdout) as Array<{
+    diagnostics: Array<{
+      severity: keyof typeof SEVERITY;
+      code: string;
+      message: string;
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    }>;
+  }>;
   return reports
     .flatMap((r) => r.diagnostics)
     .map((d) => ({
@@ -120,26 +130,41 @@ async function runNeovim(suite: string, form: string): Promise<{ out: Record<str
   const home = mkdtempSync(path.join(tmpdir(), 'kraken-nvim-home-'));
   const init = path.join(home, 'init.lua');
   // Debug log level: server requests Neovim cannot answer are logged (as warnings), and so is everything else.
-  writeFileSync(init, `if vim.lsp.log and vim.lsp.log.set_level then vim.lsp.log.set_level('debug') else vim.lsp.set_log_level('debug') end\n${withLocalCommand(readmeBlock(form))}\n`);
+  writeFileSync(
+    init,
+    `if vim.lsp.log and vim.lsp.log.set_level then vim.lsp.log.set_level('debug') else vim.lsp.set_log_level('debug') end\n${withLocalCommand(readmeBlock(form))}\n`,
+  );
   const outFile = path.join(home, 'out.json');
   const token = `KRAKEN_NVIM_TEST_${randomBytes(6).toString('hex')}`;
-  const child = spawn(nvim, ['--headless', '-i', 'NONE', '-u', init, '+lua dofile(' + JSON.stringify(path.join(REPO_ROOT, 'test/neovim/driver.lua')) + ')', 'account.json'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, 'config'),
-      XDG_DATA_HOME: path.join(home, 'data'),
-      XDG_STATE_HOME: path.join(home, 'state'),
-      XDG_CACHE_HOME: path.join(home, 'cache'),
-      KRAKEN_WS: dir,
-      KRAKEN_OUT: outFile,
-      KRAKEN_NEW_CONFIG: JSON.stringify(NEW_FILE_CONFIG),
-      KRAKEN_NEW_SETTINGS: JSON.stringify(NEW_SETTINGS),
-      [token]: '1',
+  const child = spawn(
+    nvim,
+    [
+      '--headless',
+      '-i',
+      'NONE',
+      '-u',
+      init,
+      '+lua dofile(' + JSON.stringify(path.join(REPO_ROOT, 'test/neovim/driver.lua')) + ')',
+      'account.json',
+    ],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, 'config'),
+        XDG_DATA_HOME: path.join(home, 'data'),
+        XDG_STATE_HOME: path.join(home, 'state'),
+        XDG_CACHE_HOME: path.join(home, 'cache'),
+        KRAKEN_WS: dir,
+        KRAKEN_OUT: outFile,
+        KRAKEN_NEW_CONFIG: JSON.stringify(NEW_FILE_CONFIG),
+        KRAKEN_NEW_SETTINGS: JSON.stringify(NEW_SETTINGS),
+        [token]: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   child.stdout.on('data', () => {});
@@ -177,7 +202,10 @@ for (const { suite, version, form } of [
         // The payload: the CLI's findings with the config file and the README's settings on top, byte for byte.
         const settings = merged(FILE_CONFIG, README_RULES);
         assert.deepEqual(out.account, cliFindings(dir, 'account.json', settings));
-        assert.ok(out.account.some((d: NvimDiagnostic) => d.code === 'invalid-format'), 'the date finding');
+        assert.ok(
+          out.account.some((d: NvimDiagnostic) => d.code === 'invalid-format'),
+          'the date finding',
+        );
         const landline = out.account.find((d: NvimDiagnostic) => d.code === 'phone-number' || /landline/.test(d.message));
         assert.ok(landline, 'the landline after "Jürgen 😀"');
         const line = readFileSync(path.join(dir, 'account.json'), 'utf8').split('\n')[landline.lnum];
@@ -201,12 +229,18 @@ for (const { suite, version, form } of [
         assert.ok(out.account.some((d: NvimDiagnostic) => d.code === 'date-order'));
         assert.ok(!out.after_config.some((d: NvimDiagnostic) => d.code === 'date-order'), 'the new file switched date-order off');
         assert.ok(out.after_config.some((d: NvimDiagnostic) => d.code === 'unknown-property'));
-        assert.ok(!out.after_settings.some((d: NvimDiagnostic) => d.code === 'unknown-property'), 'the new editor settings switched unknown-property off');
+        assert.ok(
+          !out.after_settings.some((d: NvimDiagnostic) => d.code === 'unknown-property'),
+          'the new editor settings switched unknown-property off',
+        );
 
         // The wave, record by record.
         assert.equal(out.wave_filetype, 'jsonl');
         assert.deepEqual(out.wave, cliFindings(dir, 'wave.jsonl', merged(NEW_FILE_CONFIG, NEW_SETTINGS.krakenImport.rules)));
-        assert.ok(out.wave.some((d: NvimDiagnostic) => d.lnum === 1 && d.code === 'invalid-enum'), 'the second record\'s "direct"');
+        assert.ok(
+          out.wave.some((d: NvimDiagnostic) => d.lnum === 1 && d.code === 'invalid-enum'),
+          'the second record\'s "direct"',
+        );
         assert.match(out.wave_hover, /sales channel/i);
         assert.match(out.wave_line, /"sales_channel":"DIRECT"/);
         assert.ok(!out.wave_after.some((d: NvimDiagnostic) => d.code === 'invalid-enum'));
@@ -232,7 +266,13 @@ describe("the README's Helix configuration", () => {
     try {
       writeFileSync(path.join(dir, 'languages.toml'), toml);
       // Debian's python3 reads TOML (tomllib); Helix itself is not packaged by Debian, so it is not run here.
-      const parsed = JSON.parse(execFileSync('python3', ['-c', 'import json,sys,tomllib; print(json.dumps(tomllib.load(open(sys.argv[1],"rb"))))', path.join(dir, 'languages.toml')], { encoding: 'utf8' }));
+      const parsed = JSON.parse(
+        execFileSync(
+          'python3',
+          ['-c', 'import json,sys,tomllib; print(json.dumps(tomllib.load(open(sys.argv[1],"rb"))))', path.join(dir, 'languages.toml')],
+          { encoding: 'utf8' },
+        ),
+      );
       const server = parsed['language-server']['kraken-import'];
       assert.deepEqual([server.command, ...server.args], ['kraken-import', 'lsp', '--stdio']);
       assert.deepEqual(parsed.language, [{ name: 'json', 'language-servers': ['vscode-json-language-server', 'kraken-import'] }]);
@@ -241,7 +281,10 @@ describe("the README's Helix configuration", () => {
       const lsp = startLspServer(server.args, [CLI]);
       try {
         await lsp.initialize({ workspace: { configuration: true } }, server.config);
-        const account = readFileSync(path.join(REPO_ROOT, 'examples/mistakes/account-with-mistakes.json'), 'utf8').replace('"identifier": "50203829716"', '"identifier": "50203829715"');
+        const account = readFileSync(path.join(REPO_ROOT, 'examples/mistakes/account-with-mistakes.json'), 'utf8').replace(
+          '"identifier": "50203829716"',
+          '"identifier": "50203829715"',
+        );
         const uri = 'file:///helix/account.json';
         const published = await lsp.waitForDiagnostics(uri, () => true, lsp.open(uri, account));
         assert.ok(published.diagnostics.length > 0);
@@ -251,7 +294,7 @@ describe("the README's Helix configuration", () => {
         const records = waveText.split('\n').flatMap((l, i) => (l.trim() ? [i] : []));
         assert.ok(records.length >= 4);
         const wave = await lsp.waitForDiagnostics(waveUri, () => true, lsp.open(waveUri, waveText, 'json'));
-        assert.deepEqual([...new Set(wave.diagnostics.map((d) => d.range.start.line))], records, 'per record, on each record\'s line');
+        assert.deepEqual([...new Set(wave.diagnostics.map((d) => d.range.start.line))], records, "per record, on each record's line");
         assert.equal(lsp.notifications.filter((n) => n.method === 'window/showMessage').length, 0);
       } finally {
         await lsp.shutdown();
@@ -261,4 +304,3 @@ describe("the README's Helix configuration", () => {
     }
   });
 });
-

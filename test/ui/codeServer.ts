@@ -259,10 +259,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const configFile = join(scratchDir, 'config.yaml');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...BASE_SETTINGS, ...(opts.settings ?? {}) }, null, 2),
-  );
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...(opts.settings ?? {}) }, null, 2));
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   const dirArgs = ['--config', configFile, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
 
@@ -285,8 +282,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const baseUrl = `http://127.0.0.1:${port}/`;
   const args = [
     ...dirArgs,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
@@ -458,7 +457,10 @@ export async function formatConsoleMessage(msg: ConsoleMessage): Promise<string>
 export function collectConsole(page: Page): string[] {
   const lines: string[] = [];
   page.on('console', (msg) => {
-    void formatConsoleMessage(msg).then((t) => lines.push(t), () => undefined);
+    void formatConsoleMessage(msg).then(
+      (t) => lines.push(t),
+      () => undefined,
+    );
   });
   page.on('pageerror', (err) => lines.push(`[pageerror] ${err.message}`));
   return lines;
@@ -495,11 +497,7 @@ export async function openWorkspaceFile(page: Page, relativePath: string, opts: 
     const isLast = i === parts.length - 1;
     if (!isLast) {
       if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-      await page.waitForFunction(
-        (el) => el?.getAttribute('aria-expanded') === 'true',
-        await row.elementHandle(),
-        { timeout },
-      );
+      await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout });
     } else {
       await row.click();
     }
@@ -610,7 +608,9 @@ export async function waitForProblem(page: Page, match: string | RegExp, opts: {
     await page
       .waitForFunction(
         (before) => {
-          const now = Array.from(document.querySelectorAll('.markers-panel .monaco-list-row')).map((r) => r.textContent).join('\u0000');
+          const now = Array.from(document.querySelectorAll('.markers-panel .monaco-list-row'))
+            .map((r) => r.textContent)
+            .join('\u0000');
           return now !== before;
         },
         before,

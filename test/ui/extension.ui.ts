@@ -91,7 +91,14 @@ before(async () => {
   const settings: Record<string, unknown> = { 'editor.hover.delay': 100, 'workbench.reduceMotion': 'on' };
   if (port !== 8787) {
     settings['krakenImport.environments'] = [
-      { name: 'Local sandbox', baseUrl: `http://127.0.0.1:${port}`, flow: 'v1', importSupplier: 'TENTACLE_ENERGY', operationsTeam: 'A', auth: 'api-key-header' },
+      {
+        name: 'Local sandbox',
+        baseUrl: `http://127.0.0.1:${port}`,
+        flow: 'v1',
+        importSupplier: 'TENTACLE_ENERGY',
+        operationsTeam: 'A',
+        auth: 'api-key-header',
+      },
     ];
   }
 
@@ -141,7 +148,9 @@ async function runCommand(label: string): Promise<void> {
 async function lineText(needle: string): Promise<string | undefined> {
   return page.evaluate(
     ({ sel, needle }) => {
-      const lines = Array.from(document.querySelectorAll(`${sel} .view-lines .view-line`)).map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '));
+      const lines = Array.from(document.querySelectorAll(`${sel} .view-lines .view-line`)).map((l) =>
+        (l.textContent ?? '').replace(/\u00a0/g, ' '),
+      );
       return lines.find((l) => l.includes(needle));
     },
     { sel: EDITOR, needle },
@@ -217,7 +226,10 @@ test('(a) the seed account opens clean, with its payload kind in the language st
     await waitForProblem(page, /kraken-import\(market-partner-check-digit\)/, { timeoutMs: 60_000 });
     const problems = await readProblemDetails(page);
     assert.deepEqual(errorsOf(problems, SEED), [], 'no errors in Problems for the seed account');
-    assert.ok(problems.every((p) => p.file.endsWith('/' + SEED)), `only the seed account has problems: ${JSON.stringify(problems)}`);
+    assert.ok(
+      problems.every((p) => p.file.endsWith('/' + SEED)),
+      `only the seed account has problems: ${JSON.stringify(problems)}`,
+    );
     assert.equal(await page.locator(`${EDITOR} .squiggly-error`).count(), 0, 'no error squiggles in the seed account');
     await screenshot(page, 'ext-a-seed-clean');
   });
@@ -233,8 +245,13 @@ test('(c) completion: Ctrl+Space inside an object offers the missing properties 
     await page.keyboard.press('Control+Space');
     const widget = page.locator(`${EDITOR} .suggest-widget.visible`);
     await widget.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.waitForSelector(`${EDITOR} .suggest-widget.visible .monaco-list-row[aria-label*="pronouns"]`, { state: 'attached', timeout: 30_000 });
-    const labels = await page.$$eval(`${EDITOR} .suggest-widget.visible .monaco-list-row`, (rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    await page.waitForSelector(`${EDITOR} .suggest-widget.visible .monaco-list-row[aria-label*="pronouns"]`, {
+      state: 'attached',
+      timeout: 30_000,
+    });
+    const labels = await page.$$eval(`${EDITOR} .suggest-widget.visible .monaco-list-row`, (rows) =>
+      rows.map((r) => r.getAttribute('aria-label') ?? ''),
+    );
     // Properties the customer does not have yet are offered; those it has are not.
     assert.ok(!labels.some((l) => /^"?given_name\b/.test(l)), `given_name is already there: ${JSON.stringify(labels)}`);
     await screenshot(page, 'ext-c-completion');
@@ -244,7 +261,9 @@ test('(c) completion: Ctrl+Space inside an object offers the missing properties 
     await widget.waitFor({ state: 'hidden', timeout: 15_000 });
     await page.waitForFunction(
       (sel) =>
-        Array.from(document.querySelectorAll(`${sel} .view-lines .view-line`)).some((l) => /^\s*"pronouns"\s*:/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))),
+        Array.from(document.querySelectorAll(`${sel} .view-lines .view-line`)).some((l) =>
+          /^\s*"pronouns"\s*:/.test((l.textContent ?? '').replace(/\u00a0/g, ' ')),
+        ),
       EDITOR,
       { timeout: 15_000 },
     );
@@ -290,8 +309,14 @@ test('(b) a broken field: squiggle under the value, Problems entry with message,
     const { squiggles, tokens } = await squiggleOverToken('"direct"');
     assert.equal(tokens.length, 1, 'the "direct" token is rendered once');
     const tok = tokens[0];
-    const under = squiggles.filter((s) => Math.abs(s.x - tok.x) < 2 && Math.abs(s.width - tok.width) < 2 && Math.abs(s.y - tok.y) < tok.height);
-    assert.equal(under.length, 1, `one squiggle exactly under "direct": token ${JSON.stringify(tok)}, squiggles ${JSON.stringify(squiggles)}`);
+    const under = squiggles.filter(
+      (s) => Math.abs(s.x - tok.x) < 2 && Math.abs(s.width - tok.width) < 2 && Math.abs(s.y - tok.y) < tok.height,
+    );
+    assert.equal(
+      under.length,
+      1,
+      `one squiggle exactly under "direct": token ${JSON.stringify(tok)}, squiggles ${JSON.stringify(squiggles)}`,
+    );
     await screenshot(page, 'ext-b-problems');
   });
 });
@@ -305,14 +330,17 @@ test('(e) the quick fix turns "direct" into "DIRECT" and the error goes', { time
     await fix.waitFor({ state: 'visible', timeout: 30_000 });
     // The widget is driven by keyboard (a pointer block covers it until the mouse moves): focus the fix, Enter.
     const rows = await page.locator('.action-widget .monaco-list-row.action').count();
-    for (let i = 0; i <= rows && !((await fix.getAttribute('class')) ?? '').includes('focused'); i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i <= rows && !((await fix.getAttribute('class')) ?? '').includes('focused'); i++)
+      await page.keyboard.press('ArrowDown');
     assert.match((await fix.getAttribute('class')) ?? '', /\bfocused\b/, 'the fix is focused');
     await screenshot(page, 'ext-e-quick-fix');
     await page.keyboard.press('Enter');
     await fix.waitFor({ state: 'hidden', timeout: 15_000 });
     await page.waitForFunction(
       (sel) =>
-        Array.from(document.querySelectorAll(`${sel} .view-lines .view-line`)).some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('"sales_channel": "DIRECT"')),
+        Array.from(document.querySelectorAll(`${sel} .view-lines .view-line`)).some((l) =>
+          (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('"sales_channel": "DIRECT"'),
+        ),
       EDITOR,
       { timeout: 15_000 },
     );
@@ -351,45 +379,49 @@ test('(d) hovering a property shows its documentation', { timeout: 120_000 }, as
   });
 });
 
-test('(f) "Kraken Import: Validate with Kraken" against the local sandbox shows Kraken\'s errors inline', { timeout: 180_000 }, async () => {
-  await step('f', async () => {
-    const before = sandboxRequests.length;
-    await runCommand('Kraken Import: Validate with Kraken');
-    // No key stored yet: the command asks for it (a password input box) and keeps it in SecretStorage.
-    const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Kraken API key for "Local sandbox"' });
-    await title.waitFor({ state: 'visible', timeout: 30_000 });
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    assert.equal(await input.getAttribute('type'), 'password');
-    await input.fill(SANDBOX_KEY);
-    await page.keyboard.press('Enter');
+test(
+  '(f) "Kraken Import: Validate with Kraken" against the local sandbox shows Kraken\'s errors inline',
+  { timeout: 180_000 },
+  async () => {
+    await step('f', async () => {
+      const before = sandboxRequests.length;
+      await runCommand('Kraken Import: Validate with Kraken');
+      // No key stored yet: the command asks for it (a password input box) and keeps it in SecretStorage.
+      const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Kraken API key for "Local sandbox"' });
+      await title.waitFor({ state: 'visible', timeout: 30_000 });
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      assert.equal(await input.getAttribute('type'), 'password');
+      await input.fill(SANDBOX_KEY);
+      await page.keyboard.press('Enter');
 
-    // Kraken's answer (400 with its attr errors) becomes diagnostics with source "Kraken" at the fields it names.
-    await waitForProblem(page, / Kraken(\(|$| \[)/, { timeoutMs: 60_000 });
-    const problems = await readProblemDetails(page);
-    const kraken = problems.filter((p) => p.source === 'Kraken');
-    assert.ok(kraken.length > 0, JSON.stringify(problems));
-    assert.ok(
-      kraken.some((p) => p.line === 11 && p.severity === 'error'),
-      `a Kraken error on date_of_birth (line 11): ${JSON.stringify(kraken)}`,
-    );
-    const calls = sandboxRequests.slice(before);
-    assert.ok(
-      calls.some((c) => c.method === 'POST' && /validate-account\/?$/.test(c.path) && c.status === 400 && c.auth === 'api-key'),
-      `the sandbox saw the validate call with the key: ${JSON.stringify(calls)}`,
-    );
-    // The error notification says what happened.
-    await page.waitForSelector('.notification-toast-container .notification-list-item-message:has-text("Kraken")', { timeout: 30_000 });
-    await screenshot(page, 'ext-f-kraken-validate');
-    // Inline: hovering the date of birth shows Kraken's finding beside the local one.
-    await runCommand('Notifications: Clear All Notifications');
-    await goTo(11, 24);
-    const dob = page.locator(`${EDITOR} .view-lines .view-line span span`, { hasText: /^"26\.07\.1997"$/ }).first();
-    await dob.waitFor({ state: 'visible', timeout: 15_000 });
-    await page.mouse.move(10, 10);
-    await dob.hover();
-    const hover = page.locator('.monaco-hover', { hasText: /\bKraken(\(|\s|$)/ }).first();
-    await hover.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match((await hover.textContent()) ?? '', /kraken-import\(invalid-format\)/, 'the local finding too');
-    await screenshot(page, 'ext-f-kraken-inline');
-  });
-});
+      // Kraken's answer (400 with its attr errors) becomes diagnostics with source "Kraken" at the fields it names.
+      await waitForProblem(page, / Kraken(\(|$| \[)/, { timeoutMs: 60_000 });
+      const problems = await readProblemDetails(page);
+      const kraken = problems.filter((p) => p.source === 'Kraken');
+      assert.ok(kraken.length > 0, JSON.stringify(problems));
+      assert.ok(
+        kraken.some((p) => p.line === 11 && p.severity === 'error'),
+        `a Kraken error on date_of_birth (line 11): ${JSON.stringify(kraken)}`,
+      );
+      const calls = sandboxRequests.slice(before);
+      assert.ok(
+        calls.some((c) => c.method === 'POST' && /validate-account\/?$/.test(c.path) && c.status === 400 && c.auth === 'api-key'),
+        `the sandbox saw the validate call with the key: ${JSON.stringify(calls)}`,
+      );
+      // The error notification says what happened.
+      await page.waitForSelector('.notification-toast-container .notification-list-item-message:has-text("Kraken")', { timeout: 30_000 });
+      await screenshot(page, 'ext-f-kraken-validate');
+      // Inline: hovering the date of birth shows Kraken's finding beside the local one.
+      await runCommand('Notifications: Clear All Notifications');
+      await goTo(11, 24);
+      const dob = page.locator(`${EDITOR} .view-lines .view-line span span`, { hasText: /^"26\.07\.1997"$/ }).first();
+      await dob.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.mouse.move(10, 10);
+      await dob.hover();
+      const hover = page.locator('.monaco-hover', { hasText: /\bKraken(\(|\s|$)/ }).first();
+      await hover.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match((await hover.textContent()) ?? '', /kraken-import\(invalid-format\)/, 'the local finding too');
+      await screenshot(page, 'ext-f-kraken-inline');
+    });
+  },
+);

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LineIndex } from '../../server/src/service/text';
+import { LineIndex } from '../../core/src/service/text';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -209,7 +209,11 @@ export async function newAccountToZeroErrors(driver: AuthoringDriver, template: 
   const steps: string[] = [];
   const expanded = expandSnippet(template);
   let text = expanded.text;
-  assert.equal(expanded.cursor, text.indexOf('"import_supplier": "') + '"import_supplier": "'.length, 'the cursor starts in import_supplier');
+  assert.equal(
+    expanded.cursor,
+    text.indexOf('"import_supplier": "') + '"import_supplier": "'.length,
+    'the cursor starts in import_supplier',
+  );
 
   const choose = async (where: Pos, label: string, why: string) => {
     const items = await driver.complete(text, where);
@@ -223,9 +227,9 @@ export async function newAccountToZeroErrors(driver: AuthoringDriver, template: 
   await choose(inArrayOf(text, 'ledgers'), 'ledger', 'a ledger');
   await choose(inValueOf(text, 'ledger_code'), '"GAS_LEDGER"', 'the ledger code');
   const idsAt = text.indexOf('"', text.indexOf('"identifiers": [') + '"identifiers": ['.length) + 1;
-  await choose(positionOf(text, idsAt), '"50203829715"', 'the ledger\'s supply point (a supply point of the document)');
+  await choose(positionOf(text, idsAt), '"50203829715"', "the ledger's supply point (a supply point of the document)");
   await choose(inArrayOf(text, 'payment_schedules'), 'payment schedule', 'a payment schedule');
-  await choose(inValueOf(text, 'ledger_code', 1), '"GAS_LEDGER"', 'the schedule\'s ledger (a ledger of the document)');
+  await choose(inValueOf(text, 'ledger_code', 1), '"GAS_LEDGER"', "the schedule's ledger (a ledger of the document)");
   await choose(inArrayOf(text, 'current_statement_transactions'), '{}', 'a transaction');
   await choose(inValueOf(text, 'type'), '"CHARGE"', 'the transaction type');
 
@@ -250,7 +254,9 @@ export async function newAccountToZeroErrors(driver: AuthoringDriver, template: 
     const inside = text[start] === '"' ? start + 1 : start;
     const items = await driver.complete(text, lines.positionAt(inside));
     assert.ok(items.length, `no quick fix and no completion for ${String(d.code)}: ${d.message}`);
-    const item = [...items].sort((a, b) => String((a as { sortText?: string }).sortText ?? '').localeCompare(String((b as { sortText?: string }).sortText ?? '')))[0];
+    const item = [...items].sort((a, b) =>
+      String((a as { sortText?: string }).sortText ?? '').localeCompare(String((b as { sortText?: string }).sortText ?? '')),
+    )[0];
     text = acceptItem(text, item);
     steps.push(`complete ${String(d.code)}: ${item.label}`);
   }

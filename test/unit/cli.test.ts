@@ -26,11 +26,19 @@ describe('kraken-import validate', () => {
   it('--format json over the seed examples reports no errors and exits 0', () => {
     const r = cli(['validate', '--format', 'json', 'test/fixtures/seeds']);
     assert.equal(r.code, 0, r.stderr);
-    const reports = JSON.parse(r.stdout) as Array<{ file: string; kind: string; diagnostics: Array<{ severity: string; code: string; path: string; range: unknown }> }>;
+    const reports = JSON.parse(r.stdout) as Array<{
+      file: string;
+      kind: string;
+      diagnostics: Array<{ severity: string; code: string; path: string; range: unknown }>;
+    }>;
     assert.equal(reports.length, 7);
     for (const report of reports) {
       assert.ok(report.kind, report.file);
-      assert.deepEqual(report.diagnostics.filter((d) => d.severity === 'error'), [], report.file);
+      assert.deepEqual(
+        report.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+        report.file,
+      );
       for (const d of report.diagnostics) assert.deepEqual(Object.keys(d), ['severity', 'code', 'message', 'path', 'range']);
     }
   });
@@ -40,7 +48,12 @@ describe('kraken-import validate', () => {
     const r = cli(['validate', file]);
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
-    assert.match(lines[0], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:36 error invalid-enum "direct" is not a valid sales channel; did you mean "DIRECT"\\?`));
+    assert.match(
+      lines[0],
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:36 error invalid-enum "direct" is not a valid sales channel; did you mean "DIRECT"\\?`,
+      ),
+    );
     assert.match(lines[0], /\[sales_channel\]$/);
     assert.equal(lines[lines.length - 1], '1 payload in 1 file: 1 error, 0 warnings, 0 hints');
   });
@@ -67,9 +80,25 @@ describe('kraken-import validate', () => {
     const file = write('wave.jsonl', [JSON.stringify(account), '', JSON.stringify(bad), 'not json'].join('\n') + '\n');
     const r = cli(['validate', '--format', 'json', file]);
     assert.equal(r.code, 1);
-    const reports = JSON.parse(r.stdout) as Array<{ line: number; kind: string | null; diagnostics: Array<{ code: string; range: { start: { line: number } } }> }>;
-    assert.deepEqual(reports.map((x) => x.line), [1, 3, 4]);
-    assert.deepEqual(reports[0].diagnostics.filter((d) => d.code !== 'number-as-string' && !d.code.endsWith('check-digit') && d.code !== 'iban-check' && d.code !== 'market-partner-check-digit'), []);
+    const reports = JSON.parse(r.stdout) as Array<{
+      line: number;
+      kind: string | null;
+      diagnostics: Array<{ code: string; range: { start: { line: number } } }>;
+    }>;
+    assert.deepEqual(
+      reports.map((x) => x.line),
+      [1, 3, 4],
+    );
+    assert.deepEqual(
+      reports[0].diagnostics.filter(
+        (d) =>
+          d.code !== 'number-as-string' &&
+          !d.code.endsWith('check-digit') &&
+          d.code !== 'iban-check' &&
+          d.code !== 'market-partner-check-digit',
+      ),
+      [],
+    );
     const enumError = reports[1].diagnostics.find((d) => d.code === 'invalid-enum');
     assert.equal(enumError?.range.start.line, 2);
     assert.equal(reports[2].kind, null);
@@ -85,24 +114,49 @@ describe('kraken-import validate', () => {
     write('folder/readme.txt', 'hello');
     const r = cli(['validate', dir]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout.trim().split('\n').pop()!, /^2 payloads in 3 files: 0 errors, 0 warnings, 0 hints \(1 skipped: not Kraken payloads\)$/);
+    assert.match(
+      r.stdout.trim().split('\n').pop()!,
+      /^2 payloads in 3 files: 0 errors, 0 warnings, 0 hints \(1 skipped: not Kraken payloads\)$/,
+    );
   });
 
   it('invalid UTF-8, a BOM and an empty file are clear findings, not crashes', () => {
-    const latin1 = write('latin1.json', Buffer.concat([Buffer.from('{"import_supplier": "X", "customers": [{"given_name": "J'), Buffer.from([0xfc]), Buffer.from('rgen"}]}')]));
+    const latin1 = write(
+      'latin1.json',
+      Buffer.concat([
+        Buffer.from('{"import_supplier": "X", "customers": [{"given_name": "J'),
+        Buffer.from([0xfc]),
+        Buffer.from('rgen"}]}'),
+      ]),
+    );
     const bom = write('bom.json', '\ufeff' + fixture('seeds/seed-notes.json'));
     const empty = write('empty.json', '');
     const r = cli(['validate', '--format', 'json', latin1, bom, empty]);
     assert.equal(r.code, 1);
-    const reports = JSON.parse(r.stdout) as Array<{ file: string; diagnostics: Array<{ code: string; range: { start: { line: number; character: number } } }> }>;
-    assert.deepEqual(reports[0].diagnostics.map((d) => d.code), ['invalid-utf8']);
+    const reports = JSON.parse(r.stdout) as Array<{
+      file: string;
+      diagnostics: Array<{ code: string; range: { start: { line: number; character: number } } }>;
+    }>;
+    assert.deepEqual(
+      reports[0].diagnostics.map((d) => d.code),
+      ['invalid-utf8'],
+    );
     assert.deepEqual(reports[0].diagnostics[0].range.start, { line: 0, character: 56 });
-    assert.deepEqual(reports[1].diagnostics.map((d) => d.code), ['bom']);
-    assert.deepEqual(reports[2].diagnostics.map((d) => d.code), ['empty-document']);
+    assert.deepEqual(
+      reports[1].diagnostics.map((d) => d.code),
+      ['bom'],
+    );
+    assert.deepEqual(
+      reports[2].diagnostics.map((d) => d.code),
+      ['empty-document'],
+    );
   });
 
   it('--config applies rule severities and associations', () => {
-    const config = write('cfg/kraken-import.config.json', JSON.stringify({ rules: { 'invalid-enum': 'warning' }, payloadAssociations: { '**/notes/*.json': 'notes' } }));
+    const config = write(
+      'cfg/kraken-import.config.json',
+      JSON.stringify({ rules: { 'invalid-enum': 'warning' }, payloadAssociations: { '**/notes/*.json': 'notes' } }),
+    );
     const file = write('cfg/x.json', '{"import_supplier": "X", "customers": [], "sales_channel": "direct"}');
     const notes = write('cfg/notes/n.json', '{}');
     const r = cli(['validate', '--format', 'json', '--config', config, file, notes]);

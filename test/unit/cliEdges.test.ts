@@ -16,10 +16,10 @@ import * as net from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { redactText, REDACTED } from '../../client/src/kraken/redact';
-import { bypassesProxy, proxyFor } from '../../client/src/kraken/proxy';
+import { redactText, REDACTED } from '../../core/src/kraken/redact';
+import { bypassesProxy, proxyFor } from '../../core/src/kraken/proxy';
 import { editLine } from '../../cli/src/send';
-import { Journal, JournalLockedError, takeLock } from '../../cli/src/journal';
+import { Journal, JournalLockedError, takeLock } from '../../core/src/waves/journal';
 import { REPO_ROOT, SHARED } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
@@ -41,7 +41,11 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
 
 function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: cleanEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -76,7 +80,16 @@ const PERSONAL = { email: 'johann@@example.de', mobile: '0174 17212', dob: '1997
 function personalAccount(ext = 'PII-1'): Record<string, unknown> {
   return account(ext, {
     customer: { email: PERSONAL.email, mobile: PERSONAL.mobile, date_of_birth: PERSONAL.dob },
-    extra: { payment_instructions: [{ vendor: 'GOCARDLESS', type: 'DIRECT_DEBIT', reference: 'R1', bank_account: { account_holder: 'J G', account_number: '1', iban: PERSONAL.iban } }] },
+    extra: {
+      payment_instructions: [
+        {
+          vendor: 'GOCARDLESS',
+          type: 'DIRECT_DEBIT',
+          reference: 'R1',
+          bank_account: { account_holder: 'J G', account_number: '1', iban: PERSONAL.iban },
+        },
+      ],
+    },
   });
 }
 
@@ -89,8 +102,16 @@ describe('validate: stdin, empty inputs, -o, redaction', () => {
     const lines = r.stdout.trimEnd().split('\n');
     const line = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     const col = (needle: string) => text.split('\n')[line(needle) - 1].indexOf(`"${needle}"`) + 1;
-    assert.ok(lines.includes(`<stdin>:${line(PERSONAL.email)}:${col(PERSONAL.email)} error invalid-format "${PERSONAL.email}" is not a valid email: expected an email address such as name@example.com (or an empty string). [customers.0.email]`), r.stdout);
-    assert.ok(lines.some((l) => l.startsWith(`<stdin>:${line(PERSONAL.iban)}:${col(PERSONAL.iban)} warning iban-check IBAN "${PERSONAL.iban}"`)), r.stdout);
+    assert.ok(
+      lines.includes(
+        `<stdin>:${line(PERSONAL.email)}:${col(PERSONAL.email)} error invalid-format "${PERSONAL.email}" is not a valid email: expected an email address such as name@example.com (or an empty string). [customers.0.email]`,
+      ),
+      r.stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith(`<stdin>:${line(PERSONAL.iban)}:${col(PERSONAL.iban)} warning iban-check IBAN "${PERSONAL.iban}"`)),
+      r.stdout,
+    );
     assert.match(lines[lines.length - 1], /^1 payload in 1 file: 2 errors, 2 warnings/);
   });
 
@@ -98,9 +119,23 @@ describe('validate: stdin, empty inputs, -o, redaction', () => {
     const jsonl = `${JSON.stringify(account('S-1'))}\n\n${JSON.stringify({ ...account('S-2'), sales_channel: 'PIGEON' })}\n`;
     const r = await cli(['validate', '-f', 'json', '--stdin-filepath', 'waves/w.jsonl', '-'], { stdin: jsonl });
     assert.equal(r.code, 1, r.stderr);
-    const reports = JSON.parse(r.stdout) as Array<{ file: string; line: number; kind: string; diagnostics: Array<{ code: string; range: { start: { line: number } } }> }>;
-    assert.deepEqual(reports.map((x) => [x.file, x.line, x.kind]), [['waves/w.jsonl', 1, 'account'], ['waves/w.jsonl', 3, 'account']]);
-    assert.deepEqual(reports[1].diagnostics.map((d) => [d.code, d.range.start.line]), [['invalid-enum', 2]]);
+    const reports = JSON.parse(r.stdout) as Array<{
+      file: string;
+      line: number;
+      kind: string;
+      diagnostics: Array<{ code: string; range: { start: { line: number } } }>;
+    }>;
+    assert.deepEqual(
+      reports.map((x) => [x.file, x.line, x.kind]),
+      [
+        ['waves/w.jsonl', 1, 'account'],
+        ['waves/w.jsonl', 3, 'account'],
+      ],
+    );
+    assert.deepEqual(
+      reports[1].diagnostics.map((d) => [d.code, d.range.start.line]),
+      [['invalid-enum', 2]],
+    );
 
     // A document only an association makes a payload: {"notes": …} is detected by its path.
     const dir = tempDir('kraken-stdin-');
@@ -130,7 +165,10 @@ describe('validate: stdin, empty inputs, -o, redaction', () => {
 
     const empty = await cli(['validate', 'empty'], { cwd: dir });
     assert.equal(empty.code, 2);
-    assert.equal(empty.stderr, 'kraken-import: no payload was checked:\n  empty: no .json, .jsonl or .ndjson file (the folder is empty)\nPass --allow-empty if an input without payloads is expected.\n');
+    assert.equal(
+      empty.stderr,
+      'kraken-import: no payload was checked:\n  empty: no .json, .jsonl or .ndjson file (the folder is empty)\nPass --allow-empty if an input without payloads is expected.\n',
+    );
 
     const r = await cli(['validate', 'docs', 'other', 'blank.jsonl'], { cwd: dir });
     assert.equal(r.code, 2);
@@ -184,18 +222,41 @@ describe('validate: stdin, empty inputs, -o, redaction', () => {
     }
     const sarif = JSON.parse((await cli(['validate', '-f', 'sarif', 'a.json'], { cwd: dir })).stdout);
     const messages = sarif.runs[0].results.map((x: { ruleId: string; message: { text: string } }) => `${x.ruleId}: ${x.message.text}`);
-    assert.ok(messages.includes(`invalid-format: "${REDACTED}" is not a valid email: expected an email address such as ${REDACTED} (or an empty string). [customers.0.email]`), messages.join('\n'));
-    assert.ok(messages.includes(`invalid-format: "${REDACTED}" is not a valid date of birth: expected a date as YYYY-MM-DD, e.g. 2022-01-31. [customers.0.date_of_birth]`), messages.join('\n'));
-    assert.ok(messages.some((m: string) => m.startsWith(`iban-check: IBAN "${REDACTED}" is not valid`)), messages.join('\n'));
+    assert.ok(
+      messages.includes(
+        `invalid-format: "${REDACTED}" is not a valid email: expected an email address such as ${REDACTED} (or an empty string). [customers.0.email]`,
+      ),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.includes(
+        `invalid-format: "${REDACTED}" is not a valid date of birth: expected a date as YYYY-MM-DD, e.g. 2022-01-31. [customers.0.date_of_birth]`,
+      ),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m: string) => m.startsWith(`iban-check: IBAN "${REDACTED}" is not valid`)),
+      messages.join('\n'),
+    );
     const textRun = await cli(['validate', 'a.json'], { cwd: dir });
     assert.ok(textRun.stdout.includes(PERSONAL.email), 'the text format is for the person fixing the file');
   });
 
   test('the redactor: IBANs in either case, compact, spaced or dashed; the words after them stay', () => {
-    for (const iban of ['GB82WEST12345698765432', 'gb82west12345698765432', 'GB82 WEST 1234 5698 7654 32', 'gb82 west 1234 5698 7654 32', 'De89 3704 0044 0532 0130 00', 'GB82-WEST-1234-5698-7654-32']) {
+    for (const iban of [
+      'GB82WEST12345698765432',
+      'gb82west12345698765432',
+      'GB82 WEST 1234 5698 7654 32',
+      'gb82 west 1234 5698 7654 32',
+      'De89 3704 0044 0532 0130 00',
+      'GB82-WEST-1234-5698-7654-32',
+    ]) {
       assert.equal(redactText(`IBAN ${iban} is not valid`), `IBAN ${REDACTED} is not valid`, iban);
     }
-    assert.equal(redactText('invoice ab12cdefghijklmnop, reading 1234.02 on 2021-05-13'), 'invoice ab12cdefghijklmnop, reading 1234.02 on 2021-05-13');
+    assert.equal(
+      redactText('invoice ab12cdefghijklmnop, reading 1234.02 on 2021-05-13'),
+      'invoice ab12cdefghijklmnop, reading 1234.02 on 2021-05-13',
+    );
   });
 });
 
@@ -212,7 +273,11 @@ describe('a closed stdout ends a command quietly', () => {
     const dir = tempDir('kraken-pipe-');
     const wave = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ ...smallAccount(`P-${i}`), sales_channel: 'PIGEON' })).join('\n');
     writeFileSync(path.join(dir, 'wave.jsonl'), wave);
-    const child = spawn(process.execPath, [CLI, 'validate', '-f', 'json', '--jobs', '1', 'wave.jsonl'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'validate', '-f', 'json', '--jobs', '1', 'wave.jsonl'], {
+      cwd: dir,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -232,8 +297,14 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
 
   function waveDir(baseUrl: string, accounts: string[]): string {
     const dir = tempDir('kraken-edge-send-');
-    writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ environments: [{ name: 'sb', baseUrl, flow: 'v1', operationsTeam: 'A', auth: 'api-key-header' }] }));
-    writeFileSync(path.join(dir, 'wave.jsonl'), accounts.map((a) => JSON.stringify(smallAccount(a, { supplier: SUPPLIER }))).join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'kraken-import.config.json'),
+      JSON.stringify({ environments: [{ name: 'sb', baseUrl, flow: 'v1', operationsTeam: 'A', auth: 'api-key-header' }] }),
+    );
+    writeFileSync(
+      path.join(dir, 'wave.jsonl'),
+      accounts.map((a) => JSON.stringify(smallAccount(a, { supplier: SUPPLIER }))).join('\n') + '\n',
+    );
     return dir;
   }
 
@@ -274,7 +345,10 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
     const argv = [process.execPath, CLI, 'send', '--env', 'sb', '--action', 'validate', '--api-key-stdin', 'wave.jsonl'];
     const before = sb.state.requests.length;
     const r = await new Promise<Run>((resolve, reject) => {
-      const child = spawn('python3', ['-c', script, JSON.stringify(argv), JSON.stringify(keys)], { cwd: dir, env: cleanEnv({ TERM: 'dumb' }) });
+      const child = spawn('python3', ['-c', script, JSON.stringify(argv), JSON.stringify(keys)], {
+        cwd: dir,
+        env: cleanEnv({ TERM: 'dumb' }),
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -301,20 +375,45 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
     before(async () => {
       // kraken.test: a TLS front (self-signed, trusted through NODE_EXTRA_CA_CERTS) that forwards to the sandbox.
       certDir = tempDir('kraken-proxy-cert-');
-      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=kraken.test', '-addext', 'subjectAltName=DNS:kraken.test'], { cwd: certDir, encoding: 'utf8' });
+      const made = spawnSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          'key.pem',
+          '-out',
+          'cert.pem',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=kraken.test',
+          '-addext',
+          'subjectAltName=DNS:kraken.test',
+        ],
+        { cwd: certDir, encoding: 'utf8' },
+      );
       assert.equal(made.status, 0, made.stderr);
-      tlsFront = https.createServer({ key: readFileSync(path.join(certDir, 'key.pem')), cert: readFileSync(path.join(certDir, 'cert.pem')) }, (req, res) => {
-        if (req.url === '/data-import/schema/') {
-          // The instance's served contract (the sandbox serves none): the edf-gb one from the shared docs.
-          res.writeHead(200, { 'content-type': 'application/vnd.oai.openapi' }).end(readFileSync(path.join(SHARED, 'kraken-openapi', 'edf-gb.openapi.yml')));
-          return;
-        }
-        const upstream = http.request(`${sb.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
-          res.writeHead(up.statusCode!, up.headers);
-          up.pipe(res);
-        });
-        req.pipe(upstream);
-      });
+      tlsFront = https.createServer(
+        { key: readFileSync(path.join(certDir, 'key.pem')), cert: readFileSync(path.join(certDir, 'cert.pem')) },
+        (req, res) => {
+          if (req.url === '/data-import/schema/') {
+            // The instance's served contract (the sandbox serves none): the edf-gb one from the shared docs.
+            res
+              .writeHead(200, { 'content-type': 'application/vnd.oai.openapi' })
+              .end(readFileSync(path.join(SHARED, 'kraken-openapi', 'edf-gb.openapi.yml')));
+            return;
+          }
+          const upstream = http.request(`${sb.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+            res.writeHead(up.statusCode!, up.headers);
+            up.pipe(res);
+          });
+          req.pipe(upstream);
+        },
+      );
       await new Promise<void>((resolve) => tlsFront.listen(0, '127.0.0.1', resolve));
       const frontPort = (tlsFront.address() as net.AddressInfo).port;
       // The proxy: records each CONNECT and tunnels it to the TLS front.
@@ -348,15 +447,24 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
         env: { KRAKEN_API_KEY: KEY, HTTPS_PROXY: `http://alice:s3cr%40t@${proxyUrl}`, NODE_EXTRA_CA_CERTS: path.join(certDir, 'cert.pem') },
       });
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.deepEqual(connects.map((c) => c.target), ['kraken.test:443']);
+      assert.deepEqual(
+        connects.map((c) => c.target),
+        ['kraken.test:443'],
+      );
       assert.equal(connects[0].auth, `Basic ${Buffer.from('alice:s3cr@t').toString('base64')}`);
       assert.equal(sb.state.requests.length - before, 1);
       assert.equal(sb.state.requests[sb.state.requests.length - 1].path, '/v1/data-import/validate-account/');
-      assert.match(r.stderr, new RegExp(`reaching "sb" through the proxy http://${proxyUrl.replace(/\./g, '\\.')} \\(HTTPS_PROXY in the environment\\)`));
+      assert.match(
+        r.stderr,
+        new RegExp(`reaching "sb" through the proxy http://${proxyUrl.replace(/\./g, '\\.')} \\(HTTPS_PROXY in the environment\\)`),
+      );
       assert.ok(!(r.stdout + r.stderr).includes('s3cr'), 'the proxy password is never printed');
 
       // Without the CA, the tunnel works but the certificate is refused: TLS is Kraken's, not the proxy's.
-      const untrusted = await cli(['send', '--env', 'sb', '--action', 'validate', '--journal', 'j2.jsonl', 'wave.jsonl'], { cwd: dir, env: { KRAKEN_API_KEY: KEY, https_proxy: `http://${proxyUrl}` } });
+      const untrusted = await cli(['send', '--env', 'sb', '--action', 'validate', '--journal', 'j2.jsonl', 'wave.jsonl'], {
+        cwd: dir,
+        env: { KRAKEN_API_KEY: KEY, https_proxy: `http://${proxyUrl}` },
+      });
       assert.equal(untrusted.code, 1, untrusted.stdout + untrusted.stderr);
       assert.match(untrusted.stdout, /TLS certificate of kraken\.test was not accepted/);
       assert.ok(connects.length >= 2 && connects.every((c) => c.target === 'kraken.test:443'), JSON.stringify(connects));
@@ -369,7 +477,10 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
         env: { HTTPS_PROXY: `http://${proxyUrl}`, NODE_EXTRA_CA_CERTS: path.join(certDir, 'cert.pem'), KRAKEN_IMPORT_CACHE_DIR: cacheDir },
       });
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(connects.slice(before).map((c) => c.target), ['kraken.test:443']);
+      assert.deepEqual(
+        connects.slice(before).map((c) => c.target),
+        ['kraken.test:443'],
+      );
       assert.match(r.stdout, /^load: fetched https:\/\/kraken\.test\/data-import\/schema\//m);
     });
 
@@ -385,7 +496,10 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
       assert.match(r.stdout, /kraken\.test/);
       assert.equal(connects.length, seen, 'no CONNECT for a no_proxy host');
 
-      const socks = await cli(['send', '--env', 'sb', '--action', 'validate', 'wave.jsonl'], { cwd: dir, env: { KRAKEN_API_KEY: KEY, HTTPS_PROXY: 'socks5://127.0.0.1:1080' } });
+      const socks = await cli(['send', '--env', 'sb', '--action', 'validate', 'wave.jsonl'], {
+        cwd: dir,
+        env: { KRAKEN_API_KEY: KEY, HTTPS_PROXY: 'socks5://127.0.0.1:1080' },
+      });
       assert.equal(socks.code, 2);
       assert.match(socks.stderr, /HTTPS_PROXY: socks5 proxies are not supported/);
     });
@@ -393,7 +507,10 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
     test('proxyFor and no_proxy as curl reads them', () => {
       const u = (s: string) => new URL(s);
       assert.equal(proxyFor(u('https://api.kraken.energy'), { HTTPS_PROXY: 'proxy:3128' })?.proxy.href, 'http://proxy:3128/');
-      assert.equal(proxyFor(u('https://api.kraken.energy'), { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' })?.proxy.host, 'lower:1');
+      assert.equal(
+        proxyFor(u('https://api.kraken.energy'), { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' })?.proxy.host,
+        'lower:1',
+      );
       assert.equal(proxyFor(u('https://api.kraken.energy'), { ALL_PROXY: 'http://all:3' })?.proxy.host, 'all:3');
       assert.equal(proxyFor(u('http://127.0.0.1:8787'), { HTTP_PROXY: 'http://p:1' }), undefined, 'the local sandbox is reached directly');
       assert.equal(proxyFor(u('https://api.kraken.energy'), { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' }), undefined);
@@ -435,7 +552,8 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
       const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
       writeFileSync(`${journal}.lock`, JSON.stringify({ pid: Number(gone), host: hostname(), at: new Date().toISOString() }));
 
-      const start = () => cli(['send', '--env', 'sb', '--action', 'stage,create', 'wave.jsonl'], { cwd: dir, env: { KRAKEN_API_KEY: KEY } });
+      const start = () =>
+        cli(['send', '--env', 'sb', '--action', 'stage,create', 'wave.jsonl'], { cwd: dir, env: { KRAKEN_API_KEY: KEY } });
       const runs = [start(), start()];
       // The first to finish must be the refused one (the other is held at the gate); two runs at the gate at once
       // would be both running.
@@ -448,7 +566,10 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
         }),
       ]);
       assert.equal(first.r.code, 2, first.r.stdout + first.r.stderr);
-      assert.match(first.r.stderr, /kraken-import: (the journal is in use by process \d+|another run is taking over the stale journal lock)/);
+      assert.match(
+        first.r.stderr,
+        /kraken-import: (the journal is in use by process \d+|another run is taking over the stale journal lock)/,
+      );
       assert.equal(first.r.stdout, '');
       onArrival = () => undefined;
       released = true;
@@ -457,9 +578,16 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
       assert.equal(second.code, 0, second.stdout + second.stderr);
       const imported = [...sb.state.imported.values()].filter((a) => a.externalAccountNumber === 'LOCK-1');
       assert.equal(imported.length, 1);
-      assert.equal(sb.state.requestsTo('/v1/data-import/account-import-process/process/', 'POST').filter((x) => x.status !== 400).length >= 1, true);
+      assert.equal(
+        sb.state.requestsTo('/v1/data-import/account-import-process/process/', 'POST').filter((x) => x.status !== 400).length >= 1,
+        true,
+      );
       assert.ok(!existsSync(`${journal}.lock`), 'the lock is released at the end');
-      assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.lock')), [], 'no takeover or temporary lock files are left');
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => f.includes('.lock')),
+        [],
+        'no takeover or temporary lock files are left',
+      );
     } finally {
       gate.closeAllConnections();
       gate.close();
@@ -473,16 +601,25 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
     const stale = JSON.stringify({ pid: dead, host: hostname() });
     writeFileSync(`${file}.lock`, stale);
     writeFileSync(`${file}.lock.takeover`, JSON.stringify({ pid: process.ppid, host: hostname() })); // a live process is taking over
-    assert.throws(() => Journal.open(file), (e: Error) => e instanceof JournalLockedError && /another run is taking over the stale journal lock/.test(e.message));
+    assert.throws(
+      () => Journal.open(file),
+      (e: Error) => e instanceof JournalLockedError && /another run is taking over the stale journal lock/.test(e.message),
+    );
     assert.equal(readFileSync(`${file}.lock`, 'utf8'), stale, 'the stale lock is left to the run taking it over');
     writeFileSync(`${file}.lock.takeover`, JSON.stringify({ pid: dead, host: hostname() }));
-    assert.throws(() => Journal.open(file), /a run that was taking over the stale journal lock .* is gone; delete .*\.takeover and run again/);
+    assert.throws(
+      () => Journal.open(file),
+      /a run that was taking over the stale journal lock .* is gone; delete .*\.takeover and run again/,
+    );
     rmSync(`${file}.lock.takeover`);
     const journal = Journal.open(file); // the stale lock alone: taken over
     assert.equal(JSON.parse(readFileSync(`${file}.lock`, 'utf8')).pid, process.pid);
     assert.ok(!existsSync(`${file}.lock.takeover`));
     await journal.close();
-    assert.deepEqual(readdirSync(dir).filter((f) => f !== 'j.jsonl'), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f !== 'j.jsonl'),
+      [],
+    );
   });
 
   test('the interleaving that let two resumes run: another run takes the stale lock over between our read and our takeover', () => {
@@ -517,10 +654,16 @@ describe('send: a terminal prompt, a proxy, a locked journal', () => {
     const before = sb.state.requests.length;
     const r = await cli(['send', '--env', 'sb', '--action', 'create', 'in'], { cwd: dir, env: { KRAKEN_API_KEY: KEY } });
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'kraken-import: no payload to send:\n  in: no .json, .jsonl or .ndjson file (the folder is empty)\nNothing was sent. Pass --allow-empty if an input without payloads is expected.\n');
+    assert.equal(
+      r.stderr,
+      'kraken-import: no payload to send:\n  in: no .json, .jsonl or .ndjson file (the folder is empty)\nNothing was sent. Pass --allow-empty if an input without payloads is expected.\n',
+    );
     assert.equal(sb.state.requests.length, before);
     assert.ok(!existsSync(path.join(dir, 'kraken-import.journal.jsonl')));
-    const allowed = await cli(['send', '--env', 'sb', '--action', 'create', '--allow-empty', 'in'], { cwd: dir, env: { KRAKEN_API_KEY: KEY } });
+    const allowed = await cli(['send', '--env', 'sb', '--action', 'create', '--allow-empty', 'in'], {
+      cwd: dir,
+      env: { KRAKEN_API_KEY: KEY },
+    });
     assert.equal(allowed.code, 0, allowed.stderr);
 
     const piped = await cli(['send', '--env', 'sb', '--action', 'validate', '--stdin-filepath', 'from-pipe.json', '-'], {

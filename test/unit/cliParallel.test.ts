@@ -40,7 +40,10 @@ describe('kraken-import validate --jobs', () => {
     assert.equal(parallel.stderr, serial.stderr);
     assert.equal(parallel.code, serial.code);
     assert.equal(parallel.stdout, serial.stdout);
-    const reports = JSON.parse(parallel.stdout) as Array<{ line: number; diagnostics: Array<{ code: string; range: { start: { line: number } } }> }>;
+    const reports = JSON.parse(parallel.stdout) as Array<{
+      line: number;
+      diagnostics: Array<{ code: string; range: { start: { line: number } } }>;
+    }>;
     assert.deepEqual(
       reports.map((r) => r.line),
       [...reports.map((r) => r.line)].sort((a, b) => a - b),
@@ -81,8 +84,14 @@ describe('kraken-import validate --jobs', () => {
         assert.equal(r.stdout, outputs[0].stdout, `${format}: same bytes with worker threads`);
       }
       if (format === 'json') {
-        const reports = JSON.parse(outputs[0].stdout) as Array<{ line: number; diagnostics: Array<{ code: string; range: { start: { line: number } } }> }>;
-        assert.deepEqual(reports.map((r) => r.line), expected.map((e) => e.line));
+        const reports = JSON.parse(outputs[0].stdout) as Array<{
+          line: number;
+          diagnostics: Array<{ code: string; range: { start: { line: number } } }>;
+        }>;
+        assert.deepEqual(
+          reports.map((r) => r.line),
+          expected.map((e) => e.line),
+        );
         assert.deepEqual(
           reports.map((r) => r.diagnostics.some((d) => d.code === 'invalid-utf8')),
           expected.map((e) => !e.utf8),

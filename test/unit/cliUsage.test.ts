@@ -14,7 +14,7 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { editDistance, nearest, parseCommand, UsageError, type CommandDef } from '../../cli/src/args';
+import { editDistance, nearest, parseCommand, UsageError, type CommandDef } from '../../core/src/args';
 import { REPO_ROOT } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
@@ -59,21 +59,42 @@ describe('send: an option it does not define sends nothing', () => {
     sb = await startSandbox({ port: 0, apiKey: 'sandbox', createDelayMs: 0, log: () => undefined });
     dir = mkdtempSync(path.join(tmpdir(), 'kraken-usage-'));
     dirs.push(dir);
-    writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ environments: [{ name: 'sb', baseUrl: sb.url, flow: 'v1', operationsTeam: 'A' }] }));
+    writeFileSync(
+      path.join(dir, 'kraken-import.config.json'),
+      JSON.stringify({ environments: [{ name: 'sb', baseUrl: sb.url, flow: 'v1', operationsTeam: 'A' }] }),
+    );
     writeFileSync(path.join(dir, 'a.json'), JSON.stringify(smallAccount('USAGE-1', { supplier: 'TENTACLE_ENERGY' })));
   });
   after(() => sb.close());
 
   const attempts: Array<{ argv: string[]; says: RegExp }> = [
-    { argv: ['--env', 'sb', '--action', 'stage,create', '--dry-run', 'a.json'], says: /^kraken-import: send has no option --dry-run: did you mean --action create-dry-run\?$/m },
-    { argv: ['--env', 'sb', '--action', 'stage,create', '--dryrun', 'a.json'], says: /send has no option --dryrun: did you mean --action create-dry-run\?/ },
-    { argv: ['--env', 'sb', '--action', 'create', '--concurency', '4', 'a.json'], says: /send has no option --concurency: did you mean --concurrency\?/ },
-    { argv: ['--env', 'sb', '--action', 'create', '--jounal', 'j.jsonl', 'a.json'], says: /send has no option --jounal: did you mean --journal\?/ },
+    {
+      argv: ['--env', 'sb', '--action', 'stage,create', '--dry-run', 'a.json'],
+      says: /^kraken-import: send has no option --dry-run: did you mean --action create-dry-run\?$/m,
+    },
+    {
+      argv: ['--env', 'sb', '--action', 'stage,create', '--dryrun', 'a.json'],
+      says: /send has no option --dryrun: did you mean --action create-dry-run\?/,
+    },
+    {
+      argv: ['--env', 'sb', '--action', 'create', '--concurency', '4', 'a.json'],
+      says: /send has no option --concurency: did you mean --concurrency\?/,
+    },
+    {
+      argv: ['--env', 'sb', '--action', 'create', '--jounal', 'j.jsonl', 'a.json'],
+      says: /send has no option --jounal: did you mean --journal\?/,
+    },
     { argv: ['--env', 'sb', '--action', 'create', '-x', 'a.json'], says: /send has no option -x;/ },
-    { argv: ['--env', 'sb', '--action', 'create', '--format', 'json', 'a.json'], says: /send has no option --format \(--format is an option of validate\)/ },
+    {
+      argv: ['--env', 'sb', '--action', 'create', '--format', 'json', 'a.json'],
+      says: /send has no option --format \(--format is an option of validate, report, reconcile\)/,
+    },
     { argv: ['--env', 'sb', '--action', 'stage,craete', 'a.json'], says: /unknown --action "craete": did you mean create\?/ },
     { argv: ['--env', 'sb', '--action', 'dry-run', 'a.json'], says: /unknown --action "dry-run": did you mean create-dry-run\?/ },
-    { argv: ['--env', 'sb', '--action', '--quiet', 'a.json'], says: /--action needs a value \(<a,b>\), but the next word "--quiet" is an option/ },
+    {
+      argv: ['--env', 'sb', '--action', '--quiet', 'a.json'],
+      says: /--action needs a value \(<a,b>\), but the next word "--quiet" is an option/,
+    },
     { argv: ['--env', 'sb', '--action', 'create', '--yes=no', 'a.json'], says: /--yes takes no value/ },
     { argv: ['--env', 'sb', '--action', 'validate', '--action', 'create', 'a.json'], says: /--action is given more than once/ },
     { argv: ['--env', 'sb', '--action', 'create', 'a.json', '--timeout'], says: /--timeout needs a value/ },
@@ -99,18 +120,37 @@ describe('send: an option it does not define sends nothing', () => {
     ] as const) {
       const other = mkdtempSync(path.join(tmpdir(), 'kraken-usage-env-'));
       dirs.push(other);
-      writeFileSync(path.join(other, 'kraken-import.config.json'), JSON.stringify({ environments: [{ name: 'sb', baseUrl: sb.url, flow: 'v1', operationsTeam: 'A', ...entry }] }));
+      writeFileSync(
+        path.join(other, 'kraken-import.config.json'),
+        JSON.stringify({ environments: [{ name: 'sb', baseUrl: sb.url, flow: 'v1', operationsTeam: 'A', ...entry }] }),
+      );
       writeFileSync(path.join(other, 'a.json'), JSON.stringify(smallAccount('USAGE-ENV', { supplier: 'TENTACLE_ENERGY' })));
       const before = sb.state.requests.length;
       const r = await cli(['send', '--env', 'sb', '--action', 'create', 'a.json'], other, { KRAKEN_API_KEY: 'sandbox' });
       assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.ok(r.stderr.includes(`kraken-import: the environment "sb" in the config file has problems: environments[0] ("sb"): ${says}`), r.stderr);
+      assert.ok(
+        r.stderr.includes(`kraken-import: the environment "sb" in the config file has problems: environments[0] ("sb"): ${says}`),
+        r.stderr,
+      );
       assert.equal(sb.state.requests.length, before);
     }
   });
 
   test('the same wave with --action stage,create-dry-run does reach the sandbox (the refusals above are not a broken send)', async () => {
-    const r = await cli(['send', '--env', 'sb', '--action', 'stage,create-dry-run', '--journal', path.join(dir, '..', `${path.basename(dir)}.journal.jsonl`), 'a.json'], dir, { KRAKEN_API_KEY: 'sandbox' });
+    const r = await cli(
+      [
+        'send',
+        '--env',
+        'sb',
+        '--action',
+        'stage,create-dry-run',
+        '--journal',
+        path.join(dir, '..', `${path.basename(dir)}.journal.jsonl`),
+        'a.json',
+      ],
+      dir,
+      { KRAKEN_API_KEY: 'sandbox' },
+    );
     dirs.push(path.join(dir, '..', `${path.basename(dir)}.journal.jsonl`));
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(sb.state.requestsTo('/v1/data-import/account-import-process/process/', 'POST').length, 1);
@@ -120,15 +160,24 @@ describe('send: an option it does not define sends nothing', () => {
 
 describe('validate: misspelt options are refused, not swallowed', () => {
   const cases: Array<{ argv: string[]; says: RegExp }> = [
-    { argv: ['validate', '--formt', 'json', 'examples/'], says: /^kraken-import: validate has no option --formt: did you mean --format\?$/m },
+    {
+      argv: ['validate', '--formt', 'json', 'examples/'],
+      says: /^kraken-import: validate has no option --formt: did you mean --format\?$/m,
+    },
     { argv: ['validate', '--verison', 'examples/'], says: /validate has no option --verison: did you mean --version\?/ },
-    { argv: ['validate', '--fail-on=warnings', 'examples/'], says: /--fail-on takes error or warning, not "warnings": did you mean warning\?/ },
+    {
+      argv: ['validate', '--fail-on=warnings', 'examples/'],
+      says: /--fail-on takes error or warning, not "warnings": did you mean warning\?/,
+    },
     { argv: ['validate', '-f', 'jsno', 'examples/'], says: /--format takes text, json, sarif or github, not "jsno": did you mean json\?/ },
     { argv: ['validate', '--format'], says: /--format needs a value \(<format>\)/ },
-    { argv: ['validate', '--format', '--hints', 'examples/'], says: /--format needs a value \(<format>\), but the next word "--hints" is an option; write --format=--hints if that is the value/ },
+    {
+      argv: ['validate', '--format', '--hints', 'examples/'],
+      says: /--format needs a value \(<format>\), but the next word "--hints" is an option; write --format=--hints if that is the value/,
+    },
     { argv: ['validate', '--hints=yes', 'examples/'], says: /--hints takes no value/ },
     { argv: ['validate', '-f', 'json', '--format', 'text', 'examples/'], says: /--format is given more than once/ },
-    { argv: ['validate', '--env', 'x', 'examples/'], says: /validate has no option --env \(--env is an option of send\)/ },
+    { argv: ['validate', '--env', 'x', 'examples/'], says: /validate has no option --env \(--env is an option of send, reconcile\)/ },
     { argv: ['validate'], says: /validate needs <files or folders…>/ },
     { argv: ['valdate', 'examples/'], says: /unknown command "valdate": did you mean validate\?/ },
     { argv: ['--verison'], says: /unknown option --verison: did you mean --version\?/ },
@@ -166,7 +215,12 @@ describe('validate: misspelt options are refused, not swallowed', () => {
       writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ [key]: {} }));
       const r = cliSync(['validate', 'a.json'], dir);
       assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.ok(r.stderr.includes(`kraken-import: config kraken-import.config.json: ${says} (known: rules, payloadAssociations, maxFindings, contract, environments)`), r.stderr);
+      assert.ok(
+        r.stderr.includes(
+          `kraken-import: config kraken-import.config.json: ${says} (known: rules, payloadAssociations, maxFindings, contract, environments)`,
+        ),
+        r.stderr,
+      );
       assert.equal(r.stdout, '');
     }
     writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ $schema: 'x', rules: { 'malo-check-digit': 'off' } }));
@@ -187,7 +241,7 @@ describe('help and version', () => {
   test('--help: the command list on stdout, exit 0; no arguments: the same on stderr, exit 2', () => {
     assert.equal(top.code, 0);
     assert.equal(top.stderr, '');
-    assert.deepEqual(commands, ['validate', 'send', 'contract', 'rules', 'lsp', 'sandbox']);
+    assert.deepEqual(commands, ['validate', 'send', 'report', 'reconcile', 'contract', 'rules', 'lsp', 'sandbox']);
     const none = cliSync([]);
     assert.equal(none.code, 2);
     assert.equal(none.stdout, '');
@@ -197,7 +251,7 @@ describe('help and version', () => {
     assert.equal(h.stdout, top.stdout);
   });
 
-  test('<command> --help and -h: that command\'s usage on stdout, exit 0 — even next to a bad option', () => {
+  test("<command> --help and -h: that command's usage on stdout, exit 0 — even next to a bad option", () => {
     for (const name of commands) {
       for (const flag of ['--help', '-h']) {
         const r = cliSync([name, flag]);
@@ -210,7 +264,18 @@ describe('help and version', () => {
       assert.equal(cliSync(['help', name]).stdout, cliSync([name, '--help']).stdout);
     }
     const v = cliSync(['validate', '--help']);
-    for (const option of ['-f, --format <format>', '--summary', '--fail-on <severity>', '--hints', '--kind <kind>', '-c, --config <file>', '--contract <url-or-file>', '--offline', '-q, --quiet', '-j, --jobs <n>']) {
+    for (const option of [
+      '-f, --format <format>',
+      '--summary',
+      '--fail-on <severity>',
+      '--hints',
+      '--kind <kind>',
+      '-c, --config <file>',
+      '--contract <url-or-file>',
+      '--offline',
+      '-q, --quiet',
+      '-j, --jobs <n>',
+    ]) {
       assert.ok(v.stdout.includes(option), `validate --help lists ${option}`);
     }
     const s = cliSync(['send', '--help']);
@@ -219,7 +284,7 @@ describe('help and version', () => {
     assert.equal(cliSync(['validate', '--formt', '--help']).code, 0, 'help answers first');
   });
 
-  test('--version and -V print package.json\'s version', () => {
+  test("--version and -V print package.json's version", () => {
     for (const argv of [['--version'], ['-V'], ['validate', '--version'], ['send', '-V']]) {
       const r = cliSync(argv);
       assert.equal(r.code, 0, argv.join(' '));
@@ -261,10 +326,14 @@ describe('sandbox on the same parser', () => {
       check();
     });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${url}/v1/data-import/validate-account/`, { method: 'POST', headers: { authorization: 'Token sandbox', 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode!));
-      });
+      const req = http.request(
+        `${url}/v1/data-import/validate-account/`,
+        { method: 'POST', headers: { authorization: 'Token sandbox', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });

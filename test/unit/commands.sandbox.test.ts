@@ -1,6 +1,6 @@
 /**
- * The commands' chain without VS Code: plan (client/src/commands/plan.ts) -> the real KrakenClient -> the local
- * sandbox -> outcome (client/src/commands/outcome.ts). Checks the decisions against real HTTP answers: the v1
+ * The commands' chain without VS Code: plan (core/src/send/plan.ts) -> the real KrakenClient -> the local
+ * sandbox -> outcome (core/src/send/outcome.ts). Checks the decisions against real HTTP answers: the v1
  * dry-run 400 shown as a success, "already imported" with the account number, per-item statuses on
  * `transactions.N`, v2 wrapping with errors mapped back to a bare document, polling to a final status, the key
  * never in a message.
@@ -8,11 +8,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { KrakenClient } from '../../client/src/kraken';
-import type { EnvironmentSetting } from '../../client/src/commands/environments';
-import { describeImportStatus, describeResult, type Outcome } from '../../client/src/commands/outcome';
-import { planRequest, type PlanInput, type RequestPlan } from '../../client/src/commands/plan';
-import { callKraken } from '../../client/src/commands/send';
+import { KrakenClient } from '../../core/src/kraken';
+import type { EnvironmentSetting } from '../../core/src/send/environments';
+import { describeImportStatus, describeResult, type Outcome } from '../../core/src/send/outcome';
+import { planRequest, type PlanInput, type RequestPlan } from '../../core/src/send/plan';
+import { callKraken } from '../../core/src/send/call';
 import { fixture, seedAccount } from './helpers';
 
 const KEY = 'sandbox-test-key-1234';
@@ -31,7 +31,9 @@ after(async () => {
 });
 
 function clientFor(env: EnvironmentSetting, key = KEY): KrakenClient {
-  return new KrakenClient({ name: env.name, baseUrl: env.baseUrl, flow: env.flow, auth: env.auth }, async () => key, { retry: { retries: 0, baseDelayMs: 1 } });
+  return new KrakenClient({ name: env.name, baseUrl: env.baseUrl, flow: env.flow, auth: env.auth }, async () => key, {
+    retry: { retries: 0, baseDelayMs: 1 },
+  });
 }
 
 function plan(env: EnvironmentSetting, input: Omit<PlanInput, 'env'>): RequestPlan {
@@ -54,7 +56,10 @@ describe('v1 flow against the sandbox', () => {
     assert.equal(validated.message, 'Kraken (Sandbox v1) validated CMD-V1-1 (TENTACLE_ENERGY): no errors.');
 
     assert.match((await send(v1, { action: 'stage', kind: 'account', doc: account })).message, /^Staged CMD-V1-1 .*HTTP 201/);
-    assert.match((await send(v1, { action: 'stage', kind: 'account', doc: account })).message, /^Updated the staged data of CMD-V1-1 .*HTTP 200/);
+    assert.match(
+      (await send(v1, { action: 'stage', kind: 'account', doc: account })).message,
+      /^Updated the staged data of CMD-V1-1 .*HTTP 200/,
+    );
 
     const dry = await send(v1, { action: 'create-dry-run', kind: 'account', doc: account });
     assert.equal(dry.level, 'success');
@@ -66,7 +71,10 @@ describe('v1 flow against the sandbox', () => {
 
     const again = await send(v1, { action: 'create', kind: 'account', doc: account });
     assert.equal(again.level, 'warning');
-    assert.equal(again.message, `CMD-V1-1 (TENTACLE_ENERGY) has already been imported into Kraken (Sandbox v1) as Kraken account ${created.krakenAccountNumber}.`);
+    assert.equal(
+      again.message,
+      `CMD-V1-1 (TENTACLE_ENERGY) has already been imported into Kraken (Sandbox v1) as Kraken account ${created.krakenAccountNumber}.`,
+    );
   });
 
   test('Kraken field errors become findings on the document path', async () => {
@@ -122,7 +130,10 @@ describe('v2 flow against the sandbox (Kraken token auth)', () => {
     const bad = { ...account, external_account_number: 'CMD-V2-BAD', customers: [{ ...account.customers[0], landline: 'abcde' }] };
     const o = await send(v2, { action: 'validate', kind: 'account', doc: bad });
     assert.equal(o.level, 'error');
-    assert.ok(o.findings.some((f) => f.path === 'customers.0.landline'), JSON.stringify(o.findings));
+    assert.ok(
+      o.findings.some((f) => f.path === 'customers.0.landline'),
+      JSON.stringify(o.findings),
+    );
     const ok = await send(v2, { action: 'validate', kind: 'account', doc: account });
     assert.equal(ok.level, 'success', ok.message);
   });

@@ -17,9 +17,16 @@ import {
   pickActiveEnvironment,
   secretKeyFor,
   type EnvironmentSetting,
-} from '../../client/src/commands/environments';
-import { CONTEXT_KEYS, KRAKEN_COMMANDS } from '../../client/src/commands/ids';
-import { describeImportStatus, describeResult, describeStatusFailure, errorsToFindings, findValuePath, itemFindings } from '../../client/src/commands/outcome';
+} from '../../core/src/send/environments';
+import { CONTEXT_KEYS, KRAKEN_COMMANDS } from '../../core/src/send/ids';
+import {
+  describeImportStatus,
+  describeResult,
+  describeStatusFailure,
+  errorsToFindings,
+  findValuePath,
+  itemFindings,
+} from '../../core/src/send/outcome';
 import {
   accountIdentity,
   availableActions,
@@ -31,15 +38,21 @@ import {
   planRequest,
   type PlanInput,
   type RequestPlan,
-} from '../../client/src/commands/plan';
-import { confirmationFor } from '../../client/src/commands/safety';
-import { callKraken, type KrakenCalls } from '../../client/src/commands/send';
-import { firstLineRange, formatResponseEntry, place, relocate, ResponseHistory, type ResponseEntry } from '../../client/src/commands/tracking';
-import type { ImportStatusData, ItemResult, KrakenFailure, KrakenResult } from '../../client/src/kraken/types';
+} from '../../core/src/send/plan';
+import { confirmationFor } from '../../core/src/send/safety';
+import { callKraken, type KrakenCalls } from '../../core/src/send/call';
+import { firstLineRange, formatResponseEntry, place, relocate, ResponseHistory, type ResponseEntry } from '../../core/src/send/tracking';
+import type { ImportStatusData, ItemResult, KrakenFailure, KrakenResult } from '../../core/src/kraken/types';
 import { REPO_ROOT, fixture, seedAccount } from './helpers';
 
 const V1: EnvironmentSetting = { ...EXAMPLE_ENVIRONMENT, flow: 'v1', production: false, auth: 'api-key-header' };
-const V2: EnvironmentSetting = { ...V1, name: 'DE test', baseUrl: 'https://api.example-kraken.energy', flow: 'v2', operationsTeam: undefined };
+const V2: EnvironmentSetting = {
+  ...V1,
+  name: 'DE test',
+  baseUrl: 'https://api.example-kraken.energy',
+  flow: 'v2',
+  operationsTeam: undefined,
+};
 const PROD: EnvironmentSetting = { ...V1, name: 'Production DE', baseUrl: 'https://api.oeg-kraken.energy', production: true };
 
 function plan(input: Partial<PlanInput> & Pick<PlanInput, 'action' | 'kind' | 'doc'>): RequestPlan {
@@ -88,7 +101,14 @@ describe('environments', () => {
       { name: 'b', baseUrl: 'https://b.example.com', production: 'false' },
       { name: 'c', baseUrl: 'https://c.example.com', production: false },
     ]);
-    assert.deepEqual(environments.map((e) => [e.name, e.production]), [['a', false], ['b', true], ['c', false]]);
+    assert.deepEqual(
+      environments.map((e) => [e.name, e.production]),
+      [
+        ['a', false],
+        ['b', true],
+        ['c', false],
+      ],
+    );
     assert.deepEqual(problems, [
       'krakenImport.environments[0] ("a"): unknown field "prodution" (name, baseUrl, flow, importSupplier, operationsTeam, production, contract, auth)',
       'krakenImport.environments[1] ("b"): "production" must be true or false; treated as true',
@@ -153,7 +173,11 @@ describe('which actions and endpoints for which kind', () => {
       ['notes', 'seeds/seed-notes.json', 'POST /v1/data-import/notes/create/'],
       ['statements', 'seeds/seed-statements.json', 'POST /v1/data-import/historical-statements/create/'],
       ['payment-instruction', 'seeds/seed-payment-instruction.json', 'POST /v1/data-import/payment-instruction/create/'],
-      ['business-payment-instruction', 'seeds/seed-business-payment-instruction.json', 'POST /v1/data-import/business-payment-instruction/create/'],
+      [
+        'business-payment-instruction',
+        'seeds/seed-business-payment-instruction.json',
+        'POST /v1/data-import/business-payment-instruction/create/',
+      ],
     ];
     for (const [kind, file, endpoint] of cases) {
       const doc = JSON.parse(fixture(file));
@@ -168,8 +192,16 @@ describe('which actions and endpoints for which kind', () => {
     const doc = JSON.parse(fixture('seeds/seed-transactions.json'));
     const p = plan({ action: 'transactions', kind: 'transactions', doc });
     assert.deepEqual(p.call.method === 'postTransactions' && p.call.options, DEFAULT_TRANSACTION_OPTIONS);
-    const q = plan({ action: 'transactions', kind: 'transactions', doc, transactionOptions: { check_previously_added: false, force_add_to_current_statement: true } });
-    assert.equal(endpointOf(q.call), 'POST /v1/data-import/transactions/create/?check_previously_added=false&force_add_to_current_statement=true');
+    const q = plan({
+      action: 'transactions',
+      kind: 'transactions',
+      doc,
+      transactionOptions: { check_previously_added: false, force_add_to_current_statement: true },
+    });
+    assert.equal(
+      endpointOf(q.call),
+      'POST /v1/data-import/transactions/create/?check_previously_added=false&force_add_to_current_statement=true',
+    );
     assert.equal(q.itemsPath, 'transactions');
   });
 
@@ -227,12 +259,26 @@ describe('which actions and endpoints for which kind', () => {
 
   test('callKraken hands the v2 create to the client as payload + task_params, and everything else unchanged', async () => {
     const calls: unknown[][] = [];
-    const rec = (name: string) => async (...args: unknown[]) => {
-      calls.push([name, ...args.slice(0, -1)]);
-      return success({}) as never;
-    };
+    const rec =
+      (name: string) =>
+      async (...args: unknown[]) => {
+        calls.push([name, ...args.slice(0, -1)]);
+        return success({}) as never;
+      };
     const fake = Object.fromEntries(
-      ['validateAccount', 'stageAccount', 'createAccountV1', 'validateAccountV2', 'createAccountV2', 'postNotes', 'postTransactions', 'postStatements', 'postPaymentInstruction', 'postBusinessPaymentInstruction', 'sendRegistrationFlows'].map((n) => [n, rec(n)]),
+      [
+        'validateAccount',
+        'stageAccount',
+        'createAccountV1',
+        'validateAccountV2',
+        'createAccountV2',
+        'postNotes',
+        'postTransactions',
+        'postStatements',
+        'postPaymentInstruction',
+        'postBusinessPaymentInstruction',
+        'sendRegistrationFlows',
+      ].map((n) => [n, rec(n)]),
     ) as unknown as KrakenCalls;
     const account = seedAccount();
     const doc = { payload: account, task_params: { is_dry_run: false, schedule_window_end: null } };
@@ -262,7 +308,13 @@ describe('which actions and endpoints for which kind', () => {
     const missing = planRequest({ action: 'create', kind: 'account', doc: account, env: V1 });
     assert.equal(missing.ok, false);
     assert.match(!missing.ok ? missing.reason : '', /operations team/i);
-    const noNumber = planRequest({ action: 'create', kind: 'account', doc: { import_supplier: 'X', customers: [] }, env: V1, operationsTeam: 'A' });
+    const noNumber = planRequest({
+      action: 'create',
+      kind: 'account',
+      doc: { import_supplier: 'X', customers: [] },
+      env: V1,
+      operationsTeam: 'A',
+    });
     assert.match(!noNumber.ok ? noNumber.reason : '', /external_account_number/);
   });
 
@@ -304,7 +356,10 @@ describe('which actions and endpoints for which kind', () => {
     const r = planRequest({ action: 'registration-flows', kind: 'account', doc: seedAccount(), env: V1, supplyStartDate: '2024-13-01' });
     assert.match(!r.ok ? r.reason : '', /supply_start_date/);
     const p = plan({ action: 'registration-flows', kind: 'account', doc: seedAccount(), supplyStartDate: '2024-03-01' });
-    assert.equal(endpointOf(p.call), 'POST /v1/data-import/send-registration-flows/TENTACLE_ENERGY/EXTERNAL-1234/?supply_start_date=2024-03-01');
+    assert.equal(
+      endpointOf(p.call),
+      'POST /v1/data-import/send-registration-flows/TENTACLE_ENERGY/EXTERNAL-1234/?supply_start_date=2024-03-01',
+    );
   });
 });
 
@@ -315,31 +370,55 @@ describe('Kraken answers -> messages and findings', () => {
 
   test('v1 dry-run success (a 400 from Kraken) is shown as a success', () => {
     const p = plan({ action: 'create-dry-run', kind: 'account', doc: account, operationsTeam: 'A' });
-    const r = success({ outcome: 'dry-run-succeeded' as const, message: '' }, 400, { detail: 'Account would successfully import. Rolled back due to Dry Run.', code: '400' });
+    const r = success({ outcome: 'dry-run-succeeded' as const, message: '' }, 400, {
+      detail: 'Account would successfully import. Rolled back due to Dry Run.',
+      code: '400',
+    });
     const o = describeResult(p, 'Local sandbox', r);
     assert.equal(o.level, 'success');
-    assert.equal(o.message, 'Dry run succeeded: EXTERNAL-1234 (TENTACLE_ENERGY) would import into Kraken (Local sandbox). Kraken rolled it back; nothing was created.');
+    assert.equal(
+      o.message,
+      'Dry run succeeded: EXTERNAL-1234 (TENTACLE_ENERGY) would import into Kraken (Local sandbox). Kraken rolled it back; nothing was created.',
+    );
     assert.deepEqual(o.findings, []);
     assert.equal(o.replacesDiagnostics, true, 'a successful call clears the Kraken diagnostics');
   });
 
   test('already imported shows the existing Kraken account number (v1 create, v2 create, stage)', () => {
     const p = plan({ action: 'create', kind: 'account', doc: account, operationsTeam: 'A' });
-    const o = describeResult(p, 'Local sandbox', success({ outcome: 'already-imported' as const, krakenAccountNumber: 'A-E8981832', message: '' }, 400));
-    assert.equal(o.message, 'EXTERNAL-1234 (TENTACLE_ENERGY) has already been imported into Kraken (Local sandbox) as Kraken account A-E8981832.');
+    const o = describeResult(
+      p,
+      'Local sandbox',
+      success({ outcome: 'already-imported' as const, krakenAccountNumber: 'A-E8981832', message: '' }, 400),
+    );
+    assert.equal(
+      o.message,
+      'EXTERNAL-1234 (TENTACLE_ENERGY) has already been imported into Kraken (Local sandbox) as Kraken account A-E8981832.',
+    );
     assert.equal(o.krakenAccountNumber, 'A-E8981832');
     const v2 = plan({ action: 'create', kind: 'account', doc: account, env: V2 });
-    const o2 = describeResult(v2, 'DE test', success({ outcome: 'already-imported' as const, dryRun: false, krakenAccountNumber: 'A-12345678', message: '' }, 400));
+    const o2 = describeResult(
+      v2,
+      'DE test',
+      success({ outcome: 'already-imported' as const, dryRun: false, krakenAccountNumber: 'A-12345678', message: '' }, 400),
+    );
     assert.match(o2.message, /as Kraken account A-12345678\.$/);
     assert.equal(o2.poll, undefined, 'nothing to poll');
     const stage = plan({ action: 'stage', kind: 'account', doc: account });
-    const o3 = describeResult(stage, 'Local sandbox', failure({ reason: 'already-imported', status: 400, krakenAccountNumber: 'A-E8981832' }));
+    const o3 = describeResult(
+      stage,
+      'Local sandbox',
+      failure({ reason: 'already-imported', status: 400, krakenAccountNumber: 'A-E8981832' }),
+    );
     assert.match(o3.message, /already been imported into Kraken \(Local sandbox\) as Kraken account A-E8981832/);
   });
 
   test('stage says whether it staged (201) or updated (200)', () => {
     const p = plan({ action: 'stage', kind: 'account', doc: account });
-    assert.match(describeResult(p, 'S', success({ outcome: 'staged' as const }, 201)).message, /Staged EXTERNAL-1234 \(TENTACLE_ENERGY\).*201: staged for the first time/);
+    assert.match(
+      describeResult(p, 'S', success({ outcome: 'staged' as const }, 201)).message,
+      /Staged EXTERNAL-1234 \(TENTACLE_ENERGY\).*201: staged for the first time/,
+    );
     assert.match(describeResult(p, 'S', success({ outcome: 'updated' as const }, 200)).message, /Updated the staged data.*200/);
   });
 
@@ -372,7 +451,10 @@ describe('Kraken answers -> messages and findings', () => {
       { path: null, severity: 'error', message: 'Could not validate account data.', code: 'account_failed_validation' },
       { path: null, severity: 'error', message: 'task_params.is_dry_run: Must be a boolean.' },
     ]);
-    assert.match(o.message, /Kraken \(DE test\) rejected EXTERNAL-1234 \(TENTACLE_ENERGY\): 3 errors \(first: payload\.customers\.0\.landline: abcde/);
+    assert.match(
+      o.message,
+      /Kraken \(DE test\) rejected EXTERNAL-1234 \(TENTACLE_ENERGY\): 3 errors \(first: payload\.customers\.0\.landline: abcde/,
+    );
   });
 
   test('transport, auth and server trouble leave the diagnostics alone and offer what helps', () => {
@@ -389,7 +471,10 @@ describe('Kraken answers -> messages and findings', () => {
     assert.equal(describeResult(p, 'S', failure({ reason: 'cancelled', message: 'did not validate.' })).level, 'info');
     assert.match(describeResult(p, 'S', failure({ reason: 'rate-limited', status: 429 })).message, /busy \(HTTP 429\)/);
     const notes = plan({ action: 'notes', kind: 'notes', doc: JSON.parse(fixture('seeds/seed-notes.json')) });
-    assert.match(describeResult(notes, 'S', failure({ reason: 'not-found', status: 404, message: 'No account.' })).message, /needs an imported account/);
+    assert.match(
+      describeResult(notes, 'S', failure({ reason: 'not-found', status: 404, message: 'No account.' })).message,
+      /needs an imported account/,
+    );
   });
 
   test('per-item transaction statuses become findings on transactions.N (created items need none)', () => {
@@ -398,12 +483,21 @@ describe('Kraken answers -> messages and findings', () => {
     const items: ItemResult[] = [
       { index: 0, path: 'transactions.0', status: 'TRANSACTION_ADDED_TO_ACCOUNT', outcome: 'created' },
       { index: 1, path: 'transactions.1', status: 'TRANSACTION_ALREADY_EXISTS', outcome: 'exists' },
-      { index: 3, path: 'transactions.3', status: 'TRANSACTION_IMPORT_ERROR', outcome: 'error', detail: 'Transaction is not within the open statement period.' },
+      {
+        index: 3,
+        path: 'transactions.3',
+        status: 'TRANSACTION_IMPORT_ERROR',
+        outcome: 'error',
+        detail: 'Transaction is not within the open statement period.',
+      },
       { index: -1, path: '', status: 'SOMETHING_NEW', outcome: 'unknown' },
     ];
     const o = describeResult(p, 'S', success({ items, created: 1, existing: 1, failed: 1 }, 201));
     assert.equal(o.level, 'warning');
-    assert.equal(o.message, 'Transactions for EXTERNAL-1234 (TENTACLE_ENERGY) in Kraken (S): 1 added, 1 already existed, 1 failed, 1 with another status');
+    assert.equal(
+      o.message,
+      'Transactions for EXTERNAL-1234 (TENTACLE_ENERGY) in Kraken (S): 1 added, 1 already existed, 1 failed, 1 with another status',
+    );
     assert.deepEqual(
       o.findings.map((f) => [f.path, f.severity, f.code]),
       [
@@ -412,15 +506,36 @@ describe('Kraken answers -> messages and findings', () => {
         [null, 'warning', 'SOMETHING_NEW'],
       ],
     );
-    assert.match(o.findings[1]!.message, /TRANSACTION_IMPORT_ERROR — the transaction could not be imported: Transaction is not within the open statement period\./);
+    assert.match(
+      o.findings[1]!.message,
+      /TRANSACTION_IMPORT_ERROR — the transaction could not be imported: Transaction is not within the open statement period\./,
+    );
   });
 
   test('a 400 TRANSACTION_IMPORT_ERROR: one finding on the item, not a second one on the first line', () => {
     const doc = JSON.parse(fixture('seeds/seed-transactions.json'));
     const p = plan({ action: 'transactions', kind: 'transactions', doc });
-    const item: ItemResult = { index: 0, path: 'transactions.0', status: 'TRANSACTION_IMPORT_ERROR', outcome: 'error', detail: 'UnableToCreateTransaction' };
-    const o = describeResult(p, 'S', failure({ reason: 'invalid', status: 400, items: [item], errors: [{ attr: 'transactions.0', code: 'TRANSACTION_IMPORT_ERROR', detail: 'UnableToCreateTransaction' }] }));
-    assert.deepEqual(o.findings.map((f) => f.path), ['transactions.0']);
+    const item: ItemResult = {
+      index: 0,
+      path: 'transactions.0',
+      status: 'TRANSACTION_IMPORT_ERROR',
+      outcome: 'error',
+      detail: 'UnableToCreateTransaction',
+    };
+    const o = describeResult(
+      p,
+      'S',
+      failure({
+        reason: 'invalid',
+        status: 400,
+        items: [item],
+        errors: [{ attr: 'transactions.0', code: 'TRANSACTION_IMPORT_ERROR', detail: 'UnableToCreateTransaction' }],
+      }),
+    );
+    assert.deepEqual(
+      o.findings.map((f) => f.path),
+      ['transactions.0'],
+    );
   });
 
   test('notes: NOTE_ALREADY_EXISTS on notes.N; all created is a success', () => {
@@ -441,7 +556,10 @@ describe('Kraken answers -> messages and findings', () => {
     );
     assert.equal(o.level, 'success');
     assert.equal(o.message, 'Notes for EXTERNAL-1234 (TENTACLE_ENERGY) in Kraken (S): 1 created, 1 already existed');
-    assert.deepEqual(o.findings.map((f) => [f.path, f.severity]), [['notes.1', 'information']]);
+    assert.deepEqual(
+      o.findings.map((f) => [f.path, f.severity]),
+      [['notes.1', 'information']],
+    );
   });
 
   test('registration flows: REGISTRATION_FLOW_ERROR goes on the meter point whose identifier is the mpxn', () => {
@@ -453,12 +571,28 @@ describe('Kraken answers -> messages and findings', () => {
     };
     const p = plan({ action: 'registration-flows', kind: 'account', doc, supplyStartDate: '' });
     const items: ItemResult[] = [
-      { index: 0, path: '', status: 'REGISTRATION_FLOW_SUCCESS', outcome: 'created', data: { mpxn: '1013004420117', status: 'REGISTRATION_FLOW_SUCCESS' } },
-      { index: 1, path: '', status: 'REGISTRATION_FLOW_ERROR', outcome: 'error', detail: 'TEN not current supplier', data: { mpxn: '3406086401', status: 'REGISTRATION_FLOW_ERROR' } },
+      {
+        index: 0,
+        path: '',
+        status: 'REGISTRATION_FLOW_SUCCESS',
+        outcome: 'created',
+        data: { mpxn: '1013004420117', status: 'REGISTRATION_FLOW_SUCCESS' },
+      },
+      {
+        index: 1,
+        path: '',
+        status: 'REGISTRATION_FLOW_ERROR',
+        outcome: 'error',
+        detail: 'TEN not current supplier',
+        data: { mpxn: '3406086401', status: 'REGISTRATION_FLOW_ERROR' },
+      },
       { index: 2, path: '', status: 'REGISTRATION_FLOW_ERROR', outcome: 'error', detail: 'x', data: { mpxn: '999' } },
     ];
     const o = describeResult(p, 'S', success({ items, created: 1, existing: 0, failed: 2 }), doc);
-    assert.deepEqual(o.findings.map((f) => f.path), ['supply_addresses.0.meter_points.1', null]);
+    assert.deepEqual(
+      o.findings.map((f) => f.path),
+      ['supply_addresses.0.meter_points.1', null],
+    );
     assert.match(o.findings[0]!.message, /^3406086401: REGISTRATION_FLOW_ERROR — .*: TEN not current supplier$/);
     assert.match(o.message, /Registration flows .*: 1 sent, 2 failed/);
     assert.equal(findValuePath(doc, '3406086401'), 'customers.0.mobile', 'without preferred keys, the first match');
@@ -467,30 +601,55 @@ describe('Kraken answers -> messages and findings', () => {
   test('v2 import status: final statuses, latest_error on the first line, unknown statuses are said so', () => {
     const id = accountIdentity('account', account);
     const base: ImportStatusData = { status: 'PROCESSED', phase: 'succeeded', final: true, krakenIdentifier: 'A-1', latestError: null };
-    assert.match(describeImportStatus(base, id, 'Kraken (S)').message, /^Imported EXTERNAL-1234 \(TENTACLE_ENERGY\) into Kraken \(S\): Kraken A-1/);
+    assert.match(
+      describeImportStatus(base, id, 'Kraken (S)').message,
+      /^Imported EXTERNAL-1234 \(TENTACLE_ENERGY\) into Kraken \(S\): Kraken A-1/,
+    );
     const dry = describeImportStatus({ ...base, status: 'DRY_RUN_SUCCEEDED', krakenIdentifier: null }, id, 'Kraken (S)');
     assert.equal(dry.level, 'success');
     assert.match(dry.message, /Dry run succeeded/);
     const err = describeImportStatus(
-      { ...base, status: 'DRY_RUN_ERRORED', phase: 'failed', krakenIdentifier: null, latestError: { code: 'some_error_code', detail: 'A detailed error message', domain: 'account_import' } },
+      {
+        ...base,
+        status: 'DRY_RUN_ERRORED',
+        phase: 'failed',
+        krakenIdentifier: null,
+        latestError: { code: 'some_error_code', detail: 'A detailed error message', domain: 'account_import' },
+      },
       id,
       'Kraken (S)',
     );
     assert.equal(err.level, 'error');
     assert.match(err.message, /ended DRY_RUN_ERRORED: A detailed error message \(some_error_code\)/);
-    assert.deepEqual(err.findings, [{ path: null, severity: 'error', message: 'Import DRY_RUN_ERRORED: A detailed error message (some_error_code)', code: 'some_error_code' }]);
+    assert.deepEqual(err.findings, [
+      {
+        path: null,
+        severity: 'error',
+        message: 'Import DRY_RUN_ERRORED: A detailed error message (some_error_code)',
+        code: 'some_error_code',
+      },
+    ]);
     const pending = describeImportStatus({ ...base, status: 'IN_PROGRESS', phase: 'pending', final: false }, id, 'Kraken (S)');
     assert.equal(pending.replacesDiagnostics, false);
-    assert.match(describeImportStatus({ ...base, status: 'QUEUED', phase: 'unknown', final: false }, id, 'Kraken (S)').message, /does not know/);
+    assert.match(
+      describeImportStatus({ ...base, status: 'QUEUED', phase: 'unknown', final: false }, id, 'Kraken (S)').message,
+      /does not know/,
+    );
     const nf = describeStatusFailure(failure({ reason: 'not-found', status: 404, message: 'No import process.' }), id, 'v2', 'S');
     assert.equal(nf.replacesDiagnostics, false);
     assert.match(nf.message, /not found \(HTTP 404\): No import process\./);
   });
 
   test('errorsToFindings and itemFindings alone', () => {
-    assert.deepEqual(errorsToFindings([{ attr: 'a.0.b', detail: 'x' }], (p) => `payload.${p}`), [{ path: 'payload.a.0.b', severity: 'error', message: 'x' }]);
+    assert.deepEqual(
+      errorsToFindings([{ attr: 'a.0.b', detail: 'x' }], (p) => `payload.${p}`),
+      [{ path: 'payload.a.0.b', severity: 'error', message: 'x' }],
+    );
     const p = plan({ action: 'notes', kind: 'notes', doc: JSON.parse(fixture('seeds/seed-notes.json')) });
-    assert.deepEqual(itemFindings([{ index: -1, path: '', status: 'NOTE_ALREADY_EXISTS', outcome: 'exists' }], p, {}).map((f) => f.path), [null]);
+    assert.deepEqual(
+      itemFindings([{ index: -1, path: '', status: 'NOTE_ALREADY_EXISTS', outcome: 'exists' }], p, {}).map((f) => f.path),
+      [null],
+    );
   });
 });
 
@@ -513,7 +672,10 @@ describe('confirmations', () => {
   test('dry runs, validation and post-import go without asking outside production', () => {
     assert.equal(confirmationFor(plan({ action: 'create-dry-run', kind: 'account', doc: account, operationsTeam: 'A' }), V1), undefined);
     assert.equal(confirmationFor(plan({ action: 'validate', kind: 'account', doc: account }), V1), undefined);
-    assert.equal(confirmationFor(plan({ action: 'notes', kind: 'notes', doc: JSON.parse(fixture('seeds/seed-notes.json')) }), V1), undefined);
+    assert.equal(
+      confirmationFor(plan({ action: 'notes', kind: 'notes', doc: JSON.parse(fixture('seeds/seed-notes.json')) }), V1),
+      undefined,
+    );
   });
 
   test('any call to a production environment asks, even a validation', () => {
@@ -521,12 +683,18 @@ describe('confirmations', () => {
     assert.ok(c);
     assert.equal(c.message, 'Validate EXTERNAL-1234 (TENTACLE_ENERGY) in Kraken environment "Production DE" (PRODUCTION)?');
     assert.match(c.detail, /marked production/);
-    const t = confirmationFor(plan({ action: 'transactions', kind: 'transactions', doc: JSON.parse(fixture('seeds/seed-transactions.json')), env: PROD }), PROD);
+    const t = confirmationFor(
+      plan({ action: 'transactions', kind: 'transactions', doc: JSON.parse(fixture('seeds/seed-transactions.json')), env: PROD }),
+      PROD,
+    );
     assert.match(t!.detail, /check_previously_added=true, force_add_to_current_statement=true/);
   });
 
-  test('a different import supplier than the environment\'s is pointed out', () => {
-    const c = confirmationFor(plan({ action: 'create', kind: 'account', doc: { ...account, import_supplier: 'OTHER' }, operationsTeam: 'A' }), V1);
+  test("a different import supplier than the environment's is pointed out", () => {
+    const c = confirmationFor(
+      plan({ action: 'create', kind: 'account', doc: { ...account, import_supplier: 'OTHER' }, operationsTeam: 'A' }),
+      V1,
+    );
     assert.match(c!.detail, /The document's import supplier is OTHER; the environment's is TENTACLE_ENERGY\./);
   });
 });
@@ -550,7 +718,11 @@ describe('findings follow their path; the response log is redacted', () => {
     assert.deepEqual(relocate(f, { range: at(7), exact: true }, first)?.range, at(7));
     assert.equal(relocate(f, { range: at(3), exact: false }, first), undefined);
     assert.equal(relocate(f, null, first), f);
-    const missing = place({ path: 'customers.0.given_name', severity: 'error', message: 'required' }, { range: at(3), exact: false }, first);
+    const missing = place(
+      { path: 'customers.0.given_name', severity: 'error', message: 'required' },
+      { range: at(3), exact: false },
+      first,
+    );
     assert.deepEqual(relocate(missing, { range: at(4), exact: false }, first)?.range, at(4), 'a missing field stays on its ancestor');
     assert.deepEqual(relocate(missing, { range: at(6), exact: true }, first)?.range, at(6), 'and moves onto the field once it is typed');
     const nonField = place({ path: null, severity: 'error', message: 'x' }, undefined, first);
@@ -573,7 +745,10 @@ describe('findings follow their path; the response log is redacted', () => {
     const redacted = formatResponseEntry(entry, false);
     assert.ok(!redacted.includes('johann@example.com'));
     assert.ok(!redacted.includes('Johann'));
-    assert.match(redacted, /^POST \/v1\/data-import\/validate-account\/ — Validate with Kraken — EXTERNAL-1234 \(TENTACLE_ENERGY\) — Local sandbox — HTTP 400\n/);
+    assert.match(
+      redacted,
+      /^POST \/v1\/data-import\/validate-account\/ — Validate with Kraken — EXTERNAL-1234 \(TENTACLE_ENERGY\) — Local sandbox — HTTP 400\n/,
+    );
     assert.match(redacted, /\n {2}"customers": \{\n/);
     const shown = formatResponseEntry(entry, true);
     assert.ok(shown.includes('johann@example.com'));
@@ -587,8 +762,14 @@ describe('findings follow their path; the response log is redacted', () => {
     h.add('a', e(2));
     h.add('a', e(3));
     h.add('b', e(4));
-    assert.deepEqual(h.get('a').map((x) => x.at), ['2', '3']);
-    assert.deepEqual(h.get('b').map((x) => x.at), ['4']);
+    assert.deepEqual(
+      h.get('a').map((x) => x.at),
+      ['2', '3'],
+    );
+    assert.deepEqual(
+      h.get('b').map((x) => x.at),
+      ['4'],
+    );
     h.delete('a');
     assert.deepEqual(h.get('a'), []);
   });
@@ -600,19 +781,39 @@ describe('package.json contributions and module boundaries', () => {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 
   test('every command id is contributed, in category "Kraken Import", and sending commands need a trusted workspace', () => {
-    const contributed = new Map<string, { category?: string; enablement?: string }>(pkg.contributes.commands.map((c: { command: string }) => [c.command, c]));
+    const contributed = new Map<string, { category?: string; enablement?: string }>(
+      pkg.contributes.commands.map((c: { command: string }) => [c.command, c]),
+    );
     for (const id of Object.values(KRAKEN_COMMANDS)) {
       const c = contributed.get(id);
       assert.ok(c, `${id} is contributed`);
       assert.equal(c.category, 'Kraken Import');
     }
-    for (const id of [KRAKEN_COMMANDS.validate, KRAKEN_COMMANDS.stage, KRAKEN_COMMANDS.create, KRAKEN_COMMANDS.createDryRun, KRAKEN_COMMANDS.sendPostImport, KRAKEN_COMMANDS.registrationFlows, KRAKEN_COMMANDS.sendToKraken, KRAKEN_COMMANDS.checkStatus]) {
+    for (const id of [
+      KRAKEN_COMMANDS.validate,
+      KRAKEN_COMMANDS.stage,
+      KRAKEN_COMMANDS.create,
+      KRAKEN_COMMANDS.createDryRun,
+      KRAKEN_COMMANDS.sendPostImport,
+      KRAKEN_COMMANDS.registrationFlows,
+      KRAKEN_COMMANDS.sendToKraken,
+      KRAKEN_COMMANDS.checkStatus,
+    ]) {
       assert.match(contributed.get(id)!.enablement ?? '', /isWorkspaceTrusted/, id);
     }
     const title = pkg.contributes.menus['editor/title'].map((m: { command: string }) => m.command);
     assert.ok(title.includes(KRAKEN_COMMANDS.sendToKraken));
-    const whens = [...pkg.contributes.menus['editor/title'], ...pkg.contributes.menus.commandPalette].map((m: { when?: string }) => m.when ?? '').join(' ');
-    for (const key of [CONTEXT_KEYS.canValidate, CONTEXT_KEYS.canStage, CONTEXT_KEYS.canCreate, CONTEXT_KEYS.canPostImport, CONTEXT_KEYS.canRegistrationFlows, CONTEXT_KEYS.canSend]) {
+    const whens = [...pkg.contributes.menus['editor/title'], ...pkg.contributes.menus.commandPalette]
+      .map((m: { when?: string }) => m.when ?? '')
+      .join(' ');
+    for (const key of [
+      CONTEXT_KEYS.canValidate,
+      CONTEXT_KEYS.canStage,
+      CONTEXT_KEYS.canCreate,
+      CONTEXT_KEYS.canPostImport,
+      CONTEXT_KEYS.canRegistrationFlows,
+      CONTEXT_KEYS.canSend,
+    ]) {
       assert.ok(whens.includes(key), `${key} is used in a when clause`);
     }
   });

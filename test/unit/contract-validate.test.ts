@@ -13,15 +13,14 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createKrakenService, type Diagnostic, type KindId } from '../../server/src/service';
-import { createContractSchemaSet, type ContractCache } from '../../server/src/service/contract/schemaSet';
+import { createKrakenService, type Diagnostic, type KindId } from '../../core/src/service';
+import { createContractSchemaSet, type ContractCache } from '../../core/src/service/contract/schemaSet';
 import { fixture, REPO_ROOT, SHARED } from './helpers';
 
 const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
 const GB_FILE = path.join(OPENAPI_DIR, 'edf-gb.openapi.yml');
 const AU_FILE = path.join(OPENAPI_DIR, 'origin-au.openapi.yml');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'kraken-import-contract-test-'));
 after(() => rmSync(cacheDir, { recursive: true, force: true }));
@@ -38,8 +37,13 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> 
     execFile(
       process.execPath,
       [CLI, ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, KRAKEN_IMPORT_CACHE_DIR: cacheDir, KRAKEN_API_KEY: '', ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, KRAKEN_IMPORT_CACHE_DIR: cacheDir, KRAKEN_API_KEY: '', ...env },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -69,13 +73,25 @@ describe('kraken-import validate --contract (the CLI on the instance contracts)'
   before(async () => {
     [gb, au] = await Promise.all([
       cli([
-        'validate', '--format', 'json', '--contract', GB_FILE,
+        'validate',
+        '--format',
+        'json',
+        '--contract',
+        GB_FILE,
         'test/fixtures/contract/uk-account.json',
         'test/fixtures/contract/uk-account-mistakes.json',
         'test/fixtures/contract/uk-account-v2-validate.json',
         'test/fixtures/seeds/seed-business-payment-instruction.json',
       ]),
-      cli(['validate', '--format', 'json', '--contract', AU_FILE, 'test/fixtures/contract/au-account.json', 'test/fixtures/contract/au-account-mistakes.json']),
+      cli([
+        'validate',
+        '--format',
+        'json',
+        '--contract',
+        AU_FILE,
+        'test/fixtures/contract/au-account.json',
+        'test/fixtures/contract/au-account-mistakes.json',
+      ]),
     ]);
   });
 
@@ -105,8 +121,14 @@ describe('kraken-import validate --contract (the CLI on the instance contracts)'
       'error invalid-enum account_campaigns.0.slug @ 328:15-328:30', // not configured on the instance
     ]);
     const byCode = (code: string) => mistakes.diagnostics.find((d) => d.code === code)!.message;
-    assert.match(byCode('invalid-enum'), /^"EDF_PAYGG" is not a valid import supplier; did you mean "EDF_PAYG"\? Allowed: EDF_SHELL_ACCOUNT, /);
-    assert.match(byCode('missing-property'), /^Missing required property "mpid" in supply_addresses\.0\.meter_points\.0\. \(The Market Participant ID \(MPID\) for this meter point\.\)$/);
+    assert.match(
+      byCode('invalid-enum'),
+      /^"EDF_PAYGG" is not a valid import supplier; did you mean "EDF_PAYG"\? Allowed: EDF_SHELL_ACCOUNT, /,
+    );
+    assert.match(
+      byCode('missing-property'),
+      /^Missing required property "mpid" in supply_addresses\.0\.meter_points\.0\. \(The Market Participant ID \(MPID\) for this meter point\.\)$/,
+    );
     assert.match(byCode('deprecated'), /use "consents" instead/);
     assert.match(gb.stderr, /contract: Kraken v1 from .*edf-gb\.openapi\.yml \(sha256 a9e31dc81d6c, 8 kinds\)/);
   });
@@ -116,9 +138,15 @@ describe('kraken-import validate --contract (the CLI on the instance contracts)'
     const bare = reportFor(reports, 'uk-account.json');
     const wrapped = reportFor(reports, 'uk-account-v2-validate.json');
     assert.equal(bare.kind, 'account');
-    assert.match(bare.shape!, /^shape: a bare account, validated as EnergyAccount \(the body of POST \/v1\/data-import\/validate-account\/\); accepted bare for \/v2\/data-import\/accounts\/validate\/ too/);
+    assert.match(
+      bare.shape!,
+      /^shape: a bare account, validated as EnergyAccount \(the body of POST \/v1\/data-import\/validate-account\/\); accepted bare for \/v2\/data-import\/accounts\/validate\/ too/,
+    );
     assert.equal(wrapped.kind, 'account-v2-validate');
-    assert.match(wrapped.shape!, /^shape: the \{payload\} wrapper the contract declares for POST \/v2\/data-import\/accounts\/validate\/ \(ValidateAccount\)/);
+    assert.match(
+      wrapped.shape!,
+      /^shape: the \{payload\} wrapper the contract declares for POST \/v2\/data-import\/accounts\/validate\/ \(ValidateAccount\)/,
+    );
     assert.deepEqual(wrapped.diagnostics.map(row), []);
   });
 
@@ -126,8 +154,14 @@ describe('kraken-import validate --contract (the CLI on the instance contracts)'
     const r = reportFor(JSON.parse(gb.stdout) as JsonReport[], 'seed-business-payment-instruction.json');
     assert.equal(r.kind, 'business-payment-instruction');
     const schemaOrContract = r.diagnostics.filter((d) => !/check-digit|iban|phone/.test(d.code));
-    assert.deepEqual(schemaOrContract.map((d) => `${d.severity} ${d.code} ${d.path}`), ['warning no-contract-endpoint ']);
-    assert.match(schemaOrContract[0].message, /^This instance's contract has no business-payment-instruction endpoint \(POST \/v1\/data-import\/business-payment-instruction\/create\/\)/);
+    assert.deepEqual(
+      schemaOrContract.map((d) => `${d.severity} ${d.code} ${d.path}`),
+      ['warning no-contract-endpoint '],
+    );
+    assert.match(
+      schemaOrContract[0].message,
+      /^This instance's contract has no business-payment-instruction endpoint \(POST \/v1\/data-import\/business-payment-instruction\/create\/\)/,
+    );
   });
 
   test('AU: the corrected example is clean; the copy with mistakes gets exactly its mistakes, at exact ranges', (t) => {
@@ -147,8 +181,18 @@ describe('kraken-import validate --contract (the CLI on the instance contracts)'
       'hint number-as-string transfer_balance @ 179:23-179:25', // 50 for a decimal string
     ]);
     const messages = mistakes.diagnostics.map((d) => d.message);
-    assert.ok(messages.includes('"ELECTRICTY" is not a valid supply type; did you mean "ELECTRICITY"? Allowed: ELECTRICITY, EMBEDDED_ELECTRICITY, EMBEDDED_WATER, GAS, UNMETERED_GAS, EMBEDDED_GAS, SOLAR_PPA, UNMETERED_ELECTRICITY.'), messages.join('\n'));
-    assert.ok(messages.some((m) => /^"Reportd" is not a valid deceased; did you mean "Reported"\? Allowed: Reported, Confirmed, "" \(empty\)\.$/.test(m)), messages.join('\n'));
+    assert.ok(
+      messages.includes(
+        '"ELECTRICTY" is not a valid supply type; did you mean "ELECTRICITY"? Allowed: ELECTRICITY, EMBEDDED_ELECTRICITY, EMBEDDED_WATER, GAS, UNMETERED_GAS, EMBEDDED_GAS, SOLAR_PPA, UNMETERED_ELECTRICITY.',
+      ),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) =>
+        /^"Reportd" is not a valid deceased; did you mean "Reported"\? Allowed: Reported, Confirmed, "" \(empty\)\.$/.test(m),
+      ),
+      messages.join('\n'),
+    );
   });
 });
 
@@ -157,10 +201,22 @@ describe('kraken-import contract info', () => {
     const [gb, au] = await Promise.all([cli(['contract', 'info', GB_FILE]), cli(['contract', 'info', AU_FILE])]);
     for (const r of [gb, au]) {
       assert.equal(r.code, 0, r.stderr);
-      t.diagnostic(r.stdout.split('\n').filter((l) => /^(load|compile):/.test(l)).join('\n'));
+      t.diagnostic(
+        r.stdout
+          .split('\n')
+          .filter((l) => /^(load|compile):/.test(l))
+          .join('\n'),
+      );
     }
-    assert.match(gb.stdout, /^Kraken v1 — .*edf-gb\.openapi\.yml\nsha256 a9e31dc81d6c57aadb3fbd2d4d24c2705a042a3a8b91b19a3b64d0ac6caff54f\n16 paths, 139 schemas, 758 fields, 113 enums, compiled in \d+ ms\n/);
-    const kindRows = (text: string) => text.split('\n').filter((l) => /^[a-z0-9-]+ +POST /.test(l)).map((l) => l.split(/ {2,}/).map((c) => c.trim()));
+    assert.match(
+      gb.stdout,
+      /^Kraken v1 — .*edf-gb\.openapi\.yml\nsha256 a9e31dc81d6c57aadb3fbd2d4d24c2705a042a3a8b91b19a3b64d0ac6caff54f\n16 paths, 139 schemas, 758 fields, 113 enums, compiled in \d+ ms\n/,
+    );
+    const kindRows = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => /^[a-z0-9-]+ +POST /.test(l))
+        .map((l) => l.split(/ {2,}/).map((c) => c.trim()));
     assert.deepEqual(kindRows(gb.stdout), [
       ['account', 'POST /v1/data-import/validate-account/', 'EnergyAccount', '656', '99', '0'],
       ['account-v2-validate', 'POST /v2/data-import/accounts/validate/', 'ValidateAccount', '657', '99', '1'],
@@ -171,20 +227,26 @@ describe('kraken-import contract info', () => {
       ['statements', 'POST /v1/data-import/historical-statements/create/', 'HistoricalStatements', '10', '1', '1'],
       ['payment-instruction', 'POST /v1/data-import/payment-instruction/create/', 'LegacyPaymentInstruction', '9', '3', '1'],
     ]);
-    assert.deepEqual(kindRows(au.stdout).map((r) => [r[0], r[1], r[2]]), [
-      ['account', 'POST /v1/data-import/validate-account/', 'OriginAccount'],
-      ['account-v2-validate', 'POST /v2/data-import/accounts/validate/', 'ValidateAccount'],
-      ['account-v2-create', 'POST /v2/data-import/accounts/', 'ScheduleAccountCreation'],
-      ['account-v1-create', 'POST /v1/data-import/account-import-process/process/', 'ProcessAccountImportProcess'],
-      ['notes', 'POST /v1/data-import/notes/create/', 'AccountNote'],
-      ['transactions', 'POST /v1/data-import/transactions/create/', 'Transactions'],
-      ['statements', 'POST /v1/data-import/historical-statements/create/', 'HistoricalStatements'],
-      ['payment-instruction', 'POST /v1/data-import/payment-instruction/create/', 'LegacyPaymentInstruction'],
-      ['business-payment-instruction', 'POST /v1/data-import/business-payment-instruction/create/', 'BusinessPaymentInstruction'],
-    ]);
+    assert.deepEqual(
+      kindRows(au.stdout).map((r) => [r[0], r[1], r[2]]),
+      [
+        ['account', 'POST /v1/data-import/validate-account/', 'OriginAccount'],
+        ['account-v2-validate', 'POST /v2/data-import/accounts/validate/', 'ValidateAccount'],
+        ['account-v2-create', 'POST /v2/data-import/accounts/', 'ScheduleAccountCreation'],
+        ['account-v1-create', 'POST /v1/data-import/account-import-process/process/', 'ProcessAccountImportProcess'],
+        ['notes', 'POST /v1/data-import/notes/create/', 'AccountNote'],
+        ['transactions', 'POST /v1/data-import/transactions/create/', 'Transactions'],
+        ['statements', 'POST /v1/data-import/historical-statements/create/', 'HistoricalStatements'],
+        ['payment-instruction', 'POST /v1/data-import/payment-instruction/create/', 'LegacyPaymentInstruction'],
+        ['business-payment-instruction', 'POST /v1/data-import/business-payment-instruction/create/', 'BusinessPaymentInstruction'],
+      ],
+    );
     assert.match(au.stdout, /\n16 paths, 209 schemas, \d+ fields, \d+ enums, compiled in \d+ ms\n/);
     for (const r of [gb, au]) {
-      assert.match(r.stdout, /\nload: read \/.*\.openapi\.yml; (parsed in \d+ ms, converted in \d+ ms|conversion read from the cache in \d+ ms)\n/);
+      assert.match(
+        r.stdout,
+        /\nload: read \/.*\.openapi\.yml; (parsed in \d+ ms, converted in \d+ ms|conversion read from the cache in \d+ ms)\n/,
+      );
       assert.match(r.stdout, /\ncompile: account \d+ ms \((compiled|from cache)\), account-v2-validate \d+ ms/);
     }
   });
@@ -239,7 +301,13 @@ describe("Django REST Framework's input coercion, on contract schemas (docs/cont
     ['4 string ← boolean', 'GB', 'customers.0.given_name', true, ['error invalid-type']],
     ['5a string ← object', 'GB', 'customers.0.title', { value: 'Mr' }, ['error invalid-type']],
     ['5b string ← array', 'GB', 'billing_name', ['The', 'Jabłońskis'], ['error invalid-type']],
-    ['6a integer ← numeric string (AU house_number_1 "11")', 'AU', 'supply_addresses.0.supply_address.structured_street_address.house_number_1', '11', ['hint string-as-number']],
+    [
+      '6a integer ← numeric string (AU house_number_1 "11")',
+      'AU',
+      'supply_addresses.0.supply_address.structured_street_address.house_number_1',
+      '11',
+      ['hint string-as-number'],
+    ],
     ['6b integer ← numeric string with ".0"', 'GB', 'customers.0.credit_score', '742.0', ['hint string-as-number']],
     ['7a integer ← string with a fraction', 'GB', 'customers.0.credit_score', '742.5', ['error invalid-type']],
     ['7b integer ← JSON number with a fraction', 'GB', 'customers.0.credit_score', 742.5, ['error invalid-type']],
@@ -266,7 +334,8 @@ describe("Django REST Framework's input coercion, on contract schemas (docs/cont
 
   test('the rows are in docs/contract.md', () => {
     const doc = readFileSync(path.join(REPO_ROOT, 'docs', 'contract.md'), 'utf8');
-    for (const code of ['number-as-string', 'invalid-pattern', 'invalid-type', 'string-as-number', 'string-as-boolean', 'null-not-allowed']) assert.ok(doc.includes(`\`${code}\``), code);
+    for (const code of ['number-as-string', 'invalid-pattern', 'invalid-type', 'string-as-number', 'string-as-boolean', 'null-not-allowed'])
+      assert.ok(doc.includes(`\`${code}\``), code);
     const tableRows = doc.split('\n').filter((l) => /^\| \d+ \|/.test(l));
     assert.equal(tableRows.length, 12);
   });
@@ -280,18 +349,24 @@ describe('contract schema sets', () => {
     const text = JSON.stringify({ payload: bad }, null, 2);
     const result = gbService.validate(text);
     assert.equal(result.detection.kind, 'account-v2-validate');
-    assert.deepEqual(result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`), [
-      'error invalid-enum payload.import_supplier',
-      // a rule under the wrapper: the contract's account schema declares the ledgers-total check (see above)
-      'error balance-sum payload.transfer_balance',
-      'hint number-as-string payload.transfer_balance',
-    ]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`),
+      [
+        'error invalid-enum payload.import_supplier',
+        // a rule under the wrapper: the contract's account schema declares the ledgers-total check (see above)
+        'error balance-sum payload.transfer_balance',
+        'hint number-as-string payload.transfer_balance',
+      ],
+    );
   });
 
   test('without v1 account endpoints the bare account validates against the v2 payload schema', () => {
     const v2only = gbText
       .replace(/\n {2}\/v1\/data-import\/validate-account\/:\n/, '\n  /v1/data-import/validate-account-removed/:\n')
-      .replace(/\n {2}\/v1\/data-import\/account-import-process\/create-or-update\/:\n/, '\n  /v1/data-import/create-or-update-removed/:\n');
+      .replace(
+        /\n {2}\/v1\/data-import\/account-import-process\/create-or-update\/:\n/,
+        '\n  /v1/data-import/create-or-update-removed/:\n',
+      );
     const set = createContractSchemaSet(v2only, 'gb-v2-only').schemaSet;
     assert.deepEqual(set.contract.kinds.account?.endpoint, { method: 'POST', path: '/v2/data-import/accounts/validate/' });
     assert.match(set.describe('account')!, /validated as EnergyAccount \(the "payload" of POST \/v2\/data-import\/accounts\/validate\/\)/);
@@ -304,17 +379,25 @@ describe('contract schema sets', () => {
   test('standalone validator code from the cache gives the same findings as a fresh compile', (t) => {
     const text = fixture('contract/uk-account-mistakes.json');
     const fresh = gbService.validate(text).diagnostics;
-    assert.ok([...gbCache.entries.keys()].some((k) => k.startsWith('validator-')), 'the compiled validator was cached');
+    assert.ok(
+      [...gbCache.entries.keys()].some((k) => k.startsWith('validator-')),
+      'the compiled validator was cached',
+    );
     const started = performance.now();
     const again = createContractSchemaSet(gbText, GB_FILE, { cache: gbCache, buildId: 'test' });
     const loadMs = performance.now() - started;
     const fromCache = createKrakenService({ schemaSet: again.schemaSet }).validate(text).diagnostics;
     assert.equal(again.timings.from, 'cache');
-    assert.deepEqual(again.schemaSet.timings.compile.map((c) => [c.kind, c.from]), [['account', 'cache']]);
+    assert.deepEqual(
+      again.schemaSet.timings.compile.map((c) => [c.kind, c.from]),
+      [['account', 'cache']],
+    );
     assert.deepEqual(fromCache, fresh);
     const first = GB.schemaSet.timings.compile.find((c) => c.kind === 'account')!;
     t.diagnostic(`GB first: parse ${GB.timings.parseMs} ms, convert ${GB.timings.convertMs} ms, account validator compiled ${first.ms} ms`);
-    t.diagnostic(`GB from cache: conversion ${again.timings.cacheMs} ms (create ${loadMs.toFixed(0)} ms), account validator loaded ${again.schemaSet.timings.compile[0].ms} ms`);
+    t.diagnostic(
+      `GB from cache: conversion ${again.timings.cacheMs} ms (create ${loadMs.toFixed(0)} ms), account validator loaded ${again.schemaSet.timings.compile[0].ms} ms`,
+    );
     // Another build never reuses the entries.
     const otherBuild = createContractSchemaSet(gbText, GB_FILE, { cache: gbCache, buildId: 'another build' });
     assert.equal(otherBuild.timings.from, 'converted');
@@ -328,7 +411,10 @@ describe('contract schema sets', () => {
     const second = createContractSchemaSet(gbText, GB_FILE, { cache, buildId: 'corrupt' });
     assert.equal(second.timings.from, 'converted');
     assert.ok(second.schemaSet.validatorFor('notes'));
-    assert.deepEqual(second.schemaSet.timings.compile.map((c) => c.from), ['compiled']);
+    assert.deepEqual(
+      second.schemaSet.timings.compile.map((c) => c.from),
+      ['compiled'],
+    );
   });
 
   test('hover on a contract field: its description, enum descriptions and the error codes Kraken may raise', () => {
@@ -352,7 +438,23 @@ describe('contract schema sets', () => {
     const before = text.slice(0, offset);
     const list = gbService.complete(text, { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) });
     const labels = list.items.map((i) => i.label.replace(/^"|"$/g, ''));
-    assert.deepEqual(labels, ['EDF_SHELL_ACCOUNT', 'EDF _DEENERGISED', 'EDF_SME_PAYG', 'EDF_PAYG', 'EDF_TERMED', 'EDF_FIT', 'EDF_AUTO_TOPUP', 'EDF_DEENERGISED', 'EDF_NEW_CONNECTIONS', 'EDFSME', 'EDFSME_MULTISITE', 'EDF_SMEPAYG', 'OPUS', 'EDF', 'UTILITA']);
+    assert.deepEqual(labels, [
+      'EDF_SHELL_ACCOUNT',
+      'EDF _DEENERGISED',
+      'EDF_SME_PAYG',
+      'EDF_PAYG',
+      'EDF_TERMED',
+      'EDF_FIT',
+      'EDF_AUTO_TOPUP',
+      'EDF_DEENERGISED',
+      'EDF_NEW_CONNECTIONS',
+      'EDFSME',
+      'EDFSME_MULTISITE',
+      'EDF_SMEPAYG',
+      'OPUS',
+      'EDF',
+      'UTILITA',
+    ]);
   });
 });
 
@@ -392,7 +494,10 @@ describe('a contract URL: fetch, ETag, credentials, offline from the cache', () 
     const ok = await cli(['contract', 'info', url], { KRAKEN_API_KEY: 'test-key' });
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /fetched .* \(with credentials\)/);
-    assert.deepEqual(requests.map((r) => r.authorization), [undefined, undefined, 'Token test-key']);
+    assert.deepEqual(
+      requests.map((r) => r.authorization),
+      [undefined, undefined, 'Token test-key'],
+    );
   });
 
   test('fetched once, 304 with If-None-Match the next time, then offline: the cached copy, and its age', async (t) => {
@@ -402,7 +507,10 @@ describe('a contract URL: fetch, ETag, credentials, offline from the cache', () 
     const first = await cli(args);
     assert.equal(first.code, 1, first.stderr);
     assert.match(first.stderr, new RegExp(`kraken-import: fetched ${url.replace(/[/.]/g, '\\$&')}\\n`));
-    assert.deepEqual(requests.map((r) => [r.url, r.ifNoneMatch, r.authorization]), [['/data-import/schema/', undefined, undefined]]);
+    assert.deepEqual(
+      requests.map((r) => [r.url, r.ifNoneMatch, r.authorization]),
+      [['/data-import/schema/', undefined, undefined]],
+    );
     const findings = (JSON.parse(first.stdout) as JsonReport[])[0].diagnostics.map(row);
     assert.equal(findings.length, 14); // the 14 of the mistakes test above
 
@@ -416,7 +524,10 @@ describe('a contract URL: fetch, ETag, credentials, offline from the cache', () 
     const offline = await cli(args);
     t.diagnostic(offline.stderr.trim());
     assert.equal(offline.code, 1, offline.stderr);
-    assert.match(offline.stderr, /cannot fetch http:\/\/127\.0\.0\.1:\d+\/data-import\/schema\/: Connection refused by 127\.0\.0\.1:\d+: nothing is listening there .*\. Using the cached copy fetched \d+ seconds? ago \(\d{4}-\d\d-\d\dT[\d:.]+Z\)\./);
+    assert.match(
+      offline.stderr,
+      /cannot fetch http:\/\/127\.0\.0\.1:\d+\/data-import\/schema\/: Connection refused by 127\.0\.0\.1:\d+: nothing is listening there .*\. Using the cached copy fetched \d+ seconds? ago \(\d{4}-\d\d-\d\dT[\d:.]+Z\)\./,
+    );
     assert.deepEqual((JSON.parse(offline.stdout) as JsonReport[])[0].diagnostics.map(row), findings);
 
     const explicit = await cli([...args, '--offline']);

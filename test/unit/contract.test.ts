@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { KINDS_BY_ID, PAYLOAD_KINDS } from '../../server/src/service/kinds';
+import { KINDS_BY_ID, PAYLOAD_KINDS } from '../../core/src/service/kinds';
 import {
   CONTRACT_ENDPOINTS,
   contractInfo,
@@ -16,7 +16,7 @@ import {
   parseContractText,
   type Contract,
   type KindId,
-} from '../../server/src/service/contract';
+} from '../../core/src/service/contract';
 
 const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'kraken-openapi');
 
@@ -134,7 +134,8 @@ function check(schema: object, value: unknown): string[] {
 
 describe('parseContractText', () => {
   test('reads plain scalars as PyYAML (the producer) does, not as YAML 1.2 would', () => {
-    const ex = GB.doc.paths['/v2/data-import/accounts/validate/'].post.requestBody.content['application/json'].examples.ExamplePayload.value;
+    const ex =
+      GB.doc.paths['/v2/data-import/accounts/validate/'].post.requestBody.content['application/json'].examples.ExamplePayload.value;
     // `mobile: 07123456789` and `ssc: 0393`: strings to PyYAML (not octal, not decimal), numbers to YAML 1.2.
     assert.equal(ex.customers[0].mobile, '07123456789');
     assert.equal(ex.supply_addresses[0].meter_points[0].ssc, '0393');
@@ -142,7 +143,9 @@ describe('parseContractText', () => {
     assert.ok(GB.doc.components.schemas.ElectricityMeterPoint.properties.regular_reading_cycle.enum.includes('N'));
     // Discriminator mapping keys `null:`/`false:`/`true:` (a Python None/False/True setting).
     assert.deepEqual(Object.keys(AU.doc.components.schemas.Portfolio.discriminator.mapping), ['', 'false', 'true']);
-    const y = parseContractText('a: 0777\nb: 0o17\nc: 1_000\nd: 1e3\ne: 1.5e+3\nf: yes\ng: Y\nh: ~\ni: 2024-01-02\nj: 0x1F\nk: 1:30\n') as Json;
+    const y = parseContractText(
+      'a: 0777\nb: 0o17\nc: 1_000\nd: 1e3\ne: 1.5e+3\nf: yes\ng: Y\nh: ~\ni: 2024-01-02\nj: 0x1F\nk: 1:30\n',
+    ) as Json;
     assert.deepEqual(y, { a: 511, b: '0o17', c: 1000, d: '1e3', e: 1500, f: true, g: 'Y', h: null, i: '2024-01-02', j: 31, k: 90 });
     assert.deepEqual(parseContractText('%YAML 1.2\n---\na: 0393\n'), { a: 393 });
     assert.deepEqual(parseContractText('{"openapi": "3.0.3"}'), { openapi: '3.0.3' });
@@ -160,7 +163,10 @@ describe('parseContractText', () => {
 describe('CONTRACT_ENDPOINTS and the kind table agree', () => {
   test('every contract endpoint is an endpoint the kind table names for that kind, and every kind has one', () => {
     for (const { path, kind } of CONTRACT_ENDPOINTS) {
-      assert.ok(KINDS_BY_ID.get(kind)?.endpoints.some((e) => e.path === path), `${kind} does not list ${path} in kinds.ts`);
+      assert.ok(
+        KINDS_BY_ID.get(kind)?.endpoints.some((e) => e.path === path),
+        `${kind} does not list ${path} in kinds.ts`,
+      );
     }
     assert.deepEqual([...new Set(CONTRACT_ENDPOINTS.map((e) => e.kind))].sort(), PAYLOAD_KINDS.map((k) => k.id).sort());
   });
@@ -216,7 +222,9 @@ describe('convertContract: kinds, endpoints, compilation', () => {
         total += ms;
         compiled.set(k!.schema, v);
         const defs = Object.keys((k!.schema as Json).definitions).length;
-        t.diagnostic(`${name} ${kind.padEnd(28)} ${k!.schemaName.padEnd(27)} ${String(defs).padStart(3)} definitions  compile ${ms.toFixed(0).padStart(4)} ms`);
+        t.diagnostic(
+          `${name} ${kind.padEnd(28)} ${k!.schemaName.padEnd(27)} ${String(defs).padStart(3)} definitions  compile ${ms.toFixed(0).padStart(4)} ms`,
+        );
         // self-contained: every $ref points into its own definitions
         const refs = JSON.stringify(k!.schema).match(/"\$ref":"[^"]*"/g) ?? [];
         for (const r of refs) assert.match(r, /^"\$ref":"#\/definitions\/[^"/]+"$/);
@@ -234,7 +242,9 @@ describe('convertContract: kinds, endpoints, compilation', () => {
           const { schema } = convertComponent(doc, ref.split('/').pop()!);
           const started = performance.now();
           newAjv().compile(schema);
-          t.diagnostic(`${name} (no kind) ${method.toUpperCase()} ${path} ${ref.split('/').pop()} compile ${(performance.now() - started).toFixed(0)} ms`);
+          t.diagnostic(
+            `${name} (no kind) ${method.toUpperCase()} ${path} ${ref.split('/').pop()} compile ${(performance.now() - started).toFixed(0)} ms`,
+          );
         }
       }
       assert.equal(bodies.length, name === 'edf-gb' ? 9 : 11);
@@ -250,7 +260,9 @@ describe('convertContract: kinds, endpoints, compilation', () => {
       'GET /v1/data-import/pending-account-import-processes/{import_supplier_code}/',
       'GET /v2/data-import/accounts/{import_supplier_code}/{external_identifier}/',
     ]);
-    assert.ok(GB.contract.stats.ignored.includes('POST /v1/data-import/send-registration-flows/{import_supplier_code}/{external_account_number}/'));
+    assert.ok(
+      GB.contract.stats.ignored.includes('POST /v1/data-import/send-registration-flows/{import_supplier_code}/{external_account_number}/'),
+    );
     assert.equal(GB.contract.stats.ignored.length, 7);
   });
 
@@ -279,7 +291,11 @@ describe('convertContract: kinds, endpoints, compilation', () => {
   test('OpenAPI 3.0 details: $ref siblings, boolean exclusiveMinimum, example', () => {
     const doc = {
       openapi: '3.0.3',
-      paths: { '/v1/data-import/notes/create/': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/N' } } } } } } },
+      paths: {
+        '/v1/data-import/notes/create/': {
+          post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/N' } } } } },
+        },
+      },
       components: {
         schemas: {
           N: {
@@ -295,7 +311,11 @@ describe('convertContract: kinds, endpoints, compilation', () => {
     };
     const c = convertContract(doc, 'details');
     const schema = c.kinds.notes!.schema as Json;
-    assert.deepEqual(schema.properties.a, { description: 'an M or null', if: { type: 'null' }, else: { allOf: [{ $ref: '#/definitions/M' }] } });
+    assert.deepEqual(schema.properties.a, {
+      description: 'an M or null',
+      if: { type: 'null' },
+      else: { allOf: [{ $ref: '#/definitions/M' }] },
+    });
     assert.deepEqual(schema.properties.b, { type: 'number', minimum: 0, exclusiveMinimum: 0, examples: [1.5] });
     assert.deepEqual(check(schema, { a: null, b: 1 }), []);
     assert.deepEqual(check(schema, { a: 'x', b: 0 }), ['/a: string "x" where object is declared', '/b: exclusiveMinimum: must be > 0']);
@@ -303,7 +323,21 @@ describe('convertContract: kinds, endpoints, compilation', () => {
   });
 
   test('nothing in a contract makes it throw', () => {
-    for (const junk of [null, 42, 'x', [], {}, { openapi: '3.1.0', paths: { '/v1/data-import/notes/create/': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Nope' } } } } } } } }]) {
+    for (const junk of [
+      null,
+      42,
+      'x',
+      [],
+      {},
+      {
+        openapi: '3.1.0',
+        paths: {
+          '/v1/data-import/notes/create/': {
+            post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Nope' } } } } },
+          },
+        },
+      },
+    ]) {
       const c = convertContract(junk, 'junk');
       assert.equal(typeof c.hash, 'string');
       assert.ok(Array.isArray(c.warnings));
@@ -312,7 +346,11 @@ describe('convertContract: kinds, endpoints, compilation', () => {
       {
         openapi: '3.0.3',
         info: { title: 'odd', version: '0' },
-        paths: { '/v1/data-import/notes/create/': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/N' } } } } } } },
+        paths: {
+          '/v1/data-import/notes/create/': {
+            post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/N' } } } } },
+          },
+        },
         components: {
           schemas: {
             N: {
@@ -321,7 +359,10 @@ describe('convertContract: kinds, endpoints, compilation', () => {
                 a: { type: 'strnig' },
                 b: { type: 'string', format: 'iban' },
                 c: { $ref: 'other.yml#/X' },
-                d: { oneOf: [{ $ref: '#/components/schemas/M' }], discriminator: { propertyName: 't', mapping: { x: '#/components/schemas/Q' } } },
+                d: {
+                  oneOf: [{ $ref: '#/components/schemas/M' }],
+                  discriminator: { propertyName: 't', mapping: { x: '#/components/schemas/Q' } },
+                },
                 e: { type: 'string', patternProperties: {} },
                 f: { enum: ['a', 'b'], 'x-enum-descriptions': { a: 'A' } },
               },
@@ -372,7 +413,10 @@ describe('discriminators select one branch', () => {
       [['/transactions/0', 'discriminator', 'value of tag "type" must be in oneOf', { error: 'mapping', tag: 'type', tagValue: 'REFUND' }]],
     );
     v({ import_supplier: 'EDF_PAYG', transactions: [{ ...tx, type: 7 }] });
-    assert.deepEqual(v.errors!.map((e) => [e.keyword, (e.params as Json).error]), [['discriminator', 'tag']]);
+    assert.deepEqual(
+      v.errors!.map((e) => [e.keyword, (e.params as Json).error]),
+      [['discriminator', 'tag']],
+    );
   });
 
   test('the discriminated schema is ajv-shaped: const per branch, tag required, type object', () => {
@@ -424,10 +468,13 @@ describe('discriminators select one branch', () => {
     // WATER is in the branches' supply_type enum but no branch is mapped to it
     const v = validator(schema);
     v({ ...gas, supply_type: 'WATER' });
-    assert.deepEqual(v.errors!.map((e) => [e.keyword, e.message]), [
-      ['discriminator', 'value of tag "supply_type" must be in oneOf'],
-      ['if', 'must match "then" schema'], // the optional-tag wrapper: "with supply_type, select by it"
-    ]);
+    assert.deepEqual(
+      v.errors!.map((e) => [e.keyword, e.message]),
+      [
+        ['discriminator', 'value of tag "supply_type" must be in oneOf'],
+        ['if', 'must match "then" schema'], // the optional-tag wrapper: "with supply_type, select by it"
+      ],
+    );
     // supply_type is optional in every AU branch: without it, any branch that accepts the value will do
     assert.deepEqual(check(schema, { mpxn: '4103445577', supply_start_date: '2019-01-01' }), []);
     assert.deepEqual(check(schema, { mpxn: '4103445577' }), ['(root): no supply_type, and no meter-point branch accepts it']);
@@ -441,10 +488,13 @@ describe('discriminators select one branch', () => {
     const schema = definitionSchema(GB.contract, 'account', 'MeterPoint');
     const v = validator(schema);
     v({ mpid: 1, identifier: '1234567890123', supply_start_date: '2019-01-01' });
-    assert.deepEqual(v.errors!.map((e) => [e.keyword, e.message]), [
-      ['required', "must have required property 'supply_type'"],
-      ['discriminator', 'tag "supply_type" must be string'],
-    ]);
+    assert.deepEqual(
+      v.errors!.map((e) => [e.keyword, e.message]),
+      [
+        ['required', "must have required property 'supply_type'"],
+        ['discriminator', 'tag "supply_type" must be string'],
+      ],
+    );
   });
 
   test('import-supplier setting discriminators apply the default branch and name the others', () => {
@@ -508,7 +558,13 @@ describe('field conversions', () => {
     const cycle = gbDefs().ElectricityMeterPoint.properties.regular_reading_cycle;
     assert.equal(cycle.enumDescriptions[cycle.enum.indexOf('N')], 'No read required');
     const flag = auDefs().EmbeddedElecMeterPoint.properties.shared_isolation_flag;
-    assert.deepEqual([flag.enum, flag.enumDescriptions], [['Y', 'N', 'I', 'U', null], ['Yes', 'No', 'Isolated', 'Unknown', 'None']]);
+    assert.deepEqual(
+      [flag.enum, flag.enumDescriptions],
+      [
+        ['Y', 'N', 'I', 'U', null],
+        ['Yes', 'No', 'Isolated', 'Unknown', 'None'],
+      ],
+    );
   });
 
   test('x-validators -> x-kraken-validators (names) and x-kraken-errors (possible_errors)', () => {
@@ -587,7 +643,10 @@ describe('embedded request examples against their own contract', () => {
   const numbers = (prefix: string, paths: Array<[string, number]>): Array<[string, string]> =>
     paths.map(([p, n]) => [`${prefix}${p}: JSON number ${n} where string is declared`, NUMBER]);
   const transactionNumbers = (supplyCharge: number): Array<[string, string]> => [
-    ...numbers('/transactions/', [...Array(supplyCharge).keys()].map((i): [string, number] => [`${i}/amount`, 10])),
+    ...numbers(
+      '/transactions/',
+      [...Array(supplyCharge).keys()].map((i): [string, number] => [`${i}/amount`, 10]),
+    ),
     ...numbers(`/transactions/${supplyCharge}/`, [
       ['amount', 53.24],
       ['line_items/0/net_amount', 44],
@@ -618,101 +677,145 @@ describe('embedded request examples against their own contract', () => {
       ...rows('notes', ['ExamplePayload'], [GB_SUPPLIER]),
       ...rows('payment-instruction', ['ExamplePayload'], [GB_SUPPLIER]),
       ...rows('transactions', ['ExamplePayload'], [GB_SUPPLIER, ...transactionNumbers(5)]),
-      ...rows('account-v2-create', ['ExamplePayload'], [['(root): missing payload', BARE_CREATE], ['(root): missing task_params', BARE_CREATE]]),
+      ...rows(
+        'account-v2-create',
+        ['ExamplePayload'],
+        [
+          ['(root): missing payload', BARE_CREATE],
+          ['(root): missing task_params', BARE_CREATE],
+        ],
+      ),
       ...rows('account-v2-validate', ['ExamplePayload'], [['(root): missing payload', BARE]]),
     ],
     'origin-au': [
-      ...rows('business-payment-instruction', ['ExamplePayload'], [
-        ['/import_supplier_code: "TENTACLE_UTILITIES" not in enum [8 values]', SUPPLIER],
-        ['/vendor: "STRIPE" not in enum ["WESTPAC"]', VENDOR],
-      ]),
+      ...rows(
+        'business-payment-instruction',
+        ['ExamplePayload'],
+        [
+          ['/import_supplier_code: "TENTACLE_UTILITIES" not in enum [8 values]', SUPPLIER],
+          ['/vendor: "STRIPE" not in enum ["WESTPAC"]', VENDOR],
+        ],
+      ),
       ...rows('statements', ['ExamplePayload'], [AU_SUPPLIER]),
       ...rows('notes', ['ExamplePayload'], [AU_SUPPLIER]),
       ...rows('payment-instruction', ['ExamplePayload'], [AU_SUPPLIER, ['/vendor: "STRIPE" not in enum ["WESTPAC"]', VENDOR]]),
-      ...rows('transactions', ['ExamplePayload'], [
-        AU_SUPPLIER,
-        ...transactionNumbers(4).slice(0, 5),
-        ['/transactions/4/line_items/0: missing params', PARAMS],
-        ...transactionNumbers(4).slice(5),
+      ...rows(
+        'transactions',
+        ['ExamplePayload'],
+        [
+          AU_SUPPLIER,
+          ...transactionNumbers(4).slice(0, 5),
+          ['/transactions/4/line_items/0: missing params', PARAMS],
+          ...transactionNumbers(4).slice(5),
+        ],
+      ),
+      ...rows('account-v2-create', AU_EXAMPLES, [
+        ['(root): missing payload', BARE_CREATE],
+        ['(root): missing task_params', BARE_CREATE],
       ]),
-      ...rows('account-v2-create', AU_EXAMPLES, [['(root): missing payload', BARE_CREATE], ['(root): missing task_params', BARE_CREATE]]),
       ...rows('account-v2-validate', AU_EXAMPLES, [['(root): missing payload', BARE]]),
     ],
   };
 
   // The v2 examples are bare accounts: what they would get as the `account` kind (the bare v2 body).
-  const HOUSE = (p: string): [string, string] => [`${p}/structured_street_address/house_number_1: string "11" where integer is declared`, INT_STRING];
+  const HOUSE = (p: string): [string, string] => [
+    `${p}/structured_street_address/house_number_1: string "11" where integer is declared`,
+    INT_STRING,
+  ];
   const METER: [string, string] = ['/supply_addresses/0/meter_points/0: no supply_type, and no meter-point branch accepts it', NO_BRANCH];
   const AS_ACCOUNT: Record<keyof typeof CONTRACTS, Row[]> = {
-    'edf-gb': rows('account', ['ExamplePayload'], [
-      ['/account_campaigns/0/slug: "super_account" not in enum [429 values]', SLUG],
-      ['/customers/0/psr/0/effective_from: "2012-01-01" is not date-time', DATE_ONLY],
-      ['/customers/0/psr/1/effective_from: "2012-01-01" is not date-time', DATE_ONLY],
-      GB_SUPPLIER,
-    ]),
+    'edf-gb': rows(
+      'account',
+      ['ExamplePayload'],
+      [
+        ['/account_campaigns/0/slug: "super_account" not in enum [429 values]', SLUG],
+        ['/customers/0/psr/0/effective_from: "2012-01-01" is not date-time', DATE_ONLY],
+        ['/customers/0/psr/1/effective_from: "2012-01-01" is not date-time', DATE_ONLY],
+        GB_SUPPLIER,
+      ],
+    ),
     'origin-au': [
-      ...rows('account', ['ExampleElectricityPayload'], [
-        HOUSE('/customers/0/address'),
-        AU_SUPPLIER,
-        ...numbers('/ledgers/0/', [
-          ['current_statement_transactions/0/amount', 10],
-          ['current_statement_transactions/1/amount', 20],
-          ['current_statement_transactions/2/amount', 20],
-          ['historical_statement_transactions/0/amount', 10],
-          ['historical_statement_transactions/1/amount', 10],
-          ['last_statement_balance', 20],
-          ['ledger_balance', 50],
-        ]),
-        ...numbers('/payment_schedules/', [['0/amount', 6], ['1/amount', 60]]),
-        ...numbers('/statements/0/', [
-          ['average_daily_usage', 18.44],
-          ['total_consumption', 1045.3626354],
-          ['total_consumption_cost', 250.88],
-          ['total_feed_in_cost', 33.3685418],
-          ['total_feed_in_energy', 303.35038],
-          ['total_supply_cost', 40.24],
-        ]),
-        ...numbers('/statements/1/', [
-          ['average_daily_usage', 20.2],
-          ['total_consumption', 123.456789],
-          ['total_consumption_cost', 333.33],
-          ['total_feed_in_cost', 77.7777777],
-          ['total_feed_in_energy', 222.22222],
-          ['total_supply_cost', 20.2],
-        ]),
-        HOUSE('/supply_addresses/0/supply_address'),
-        ...numbers('', [['/transfer_balance', 50]]),
-      ]),
-      ...rows('account', ['ExampleGasPayload', 'ExampleUnmeteredElectricityPayload', 'ExampleUnmeteredGasPayload'], [
-        AU_SUPPLIER,
-        METER,
-        HOUSE('/supply_addresses/0/supply_address'),
-      ]),
-      ...rows('account', ['ExampleEmbeddedElectricityPayload', 'ExampleEmbeddedGasPayload', 'ExampleEmbeddedWaterPayload'], [
-        AU_SUPPLIER,
-        HOUSE('/supply_addresses/0/supply_address'),
-      ]),
+      ...rows(
+        'account',
+        ['ExampleElectricityPayload'],
+        [
+          HOUSE('/customers/0/address'),
+          AU_SUPPLIER,
+          ...numbers('/ledgers/0/', [
+            ['current_statement_transactions/0/amount', 10],
+            ['current_statement_transactions/1/amount', 20],
+            ['current_statement_transactions/2/amount', 20],
+            ['historical_statement_transactions/0/amount', 10],
+            ['historical_statement_transactions/1/amount', 10],
+            ['last_statement_balance', 20],
+            ['ledger_balance', 50],
+          ]),
+          ...numbers('/payment_schedules/', [
+            ['0/amount', 6],
+            ['1/amount', 60],
+          ]),
+          ...numbers('/statements/0/', [
+            ['average_daily_usage', 18.44],
+            ['total_consumption', 1045.3626354],
+            ['total_consumption_cost', 250.88],
+            ['total_feed_in_cost', 33.3685418],
+            ['total_feed_in_energy', 303.35038],
+            ['total_supply_cost', 40.24],
+          ]),
+          ...numbers('/statements/1/', [
+            ['average_daily_usage', 20.2],
+            ['total_consumption', 123.456789],
+            ['total_consumption_cost', 333.33],
+            ['total_feed_in_cost', 77.7777777],
+            ['total_feed_in_energy', 222.22222],
+            ['total_supply_cost', 20.2],
+          ]),
+          HOUSE('/supply_addresses/0/supply_address'),
+          ...numbers('', [['/transfer_balance', 50]]),
+        ],
+      ),
+      ...rows(
+        'account',
+        ['ExampleGasPayload', 'ExampleUnmeteredElectricityPayload', 'ExampleUnmeteredGasPayload'],
+        [AU_SUPPLIER, METER, HOUSE('/supply_addresses/0/supply_address')],
+      ),
+      ...rows(
+        'account',
+        ['ExampleEmbeddedElectricityPayload', 'ExampleEmbeddedGasPayload', 'ExampleEmbeddedWaterPayload'],
+        [AU_SUPPLIER, HOUSE('/supply_addresses/0/supply_address')],
+      ),
     ],
   };
 
   const table = (r: Row[]) => r.map(([k, e, f, why]) => `${k.padEnd(28)} ${e.padEnd(34)} ${f}  <- ${why}`);
 
-  for (const [name, { contract }] of Object.entries(CONTRACTS) as Array<[keyof typeof CONTRACTS, (typeof CONTRACTS)[keyof typeof CONTRACTS]]>) {
+  for (const [name, { contract }] of Object.entries(CONTRACTS) as Array<
+    [keyof typeof CONTRACTS, (typeof CONTRACTS)[keyof typeof CONTRACTS]]
+  >) {
     test(`${name}: every embedded request example, validated against its endpoint's kind`, (t) => {
       assert.equal(contract.examples.length, name === 'edf-gb' ? 6 : 19);
       const actual = contract.examples.flatMap((ex) => check(kindSchema(contract, ex.kind), ex.value).map((f) => [ex.kind, ex.name, f]));
       for (const line of table(EXPECTED[name])) t.diagnostic(line);
-      assert.deepEqual(actual, EXPECTED[name].map(([k, e, f]) => [k, e, f]));
+      assert.deepEqual(
+        actual,
+        EXPECTED[name].map(([k, e, f]) => [k, e, f]),
+      );
     });
 
     test(`${name}: the v2 examples' bare accounts, validated as the account kind`, (t) => {
       const validate = contract.examples.filter((e) => e.kind === 'account-v2-validate');
       const create = contract.examples.filter((e) => e.kind === 'account-v2-create');
       // both v2 endpoints embed the same bodies
-      assert.deepEqual(create.map((e) => [e.name, e.value]), validate.map((e) => [e.name, e.value]));
+      assert.deepEqual(
+        create.map((e) => [e.name, e.value]),
+        validate.map((e) => [e.name, e.value]),
+      );
       const actual = validate.flatMap((ex) => check(kindSchema(contract, 'account'), ex.value).map((f) => ['account', ex.name, f]));
       for (const line of table(AS_ACCOUNT[name])) t.diagnostic(line);
-      assert.deepEqual(actual, AS_ACCOUNT[name].map(([k, e, f]) => [k, e, f]));
+      assert.deepEqual(
+        actual,
+        AS_ACCOUNT[name].map(([k, e, f]) => [k, e, f]),
+      );
     });
   }
 
@@ -726,18 +829,13 @@ describe('embedded request examples against their own contract', () => {
     // decimal multiplier sent as a number. Without it, the errors of all eight branches pile up.
     const intended: Array<[string, string, string[]]> = [
       ['ExampleGasPayload', 'GAS', ['/address/house/0/house_number: string "11" where integer is declared']],
-      [
-        'ExampleUnmeteredElectricityPayload',
-        'UNMETERED_ELECTRICITY',
-        ['/multiplier: JSON number 2 where string|null is declared'],
-      ],
-      [
-        'ExampleUnmeteredGasPayload',
-        'UNMETERED_GAS',
-        ['/multiplier: JSON number 2 where string|null is declared'],
-      ],
+      ['ExampleUnmeteredElectricityPayload', 'UNMETERED_ELECTRICITY', ['/multiplier: JSON number 2 where string|null is declared']],
+      ['ExampleUnmeteredGasPayload', 'UNMETERED_GAS', ['/multiplier: JSON number 2 where string|null is declared']],
     ];
-    assert.deepEqual(intended.map(([n, st]) => [n, st]), Object.entries(INTENDED));
+    assert.deepEqual(
+      intended.map(([n, st]) => [n, st]),
+      Object.entries(INTENDED),
+    );
     for (const [name, supplyType, expected] of intended) {
       const mp = meterPoint(name);
       assert.equal(mp.supply_type, undefined);
@@ -802,7 +900,9 @@ describe('embedded request examples against their own contract', () => {
           // a meter point no branch accepts: fix its supply_type first; its branch errors are then the real ones
           const unbranched = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath);
           const fixable = errors.filter(
-            (e) => e.keyword !== 'if' && !unbranched.some((p) => e.keyword !== 'anyOf' && (e.instancePath === p || e.instancePath.startsWith(`${p}/`))),
+            (e) =>
+              e.keyword !== 'if' &&
+              !unbranched.some((p) => e.keyword !== 'anyOf' && (e.instancePath === p || e.instancePath.startsWith(`${p}/`))),
           );
           const fixed = fixable.filter((e) => fixOne(root, e, ex.kind, ex.name)).length;
           fixes += fixed;

@@ -9,38 +9,52 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, type Diagnostic } from '../../server/src/service';
-import { createContractSchemaSet } from '../../server/src/service/contract/schemaSet';
-import { certainlyInFuture } from '../../server/src/service/rules/dateInFuture';
-import { formatDecimal, parseDecimal } from '../../server/src/service/rules/decimal';
+import { createKrakenService, type Diagnostic } from '../../core/src/service';
+import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
+import { certainlyInFuture } from '../../core/src/service/rules/dateInFuture';
+import { formatDecimal, parseDecimal } from '../../core/src/service/rules/decimal';
 import { fixture, REPO_ROOT, SHARED } from './helpers';
 
 const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
 const NOW = new Date('2025-06-01T12:00:00Z'); // the UTC+14 date is 2025-06-02
-const GB = createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, 'edf-gb.openapi.yml'), 'utf8'), 'edf-gb.openapi.yml', { buildId: 'test' });
-const AU = createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, 'origin-au.openapi.yml'), 'utf8'), 'origin-au.openapi.yml', { buildId: 'test' });
+const GB = createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, 'edf-gb.openapi.yml'), 'utf8'), 'edf-gb.openapi.yml', {
+  buildId: 'test',
+});
+const AU = createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, 'origin-au.openapi.yml'), 'utf8'), 'origin-au.openapi.yml', {
+  buildId: 'test',
+});
 const gb = createKrakenService({ schemaSet: GB.schemaSet, now: NOW });
 const au = createKrakenService({ schemaSet: AU.schemaSet, now: NOW });
 const bundled = createKrakenService({ now: NOW });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const uk = (): Json => JSON.parse(fixture('contract/uk-account.json'));
 const auAccount = (): Json => JSON.parse(fixture('contract/au-account.json'));
 const seed = (): Json => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'seeds', 'seed-account.json'), 'utf8'));
 
 const RULE_CODES = new Set([
-  'date-order', 'date-in-future', 'customer-family-name', 'agreement-before-supply-start', 'balance-sum', 'payment-schedule-overlap',
-  'fields-exclusive', 'statement-dates', 'unique-children', 'domestic-business-fields', 'required-when',
+  'date-order',
+  'date-in-future',
+  'customer-family-name',
+  'agreement-before-supply-start',
+  'balance-sum',
+  'payment-schedule-overlap',
+  'fields-exclusive',
+  'statement-dates',
+  'unique-children',
+  'domestic-business-fields',
+  'required-when',
 ]);
 
 /** `severity code path krakenCode` of the declared-validator rules' findings. */
 function found(service: typeof gb, doc: Json, kind?: 'account' | 'transactions'): string[] {
   const ds: Diagnostic[] = service.validate(JSON.stringify(doc, null, 2), kind ? { kind } : {}).diagnostics;
-  return ds.filter((d) => RULE_CODES.has(d.code)).map((d) => `${d.severity} ${d.code} ${d.path} ${(d.data as Record<string, unknown> | undefined)?.krakenCode ?? '-'}`);
+  return ds
+    .filter((d) => RULE_CODES.has(d.code))
+    .map((d) => `${d.severity} ${d.code} ${d.path} ${(d.data as Record<string, unknown> | undefined)?.krakenCode ?? '-'}`);
 }
 
-describe('the contract fixtures (from the contracts\' examples) pass every implemented validator', () => {
+describe("the contract fixtures (from the contracts' examples) pass every implemented validator", () => {
   it('GB and AU: no finding of these rules', () => {
     assert.deepEqual(found(gb, uk()), []);
     assert.deepEqual(found(au, auAccount()), []);
@@ -52,17 +66,23 @@ describe('transaction_in_future (Validate transaction date, on every transaction
     // GB declares transactions on the account (EnergyAccount.current_statement_transactions), not in ledgers.
     const withTransaction = (date: string) => {
       const a = uk();
-      a.current_statement_transactions = [{ transaction_id: '9', transaction_date: date, amount: '1.00', type: 'CHARGE', reason: 'DEFAULT' }];
+      a.current_statement_transactions = [
+        { transaction_id: '9', transaction_date: date, amount: '1.00', type: 'CHARGE', reason: 'DEFAULT' },
+      ];
       return a;
     };
     assert.deepEqual(found(gb, withTransaction('2025-06-02')), []);
-    assert.deepEqual(found(gb, withTransaction('2025-06-03')), ['error date-in-future current_statement_transactions.0.transaction_date transaction_in_future']);
+    assert.deepEqual(found(gb, withTransaction('2025-06-03')), [
+      'error date-in-future current_statement_transactions.0.transaction_date transaction_in_future',
+    ]);
   });
 
-  it('AU: a transaction dated 2099 (the issue\'s example) is an error with Kraken\'s code', () => {
+  it("AU: a transaction dated 2099 (the issue's example) is an error with Kraken's code", () => {
     const bad = auAccount();
     bad.ledgers[0].current_statement_transactions[1].transaction_date = '2099-01-01';
-    assert.deepEqual(found(au, bad), ['error date-in-future ledgers.0.current_statement_transactions.1.transaction_date transaction_in_future']);
+    assert.deepEqual(found(au, bad), [
+      'error date-in-future ledgers.0.current_statement_transactions.1.transaction_date transaction_in_future',
+    ]);
   });
 
   it('the transactions endpoint (Transactions schema, discriminated by type)', () => {
@@ -91,7 +111,7 @@ describe('transaction_in_future (Validate transaction date, on every transaction
 });
 
 describe('customer_family_name_required (Validate customer family name)', () => {
-  it('a DOMESTIC account: a family name passes; none, or an empty one, is an error at the field\'s own path', () => {
+  it("a DOMESTIC account: a family name passes; none, or an empty one, is an error at the field's own path", () => {
     const ok = uk();
     ok.customers[0].family_name = 'X';
     assert.deepEqual(found(gb, ok), []);
@@ -113,7 +133,7 @@ describe('customer_family_name_required (Validate customer family name)', () => 
     assert.deepEqual(found(au, noType), ['warning customer-family-name customers.2.family_name customer_family_name_required']);
   });
 
-  it('the missing field\'s range is the customer object\'s opening brace', () => {
+  it("the missing field's range is the customer object's opening brace", () => {
     const missing = uk();
     delete missing.customers[0].family_name;
     const text = JSON.stringify(missing, null, 2);
@@ -139,7 +159,9 @@ describe('agreement_start_date_before_supply_start_date (on GB meter points)', (
     assert.deepEqual(found(gb, ok), []);
     const bad = uk();
     bad.supply_addresses[0].meter_points[0].agreements[0].effective_from = '2018-12-31';
-    assert.deepEqual(found(gb, bad), ['error agreement-before-supply-start supply_addresses.0.meter_points.0.agreements.0.effective_from agreement_start_date_before_supply_start_date']);
+    assert.deepEqual(found(gb, bad), [
+      'error agreement-before-supply-start supply_addresses.0.meter_points.0.agreements.0.effective_from agreement_start_date_before_supply_start_date',
+    ]);
   });
 
   it('bundled schemas: a warning on a German supply point', () => {
@@ -147,7 +169,9 @@ describe('agreement_start_date_before_supply_start_date (on GB meter points)', (
     const sp = s.supply_addresses[0].supply_points[0];
     sp.agreements[0].effective_from = '2020-12-31';
     sp.supply_start_date = '2021-01-01';
-    assert.deepEqual(found(bundled, s), ['warning agreement-before-supply-start supply_addresses.0.supply_points.0.agreements.0.effective_from -']);
+    assert.deepEqual(found(bundled, s), [
+      'warning agreement-before-supply-start supply_addresses.0.supply_points.0.agreements.0.effective_from -',
+    ]);
   });
 });
 
@@ -175,12 +199,14 @@ describe('date pairs the contract declares (start_date_later_than_end_date, star
   it('a pair the schema does not declare is a warning, without a Kraken code (GB meter point supply dates are declared)', () => {
     const declared = uk();
     declared.supply_addresses[0].meter_points[0].supply_end_date = '2018-12-31';
-    assert.deepEqual(found(gb, declared), ['error date-order supply_addresses.0.meter_points.0.supply_end_date start_date_later_than_end_date']);
+    assert.deepEqual(found(gb, declared), [
+      'error date-order supply_addresses.0.meter_points.0.supply_end_date start_date_later_than_end_date',
+    ]);
   });
 });
 
 describe('balances (exact decimals; payments and credits add, charges and repayments subtract)', () => {
-  it('AU ledger: 20 - 10 + 20 + 20 = 50 passes; 50.01 fails both the ledger formula and the ledgers\' total', () => {
+  it("AU ledger: 20 - 10 + 20 + 20 = 50 passes; 50.01 fails both the ledger formula and the ledgers' total", () => {
     const bad = auAccount();
     bad.ledgers[0].ledger_balance = '50.01';
     assert.deepEqual(found(au, bad), [
@@ -192,10 +218,12 @@ describe('balances (exact decimals; payments and credits add, charges and repaym
   it('AU ledger: the historical statement transactions sum to last_statement_balance', () => {
     const bad = auAccount();
     bad.ledgers[0].historical_statement_transactions[0].type = 'CHARGE'; // -10 + 10 = 0, not 20
-    assert.deepEqual(found(au, bad), ['error balance-sum ledgers.0.last_statement_balance historical_statement_transactions_balance_mismatch']);
+    assert.deepEqual(found(au, bad), [
+      'error balance-sum ledgers.0.last_statement_balance historical_statement_transactions_balance_mismatch',
+    ]);
   });
 
-  it('GB: transfer_balance is the ledgers\' total', () => {
+  it("GB: transfer_balance is the ledgers' total", () => {
     const bad = uk();
     bad.transfer_balance = '29.99';
     assert.deepEqual(found(gb, bad), ['error balance-sum transfer_balance ledger_balances_not_equal_to_transfer_balance']);
@@ -255,7 +283,10 @@ describe('mutually exclusive fields (fields_are_mutually_exclusive and friends)'
   it('customer_preferences with consents on a customer; either alone passes', () => {
     const one = uk();
     one.customers[0].consents = [{ type: 'MARKETING', value: 'ACCEPTED' }];
-    assert.deepEqual(found(gb, one).filter((f) => f.includes('fields-exclusive')), []);
+    assert.deepEqual(
+      found(gb, one).filter((f) => f.includes('fields-exclusive')),
+      [],
+    );
     const both = uk();
     both.customers[0].consents = [{ type: 'MARKETING', value: 'ACCEPTED' }];
     both.customers[0].customer_preferences = { opted_into_sms: true };
@@ -286,10 +317,12 @@ describe('statement dates (AU ledgers, GB/AU accounts)', () => {
     assert.deepEqual(found(au, ok), []);
     const bad = auAccount();
     bad.ledgers[0].historical_statement_transactions[1].transaction_date = '2019-08-01';
-    assert.deepEqual(found(au, bad), ['error statement-dates ledgers.0.historical_statement_transactions.1.transaction_date historical_statement_transaction_after_last_statement_closing_date']);
+    assert.deepEqual(found(au, bad), [
+      'error statement-dates ledgers.0.historical_statement_transactions.1.transaction_date historical_statement_transaction_after_last_statement_closing_date',
+    ]);
   });
 
-  it('AU: a current transaction before the closing date fails (and before the account\'s last_billed_to_date)', () => {
+  it("AU: a current transaction before the closing date fails (and before the account's last_billed_to_date)", () => {
     const bad = auAccount();
     bad.ledgers[0].current_statement_transactions[2].transaction_date = '2019-07-30';
     assert.deepEqual(found(au, bad), [
@@ -304,23 +337,33 @@ describe('statement dates (AU ledgers, GB/AU accounts)', () => {
     assert.deepEqual(found(au, ok), []);
     const bad = auAccount();
     bad.ledgers[0].last_statement_issue_date = '2019-07-30';
-    assert.deepEqual(found(au, bad), ['error statement-dates ledgers.0.last_statement_issue_date last_statement_issued_before_closing_date']);
+    assert.deepEqual(found(au, bad), [
+      'error statement-dates ledgers.0.last_statement_issue_date last_statement_issued_before_closing_date',
+    ]);
   });
 
   it('AU: a non-zero last_statement_balance without a closing date', () => {
     const bad = auAccount();
     delete bad.ledgers[0].last_statement_closing_date;
-    assert.deepEqual(found(au, bad), ['error statement-dates ledgers.0.last_statement_closing_date historical_statement_without_last_statement_closing_date']);
+    assert.deepEqual(found(au, bad), [
+      'error statement-dates ledgers.0.last_statement_closing_date historical_statement_without_last_statement_closing_date',
+    ]);
   });
 });
 
 describe('unique children (children_with_duplicate_values, duplicate_account_campaigns)', () => {
   it('GB account consents: two types pass, the same type twice fails on the second', () => {
     const ok = uk();
-    ok.consents = [{ type: 'A', value: 'ACCEPTED' }, { type: 'B', value: 'ACCEPTED' }];
+    ok.consents = [
+      { type: 'A', value: 'ACCEPTED' },
+      { type: 'B', value: 'ACCEPTED' },
+    ];
     assert.deepEqual(found(gb, ok), []);
     const bad = uk();
-    bad.consents = [{ type: 'A', value: 'ACCEPTED' }, { type: 'A', value: 'REJECTED' }];
+    bad.consents = [
+      { type: 'A', value: 'ACCEPTED' },
+      { type: 'A', value: 'REJECTED' },
+    ];
     assert.deepEqual(found(gb, bad), ['error unique-children consents.1.type children_with_duplicate_values']);
   });
 
@@ -330,7 +373,9 @@ describe('unique children (children_with_duplicate_values, duplicate_account_cam
       { payment_date: '2019-01-01', payment_type: 'X', amount: '1.00' },
       { payment_date: '2019-01-01', payment_type: 'X', amount: '2.00' },
     ];
-    assert.deepEqual(found(gb, bad), ['error unique-children payment_schedules.1.instalments.1.payment_date children_with_duplicate_values']);
+    assert.deepEqual(found(gb, bad), [
+      'error unique-children payment_schedules.1.instalments.1.payment_date children_with_duplicate_values',
+    ]);
   });
 });
 
@@ -349,7 +394,9 @@ describe('domestic accounts carry no business fields; conditional requirements',
     assert.deepEqual(found(gb, ok), []);
     const bad = uk();
     bad.payment_schedules[1].trigger = 'BALANCE';
-    assert.deepEqual(found(gb, bad), ['error required-when payment_schedules.1.balance_threshold balance_triggered_schedule_missing_threshold']);
+    assert.deepEqual(found(gb, bad), [
+      'error required-when payment_schedules.1.balance_threshold balance_triggered_schedule_missing_threshold',
+    ]);
     const plan = uk();
     plan.payment_schedules[1].trigger = 'PLAN';
     assert.deepEqual(found(gb, plan), ['error required-when payment_schedules.1.instalments payment_instalments_not_provided']);
@@ -364,7 +411,11 @@ describe('domestic accounts carry no business fields; conditional requirements',
 
 describe('detection and discriminators (the issue\'s "skipped as not a Kraken payload" and "25+ errors")', () => {
   it('notes with import_supplier_code instead of import_supplier: detected as notes, missing import_supplier at its own path', () => {
-    const text = JSON.stringify({ import_supplier_code: 'TENTACLE_ENERGY', external_account_number: 'A-1', notes: [{ body: 'hi', created_at: '2020-01-01T00:00:00Z' }] });
+    const text = JSON.stringify({
+      import_supplier_code: 'TENTACLE_ENERGY',
+      external_account_number: 'A-1',
+      notes: [{ body: 'hi', created_at: '2020-01-01T00:00:00Z' }],
+    });
     const r = bundled.validate(text);
     assert.equal(r.detection.kind, 'notes');
     assert.deepEqual(
@@ -382,8 +433,14 @@ describe('detection and discriminators (the issue\'s "skipped as not a Kraken pa
     const doc = uk();
     delete doc.supply_addresses[0].meter_points[0].supply_type;
     const ds = gb.validate(JSON.stringify(doc, null, 2)).diagnostics.filter((d) => d.severity === 'error');
-    assert.deepEqual(ds.map((d) => `${d.code} ${d.path}`), ['missing-property supply_addresses.0.meter_points.0.supply_type']);
-    assert.equal(ds[0].message, 'Missing required property "supply_type": one of ELECTRICITY, GAS. The fields given match "ELECTRICITY" best.');
+    assert.deepEqual(
+      ds.map((d) => `${d.code} ${d.path}`),
+      ['missing-property supply_addresses.0.meter_points.0.supply_type'],
+    );
+    assert.equal(
+      ds[0].message,
+      'Missing required property "supply_type": one of ELECTRICITY, GAS. The fields given match "ELECTRICITY" best.',
+    );
   });
 });
 
@@ -391,8 +448,13 @@ describe('contract decimal patterns in words', () => {
   it('a GB transfer_balance with too many digits: the pattern said as digits and decimal places', () => {
     const doc = uk();
     doc.transfer_balance = '12345678901.5';
-    const d = gb.validate(JSON.stringify(doc, null, 2)).diagnostics.find((x) => x.code === 'invalid-pattern' && x.path === 'transfer_balance');
+    const d = gb
+      .validate(JSON.stringify(doc, null, 2))
+      .diagnostics.find((x) => x.code === 'invalid-pattern' && x.path === 'transfer_balance');
     assert.ok(d, 'an invalid-pattern finding on transfer_balance');
-    assert.match(d.message, /^"12345678901\.5" is not a valid transfer balance: Kraken expects a decimal number with at most 10 digits before the decimal point and at most \d+ decimal places?\.$/);
+    assert.match(
+      d.message,
+      /^"12345678901\.5" is not a valid transfer balance: Kraken expects a decimal number with at most 10 digits before the decimal point and at most \d+ decimal places?\.$/,
+    );
   });
 });

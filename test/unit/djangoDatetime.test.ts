@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { isKrakenDate, isKrakenDateTime, parseKrakenDateTime, toTimestamp } from '../../server/src/service/formats';
+import { isKrakenDate, isKrakenDateTime, parseKrakenDateTime, toTimestamp } from '../../core/src/service/formats';
 
 const PYTHON: Record<string, string | null> = {
   '2001-01-01:00:00:00+10:00': '2001-01-01T00:00:00+10:00', // Origin's own example: ':' is the separator
@@ -46,7 +46,7 @@ function iso(s: string): string | null {
   return `${base}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
 
-describe('date-times as Django parse_datetime reads them (Python 3.11 fromisoformat, then Django\'s regex)', () => {
+describe("date-times as Django parse_datetime reads them (Python 3.11 fromisoformat, then Django's regex)", () => {
   for (const [input, expected] of Object.entries(PYTHON)) {
     it(`${JSON.stringify(input)} -> ${expected ?? 'rejected'}`, () => {
       assert.equal(iso(input), expected);
@@ -54,11 +54,11 @@ describe('date-times as Django parse_datetime reads them (Python 3.11 fromisofor
     });
   }
 
-  it('Origin\'s example orders as the instant it names', () => {
+  it("Origin's example orders as the instant it names", () => {
     assert.equal(toTimestamp('2001-01-01:00:00:00+10:00'), Date.UTC(2000, 11, 31, 14));
   });
 
-  it('dates as parse_date reads them: fromisoformat (week dates, basic form), then Django\'s date_re (single digits)', () => {
+  it("dates as parse_date reads them: fromisoformat (week dates, basic form), then Django's date_re (single digits)", () => {
     assert.equal(isKrakenDate('2001-W01-1'), true);
     assert.equal(isKrakenDate('20010101'), true);
     assert.equal(isKrakenDate('2001-1-1'), true);

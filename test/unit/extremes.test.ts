@@ -15,7 +15,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createKrakenService, type KindId } from '../../server/src/service';
+import { createKrakenService, type KindId } from '../../core/src/service';
 import { REPO_ROOT } from './helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -85,7 +85,9 @@ function numbers(): void {
       assert.match(d.message, /^12345678901234567890 is beyond 2\^53/);
       assert.match(d.message, /read it as 12345678901234567000/);
       assert.match(d.message, /write it as the string "12345678901234567890"/);
-      const next = findingsOn('"identifier": "50203829715"', '"identifier": 9007199254740993', '9007199254740993').on.find((x) => x.code === 'number-precision');
+      const next = findingsOn('"identifier": "50203829715"', '"identifier": 9007199254740993', '9007199254740993').on.find(
+        (x) => x.code === 'number-precision',
+      );
       assert.match(next?.message ?? '', /^9007199254740993 .*read it as 9007199254740992, a different identifier/);
     });
 
@@ -98,8 +100,14 @@ function numbers(): void {
 
     it('0.1 + 0.2 written as an amount: a finding quoting 0.30000000000000004', () => {
       const { on } = findingsOn('"amount": "10.00"', '"amount": 0.30000000000000004', '0.30000000000000004');
-      assert.ok(on.some((d) => d.message.includes('0.30000000000000004')), on.map((d) => `${d.code}: ${d.message}`).join('\n'));
-      assert.ok(on.some((d) => d.severity === 'error'), 'more decimals than an amount takes is an error');
+      assert.ok(
+        on.some((d) => d.message.includes('0.30000000000000004')),
+        on.map((d) => `${d.code}: ${d.message}`).join('\n'),
+      );
+      assert.ok(
+        on.some((d) => d.severity === 'error'),
+        'more decimals than an amount takes is an error',
+      );
     });
 
     it('a leading-zero identifier written as a number: leading-zero, an error on the whole literal', () => {
@@ -107,20 +115,37 @@ function numbers(): void {
       const d = on.find((x) => x.code === 'leading-zero');
       assert.ok(d, `leading-zero on the literal; found ${all.map((x) => x.code).join(', ')}`);
       assert.equal(d.severity, 'error');
-      assert.match(d.message, /^0050203829715 is not a JSON number: .* write the string "0050203829715" \(as a number its leading zeros would be lost\)/);
-      assert.deepEqual(all.filter((x) => x.code === 'syntax-error'), [], "jsonc-parser's errors inside the literal are replaced by that one finding");
+      assert.match(
+        d.message,
+        /^0050203829715 is not a JSON number: .* write the string "0050203829715" \(as a number its leading zeros would be lost\)/,
+      );
+      assert.deepEqual(
+        all.filter((x) => x.code === 'syntax-error'),
+        [],
+        "jsonc-parser's errors inside the literal are replaced by that one finding",
+      );
       const negative = findingsOn('"amount": "10.00"', '"amount": -007.50', '-007.50').on;
       assert.ok(negative.some((x) => x.code === 'leading-zero'));
       // not in strings, not inside other numbers
-      const fine = service.validate('{"import_supplier": "X", "customers": [], "metadata": [{"key": "007", "value": [100, 1.007, 1e007, 0, 0.5, -0]}]}');
-      assert.deepEqual(fine.diagnostics.filter((x) => x.code === 'leading-zero' || x.code === 'syntax-error'), []);
+      const fine = service.validate(
+        '{"import_supplier": "X", "customers": [], "metadata": [{"key": "007", "value": [100, 1.007, 1e007, 0, 0.5, -0]}]}',
+      );
+      assert.deepEqual(
+        fine.diagnostics.filter((x) => x.code === 'leading-zero' || x.code === 'syntax-error'),
+        [],
+      );
     });
 
     it('at the extreme end: a 5 000-digit integer, 1e400, and 100 000 long integers, in bounded time', () => {
       const huge = '9'.repeat(5000);
-      const one = service.validate(`{"import_supplier": "X", "customers": [], "metadata": [{"key": "k", "value": ${huge}}], "transfer_balance": 1e400}`);
+      const one = service.validate(
+        `{"import_supplier": "X", "customers": [], "metadata": [{"key": "k", "value": ${huge}}], "transfer_balance": 1e400}`,
+      );
       const precision = one.diagnostics.filter((d) => d.code === 'number-precision');
-      assert.ok(precision.some((d) => d.message.startsWith(huge)), 'the 5 000 digits are quoted as written');
+      assert.ok(
+        precision.some((d) => d.message.startsWith(huge)),
+        'the 5 000 digits are quoted as written',
+      );
       assert.ok(precision.some((d) => /^1e400 .*read it as Infinity/.test(d.message)));
       const many = Array.from({ length: 100_000 }, (_, i) => String(9007199254740993n + BigInt(i) * 2n)).join(',');
       const started = performance.now();
@@ -187,7 +212,10 @@ function suite(): void {
   }
   function throughCli(file: string, extra: string[] = [], timeoutMs = 120_000): Measured<CliReport[]> & { codes: Record<string, number> } {
     const m = measure([CLI, 'validate', '--format', 'json', ...extra, file], {}, timeoutMs);
-    assert.ok(m.status === 0 || m.status === 1, `the CLI exits 0 or 1 on ${path.basename(file)}, not ${m.status}: ${m.stderr.slice(0, 3000)}`);
+    assert.ok(
+      m.status === 0 || m.status === 1,
+      `the CLI exits 0 or 1 on ${path.basename(file)}, not ${m.status}: ${m.stderr.slice(0, 3000)}`,
+    );
     let reports: CliReport[];
     try {
       reports = JSON.parse(m.result) as CliReport[];
@@ -243,7 +271,8 @@ function suite(): void {
       if (figures.length) console.log(`extremes summary:\n  ${figures.join('\n  ')}`);
     });
 
-    const seedAccount = () => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'seeds', 'seed-account.json'), 'utf8')) as Record<string, unknown>;
+    const seedAccount = () =>
+      JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'seeds', 'seed-account.json'), 'utf8')) as Record<string, unknown>;
 
     it('a 45 MB account payload: validated, the one wrong value found at its line', (t) => {
       // The seed account with its supply address repeated (a street per copy) until the text is 45 MB, pretty
@@ -279,7 +308,8 @@ function suite(): void {
     });
 
     it('nesting 100 000 levels deep: too-deep, in the service and the CLI', (t) => {
-      const text = '{"import_supplier": "X", "customers": [], "metadata": [{"key": "k", "value": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}]}';
+      const text =
+        '{"import_supplier": "X", "customers": [], "metadata": [{"key": "k", "value": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}]}';
       const file = path.join(dir, 'deep.json');
       writeFileSync(file, text);
       const service = throughService(file);
@@ -302,7 +332,10 @@ function suite(): void {
 
     it('an array of 1 000 000 elements: the findings are capped, the first ones shown', (t) => {
       // a million customers, every one with a date of birth Kraken rejects: a million findings, maxFindings shown
-      const text = '{"import_supplier": "X", "customers": [' + Array(1_000_000).fill('{"title": "Herr", "date_of_birth": "26.07.1997"}').join(',') + ']}';
+      const text =
+        '{"import_supplier": "X", "customers": [' +
+        Array(1_000_000).fill('{"title": "Herr", "date_of_birth": "26.07.1997"}').join(',') +
+        ']}';
       const file = path.join(dir, 'array-1m.json');
       writeFileSync(file, text);
       const service = throughService(file);
@@ -340,7 +373,9 @@ function suite(): void {
       const service = throughService(file);
       assert.deepEqual(service.result.first['invalid-enum'], { line: 0, character: column }, JSON.stringify(service.result.codes));
       const cli = throughCli(file);
-      assert.ok(cli.result[0].diagnostics.some((d) => d.code === 'invalid-enum' && d.range.start.line === 0 && d.range.start.character === column));
+      assert.ok(
+        cli.result[0].diagnostics.some((d) => d.code === 'invalid-enum' && d.range.start.line === 0 && d.range.start.character === column),
+      );
       record('10 MB line', file, service, cli);
       t.diagnostic(figures[figures.length - 1]);
       assertMemory(service, text.length, 'service');
@@ -350,7 +385,11 @@ function suite(): void {
     it('invalid UTF-8: the CLI points at the bad bytes; the service reads the decoded text without failing', (t) => {
       const text = JSON.stringify(seedAccount(), null, 2);
       const at = Buffer.byteLength(text.slice(0, text.indexOf('Goethe')), 'utf8');
-      const bytes = Buffer.concat([Buffer.from(text.slice(0, text.indexOf('Goethe')), 'utf8'), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from(text.slice(text.indexOf('Goethe')), 'utf8')]);
+      const bytes = Buffer.concat([
+        Buffer.from(text.slice(0, text.indexOf('Goethe')), 'utf8'),
+        Buffer.from([0xff, 0xc3, 0x28]),
+        Buffer.from(text.slice(text.indexOf('Goethe')), 'utf8'),
+      ]);
       assert.equal(bytes[at], 0xff);
       const file = path.join(dir, 'invalid-utf8.json');
       writeFileSync(file, bytes);
@@ -369,7 +408,13 @@ function suite(): void {
 
     it('a BOM: an error at the start, and the rest is still checked', () => {
       const file = path.join(dir, 'bom.json');
-      writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"import_supplier": "X", "customers": [], "sales_channel": "direct"}')]));
+      writeFileSync(
+        file,
+        Buffer.concat([
+          Buffer.from([0xef, 0xbb, 0xbf]),
+          Buffer.from('{"import_supplier": "X", "customers": [], "sales_channel": "direct"}'),
+        ]),
+      );
       const service = throughService(file);
       assert.equal(service.result.codes.bom, 1);
       assert.equal(service.result.codes['invalid-enum'], 1);
@@ -389,7 +434,10 @@ function suite(): void {
       assert.equal(cli.status, 1);
       assert.deepEqual(cli.codes, { binary: 1 });
       const png = path.join(dir, 'image.json');
-      writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xd8]));
+      writeFileSync(
+        png,
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xd8]),
+      );
       const image = throughCli(png);
       assert.equal(image.status, 1);
       assert.ok(image.codes.binary === 1 && image.codes['invalid-utf8'] === 1, JSON.stringify(image.codes));

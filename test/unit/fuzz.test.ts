@@ -25,9 +25,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createKrakenService, PAYLOAD_KINDS, ruleCatalogue, type Diagnostic, type KindId, type KrakenService, type Position, type Range } from '../../server/src/service';
-import { parseDocument } from '../../server/src/service/parse';
-import { LineIndex } from '../../server/src/service/text';
+import {
+  createKrakenService,
+  PAYLOAD_KINDS,
+  ruleCatalogue,
+  type Diagnostic,
+  type KindId,
+  type KrakenService,
+  type Position,
+  type Range,
+} from '../../core/src/service';
+import { parseDocument } from '../../core/src/service/parse';
+import { LineIndex } from '../../core/src/service/text';
 import { REPO_ROOT } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -72,7 +81,11 @@ function documentSeed(seed: number, index: number): number {
 
 const DEFAULT_SEED = 0x6b72616b; // "krak"
 const SEED =
-  process.env.KRAKEN_FUZZ_SEED === 'random' ? (Date.now() ^ (process.pid << 16)) >>> 0 : process.env.KRAKEN_FUZZ_SEED ? Number(process.env.KRAKEN_FUZZ_SEED) >>> 0 : DEFAULT_SEED;
+  process.env.KRAKEN_FUZZ_SEED === 'random'
+    ? (Date.now() ^ (process.pid << 16)) >>> 0
+    : process.env.KRAKEN_FUZZ_SEED
+      ? Number(process.env.KRAKEN_FUZZ_SEED) >>> 0
+      : DEFAULT_SEED;
 const COUNT = Number(process.env.KRAKEN_FUZZ_COUNT ?? 3000);
 const ONLY = process.env.KRAKEN_FUZZ_ONLY !== undefined ? Number(process.env.KRAKEN_FUZZ_ONLY) : undefined;
 /** Documents at most this long must validate within BUDGET_MS; longer ones (rare: splices) get a proportional budget. */
@@ -225,11 +238,28 @@ function randomString(rng: Rng): string {
     case 1:
       return rng.pick(['DIRECT', 'direct', 'CHARGE', 'PAYMENT', 'GAS', 'ELECTRICITY', 'TENTACLE_ENERGY', 'GBP', 'EUR']);
     case 2:
-      return rng.pick(['2022-01-01', '2022-13-45', '1997-7-6', '2018-10-10 10:20', '2022-01-01T10:00:00Z', '2020-02-30', '0000-00-00', '99999-01-01']);
+      return rng.pick([
+        '2022-01-01',
+        '2022-13-45',
+        '1997-7-6',
+        '2018-10-10 10:20',
+        '2022-01-01T10:00:00Z',
+        '2020-02-30',
+        '0000-00-00',
+        '99999-01-01',
+      ]);
     case 3:
       return rng.pick(['100.00', '-0.01', '1e3', '20.5', '0.30000000000000004', '00100.00', '1,50', '']);
     case 4:
-      return rng.pick(['50203829715', '1200023456789', 'DE89370400440532013000', '007', '0000000000000', 'GB82WEST12345698765432', '1234567890123456789012']);
+      return rng.pick([
+        '50203829715',
+        '1200023456789',
+        'DE89370400440532013000',
+        '007',
+        '0000000000000',
+        'GB82WEST12345698765432',
+        '1234567890123456789012',
+      ]);
     case 5:
       return 'x'.repeat(rng.pick([1, 255, 256, 1000, 5000]));
     case 6: {
@@ -366,7 +396,9 @@ const STRUCTURAL: Record<string, Structural> = {
     return 'splice-subtree';
   },
   addProperty(rng, value, _seeds, raw) {
-    const objects = [value, ...slots(value).map(getSlot)].filter((v): v is { [key: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v));
+    const objects = [value, ...slots(value).map(getSlot)].filter(
+      (v): v is { [key: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v),
+    );
     if (!objects.length) return 'add(none)';
     rng.pick(objects)[rng.pick(KEYS)] = randomValue(rng, 2, raw);
     return 'add-property';
@@ -446,7 +478,30 @@ function randomText(rng: Rng): string {
       parts.push(rng.pick(['[', '{"a":', '{"a":[']).repeat(rng.pick([1, n])));
     }
   } else if (r < 0.6) {
-    const tokens = ['{', '}', '[', ']', ',', ':', '"', 'true', 'false', 'null', '0', '-1', '1.5e3', '007', ...KEYS.map((k) => JSON.stringify(k)), '"x"', ' ', '\n', '\t', '\r\n', '//', '/*x*/'];
+    const tokens = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '"',
+      'true',
+      'false',
+      'null',
+      '0',
+      '-1',
+      '1.5e3',
+      '007',
+      ...KEYS.map((k) => JSON.stringify(k)),
+      '"x"',
+      ' ',
+      '\n',
+      '\t',
+      '\r\n',
+      '//',
+      '/*x*/',
+    ];
     const n = rng.range(0, 400);
     for (let i = 0; i < n; i++) parts.push(rng.pick(tokens));
   } else {
@@ -540,12 +595,14 @@ class Oracle {
     if (!range || typeof range !== 'object') return `${what}: no range`;
     for (const end of ['start', 'end'] as const) {
       const p: Position | undefined = range[end];
-      if (!p || !Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0) return `${what}: ${end} is not a position: ${JSON.stringify(p)}`;
+      if (!p || !Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0)
+        return `${what}: ${end} is not a position: ${JSON.stringify(p)}`;
       if (p.line >= this.lineCount) return `${what}: ${end}.line ${p.line} >= lineCount ${this.lineCount}`;
       const len = this.lineLength(p.line);
       if (p.character > len) return `${what}: ${end} ${p.line}:${p.character} is past the end of the line (length ${len})`;
     }
-    if (range.start.line > range.end.line || (range.start.line === range.end.line && range.start.character > range.end.character)) return `${what}: start after end ${JSON.stringify(range)}`;
+    if (range.start.line > range.end.line || (range.start.line === range.end.line && range.start.character > range.end.character))
+      return `${what}: start after end ${JSON.stringify(range)}`;
     return undefined;
   }
 }
@@ -574,7 +631,8 @@ function checkDiagnostics(diagnostics: Diagnostic[], oracle: Oracle, maxFindings
 function rangesIn(value: unknown, out: Range[] = [], depth = 0): Range[] {
   if (value === null || typeof value !== 'object' || depth > 12) return out;
   const v = value as Record<string, unknown>;
-  const isPos = (p: unknown) => p !== null && typeof p === 'object' && typeof (p as Position).line === 'number' && typeof (p as Position).character === 'number';
+  const isPos = (p: unknown) =>
+    p !== null && typeof p === 'object' && typeof (p as Position).line === 'number' && typeof (p as Position).character === 'number';
   if (isPos(v.start) && isPos(v.end)) {
     out.push(v as unknown as Range);
     return out;
@@ -613,7 +671,14 @@ interface Failure {
   problems: string[];
 }
 
-function runAuthoring(rng: Rng, facade: AuthoringFacade, names: string[], doc: FuzzDocument, oracle: Oracle, diagnostics: Diagnostic[]): string[] {
+function runAuthoring(
+  rng: Rng,
+  facade: AuthoringFacade,
+  names: string[],
+  doc: FuzzDocument,
+  oracle: Oracle,
+  diagnostics: Diagnostic[],
+): string[] {
   const problems: string[] = [];
   const options = doc.kind ? { kind: doc.kind, filePath: doc.filePath } : { filePath: doc.filePath };
   const call = (name: string, fn: () => unknown) => {
@@ -643,8 +708,12 @@ function runAuthoring(rng: Rng, facade: AuthoringFacade, names: string[], doc: F
   for (const name of names) {
     if ((POSITIONAL as readonly string[]).includes(name)) {
       const position = randomPosition(rng, oracle);
-      if (name === 'references') call(`references@${position.line}:${position.character}`, () => facade.references!(doc.text, position, true, options));
-      else call(`${name}@${position.line}:${position.character}`, () => (facade[name as (typeof POSITIONAL)[number]] as (t: string, p: Position, o: object) => unknown)(doc.text, position, options));
+      if (name === 'references')
+        call(`references@${position.line}:${position.character}`, () => facade.references!(doc.text, position, true, options));
+      else
+        call(`${name}@${position.line}:${position.character}`, () =>
+          (facade[name as (typeof POSITIONAL)[number]] as (t: string, p: Position, o: object) => unknown)(doc.text, position, options),
+        );
     } else if ((WHOLE as readonly string[]).includes(name)) {
       call(name, () => (facade[name as (typeof WHOLE)[number]] as (t: string) => unknown)(doc.text));
     } else if (name === 'codeActions' && diagnostics.length) {
@@ -664,14 +733,19 @@ function saveFailures(failures: Failure[]): string {
   mkdirSync(dir, { recursive: true });
   for (const f of failures.slice(0, 20)) {
     writeFileSync(path.join(dir, `seed-${SEED}-doc-${f.doc.index}.json`), f.doc.text);
-    writeFileSync(path.join(dir, `seed-${SEED}-doc-${f.doc.index}.txt`), `${f.doc.recipe.join(' -> ')}\nkind: ${f.doc.kind ?? '(detected)'}\n${f.problems.join('\n')}\n`);
+    writeFileSync(
+      path.join(dir, `seed-${SEED}-doc-${f.doc.index}.txt`),
+      `${f.doc.recipe.join(' -> ')}\nkind: ${f.doc.kind ?? '(detected)'}\n${f.problems.join('\n')}\n`,
+    );
   }
   return dir;
 }
 
 function report(failures: Failure[], what: string): string {
   const dir = saveFailures(failures);
-  const lines = failures.slice(0, 8).map((f) => `  #${f.doc.index} [${f.doc.recipe.join(' -> ')}] kind=${f.doc.kind ?? '-'}: ${f.problems.slice(0, 3).join('; ')}`);
+  const lines = failures
+    .slice(0, 8)
+    .map((f) => `  #${f.doc.index} [${f.doc.recipe.join(' -> ')}] kind=${f.doc.kind ?? '-'}: ${f.problems.slice(0, 3).join('; ')}`);
   return `${failures.length} ${what} failed (seed ${SEED}; replay one with KRAKEN_FUZZ_SEED=${SEED} KRAKEN_FUZZ_ONLY=<index>; documents in ${dir}):\n${lines.join('\n')}`;
 }
 
@@ -783,7 +857,11 @@ describe('fuzzing the language service and the CLI', () => {
       writeFileSync(path.join(dir, 'batch.jsonl'), jsonl);
       files.set(path.join(dir, 'batch.jsonl'), { text: jsonl, lines: true });
 
-      const run = spawnSync(process.execPath, [cli, 'validate', '--format', 'json', dir], { encoding: 'utf8', timeout: 120_000, maxBuffer: 512 * 1024 * 1024 });
+      const run = spawnSync(process.execPath, [cli, 'validate', '--format', 'json', dir], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        maxBuffer: 512 * 1024 * 1024,
+      });
       assert.equal(run.error, undefined, `the CLI ran: ${String(run.error)}`);
       assert.notEqual(run.status, 2, `exit 2 is for unreadable files and bad usage only; stderr: ${run.stderr.slice(0, 2000)}`);
       assert.equal(run.stderr, '', 'nothing on stderr');
@@ -807,16 +885,22 @@ describe('fuzzing the language service and the CLI', () => {
           if (bad) problems.push(bad);
           if (r.line !== undefined && !bad) {
             // inside its record (records are separated by "\n" only)
-            const recordStart = file.text.split('\n').slice(0, r.line - 1).reduce((n, l) => n + l.length + 1, 0);
+            const recordStart = file.text
+              .split('\n')
+              .slice(0, r.line - 1)
+              .reduce((n, l) => n + l.length + 1, 0);
             const recordEnd = recordStart + file.text.split('\n')[r.line - 1].length;
             const [from, to] = [oracle.doc.offsetAt(d.range.start), oracle.doc.offsetAt(d.range.end)];
-            if (from < recordStart || to > recordEnd) problems.push(`${r.file}:${r.line} ${d.code}: range ${from}-${to} outside the record ${recordStart}-${recordEnd}`);
+            if (from < recordStart || to > recordEnd)
+              problems.push(`${r.file}:${r.line} ${d.code}: range ${from}-${to} outside the record ${recordStart}-${recordEnd}`);
           }
         }
       }
       const anyError = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error'));
       const expectedExit = anyError ? 1 : 0;
-      t.diagnostic(`cli: ${files.size} files (${chosen.length} documents + a ${chosen.slice(0, 40).length}-line JSON Lines file), ${reports.length} reports, exit ${run.status}`);
+      t.diagnostic(
+        `cli: ${files.size} files (${chosen.length} documents + a ${chosen.slice(0, 40).length}-line JSON Lines file), ${reports.length} reports, exit ${run.status}`,
+      );
       assert.deepEqual(problems.slice(0, 10), []);
       assert.equal(run.status, expectedExit, `exit ${run.status}, expected ${expectedExit} (error diagnostics: ${anyError})`);
     } finally {

@@ -20,7 +20,7 @@ import {
   maloCheckDigit,
   mpanCheckDigit,
   mprnCheckDigits,
-} from '../../server/src/service/identifiers';
+} from '../../core/src/service/identifiers';
 
 interface Mutation {
   /** 0-based index of the changed character. */
@@ -86,8 +86,16 @@ describe('MPAN core (mod 11, primes)', () => {
     // 1200060176720: remainder 0 → check digit 0. `% 11 % 10` maps remainder 10 to 0 too, so substitutions that move
     // the remainder to 10 slip through. The mod-11 guarantee does NOT hold for MPAN; these are the exceptions.
     const undetected = new Set([
-      '8200060176720', '1400060176720', '1230060176720', '1205060176720', '1200960176720',
-      '1200060476720', '1200060126720', '1200060173720', '1200060176020', '1200060176730',
+      '8200060176720',
+      '1400060176720',
+      '1230060176720',
+      '1205060176720',
+      '1200960176720',
+      '1200060476720',
+      '1200060126720',
+      '1200060173720',
+      '1200060176020',
+      '1200060176730',
     ]);
     for (const m of digitMutations('1200060176720')) {
       assert.equal(checkMpan(m.value).valid, undetected.has(m.value), m.value);
@@ -193,8 +201,7 @@ describe('MeLo-ID', () => {
     assert.equal(letters.valid, true);
     assert.deepEqual(letters.german, {
       valid: false,
-      reason:
-        "in German MeLo-IDs, characters 3–13 (6-digit grid-operator number and 5-digit postcode) are digits; found 'X' at position 7",
+      reason: "in German MeLo-IDs, characters 3–13 (6-digit grid-operator number and 5-digit postcode) are digits; found 'X' at position 7",
     });
   });
 
@@ -205,12 +212,21 @@ describe('MeLo-ID', () => {
       reason: 'MeLo-IDs have 33 characters; this has 32',
       german: { valid: false, reason: 'MeLo-IDs have 33 characters; this has 32' },
     });
-    assert.equal(checkMelo('de700146823190123456789ABCDEFGHIJ').reason, "MeLo-IDs start with a two-letter upper-case country code; this starts with 'de'");
-    assert.equal(checkMelo('DE700146823190123456789ABCDEFGH-J').reason, "MeLo-IDs contain only letters and digits; found '-' at position 32");
+    assert.equal(
+      checkMelo('de700146823190123456789ABCDEFGHIJ').reason,
+      "MeLo-IDs start with a two-letter upper-case country code; this starts with 'de'",
+    );
+    assert.equal(
+      checkMelo('DE700146823190123456789ABCDEFGH-J').reason,
+      "MeLo-IDs contain only letters and digits; found '-' at position 32",
+    );
     assert.equal(checkMelo('').reason, 'MeLo-ID is empty');
     assert.equal(checkMelo(' DE700146823190123456789ABCDEFGHIJ').reason, 'MeLo-ID has leading or trailing whitespace');
     assert.equal(checkMelo('DE700146823190123456789ABCDEFGHIJ ').valid, false);
-    assert.equal(checkMelo('DE70014682319012345678 ABCDEFGHIJ').reason, 'MeLo-IDs contain only letters and digits; found U+0020 at position 23');
+    assert.equal(
+      checkMelo('DE70014682319012345678 ABCDEFGHIJ').reason,
+      'MeLo-IDs contain only letters and digits; found U+0020 at position 23',
+    );
   });
 });
 
@@ -270,7 +286,11 @@ describe('market-partner ID (BDEW/DVGW §8.1 or GS1)', () => {
 
   test('format errors', () => {
     assert.deepEqual(checkMarketPartnerId(''), { valid: false, reason: 'Market-partner ID is empty', matched: [] });
-    assert.deepEqual(checkMarketPartnerId('990429200000'), { valid: false, reason: 'Market-partner IDs have 13 digits; this has 12', matched: [] });
+    assert.deepEqual(checkMarketPartnerId('990429200000'), {
+      valid: false,
+      reason: 'Market-partner IDs have 13 digits; this has 12',
+      matched: [],
+    });
     assert.equal(checkMarketPartnerId('99042920000O3').reason, "Market-partner IDs contain only digits; found 'O' at position 12");
     assert.equal(checkMarketPartnerId('9904292000003 ').reason, 'Market-partner ID has leading or trailing whitespace');
   });
@@ -351,8 +371,30 @@ describe('IBAN (ISO 13616, mod 97-10)', () => {
 
   test('length table', () => {
     const required: Record<string, number> = {
-      DE: 22, GB: 22, FR: 27, NL: 18, AT: 20, BE: 16, CH: 21, ES: 24, IT: 27, IE: 22, LU: 20, PL: 28,
-      NO: 15, LC: 32, RU: 33, MT: 31, SE: 24, DK: 18, FI: 18, PT: 25, GR: 27, CZ: 24, HU: 28, LI: 21,
+      DE: 22,
+      GB: 22,
+      FR: 27,
+      NL: 18,
+      AT: 20,
+      BE: 16,
+      CH: 21,
+      ES: 24,
+      IT: 27,
+      IE: 22,
+      LU: 20,
+      PL: 28,
+      NO: 15,
+      LC: 32,
+      RU: 33,
+      MT: 31,
+      SE: 24,
+      DK: 18,
+      FI: 18,
+      PT: 25,
+      GR: 27,
+      CZ: 24,
+      HU: 28,
+      LI: 21,
     };
     for (const [c, n] of Object.entries(required)) assert.equal(IBAN_LENGTHS[c], n, c);
     for (const n of Object.values(IBAN_LENGTHS)) assert.ok(n >= 15 && n <= 34);

@@ -22,10 +22,10 @@ import {
   type KrakenEnvironment,
   type KrakenResult,
   type ProgressEvent,
-} from '../../client/src/kraken';
+} from '../../core/src/kraken';
 import { SANDBOX_HEADER, startSandbox, type RequestLogEntry, type SandboxHandle, type SandboxOptions } from '../../sandbox/src';
 import { parseSandboxArgs } from '../../sandbox/src/cli';
-import { createKrakenService } from '../../server/src/service';
+import { createKrakenService } from '../../core/src/service';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const KEY = 'sk_test_kraken_SECRET_7f3a9c21';
@@ -55,7 +55,15 @@ const sandboxLog: string[] = [];
 let onRequest: ((e: RequestLogEntry) => void) | undefined;
 
 async function sandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
-  return startSandbox({ port: 0, apiKey: KEY, processingMs: 300, createDelayMs: 0, log: (l) => sandboxLog.push(l), onRequest: (e) => onRequest?.(e), ...options });
+  return startSandbox({
+    port: 0,
+    apiKey: KEY,
+    processingMs: 300,
+    createDelayMs: 0,
+    log: (l) => sandboxLog.push(l),
+    onRequest: (e) => onRequest?.(e),
+    ...options,
+  });
 }
 
 function env(s: SandboxHandle, over: Partial<KrakenEnvironment> = {}): KrakenEnvironment {
@@ -64,8 +72,18 @@ function env(s: SandboxHandle, over: Partial<KrakenEnvironment> = {}): KrakenEnv
 
 const clientLog: string[] = [];
 /** `key: null` = no key stored. */
-function client(s: SandboxHandle = sb, over: Partial<KrakenEnvironment> = {}, key: string | null = KEY, opts: KrakenClientOptions = {}): KrakenClient {
-  return new KrakenClient(env(s, over), async () => key ?? undefined, { retry: FAST_RETRY, log: (l) => clientLog.push(l), timeoutMs: 5000, ...opts });
+function client(
+  s: SandboxHandle = sb,
+  over: Partial<KrakenEnvironment> = {},
+  key: string | null = KEY,
+  opts: KrakenClientOptions = {},
+): KrakenClient {
+  return new KrakenClient(env(s, over), async () => key ?? undefined, {
+    retry: FAST_RETRY,
+    log: (l) => clientLog.push(l),
+    timeoutMs: 5000,
+    ...opts,
+  });
 }
 
 function ok<T>(r: KrakenResult<T>): T {
@@ -120,12 +138,20 @@ describe('errors.ts: Kraken error bodies', () => {
     assert.deepEqual(normaliseErrors({ customers: { '0': { landline: ['abcde is not a valid phone number'] } } }), [
       { attr: 'customers.0.landline', detail: 'abcde is not a valid phone number' },
     ]);
-    assert.deepEqual(normaliseErrors({ billing_address: { postcode: ['postcode field is required.'] }, transactions: [{}, { reason: ['Not a valid string.', 'Second.'] }] }), [
-      { attr: 'billing_address.postcode', detail: 'postcode field is required.' },
-      { attr: 'transactions.1.reason', detail: 'Not a valid string.' },
-      { attr: 'transactions.1.reason', detail: 'Second.' },
+    assert.deepEqual(
+      normaliseErrors({
+        billing_address: { postcode: ['postcode field is required.'] },
+        transactions: [{}, { reason: ['Not a valid string.', 'Second.'] }],
+      }),
+      [
+        { attr: 'billing_address.postcode', detail: 'postcode field is required.' },
+        { attr: 'transactions.1.reason', detail: 'Not a valid string.' },
+        { attr: 'transactions.1.reason', detail: 'Second.' },
+      ],
+    );
+    assert.deepEqual(normaliseErrors({ statements: { '0': { non_field_errors: ['Duplicate.'] } } }), [
+      { attr: 'statements.0', detail: 'Duplicate.' },
     ]);
-    assert.deepEqual(normaliseErrors({ statements: { '0': { non_field_errors: ['Duplicate.'] } } }), [{ attr: 'statements.0', detail: 'Duplicate.' }]);
   });
 
   test('non_field_errors as a list beside context fields (v1 already imported)', () => {
@@ -140,14 +166,20 @@ describe('errors.ts: Kraken error bodies', () => {
 
   test('non_field_errors as an object (v2 already imported) and {code, detail, domain}', () => {
     const imported = {
-      non_field_errors: { detail: 'The account import process with the account number 1234567890 has already been imported.', code: 'account_import_process_already_imported' },
+      non_field_errors: {
+        detail: 'The account import process with the account number 1234567890 has already been imported.',
+        code: 'account_import_process_already_imported',
+      },
       account_id: 'A-12345678',
     };
-    assert.deepEqual(normaliseErrors(imported), [{ attr: '', code: 'account_import_process_already_imported', detail: imported.non_field_errors.detail }]);
-    assert.deepEqual(alreadyImportedAccount(imported), { imported: true, krakenAccountNumber: 'A-12345678' });
-    assert.deepEqual(normaliseErrors({ code: 'import_process_failed_validation', detail: 'Import process validation failed.', domain: 'import_process' }), [
-      { attr: '', code: 'import_process_failed_validation', detail: 'Import process validation failed.' },
+    assert.deepEqual(normaliseErrors(imported), [
+      { attr: '', code: 'account_import_process_already_imported', detail: imported.non_field_errors.detail },
     ]);
+    assert.deepEqual(alreadyImportedAccount(imported), { imported: true, krakenAccountNumber: 'A-12345678' });
+    assert.deepEqual(
+      normaliseErrors({ code: 'import_process_failed_validation', detail: 'Import process validation failed.', domain: 'import_process' }),
+      [{ attr: '', code: 'import_process_failed_validation', detail: 'Import process validation failed.' }],
+    );
     assert.deepEqual(normaliseErrors({ non_field_errors: [{ detail: 'A.', code: 'a' }, 'B.'] }), [
       { attr: '', code: 'a', detail: 'A.' },
       { attr: '', detail: 'B.' },
@@ -158,14 +190,24 @@ describe('errors.ts: Kraken error bodies', () => {
     assert.deepEqual(normaliseErrors('Account would successfully import. Rolled back due to Dry Run.'), [
       { attr: '', detail: 'Account would successfully import. Rolled back due to Dry Run.' },
     ]);
-    assert.deepEqual(normaliseErrors('{"detail":"Not found.","code":"not_found"}'), [{ attr: '', code: 'not_found', detail: 'Not found.' }]);
-    assert.deepEqual(normaliseErrors({ status: 'TRANSACTION_IMPORT_ERROR', error_detail: 'Transaction is not within the open statement period.', transaction_data: { transaction_id: '1' } }), [
-      { attr: '', code: 'TRANSACTION_IMPORT_ERROR', detail: 'Transaction is not within the open statement period.' },
+    assert.deepEqual(normaliseErrors('{"detail":"Not found.","code":"not_found"}'), [
+      { attr: '', code: 'not_found', detail: 'Not found.' },
     ]);
-    assert.deepEqual(normaliseErrors({ error_detail: 'Vendor says no.', external_account_number: 'E', reference: 'R' }), [{ attr: '', detail: 'Vendor says no.' }]);
-    assert.deepEqual(normaliseErrors([{ error_detail: 'Account not found for EXTERNAL-1234.', import_supplier_code: 'T', external_account_number: 'E' }]), [
-      { attr: '', detail: 'Account not found for EXTERNAL-1234.' },
+    assert.deepEqual(
+      normaliseErrors({
+        status: 'TRANSACTION_IMPORT_ERROR',
+        error_detail: 'Transaction is not within the open statement period.',
+        transaction_data: { transaction_id: '1' },
+      }),
+      [{ attr: '', code: 'TRANSACTION_IMPORT_ERROR', detail: 'Transaction is not within the open statement period.' }],
+    );
+    assert.deepEqual(normaliseErrors({ error_detail: 'Vendor says no.', external_account_number: 'E', reference: 'R' }), [
+      { attr: '', detail: 'Vendor says no.' },
     ]);
+    assert.deepEqual(
+      normaliseErrors([{ error_detail: 'Account not found for EXTERNAL-1234.', import_supplier_code: 'T', external_account_number: 'E' }]),
+      [{ attr: '', detail: 'Account not found for EXTERNAL-1234.' }],
+    );
     assert.deepEqual(normaliseErrors(''), []);
     assert.deepEqual(normaliseErrors(undefined), []);
     assert.deepEqual(normaliseErrors({ detail: 'Authentication credentials were not provided.', code: 'not_authenticated' }), [
@@ -185,7 +227,13 @@ describe('redact.ts: personal data', () => {
   test('values of personal keys and email/phone/IBAN-looking strings are replaced; the rest stays', () => {
     const input = account('EXT-R', {
       notes: [{ body: 'Call +49 174 1721223 or mail johann@example.de; IBAN DE89 3704 0044 0532 0130 00. Reading 1234.02 on 2021-05-13.' }],
-      payment_instructions: [{ vendor: 'GOCARDLESS', type: 'DIRECT_DEBIT', bank_account: { account_holder: 'John Doe', account_number: '123456789', iban: 'GB82WEST12345698765432' } }],
+      payment_instructions: [
+        {
+          vendor: 'GOCARDLESS',
+          type: 'DIRECT_DEBIT',
+          bank_account: { account_holder: 'John Doe', account_number: '123456789', iban: 'GB82WEST12345698765432' },
+        },
+      ],
       account_number: 'A-E8981832',
     });
     const copy = JSON.parse(JSON.stringify(input));
@@ -220,7 +268,10 @@ describe('redact.ts: personal data', () => {
     assert.equal(redactText('mail a.b@c.de now'), `mail ${REDACTED} now`);
     assert.equal(redactText('tel 07123 456789'), `tel ${REDACTED}`);
     assert.equal(redactText('IBAN GB82WEST12345698765432!'), `IBAN ${REDACTED}!`);
-    assert.equal(redactText('MPAN 1013004420117 on 2024-01-31T10:00:00+01:00, amount 71.00'), 'MPAN 1013004420117 on 2024-01-31T10:00:00+01:00, amount 71.00');
+    assert.equal(
+      redactText('MPAN 1013004420117 on 2024-01-31T10:00:00+01:00, amount 71.00'),
+      'MPAN 1013004420117 on 2024-01-31T10:00:00+01:00, amount 71.00',
+    );
     assert.equal(redactText('a.b@c.de', { show: true }), 'a.b@c.de');
   });
 });
@@ -236,7 +287,8 @@ describe('transport rules', () => {
     assert.match(checkBaseUrl('not a url')!, /not a URL/);
     assert.match(checkBaseUrl('https://user:pw@api.example.energy')!, /user name or password/);
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]', 'api.localhost']) assert.ok(isLoopbackHost(h), h);
-    for (const h of ['10.0.0.1', '128.0.0.1', 'localhost.example.com', 'api.oeg-kraken.energy', '0.0.0.0']) assert.ok(!isLoopbackHost(h), h);
+    for (const h of ['10.0.0.1', '128.0.0.1', 'localhost.example.com', 'api.oeg-kraken.energy', '0.0.0.0'])
+      assert.ok(!isLoopbackHost(h), h);
 
     let asked = 0;
     const c = new KrakenClient({ name: 'remote', baseUrl: 'http://api.example-kraken.energy', flow: 'v1' }, async () => {
@@ -252,8 +304,13 @@ describe('transport rules', () => {
   });
 
   test('the test account is valid for our language service (precondition of the sandbox tests)', () => {
-    const errors = createKrakenService().validate(JSON.stringify(account()), { kind: 'account' }).diagnostics.filter((d) => d.severity === 'error');
-    assert.deepEqual(errors.map((e) => `${e.code} ${e.path} ${e.message}`), []);
+    const errors = createKrakenService()
+      .validate(JSON.stringify(account()), { kind: 'account' })
+      .diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(
+      errors.map((e) => `${e.code} ${e.path} ${e.message}`),
+      [],
+    );
   });
 });
 
@@ -261,15 +318,24 @@ describe('transport rules', () => {
 
 describe('the sandbox says it is not Kraken', () => {
   test('banner on start and a header on every answer', async () => {
-    assert.ok(sandboxLog.some((l) => /SANDBOX/.test(l) && /NOT KRAKEN/.test(l)), sandboxLog.join('\n'));
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${sb.url}/v1/data-import/validate-account/`, resolve).on('error', reject));
+    assert.ok(
+      sandboxLog.some((l) => /SANDBOX/.test(l) && /NOT KRAKEN/.test(l)),
+      sandboxLog.join('\n'),
+    );
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${sb.url}/v1/data-import/validate-account/`, resolve).on('error', reject),
+    );
     res.resume();
     assert.equal(res.statusCode, 401);
     assert.match(String(res.headers[SANDBOX_HEADER.toLowerCase()]), /not Kraken/);
   });
 
   test('CLI arguments and KRAKEN_SANDBOX_API_KEY', () => {
-    assert.deepEqual(parseSandboxArgs(['--port', '0', '--api-key', 'k1', '--processing-ms=50'], {}), { apiKey: 'k1', port: 0, processingMs: 50 });
+    assert.deepEqual(parseSandboxArgs(['--port', '0', '--api-key', 'k1', '--processing-ms=50'], {}), {
+      apiKey: 'k1',
+      port: 0,
+      processingMs: 50,
+    });
     assert.equal(parseSandboxArgs([], { KRAKEN_SANDBOX_API_KEY: 'from-env' }).apiKey, 'from-env');
     assert.throws(() => parseSandboxArgs(['--port'], {}), /--port/);
     assert.throws(() => parseSandboxArgs(['--nope'], {}), /sandbox has no option --nope/);
@@ -283,8 +349,14 @@ describe('v1 flow: validate → stage → create', () => {
     const r = failed(await c.validateAccount(badAccount()));
     assert.equal(r.reason, 'invalid');
     assert.equal(r.status, 400);
-    assert.ok(r.errors.some((e) => e.attr === 'import_supplier' && e.code === 'required'), JSON.stringify(r.errors));
-    assert.ok(r.errors.some((e) => e.attr === 'customers.0.date_of_birth'), JSON.stringify(r.errors));
+    assert.ok(
+      r.errors.some((e) => e.attr === 'import_supplier' && e.code === 'required'),
+      JSON.stringify(r.errors),
+    );
+    assert.ok(
+      r.errors.some((e) => e.attr === 'customers.0.date_of_birth'),
+      JSON.stringify(r.errors),
+    );
     assert.match(r.message, /customers\.0\.date_of_birth/);
     assert.equal(requests(PATH.validate).length, 2, '400 is not retried');
   });
@@ -299,13 +371,24 @@ describe('v1 flow: validate → stage → create', () => {
   test('create: dry run (Kraken 400 → success), create, already imported (with the account number), stage after import', async () => {
     const c = client();
     ok(await c.stageAccount(account()));
-    const dry = ok(await c.createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A', dry_run: true }));
+    const dry = ok(
+      await c.createAccountV1({
+        external_account_number: 'EXT-1',
+        import_supplier_code: SUPPLIER,
+        operations_team_name: 'A',
+        dry_run: true,
+      }),
+    );
     assert.equal(dry.outcome, 'dry-run-succeeded');
     assert.equal(sb.state.imported.size, 0, 'the dry run created nothing');
-    const created = ok(await c.createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+    const created = ok(
+      await c.createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }),
+    );
     assert.equal(created.outcome, 'created');
     assert.match(created.krakenAccountNumber!, /^A-[0-9A-F]{8}$/);
-    const again = ok(await c.createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+    const again = ok(
+      await c.createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }),
+    );
     assert.equal(again.outcome, 'already-imported');
     assert.equal(again.krakenAccountNumber, created.krakenAccountNumber);
     const restage = failed(await c.stageAccount(account()));
@@ -313,10 +396,19 @@ describe('v1 flow: validate → stage → create', () => {
     assert.equal(restage.krakenAccountNumber, created.krakenAccountNumber);
   });
 
-  test('create on an account that was not staged → Kraken\'s error in plain words', async () => {
-    const r = failed(await client().createAccountV1({ external_account_number: 'NEVER-STAGED', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+  test("create on an account that was not staged → Kraken's error in plain words", async () => {
+    const r = failed(
+      await client().createAccountV1({
+        external_account_number: 'NEVER-STAGED',
+        import_supplier_code: SUPPLIER,
+        operations_team_name: 'A',
+      }),
+    );
     assert.equal(r.reason, 'invalid');
-    assert.deepEqual(r.errors.map((e) => [e.attr, e.code]), [['', 'import_process_does_not_exist']]);
+    assert.deepEqual(
+      r.errors.map((e) => [e.attr, e.code]),
+      [['', 'import_process_does_not_exist']],
+    );
     assert.match(r.message, /stage the account first/);
   });
 });
@@ -327,7 +419,10 @@ describe('v2 flow: validate → create → status', () => {
     ok(await c.validateAccountV2({ payload: account() }));
     ok(await c.validateAccountV2(account()));
     const r = failed(await c.validateAccountV2({ payload: badAccount() }));
-    assert.ok(r.errors.some((e) => e.attr === 'payload.customers.0.date_of_birth'), JSON.stringify(r.errors));
+    assert.ok(
+      r.errors.some((e) => e.attr === 'payload.customers.0.date_of_birth'),
+      JSON.stringify(r.errors),
+    );
   });
 
   test('dry run: scheduled, followed to DRY_RUN_SUCCEEDED through PENDING and IN_PROGRESS; nothing imported', async () => {
@@ -335,13 +430,23 @@ describe('v2 flow: validate → create → status', () => {
     const r = ok(await c.createAccountV2(account('EXT-V2'), { is_dry_run: true }));
     assert.deepEqual([r.outcome, r.dryRun], ['scheduled', true]);
     const seen: string[] = [];
-    const final = ok(await c.pollImportStatus(SUPPLIER, 'EXT-V2', { intervalMs: 10, maxIntervalMs: 20, onProgress: (e) => e.kind === 'status' && seen.push(e.status!) }));
+    const final = ok(
+      await c.pollImportStatus(SUPPLIER, 'EXT-V2', {
+        intervalMs: 10,
+        maxIntervalMs: 20,
+        onProgress: (e) => e.kind === 'status' && seen.push(e.status!),
+      }),
+    );
     assert.equal(final.status, 'DRY_RUN_SUCCEEDED');
     assert.equal(final.phase, 'succeeded');
     assert.ok(final.final);
     // In order, each at most once, ending with the final status; at least one status before it was observed.
     const order = ['PENDING', 'IN_PROGRESS', 'DRY_RUN_SUCCEEDED'];
-    assert.deepEqual(seen, order.filter((s) => seen.includes(s)), seen.join(','));
+    assert.deepEqual(
+      seen,
+      order.filter((s) => seen.includes(s)),
+      seen.join(','),
+    );
     assert.ok(seen.length >= 2, seen.join(','));
     assert.equal(seen.at(-1), 'DRY_RUN_SUCCEEDED');
     assert.equal(sb.state.imported.size, 0);
@@ -365,13 +470,30 @@ describe('v2 flow: validate → create → status', () => {
     const c = client(sb, { flow: 'v2' });
     const r = failed(await c.createAccountV2(badAccount(), { is_dry_run: false }));
     assert.equal(r.reason, 'invalid');
-    assert.deepEqual(r.errors.map((e) => e.code), ['import_process_failed_validation']);
-    const past = failed(await c.createAccountV2(account('EXT-W'), { is_dry_run: false, schedule_window_start: '2001-01-01T00:00:00Z', schedule_window_end: null }));
-    assert.ok(past.errors.some((e) => e.attr === 'task_params.schedule_window_start' && e.code === 'schedule_window_start_in_past'), JSON.stringify(past.errors));
+    assert.deepEqual(
+      r.errors.map((e) => e.code),
+      ['import_process_failed_validation'],
+    );
+    const past = failed(
+      await c.createAccountV2(account('EXT-W'), {
+        is_dry_run: false,
+        schedule_window_start: '2001-01-01T00:00:00Z',
+        schedule_window_end: null,
+      }),
+    );
+    assert.ok(
+      past.errors.some((e) => e.attr === 'task_params.schedule_window_start' && e.code === 'schedule_window_start_in_past'),
+      JSON.stringify(past.errors),
+    );
   });
 
   test('an import that errors: phase failed with latest_error', async () => {
-    sb.faults.add({ match: PATH.createV2, method: 'POST', importOutcome: 'ERRORED', latestError: { code: 'some_error_code', detail: 'A detailed error message' } });
+    sb.faults.add({
+      match: PATH.createV2,
+      method: 'POST',
+      importOutcome: 'ERRORED',
+      latestError: { code: 'some_error_code', detail: 'A detailed error message' },
+    });
     const c = client(sb, { flow: 'v2' });
     ok(await c.createAccountV2(account('EXT-E'), { is_dry_run: false }));
     const final = ok(await c.pollImportStatus(SUPPLIER, 'EXT-E', { intervalMs: 10, maxIntervalMs: 20 }));
@@ -388,9 +510,21 @@ describe('v2 flow: validate → create → status', () => {
   });
 
   test('unknown statuses are treated defensively', async () => {
-    sb.faults.add({ match: '/v2/data-import/accounts/TENTACLE_ENERGY/EXT-U/', status: 200, body: { status: 'QUEUED_FOR_MARS', kraken_identifier: null, latest_error: null }, times: 0 });
+    sb.faults.add({
+      match: '/v2/data-import/accounts/TENTACLE_ENERGY/EXT-U/',
+      status: 200,
+      body: { status: 'QUEUED_FOR_MARS', kraken_identifier: null, latest_error: null },
+      times: 0,
+    });
     const events: ProgressEvent[] = [];
-    const r = failed(await client().pollImportStatus(SUPPLIER, 'EXT-U', { intervalMs: 1, maxIntervalMs: 2, maxUnknown: 3, onProgress: (e) => events.push(e) }));
+    const r = failed(
+      await client().pollImportStatus(SUPPLIER, 'EXT-U', {
+        intervalMs: 1,
+        maxIntervalMs: 2,
+        maxUnknown: 3,
+        onProgress: (e) => events.push(e),
+      }),
+    );
     assert.equal(r.reason, 'unexpected');
     assert.match(r.message, /QUEUED_FOR_MARS/);
     assert.ok(events.some((e) => e.kind === 'status' && /does not know/.test(e.message)));
@@ -401,7 +535,13 @@ describe('v2 flow: validate → create → status', () => {
     const c = client(sb, { flow: 'v2' });
     ok(await c.createAccountV2(account('EXT-C'), { is_dry_run: false }));
     const ac = new AbortController();
-    const r = failed(await c.pollImportStatus(SUPPLIER, 'EXT-C', { intervalMs: 5000, signal: ac.signal, onProgress: (e) => e.kind === 'waiting' && ac.abort() }));
+    const r = failed(
+      await c.pollImportStatus(SUPPLIER, 'EXT-C', {
+        intervalMs: 5000,
+        signal: ac.signal,
+        onProgress: (e) => e.kind === 'waiting' && ac.abort(),
+      }),
+    );
     assert.equal(r.reason, 'cancelled');
     assert.match(r.message, /goes on in Kraken/);
   });
@@ -414,52 +554,116 @@ describe('post-import endpoints', () => {
 
   test('notes: created, then NOTE_ALREADY_EXISTS per item with its index', async () => {
     imported();
-    const body = { import_supplier: SUPPLIER, external_account_number: 'EXT-P', notes: [{ body: 'First.' }, { body: 'Second.', created_at: '2020-02-01T12:00:00Z' }] };
+    const body = {
+      import_supplier: SUPPLIER,
+      external_account_number: 'EXT-P',
+      notes: [{ body: 'First.' }, { body: 'Second.', created_at: '2020-02-01T12:00:00Z' }],
+    };
     const first = ok(await client().postNotes(body));
     assert.deepEqual([first.created, first.existing], [2, 0]);
-    assert.deepEqual(first.items.map((i) => [i.index, i.path, i.status]), [[0, 'notes.0', 'NOTE_CREATION_SUCCESS'], [1, 'notes.1', 'NOTE_CREATION_SUCCESS']]);
+    assert.deepEqual(
+      first.items.map((i) => [i.index, i.path, i.status]),
+      [
+        [0, 'notes.0', 'NOTE_CREATION_SUCCESS'],
+        [1, 'notes.1', 'NOTE_CREATION_SUCCESS'],
+      ],
+    );
     const second = ok(await client().postNotes({ ...body, notes: [body.notes[1], { body: 'Third.' }] }));
-    assert.deepEqual(second.items.map((i) => [i.index, i.status, i.outcome]), [[0, 'NOTE_ALREADY_EXISTS', 'exists'], [1, 'NOTE_CREATION_SUCCESS', 'created']]);
+    assert.deepEqual(
+      second.items.map((i) => [i.index, i.status, i.outcome]),
+      [
+        [0, 'NOTE_ALREADY_EXISTS', 'exists'],
+        [1, 'NOTE_CREATION_SUCCESS', 'created'],
+      ],
+    );
   });
 
   test('transactions: added, TRANSACTION_ALREADY_EXISTS, TRANSACTION_IMPORT_ERROR on its item; URL flags sent', async () => {
     imported();
-    const tx = (id: string, date: string) => ({ transaction_id: id, transaction_date: date, amount: '10.00', type: 'CHARGE', reason: 'IMPORTED_CHARGE' });
-    const body = { import_supplier: SUPPLIER, external_account_number: 'EXT-P', transactions: [tx('1', '2022-03-01'), tx('2', '2021-06-01')] };
+    const tx = (id: string, date: string) => ({
+      transaction_id: id,
+      transaction_date: date,
+      amount: '10.00',
+      type: 'CHARGE',
+      reason: 'IMPORTED_CHARGE',
+    });
+    const body = {
+      import_supplier: SUPPLIER,
+      external_account_number: 'EXT-P',
+      transactions: [tx('1', '2022-03-01'), tx('2', '2021-06-01')],
+    };
     const refused = failed(await client().postTransactions(body, { force_add_to_current_statement: false }));
     assert.equal(refused.reason, 'invalid');
-    assert.deepEqual(refused.items!.map((i) => [i.index, i.path, i.status, i.detail]), [[1, 'transactions.1', 'TRANSACTION_IMPORT_ERROR', 'Transaction is not within the open statement period.']]);
-    assert.deepEqual(refused.errors, [{ attr: 'transactions.1', code: 'TRANSACTION_IMPORT_ERROR', detail: 'Transaction is not within the open statement period.' }]);
+    assert.deepEqual(
+      refused.items!.map((i) => [i.index, i.path, i.status, i.detail]),
+      [[1, 'transactions.1', 'TRANSACTION_IMPORT_ERROR', 'Transaction is not within the open statement period.']],
+    );
+    assert.deepEqual(refused.errors, [
+      { attr: 'transactions.1', code: 'TRANSACTION_IMPORT_ERROR', detail: 'Transaction is not within the open statement period.' },
+    ]);
     assert.equal(requests('/v1/data-import/transactions/create/')[0].query, '?force_add_to_current_statement=false');
 
     const added = ok(await client().postTransactions(body, { check_previously_added: true }));
     assert.deepEqual([added.created, added.existing, added.failed], [2, 0, 0]);
     const again = ok(await client().postTransactions({ ...body, transactions: [tx('3', '2022-04-01'), tx('1', '2022-03-01')] }));
-    assert.deepEqual(again.items.map((i) => [i.index, i.status]), [[0, 'TRANSACTION_ADDED_TO_ACCOUNT'], [1, 'TRANSACTION_ALREADY_EXISTS']]);
+    assert.deepEqual(
+      again.items.map((i) => [i.index, i.status]),
+      [
+        [0, 'TRANSACTION_ADDED_TO_ACCOUNT'],
+        [1, 'TRANSACTION_ALREADY_EXISTS'],
+      ],
+    );
   });
 
   test('statements, payment instruction, registration flows', async () => {
     const number = imported();
-    const statements = { import_supplier: SUPPLIER, external_account_number: 'EXT-P', statements: [{ statement_id: '1', bill_period_from_date: '2022-01-01', bill_period_to_date: '2022-01-31' }] };
+    const statements = {
+      import_supplier: SUPPLIER,
+      external_account_number: 'EXT-P',
+      statements: [{ statement_id: '1', bill_period_from_date: '2022-01-01', bill_period_to_date: '2022-01-31' }],
+    };
     assert.equal(ok(await client().postStatements(statements)).statements.length, 1);
     const dup = failed(await client().postStatements(statements));
-    assert.deepEqual(dup.errors.map((e) => e.attr), ['statements.0.statement_id']);
+    assert.deepEqual(
+      dup.errors.map((e) => e.attr),
+      ['statements.0.statement_id'],
+    );
 
-    const pi = ok(await client().postPaymentInstruction({ import_supplier: SUPPLIER, external_account_number: 'EXT-P', vendor: 'STRIPE', instruction_reference: 'REF-1', type: 'CARD' }));
+    const pi = ok(
+      await client().postPaymentInstruction({
+        import_supplier: SUPPLIER,
+        external_account_number: 'EXT-P',
+        vendor: 'STRIPE',
+        instruction_reference: 'REF-1',
+        type: 'CARD',
+      }),
+    );
     assert.deepEqual(pi, { krakenAccountNumber: number, reference: 'REF-1' });
 
     const flows = ok(await client().sendRegistrationFlows(SUPPLIER, 'EXT-P', { supply_start_date: '2030-01-01' }));
-    assert.deepEqual(flows.items.map((i) => [i.index, i.status]), [[0, 'REGISTRATION_FLOW_SUCCESS']]);
+    assert.deepEqual(
+      flows.items.map((i) => [i.index, i.status]),
+      [[0, 'REGISTRATION_FLOW_SUCCESS']],
+    );
     assert.equal(requests('/v1/data-import/send-registration-flows/TENTACLE_ENERGY/EXT-P/')[0].query, '?supply_start_date=2030-01-01');
     const again = ok(await client().sendRegistrationFlows(SUPPLIER, 'EXT-P'));
-    assert.deepEqual(again.items.map((i) => [i.status, i.outcome, i.detail]), [['REGISTRATION_FLOW_ERROR', 'error', 'Registration flows were already sent for this meter point.']]);
+    assert.deepEqual(
+      again.items.map((i) => [i.status, i.outcome, i.detail]),
+      [['REGISTRATION_FLOW_ERROR', 'error', 'Registration flows were already sent for this meter point.']],
+    );
     const missing = failed(await client().sendRegistrationFlows(SUPPLIER, 'NOT-THERE'));
     assert.equal(missing.reason, 'not-found');
     assert.match(missing.message, /Account not found for NOT-THERE/);
   });
 
   test('business payment instruction: 404 for an unknown business, 201 once it exists', async () => {
-    const body = { import_supplier_code: SUPPLIER, external_business_identifier: 'BIZ-1', vendor: 'STRIPE', reference: 'REF-B', type: 'CARD' };
+    const body = {
+      import_supplier_code: SUPPLIER,
+      external_business_identifier: 'BIZ-1',
+      vendor: 'STRIPE',
+      reference: 'REF-B',
+      type: 'CARD',
+    };
     const r = failed(await client().postBusinessPaymentInstruction(body));
     assert.equal(r.reason, 'not-found');
     assert.match(r.message, /BIZ-1/);
@@ -511,9 +715,15 @@ describe('retry rules', () => {
     ok(await client().stageAccount(account()));
     sb.faults.add({ match: PATH.create, status: 429, retryAfter: 0, times: 2 });
     const events: ProgressEvent[] = [];
-    const r = await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }, { onProgress: (e) => events.push(e) });
+    const r = await client().createAccountV1(
+      { external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' },
+      { onProgress: (e) => events.push(e) },
+    );
     assert.equal(ok(r).outcome, 'created');
-    assert.deepEqual(requests(PATH.create).map((e) => e.status), [429, 429, 201]);
+    assert.deepEqual(
+      requests(PATH.create).map((e) => e.status),
+      [429, 429, 201],
+    );
     const limited = events.filter((e) => e.kind === 'rate-limited');
     assert.equal(limited.length, 2);
     assert.match(limited[0].message, /busy \(429/);
@@ -528,7 +738,10 @@ describe('retry rules', () => {
       const events: ProgressEvent[] = [];
       const [a, b] = await Promise.all([
         c.createAccountV1({ external_account_number: 'EXT-A', import_supplier_code: SUPPLIER, operations_team_name: 'A' }),
-        c.createAccountV1({ external_account_number: 'EXT-B', import_supplier_code: SUPPLIER, operations_team_name: 'A' }, { onProgress: (e) => events.push(e) }),
+        c.createAccountV1(
+          { external_account_number: 'EXT-B', import_supplier_code: SUPPLIER, operations_team_name: 'A' },
+          { onProgress: (e) => events.push(e) },
+        ),
       ]);
       assert.equal(ok(a).outcome, 'created');
       assert.equal(ok(b).outcome, 'created');
@@ -542,7 +755,13 @@ describe('retry rules', () => {
 
   test('429 storm: gives up after the bounded retries, saying nothing was processed', async () => {
     sb.faults.add({ match: PATH.create, status: 429, retryAfter: 0, times: 0 });
-    const r = failed(await client(sb, {}, KEY, { retry: { ...FAST_RETRY, rateLimitRetries: 3 } }).createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+    const r = failed(
+      await client(sb, {}, KEY, { retry: { ...FAST_RETRY, rateLimitRetries: 3 } }).createAccountV1({
+        external_account_number: 'EXT-1',
+        import_supplier_code: SUPPLIER,
+        operations_team_name: 'A',
+      }),
+    );
     assert.equal(r.reason, 'rate-limited');
     assert.equal(requests(PATH.create).length, 4);
     assert.match(r.message, /Nothing was processed/);
@@ -551,12 +770,21 @@ describe('retry rules', () => {
   test('a create answered 502 (gateway) is not repeated: outcome unknown; 500 on create is retried', async () => {
     ok(await client().stageAccount(account()));
     sb.faults.add({ match: PATH.create, status: 502 });
-    const r = failed(await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+    const r = failed(
+      await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }),
+    );
     assert.equal(r.reason, 'outcome-unknown');
     assert.equal(requests(PATH.create).length, 1);
     sb.faults.add({ match: PATH.create, status: 500 });
-    assert.equal(ok(await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' })).outcome, 'created');
-    assert.deepEqual(requests(PATH.create).map((e) => e.status), [502, 500, 201]);
+    assert.equal(
+      ok(await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }))
+        .outcome,
+      'created',
+    );
+    assert.deepEqual(
+      requests(PATH.create).map((e) => e.status),
+      [502, 500, 201],
+    );
   });
 
   test('faults over the HTTP control endpoint', async () => {
@@ -573,7 +801,10 @@ describe('retry rules', () => {
     assert.equal(await post('/__sandbox/faults', { match: PATH.validate }), 400, 'a fault without effect is refused');
     const r = await client().validateAccount(account());
     ok(r);
-    assert.deepEqual(requests(PATH.validate).map((e) => e.status), [500, 200]);
+    assert.deepEqual(
+      requests(PATH.validate).map((e) => e.status),
+      [500, 200],
+    );
   });
 });
 
@@ -587,7 +818,10 @@ describe('auth', () => {
     sb.state.revokeTokens();
     const events: ProgressEvent[] = [];
     ok(await c.validateAccount(account(), { onProgress: (e) => events.push(e) }));
-    assert.deepEqual(requests(PATH.validate).map((e) => e.status), [200, 200, 401, 200]);
+    assert.deepEqual(
+      requests(PATH.validate).map((e) => e.status),
+      [200, 200, 401, 200],
+    );
     assert.equal(sb.state.tokenGrants.length, 2);
     assert.ok(events.some((e) => e.kind === 'auth' && /signing in again/.test(e.message)));
   });
@@ -616,7 +850,10 @@ describe('auth', () => {
       const c = client(short);
       ok(await c.validateAccount(account()));
       ok(await c.validateAccount(account()));
-      assert.deepEqual(short.state.tokenGrants.map((g) => g.via), ['APIKey', 'refreshToken']);
+      assert.deepEqual(
+        short.state.tokenGrants.map((g) => g.via),
+        ['APIKey', 'refreshToken'],
+      );
       assert.ok(short.state.requestsTo(PATH.validate).every((e) => e.status === 200));
     } finally {
       await short.close();
@@ -649,7 +886,11 @@ describe('auth', () => {
     const results: unknown[] = [];
     const c = client();
     // A server that echoes the key in its error body.
-    sb.faults.add({ match: PATH.stage, status: 400, body: { detail: `Key ${KEY} is not allowed to stage.`, code: 'nope', errors: [{ attr: 'x', code: 'y', detail: `echo ${KEY}` }] } });
+    sb.faults.add({
+      match: PATH.stage,
+      status: 400,
+      body: { detail: `Key ${KEY} is not allowed to stage.`, code: 'nope', errors: [{ attr: 'x', code: 'y', detail: `echo ${KEY}` }] },
+    });
     results.push(await c.stageAccount(account()));
     sb.faults.add({ match: PATH.validate, status: 500, body: `internal error for ${KEY}`, times: 0 });
     results.push(await c.validateAccount(account()));
@@ -657,11 +898,15 @@ describe('auth', () => {
     results.push(await client(sb, {}, `${KEY}-wrong`).validateAccount(account()));
     results.push(await client(sb, { auth: 'api-key-header' }, `${KEY}-wrong`).validateAccount(account()));
     results.push(await new KrakenClient({ name: 'x', baseUrl: 'http://example.com', flow: 'v1' }, async () => KEY).validateAccount({}));
-    results.push(await new KrakenClient(env(sb), async () => {
-      throw new Error(`secret store broke with ${KEY}`);
-    }).validateAccount({}));
+    results.push(
+      await new KrakenClient(env(sb), async () => {
+        throw new Error(`secret store broke with ${KEY}`);
+      }).validateAccount({}),
+    );
     const closed = await closedPort();
-    results.push(await client({ url: `http://127.0.0.1:${closed}` } as SandboxHandle, {}, KEY, { retry: { retries: 0 } }).validateAccount({}));
+    results.push(
+      await client({ url: `http://127.0.0.1:${closed}` } as SandboxHandle, {}, KEY, { retry: { retries: 0 } }).validateAccount({}),
+    );
     const text = [
       ...results.map((r) => JSON.stringify(r)),
       ...results.map((r) => inspect(r, { depth: 20 })),
@@ -677,7 +922,10 @@ describe('auth', () => {
   test('log lines carry method, path and status but no bodies', async () => {
     clientLog.length = 0;
     ok(await client().validateAccount(account()));
-    assert.ok(clientLog.some((l) => /POST \/v1\/data-import\/validate-account\/ → 200/.test(l)), clientLog.join('\n'));
+    assert.ok(
+      clientLog.some((l) => /POST \/v1\/data-import\/validate-account\/ → 200/.test(l)),
+      clientLog.join('\n'),
+    );
     assert.ok(!clientLog.join('\n').includes('johann@example.de'));
     assert.ok(!clientLog.join('\n').includes('Goethe'));
   });
@@ -695,7 +943,9 @@ describe('lost connections, timeouts, cancellation', () => {
   test('a create whose connection drops after sending → outcome unknown, never sent twice', async () => {
     ok(await client().stageAccount(account()));
     sb.faults.add({ match: PATH.create, drop: true });
-    const r = failed(await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+    const r = failed(
+      await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }),
+    );
     assert.equal(r.reason, 'outcome-unknown');
     assert.match(r.message, /Outcome unknown.*Check the import status/);
     assert.equal(requests(PATH.create).length, 1, 'no second create');
@@ -722,7 +972,12 @@ describe('lost connections, timeouts, cancellation', () => {
   test('connection refused: retried (nothing was sent), then a clear message — also for a create', async () => {
     const port = await closedPort();
     const dead = { url: `http://127.0.0.1:${port}` } as SandboxHandle;
-    const r = failed(await client(dead, { auth: 'api-key-header' }, KEY, { retry: { ...FAST_RETRY, retries: 1 } }).createAccountV1({ external_account_number: 'E', import_supplier_code: SUPPLIER }));
+    const r = failed(
+      await client(dead, { auth: 'api-key-header' }, KEY, { retry: { ...FAST_RETRY, retries: 1 } }).createAccountV1({
+        external_account_number: 'E',
+        import_supplier_code: SUPPLIER,
+      }),
+    );
     assert.equal(r.reason, 'network');
     assert.equal(r.attempts, 2);
     assert.match(r.message, /Connection refused by 127\.0\.0\.1:\d+/);
@@ -737,7 +992,12 @@ describe('lost connections, timeouts, cancellation', () => {
     assert.equal(requests(PATH.validate).length, 1);
     ok(await client().stageAccount(account()));
     sb.faults.add({ match: PATH.create, delayMs: 3000 });
-    const c = failed(await client(sb, { auth: 'api-key-header' }).createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }, { timeoutMs: 150 }));
+    const c = failed(
+      await client(sb, { auth: 'api-key-header' }).createAccountV1(
+        { external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' },
+        { timeoutMs: 150 },
+      ),
+    );
     assert.equal(c.reason, 'outcome-unknown');
     assert.equal(requests(PATH.create).length, 1);
   });
@@ -759,16 +1019,23 @@ describe('lost connections, timeouts, cancellation', () => {
     const createAbort = new AbortController();
     sb.faults.add({ match: PATH.create, delayMs: 3000 });
     onRequest = (e) => e.path === PATH.create && createAbort.abort();
-    const r2 = failed(await client().createAccountV1({ external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }, { signal: createAbort.signal }));
+    const r2 = failed(
+      await client().createAccountV1(
+        { external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' },
+        { signal: createAbort.signal },
+      ),
+    );
     assert.equal(r2.reason, 'outcome-unknown', 'a create cancelled in flight may have been processed');
     onRequest = undefined;
 
     const waiting = new AbortController();
     sb.faults.add({ match: PATH.create, status: 429, retryAfter: 30 });
-    const r3 = failed(await client(sb, {}, KEY, { retry: { ...FAST_RETRY, maxDelayMs: 30_000 } }).createAccountV1(
-      { external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' },
-      { signal: waiting.signal, onProgress: (e) => e.kind === 'rate-limited' && waiting.abort() },
-    ));
+    const r3 = failed(
+      await client(sb, {}, KEY, { retry: { ...FAST_RETRY, maxDelayMs: 30_000 } }).createAccountV1(
+        { external_account_number: 'EXT-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' },
+        { signal: waiting.signal, onProgress: (e) => e.kind === 'rate-limited' && waiting.abort() },
+      ),
+    );
     assert.equal(r3.reason, 'cancelled');
     assert.match(r3.message, /nothing was processed/);
   });

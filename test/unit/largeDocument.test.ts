@@ -4,11 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { createKrakenService } from '../../server/src/service';
-import { pathAtOffset } from '../../server/src/service/cursor';
-import { cursorAnchor, LARGE_AUTHORING_TEXT, largeFoldingRanges, largeTree } from '../../server/src/service/largeDocument';
-import { documentSymbols, foldingRanges, MAX_ITEMS_COMPUTED } from '../../server/src/service/symbols';
-import { LineIndex } from '../../server/src/service/text';
+import { createKrakenService } from '../../core/src/service';
+import { pathAtOffset } from '../../core/src/service/cursor';
+import { cursorAnchor, LARGE_AUTHORING_TEXT, largeFoldingRanges, largeTree } from '../../core/src/service/largeDocument';
+import { documentSymbols, foldingRanges, MAX_ITEMS_COMPUTED } from '../../core/src/service/symbols';
+import { LineIndex } from '../../core/src/service/text';
 import { seedAccount } from './helpers';
 
 /** The seed account with `count` statements, pretty-printed. */
@@ -16,7 +16,8 @@ function account(count: number): string {
   const a = seedAccount();
   const statement = a.statements[0];
   a.statements = [];
-  for (let i = 0; i < count; i++) a.statements.push({ ...statement, statement_id: String(i + 1), statement_path: `EXTERNAL-1234/${i}.pdf` });
+  for (let i = 0; i < count; i++)
+    a.statements.push({ ...statement, statement_id: String(i + 1), statement_path: `EXTERNAL-1234/${i}.pdf` });
   return JSON.stringify(a, null, 2);
 }
 
@@ -41,7 +42,11 @@ describe('large documents: a lazy tree instead of a tolerant parse', () => {
       const offset = Math.floor((text.length * i) / 400) + (i % 7);
       const from = cursorAnchor(tree, text, offset);
       if (from) anchored++;
-      assert.deepEqual(pathAtOffset(text, offset, from), pathAtOffset(text, offset), `offset ${offset}: ${JSON.stringify(text.slice(offset - 20, offset + 20))}`);
+      assert.deepEqual(
+        pathAtOffset(text, offset, from),
+        pathAtOffset(text, offset),
+        `offset ${offset}: ${JSON.stringify(text.slice(offset - 20, offset + 20))}`,
+      );
     }
     assert.ok(anchored > 300);
   });
@@ -65,12 +70,19 @@ describe('large documents: a lazy tree instead of a tolerant parse', () => {
     };
     const b = mistake(big, big.length >> 1);
     const s = mistake(small, 0);
-    const labels = (text: string, offset: number) => service.complete(text, position(text, offset)).items.map((i) => i.label).sort();
+    const labels = (text: string, offset: number) =>
+      service
+        .complete(text, position(text, offset))
+        .items.map((i) => i.label)
+        .sort();
     const large = labels(b.text, b.offset);
     assert.ok(large.includes('statement_path'), large.join());
     // The tolerant parse of the small text loses the next line's statement_id to the open string and offers it
     // again; the lazy tree keeps it. Otherwise the same.
-    assert.deepEqual(large, labels(s.text, s.offset).filter((l) => l !== 'statement_id'));
+    assert.deepEqual(
+      large,
+      labels(s.text, s.offset).filter((l) => l !== 'statement_id'),
+    );
     assert.ok(!large.includes('statement_id'));
   });
 

@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ScanLocator } from '../../server/src/service/locate';
-import { MAX_KRAKEN_DEPTH, parseDocument } from '../../server/src/service/parse';
+import { ScanLocator } from '../../core/src/service/locate';
+import { MAX_KRAKEN_DEPTH, parseDocument } from '../../core/src/service/parse';
 
 const duplicates = (text: string) => parseDocument(text).findings.filter((f) => f.code === 'duplicate-key');
 
@@ -72,7 +72,11 @@ describe('parseDocument: strict fast path', () => {
 
 describe('ScanLocator: skipping pretty-printed containers by their closing line', () => {
   /** Every path of a value (objects and arrays), for comparing two locators on all of them. */
-  function paths(value: unknown, base: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+  function paths(
+    value: unknown,
+    base: Array<string | number> = [],
+    out: Array<Array<string | number>> = [],
+  ): Array<Array<string | number>> {
     out.push(base);
     if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...base, i], out));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...base, k], out);
@@ -85,7 +89,8 @@ describe('ScanLocator: skipping pretty-printed containers by their closing line'
     const exact = new ScanLocator(text);
     const fast = new ScanLocator(text, value);
     for (const p of paths(value)) {
-      for (const target of ['value', 'key', 'owner'] as const) assert.deepEqual(fast.locate(p, target), exact.locate(p, target), `${p.join('.')} ${target}\n${text.slice(0, 300)}`);
+      for (const target of ['value', 'key', 'owner'] as const)
+        assert.deepEqual(fast.locate(p, target), exact.locate(p, target), `${p.join('.')} ${target}\n${text.slice(0, 300)}`);
       assert.deepEqual(fast.valueSpan(p), exact.valueSpan(p));
     }
   }

@@ -5,9 +5,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { createKrakenService } from '../../server/src/service';
-import { ScanLocator } from '../../server/src/service/locate';
-import { LARGE_BROKEN_TEXT, parseDocument } from '../../server/src/service/parse';
+import { createKrakenService } from '../../core/src/service';
+import { ScanLocator } from '../../core/src/service/locate';
+import { LARGE_BROKEN_TEXT, parseDocument } from '../../core/src/service/parse';
 import { seedAccount } from './helpers';
 
 /** A pretty-printed account over LARGE_BROKEN_TEXT: the seed with many statements. */
@@ -15,7 +15,8 @@ function largeAccount(): string {
   const account = seedAccount();
   const statement = account.statements[0];
   account.statements = [];
-  for (let i = 0; account.statements.length < 9000; i++) account.statements.push({ ...statement, statement_id: String(i + 1), statement_path: `EXTERNAL-1234/${i}.pdf` });
+  for (let i = 0; account.statements.length < 9000; i++)
+    account.statements.push({ ...statement, statement_id: String(i + 1), statement_path: `EXTERNAL-1234/${i}.pdf` });
   const text = JSON.stringify(account, null, 2);
   assert.ok(text.length > LARGE_BROKEN_TEXT);
   return text;

@@ -13,11 +13,11 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { KrakenClient, type KrakenResult } from '../../client/src/kraken';
-import { fetchContract } from '../../client/src/contractSource';
+import { KrakenClient, type KrakenResult } from '../../core/src/kraken';
+import { fetchContract } from '../../core/src/contract/source';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src';
-import { formatResponseEntry, type ResponseEntry } from '../../client/src/commands/tracking';
-import { isPersonalPath, redactFieldMessage } from '../../client/src/kraken/redact';
+import { formatResponseEntry, type ResponseEntry } from '../../core/src/send/tracking';
+import { isPersonalPath, redactFieldMessage } from '../../core/src/kraken/redact';
 import { REPO_ROOT } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
@@ -48,27 +48,38 @@ describe('certificate checks', () => {
   });
 
   test('a self-signed HTTPS server is refused by the Kraken client and the contract fetch, in plain words; nothing reaches it', async () => {
-    server = https.createServer({ key: readFileSync(path.join(TLS, 'self-signed.key')), cert: readFileSync(path.join(TLS, 'self-signed.crt')) }, (req, res) => {
-      reached++;
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-    });
+    server = https.createServer(
+      { key: readFileSync(path.join(TLS, 'self-signed.key')), cert: readFileSync(path.join(TLS, 'self-signed.crt')) },
+      (req, res) => {
+        reached++;
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      },
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Precondition: the server works for a client told to trust its certificate (so the refusal below is the check).
     const trusted = await new Promise<number>((resolve, reject) =>
-      https.get(`${url}/`, { ca: readFileSync(path.join(TLS, 'self-signed.crt')) }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on('error', reject),
+      https
+        .get(`${url}/`, { ca: readFileSync(path.join(TLS, 'self-signed.crt')) }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject),
     );
     assert.equal(trusted, 200);
     reached = 0;
 
     for (const auth of ['api-key-header', 'kraken-token'] as const) {
-      const c = new KrakenClient({ name: 'self-signed', baseUrl: url, flow: 'v1', auth }, async () => KEY, { retry: { ...FAST_RETRY, retries: 1 }, timeoutMs: 5000 });
+      const c = new KrakenClient({ name: 'self-signed', baseUrl: url, flow: 'v1', auth }, async () => KEY, {
+        retry: { ...FAST_RETRY, retries: 1 },
+        timeoutMs: 5000,
+      });
       const r = failed(await c.validateAccount(account('TLS-1')));
       assert.equal(r.reason, 'network', `${auth}: ${r.message}`);
-      assert.match(r.message, /TLS certificate of 127\.0\.0\.1:\d+ was not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)\. Certificate checks are never switched off/);
+      assert.match(
+        r.message,
+        /TLS certificate of 127\.0\.0\.1:\d+ was not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)\. Certificate checks are never switched off/,
+      );
       assert.ok(!r.message.includes(KEY));
     }
     await assert.rejects(
@@ -87,7 +98,11 @@ describe('certificate checks', () => {
         else if (/\.(ts|js|mjs|cjs)$/.test(name)) {
           const text = readFileSync(p, 'utf8');
           text.split('\n').forEach((line, i) => {
-            if (/rejectUnauthorized\s*:\s*(false|0|!1)|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity\s*[:=]|setDefaultCaCertificates|--use-openssl-ca/.test(line)) {
+            if (
+              /rejectUnauthorized\s*:\s*(false|0|!1)|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity\s*[:=]|setDefaultCaCertificates|--use-openssl-ca/.test(
+                line,
+              )
+            ) {
               hits.push(`${path.relative(REPO_ROOT, p)}:${i + 1}: ${line.trim()}`);
             }
           });
@@ -99,7 +114,8 @@ describe('certificate checks', () => {
     for (const bundle of ['client.js', 'cli.js', 'cli-commands.js', 'server.js']) {
       const file = path.join(REPO_ROOT, 'dist', bundle);
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/rejectUnauthorized\s*:\s*(false|0|!1)|NODE_TLS_REJECT_UNAUTHORIZED/g)) hits.push(`dist/${bundle}@${m.index}: ${m[0]}`);
+      for (const m of text.matchAll(/rejectUnauthorized\s*:\s*(false|0|!1)|NODE_TLS_REJECT_UNAUTHORIZED/g))
+        hits.push(`dist/${bundle}@${m.index}: ${m[0]}`);
     }
     assert.deepEqual(hits, []);
   });
@@ -138,11 +154,16 @@ describe('a sandbox restart in the middle of a call', () => {
       let next: SandboxHandle | undefined;
       let hook: (p: string) => void = () => undefined;
       const first = await sandbox(0, (p) => hook(p));
-      const c = new KrakenClient({ name: 'restart', baseUrl: first.url, flow: 'v1', auth, operationsTeam: 'A' }, async () => KEY, { retry: FAST_RETRY, timeoutMs: 10_000 });
+      const c = new KrakenClient({ name: 'restart', baseUrl: first.url, flow: 'v1', auth, operationsTeam: 'A' }, async () => KEY, {
+        retry: FAST_RETRY,
+        timeoutMs: 10_000,
+      });
       assert.ok((await c.stageAccount(account('RST-1'))).ok);
       first.faults.add({ match: CREATE, delayMs: 2000 });
       hook = restartDuring(first, CREATE, (s) => (next = s));
-      const r = failed(await c.createAccountV1({ external_account_number: 'RST-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+      const r = failed(
+        await c.createAccountV1({ external_account_number: 'RST-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }),
+      );
       assert.equal(r.reason, 'outcome-unknown', r.message);
       assert.match(r.message, /Outcome unknown/);
       assert.match(r.message, /Check the import status/);
@@ -166,7 +187,10 @@ describe('a sandbox restart in the middle of a call', () => {
     const first = await sandbox(0, (p) => hook(p));
     first.faults.add({ match: VALIDATE, delayMs: 2000 });
     hook = restartDuring(first, VALIDATE, (s) => (next = s), 50);
-    const c = new KrakenClient({ name: 'restart', baseUrl: first.url, flow: 'v1', auth: 'api-key-header' }, async () => KEY, { retry: { ...FAST_RETRY, baseDelayMs: 200, maxDelayMs: 400, retries: 4 }, timeoutMs: 10_000 });
+    const c = new KrakenClient({ name: 'restart', baseUrl: first.url, flow: 'v1', auth: 'api-key-header' }, async () => KEY, {
+      retry: { ...FAST_RETRY, baseDelayMs: 200, maxDelayMs: 400, retries: 4 },
+      timeoutMs: 10_000,
+    });
     const r = await c.validateAccount(account('RST-3'));
     assert.ok(r.ok, r.ok ? '' : `${r.reason}: ${r.message}`);
     assert.ok(r.attempts >= 2, `attempts ${r.attempts}`);
@@ -175,14 +199,19 @@ describe('a sandbox restart in the middle of a call', () => {
 
   test('slow answers: the configured timeout is reported in plain words, with what it means for a create', async () => {
     const s = await sandbox();
-    const c = new KrakenClient({ name: 'slow', baseUrl: s.url, flow: 'v1', auth: 'api-key-header', operationsTeam: 'A' }, async () => KEY, { retry: { ...FAST_RETRY, retries: 0 }, timeoutMs: 300 });
+    const c = new KrakenClient({ name: 'slow', baseUrl: s.url, flow: 'v1', auth: 'api-key-header', operationsTeam: 'A' }, async () => KEY, {
+      retry: { ...FAST_RETRY, retries: 0 },
+      timeoutMs: 300,
+    });
     s.faults.add({ match: VALIDATE, delayMs: 5000 });
     const v = failed(await c.validateAccount(account('SLOW-1')));
     assert.equal(v.reason, 'timeout');
     assert.match(v.message, /No answer from 127\.0\.0\.1:\d+ within 300 ms/);
     assert.ok((await c.stageAccount(account('SLOW-1'), { timeoutMs: 5000 })).ok);
     s.faults.add({ match: CREATE, delayMs: 5000 });
-    const cr = failed(await c.createAccountV1({ external_account_number: 'SLOW-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }));
+    const cr = failed(
+      await c.createAccountV1({ external_account_number: 'SLOW-1', import_supplier_code: SUPPLIER, operations_team_name: 'A' }),
+    );
     assert.equal(cr.reason, 'outcome-unknown');
     assert.match(cr.message, /within 300 ms/);
     assert.equal(s.state.requestsTo(CREATE, 'POST').length, 1);
@@ -215,7 +244,12 @@ describe('the response log: personal data Kraken quotes back in its errors', () 
       reason: 'invalid',
       message: `Kraken rejected EXT-1: 8 errors (first: customers.0.email: "johann@@example" is not valid.)`,
       // The standardized shape and DRF's nested one.
-      body: { detail: 'Account failed validation.', code: 'account_failed_validation', errors, customers: { '0': { date_of_birth: ['"1997-13-45" is not a date.'] } } },
+      body: {
+        detail: 'Account failed validation.',
+        code: 'account_failed_validation',
+        errors,
+        customers: { '0': { date_of_birth: ['"1997-13-45" is not a date.'] } },
+      },
     };
     const hidden = formatResponseEntry(entry, false);
     for (const v of Object.values(quoted)) assert.ok(!hidden.includes(v), `${v} in:\n${hidden}`);
@@ -224,7 +258,10 @@ describe('the response log: personal data Kraken quotes back in its errors', () 
     const shown = formatResponseEntry(entry, true);
     for (const v of Object.values(quoted)) assert.ok(shown.includes(v), `${v} shown`);
     // Not personal: a supply point identifier quoted in an error stays.
-    assert.match(redactFieldMessage('supply_addresses.0.supply_points.0.identifier', '"50203829715" has a wrong check digit'), /50203829715/);
+    assert.match(
+      redactFieldMessage('supply_addresses.0.supply_points.0.identifier', '"50203829715" has a wrong check digit'),
+      /50203829715/,
+    );
     assert.ok(isPersonalPath('payment_instructions.0.bank_account.account_number'));
     assert.ok(!isPersonalPath('ledgers.0.ledger_balance'));
   });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { escapeGithubData, escapeGithubProperty, toGithubAnnotations, toMarkdownSummary, toSarif } from '../../cli/src/reports';
 import type { FileReport } from '../../cli/src/format';
-import { ruleCatalogue } from '../../server/src/service';
+import { ruleCatalogue } from '../../core/src/service';
 import { REPO_ROOT } from './helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -35,12 +35,33 @@ const reports: FileReport[] = [
     file: path.join(work, 'accounts', 'a, b%.json'),
     kind: 'account',
     diagnostics: [
-      { code: 'invalid-enum', severity: 'error', message: '"direct" is not a valid sales channel;\ndid you mean "DIRECT"?', path: 'sales_channel', range: range(1, 17, 25), source: 'kraken-import' },
-      { code: 'unknown-property', severity: 'warning', message: 'Unknown property "famly_name".', path: 'customers.0.famly_name', range: range(3, 4, 16), source: 'kraken-import' },
+      {
+        code: 'invalid-enum',
+        severity: 'error',
+        message: '"direct" is not a valid sales channel;\ndid you mean "DIRECT"?',
+        path: 'sales_channel',
+        range: range(1, 17, 25),
+        source: 'kraken-import',
+      },
+      {
+        code: 'unknown-property',
+        severity: 'warning',
+        message: 'Unknown property "famly_name".',
+        path: 'customers.0.famly_name',
+        range: range(3, 4, 16),
+        source: 'kraken-import',
+      },
       { code: 'number-as-string', severity: 'hint', message: 'A number.', path: 'x', range: range(4, 0, 0), source: 'kraken-import' },
     ],
   },
-  { file: path.join(work, 'wave.jsonl'), line: 2, kind: 'account', diagnostics: [{ code: 'invalid-enum', severity: 'error', message: 'bad', path: 'sales_channel', range: range(1, 3, 9), source: 'kraken-import' }] },
+  {
+    file: path.join(work, 'wave.jsonl'),
+    line: 2,
+    kind: 'account',
+    diagnostics: [
+      { code: 'invalid-enum', severity: 'error', message: 'bad', path: 'sales_channel', range: range(1, 3, 9), source: 'kraken-import' },
+    ],
+  },
   { file: path.join(work, 'package.json'), kind: null, diagnostics: [], skipped: 'not a Kraken payload' },
 ];
 
@@ -86,7 +107,8 @@ describe('SARIF', () => {
     assert.equal(run.tool.driver.version, '0.1.0');
     const ids = new Set(run.tool.driver.rules.map((r: any) => r.id));
     for (const r of ruleCatalogue()) assert.ok(ids.has(r.code), r.code);
-    for (const code of ['missing-property', 'unknown-property', 'invalid-enum', 'syntax-error', 'invalid-utf8']) assert.ok(ids.has(code), code);
+    for (const code of ['missing-property', 'unknown-property', 'invalid-enum', 'syntax-error', 'invalid-utf8'])
+      assert.ok(ids.has(code), code);
     assert.equal(run.results.length, 3, 'hints left out by default');
     const [first] = run.results;
     assert.equal(first.ruleId, 'invalid-enum');
@@ -100,7 +122,11 @@ describe('SARIF', () => {
     assertSarifStructure(withHints);
     const hint = withHints.runs[0].results.find((r: any) => r.ruleId === 'number-as-string');
     assert.equal(hint.level, 'note');
-    assert.deepEqual(hint.locations[0].physicalLocation.region, { startLine: 5, startColumn: 1, endLine: 5, endColumn: 2 }, 'an empty range widened to one column');
+    assert.deepEqual(
+      hint.locations[0].physicalLocation.region,
+      { startLine: 5, startColumn: 1, endLine: 5, endColumn: 2 },
+      'an empty range widened to one column',
+    );
   });
 
   test('the CLI writes valid SARIF for a folder and keeps its exit code', () => {
@@ -125,7 +151,10 @@ describe('GitHub annotations', () => {
       out[0],
       '::error file=accounts/a%2C b%25.json,line=2,col=18,endLine=2,endColumn=26,title=invalid-enum::"direct" is not a valid sales channel;%0Adid you mean "DIRECT"? [sales_channel]',
     );
-    assert.match(out[1], /^::warning file=accounts\/a%2C b%25\.json,line=4,col=5,.*title=unknown-property::Unknown property "famly_name"\. \[customers\.0\.famly_name\]$/);
+    assert.match(
+      out[1],
+      /^::warning file=accounts\/a%2C b%25\.json,line=4,col=5,.*title=unknown-property::Unknown property "famly_name"\. \[customers\.0\.famly_name\]$/,
+    );
     assert.match(toGithubAnnotations(reports, { root: work, hints: true }), /^::notice .*title=number-as-string::/m);
     assert.equal(escapeGithubData('50% done\r\nnext'), '50%25 done%0D%0Anext');
     assert.equal(escapeGithubProperty('C:\\a,b'), 'C%3A\\a%2Cb');
@@ -135,7 +164,10 @@ describe('GitHub annotations', () => {
     write('gh/bad.json', '{"import_supplier": "X",\n "customers": [], "sales_channel": "direct"}');
     const r = cli(['validate', '--format', 'github', 'gh']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^::error file=gh\/bad\.json,line=2,col=36,endLine=2,endColumn=44,title=invalid-enum::"direct" is not a valid sales channel/m);
+    assert.match(
+      r.stdout,
+      /^::error file=gh\/bad\.json,line=2,col=36,endLine=2,endColumn=44,title=invalid-enum::"direct" is not a valid sales channel/m,
+    );
   });
 });
 
@@ -143,10 +175,16 @@ describe('Markdown summary', () => {
   test('totals, then one row per code with counts, files and examples', () => {
     const md = toMarkdownSummary(reports, { root: work });
     assert.match(md, /^## Kraken payload validation/);
-    assert.match(md, /❌ \*\*2\*\* payloads in \*\*3\*\* files: \*\*2\*\* errors, \*\*1\*\* warning, 1 hint \(1 skipped: not Kraken payloads\)/);
+    assert.match(
+      md,
+      /❌ \*\*2\*\* payloads in \*\*3\*\* files: \*\*2\*\* errors, \*\*1\*\* warning, 1 hint \(1 skipped: not Kraken payloads\)/,
+    );
     const rows = md.split('\n').filter((l) => l.startsWith('| `'));
     assert.equal(rows.length, 2);
-    assert.match(rows[0], /^\| `invalid-enum` \| error \| 2 \| 2 \| `accounts\/a, b%\.json:2:18` "direct" is not a valid sales channel; did you mean "DIRECT"\?<br>`wave\.jsonl:2:4` bad \|$/);
+    assert.match(
+      rows[0],
+      /^\| `invalid-enum` \| error \| 2 \| 2 \| `accounts\/a, b%\.json:2:18` "direct" is not a valid sales channel; did you mean "DIRECT"\?<br>`wave\.jsonl:2:4` bad \|$/,
+    );
     assert.match(rows[1], /^\| `unknown-property` \| warning \| 1 \| 1 \|/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Kraken calls as documents (client/src/commands/responses.ts): a real call to the sandbox through the client's
+ * Kraken calls as documents (core/src/send/responses.ts): a real call to the sandbox through the client's
  * `onExchange`, kept redacted and bounded, shown as request + response JSON without the key, and copied as cURL
  * with `$KRAKEN_API_KEY` — the cURL command run against the sandbox gets the same answer.
  */
@@ -8,8 +8,16 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { KrakenClient, type ExchangeRecord } from '../../client/src/kraken';
-import { addResponse, MAX_STORED_BODY_CHARS, MAX_STORED_RESPONSES, responseDocumentText, storable, toCurl, type StoredResponse } from '../../client/src/commands/responses';
+import { KrakenClient, type ExchangeRecord } from '../../core/src/kraken';
+import {
+  addResponse,
+  MAX_STORED_BODY_CHARS,
+  MAX_STORED_RESPONSES,
+  responseDocumentText,
+  storable,
+  toCurl,
+  type StoredResponse,
+} from '../../core/src/send/responses';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const KEY = 'sk_test_responses_7e21c0';
@@ -30,7 +38,15 @@ describe('responses: a call kept, shown and copied as cURL', () => {
   }
 
   const entry = (exchange: ExchangeRecord, id = 'abc123'): StoredResponse =>
-    storable({ id, at: '2026-12-04T10:00:00.000Z', environment: 'Sandbox', action: 'validate', account: 'WV-1 (TENTACLE_ENERGY)', message: 'Kraken rejected it: johann@example.de', exchange });
+    storable({
+      id,
+      at: '2026-12-04T10:00:00.000Z',
+      environment: 'Sandbox',
+      action: 'validate',
+      account: 'WV-1 (TENTACLE_ENERGY)',
+      message: 'Kraken rejected it: johann@example.de',
+      exchange,
+    });
 
   test('the exchange record: what was sent and answered, never the key or the token', async () => {
     const body = smallAccount('RSP-1', { customer: { date_of_birth: '1997-13-40' } });
@@ -70,16 +86,27 @@ describe('responses: a call kept, shown and copied as cURL', () => {
     for (let i = 0; i < MAX_STORED_RESPONSES + 5; i++) list = addResponse(list, entry(x, `id${i}`));
     assert.equal(list.length, MAX_STORED_RESPONSES);
     assert.equal(list[0].id, `id${MAX_STORED_RESPONSES + 4}`, 'newest first');
-    assert.deepEqual(addResponse([{ junk: true } as unknown as StoredResponse], e).map((r) => r.id), ['abc123'], 'unreadable stored entries are dropped');
+    assert.deepEqual(
+      addResponse([{ junk: true } as unknown as StoredResponse], e).map((r) => r.id),
+      ['abc123'],
+      'unreadable stored entries are dropped',
+    );
   });
 
-  test('Copy as cURL: $KRAKEN_API_KEY in place of the key, and the command gets Kraken\'s answer', async () => {
+  test("Copy as cURL: $KRAKEN_API_KEY in place of the key, and the command gets Kraken's answer", async () => {
     const body = smallAccount('RSP-3');
     // No personal data in this body, so the kept copy is the request as sent.
-    const x = await call('api-key-header', { import_supplier: 'TENTACLE_ENERGY', external_account_number: 'RSP-3', sales_channel: 'NOT_A_CHANNEL' });
+    const x = await call('api-key-header', {
+      import_supplier: 'TENTACLE_ENERGY',
+      external_account_number: 'RSP-3',
+      sales_channel: 'NOT_A_CHANNEL',
+    });
     const curl = toCurl(entry(x));
     assert.doesNotMatch(curl, /redacted/);
-    assert.match(curl, /^curl -sS -X POST '.+\/v1\/data-import\/validate-account\/' \\\n  -H 'Accept: application\/json' \\\n  -H "Authorization: Token \$KRAKEN_API_KEY" \\\n  -H 'Content-Type: application\/json' \\\n  --data-binary '\{/m);
+    assert.match(
+      curl,
+      /^curl -sS -X POST '.+\/v1\/data-import\/validate-account\/' \\\n {2}-H 'Accept: application\/json' \\\n {2}-H "Authorization: Token \$KRAKEN_API_KEY" \\\n {2}-H 'Content-Type: application\/json' \\\n {2}--data-binary '\{/m,
+    );
     assert.doesNotMatch(curl, new RegExp(KEY));
     const hasCurl = spawnSync('sh', ['-c', 'command -v curl']).status === 0;
     if (hasCurl) {
@@ -94,7 +121,10 @@ describe('responses: a call kept, shown and copied as cURL', () => {
 
     const signIn = toCurl(entry(await call('kraken-token', body)));
     assert.match(signIn, /^# Personal data in this body was redacted/m);
-    assert.match(signIn, /^KRAKEN_TOKEN=\$\(curl -sS -X POST '.+\/v1\/graphql\/' .*"\$KRAKEN_API_KEY".* \| jq -r \.data\.obtainKrakenToken\.token\)$/m);
+    assert.match(
+      signIn,
+      /^KRAKEN_TOKEN=\$\(curl -sS -X POST '.+\/v1\/graphql\/' .*"\$KRAKEN_API_KEY".* \| jq -r \.data\.obtainKrakenToken\.token\)$/m,
+    );
     assert.match(signIn, /-H "Authorization: \$KRAKEN_TOKEN"/);
     assert.doesNotMatch(signIn, new RegExp(KEY));
   });

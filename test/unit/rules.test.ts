@@ -1,5 +1,5 @@
 /**
- * The migration rules (server/src/service/rules), through the service facade: hits and misses per rule with the
+ * The migration rules (core/src/service/rules), through the service facade: hits and misses per rule with the
  * documents' test vectors, exact codes, severities, paths and some exact ranges and messages; the seed payloads;
  * mutated copies of the seed account; severity overrides; documents that are huge or deeply nested.
  */
@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, ruleCatalogue, type Diagnostic } from '../../server/src/service';
+import { createKrakenService, ruleCatalogue, type Diagnostic } from '../../core/src/service';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const SEEDS = path.join(REPO, 'test', 'fixtures', 'seeds');
@@ -19,7 +19,7 @@ const RULE_CODES = new Set(ruleCatalogue().map((r) => r.code));
 function seedText(name: string): string {
   return readFileSync(path.join(SEEDS, name), 'utf8');
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Json = any;
 function seed(name = 'seed-account.json'): Json {
   return JSON.parse(seedText(name));
@@ -96,39 +96,36 @@ describe('rule catalogue', () => {
       assert.ok(r.doc.length > 20 && !r.doc.includes('\n'), `${r.code}: one-line doc`);
       if (r.severity === 'warning') assert.match(r.doc, /A warning:|warning/i, `${r.code}: a warning says why`);
     }
-    assert.deepEqual(
-      rules.map((r) => `${r.code} ${r.severity}`).sort(),
-      [
-        'agreement-before-supply-start error',
-        'balance-sum error',
-        'customer-family-name error',
-        'date-in-future error',
-        'date-order error',
-        'decimal-amount error',
-        'document-path error',
-        'domestic-business-fields error',
-        'fields-exclusive error',
-        'iban-check warning',
-        'ledger-code-reference warning',
-        'ledger-identifier-reference warning',
-        'malo-check-digit warning',
-        'market-partner-check-digit warning',
-        'melo-format warning',
-        'mpan-check-digit warning',
-        'mprn-check-digit warning',
-        'note-content error',
-        'number-precision warning',
-        'payment-schedule-overlap error',
-        'phone-number error',
-        'prm-format warning',
-        'reference-exclusive error',
-        'required-when error',
-        'statement-dates error',
-        'transfer-reading-meter warning',
-        'unique-children error',
-        'unique-ids error',
-      ],
-    );
+    assert.deepEqual(rules.map((r) => `${r.code} ${r.severity}`).sort(), [
+      'agreement-before-supply-start error',
+      'balance-sum error',
+      'customer-family-name error',
+      'date-in-future error',
+      'date-order error',
+      'decimal-amount error',
+      'document-path error',
+      'domestic-business-fields error',
+      'fields-exclusive error',
+      'iban-check warning',
+      'ledger-code-reference warning',
+      'ledger-identifier-reference warning',
+      'malo-check-digit warning',
+      'market-partner-check-digit warning',
+      'melo-format warning',
+      'mpan-check-digit warning',
+      'mprn-check-digit warning',
+      'note-content error',
+      'number-precision warning',
+      'payment-schedule-overlap error',
+      'phone-number error',
+      'prm-format warning',
+      'reference-exclusive error',
+      'required-when error',
+      'statement-dates error',
+      'transfer-reading-meter warning',
+      'unique-children error',
+      'unique-ids error',
+    ]);
   });
 });
 
@@ -181,7 +178,10 @@ describe('the seed payloads', () => {
     const ds = validate(t);
     assert.equal(service.validate(t).detection.kind, 'account-v2-validate');
     const malo = byCode(ds, 'malo-check-digit');
-    assert.deepEqual(malo.map((d) => d.path), [`payload.${SP1}.identifier`]);
+    assert.deepEqual(
+      malo.map((d) => d.path),
+      [`payload.${SP1}.identifier`],
+    );
     assert.deepEqual(malo[0]!.range, rangeOf(t, '"60203829716"'));
     const create = validate(text({ payload: seed(), task_params: { is_dry_run: true } }));
     assert.equal(byCode(create, 'iban-check')[0]?.path, 'payload.payment_instructions.0.bank_account.iban');
@@ -253,8 +253,14 @@ describe('date-order', () => {
       sp.melos[0].meters[0].conversion_factors[0].active_to_date = '2021-01-01';
     }, 'date-order');
     assert.deepEqual(found, []);
-    const far = mutated((a) => (a.supply_addresses[0].supply_points[0].balancing_periods[0].valid_to = '2020-12-01T00:00:00Z'), 'date-order');
-    assert.deepEqual(far.found.map((d) => d.path), [`${SP0}.balancing_periods.0.valid_to`]);
+    const far = mutated(
+      (a) => (a.supply_addresses[0].supply_points[0].balancing_periods[0].valid_to = '2020-12-01T00:00:00Z'),
+      'date-order',
+    );
+    assert.deepEqual(
+      far.found.map((d) => d.path),
+      [`${SP0}.balancing_periods.0.valid_to`],
+    );
   });
 
   it("a note's unpin_at before its created_at is an error; dates inside metadata are the customer's data", () => {
@@ -262,7 +268,10 @@ describe('date-order', () => {
     notes.notes[1].unpin_at = '2020-01-01T12:00:00Z';
     notes.notes[0].created_at = '2020-07-01T12:00:00Z'; // unpin_at 2020-06-01 of the pinned note: before
     const found = byCode(validate(text(notes)), 'date-order');
-    assert.deepEqual(found.map((d) => `${d.severity} ${d.path}`), ['error notes.0.unpin_at', 'error notes.1.unpin_at']);
+    assert.deepEqual(
+      found.map((d) => `${d.severity} ${d.path}`),
+      ['error notes.0.unpin_at', 'error notes.1.unpin_at'],
+    );
     assert.match(found[0]!.message, /^unpin_at \(2020-06-01T12:00:00Z\) is before created_at \(2020-07-01T12:00:00Z\): Kraken requires/);
     const meta = mutated((a) => (a.metadata[0].value = { start_date: '2022-01-02', end_date: '2022-01-01' }), 'date-order');
     assert.deepEqual(meta.found, []);
@@ -270,7 +279,10 @@ describe('date-order', () => {
 
   it("the v2 create task window and a transactions payload's line items", () => {
     const create = validate(
-      text({ payload: seed(), task_params: { schedule_window_start: '2026-01-02T10:00:00Z', schedule_window_end: '2026-01-01T10:00:00Z' } }),
+      text({
+        payload: seed(),
+        task_params: { schedule_window_start: '2026-01-02T10:00:00Z', schedule_window_end: '2026-01-01T10:00:00Z' },
+      }),
     );
     assert.deepEqual(summary(byCode(create, 'date-order')), ['error date-order task_params.schedule_window_end']);
     const tx = seed('seed-transactions.json');
@@ -287,7 +299,10 @@ describe('ledger-code-reference', () => {
     }, 'ledger-code-reference');
     assert.deepEqual(summary(found), ['warning ledger-code-reference payment_instructions.0.ledger_code']);
     assert.deepEqual(found[0]!.range, rangeOf(t, '"WATER_LEDGER"'));
-    assert.equal(found[0]!.message, 'ledger_code "WATER_LEDGER" names no ledger of this account (ledgers: GAS_LEDGER, ELECTRICITY_LEDGER).');
+    assert.equal(
+      found[0]!.message,
+      'ledger_code "WATER_LEDGER" names no ledger of this account (ledgers: GAS_LEDGER, ELECTRICITY_LEDGER).',
+    );
   });
 });
 
@@ -353,7 +368,9 @@ describe('unique-ids', () => {
 
   it('account-level and ledger lists share one scope; a number and the same text are the same id', () => {
     const { found } = mutated((a) => {
-      a.historical_statement_transactions = [{ transaction_id: 4, transaction_date: '2021-12-01', amount: '1.00', type: 'CREDIT', reason: 'X' }];
+      a.historical_statement_transactions = [
+        { transaction_id: 4, transaction_date: '2021-12-01', amount: '1.00', type: 'CREDIT', reason: 'X' },
+      ];
     }, 'unique-ids');
     // The account-level list comes after ledgers in the document, so it is the repeat.
     assert.deepEqual(summary(found), ['error unique-ids historical_statement_transactions.0.transaction_id']);
@@ -456,7 +473,14 @@ describe('document-path', () => {
       a.statements[1].statement_path = '/EXTERNAL-1234/b.pdf';
       a.notes = [
         { body: 'n', document_paths: [{ document_path: 'https://example.com/c.pdf' }, { document_path: 'C:\\docs\\d.pdf' }] },
-        { body: 'm', document_paths: [{ document_path: 'a/../e.pdf' }, { document_path: 'docs\\f.pdf' }, { document_path: 'some/path/to/a/document.pdf' }] },
+        {
+          body: 'm',
+          document_paths: [
+            { document_path: 'a/../e.pdf' },
+            { document_path: 'docs\\f.pdf' },
+            { document_path: 'some/path/to/a/document.pdf' },
+          ],
+        },
       ];
     }, 'document-path');
     assert.deepEqual(summary(found), [
@@ -468,13 +492,18 @@ describe('document-path', () => {
       'warning document-path notes.1.document_paths.1.document_path',
     ]);
     assert.deepEqual(found[0]!.range, rangeOf(t, '"s3://tentacle-production-files/EXTERNAL-1234/a.pdf"'));
-    assert.match(found[0]!.message, /^"s3:\/\/tentacle-production-files\/EXTERNAL-1234\/a\.pdf" is a URL \(s3:\/\/\), not a path: Kraken expects the path relative to the root folder/);
+    assert.match(
+      found[0]!.message,
+      /^"s3:\/\/tentacle-production-files\/EXTERNAL-1234\/a\.pdf" is a URL \(s3:\/\/\), not a path: Kraken expects the path relative to the root folder/,
+    );
   });
 
   it('in notes and statements payloads', () => {
     const notes = seed('seed-notes.json');
     notes.notes[1].document_paths[0].document_path = '/some/path/to/a/document.pdf';
-    assert.deepEqual(summary(byCode(validate(text(notes)), 'document-path')), ['warning document-path notes.1.document_paths.0.document_path']);
+    assert.deepEqual(summary(byCode(validate(text(notes)), 'document-path')), [
+      'warning document-path notes.1.document_paths.0.document_path',
+    ]);
     const statements = seed('seed-statements.json');
     statements.statements[0].statement_path = 'https://bucket.s3.amazonaws.com/path/to/statement-1.pdf';
     assert.deepEqual(summary(byCode(validate(text(statements)), 'document-path')), ['error document-path statements.0.statement_path']);
@@ -482,26 +511,34 @@ describe('document-path', () => {
 });
 
 describe('decimal-amount', () => {
-  it('a decimal with no digit passes the pattern but is an error; a comma is the schema pattern\'s error', () => {
+  it("a decimal with no digit passes the pattern but is an error; a comma is the schema pattern's error", () => {
     const { t, found } = mutated((a) => {
       a.ledgers[0].current_statement_transactions[0].amount = '';
       a.ledgers[0].ledger_balance = '-';
       a.ledgers[1].current_statement_transactions[0].amount = '10,50';
     }, 'decimal-amount');
-    assert.deepEqual(summary(found), ['error decimal-amount ledgers.0.ledger_balance', 'error decimal-amount ledgers.0.current_statement_transactions.0.amount']);
+    assert.deepEqual(summary(found), [
+      'error decimal-amount ledgers.0.ledger_balance',
+      'error decimal-amount ledgers.0.current_statement_transactions.0.amount',
+    ]);
     assert.deepEqual(found[1]!.range, rangeAfter(t, '"amount": ', '""'));
     assert.equal(
       found[1]!.message,
       'amount is "", which is not a number: Kraken rejects it ("A valid number is required."). Give the value as a decimal string such as "10.50", or leave the property out if it is optional.',
     );
     const pattern = byCode(validate(t), 'invalid-pattern');
-    assert.deepEqual(pattern.map((d) => d.path), ['ledgers.1.current_statement_transactions.0.amount']);
+    assert.deepEqual(
+      pattern.map((d) => d.path),
+      ['ledgers.1.current_statement_transactions.0.amount'],
+    );
   });
 
   it('in transactions (line items) and statements payloads', () => {
     const tx = seed('seed-transactions.json');
     tx.transactions[5].line_items[0].net_amount = '.';
-    assert.deepEqual(summary(byCode(validate(text(tx)), 'decimal-amount')), ['error decimal-amount transactions.5.line_items.0.net_amount']);
+    assert.deepEqual(summary(byCode(validate(text(tx)), 'decimal-amount')), [
+      'error decimal-amount transactions.5.line_items.0.net_amount',
+    ]);
     const payments = seed();
     payments.payment_schedules[0].amount = '';
     assert.deepEqual(summary(byCode(validate(text(payments)), 'decimal-amount')), ['error decimal-amount payment_schedules.0.amount']);
@@ -579,7 +616,12 @@ describe('phone-number', () => {
       const c = a.customers[0];
       c.mobile = '+4912';
       c.landline = '030 12345678'; // valid German landline, read as DE because of the MaLo-IDs
-      c.alternative_phone_numbers = [{ phone_number: '0123' }, { phone_number: '' }, { phone_number: '+999 123456' }, { phone_number: 'n/a' }];
+      c.alternative_phone_numbers = [
+        { phone_number: '0123' },
+        { phone_number: '' },
+        { phone_number: '+999 123456' },
+        { phone_number: 'n/a' },
+      ];
     }, 'phone-number');
     assert.deepEqual(summary(found), [
       'warning phone-number customers.0.mobile',
@@ -606,24 +648,42 @@ describe('phone-number', () => {
 });
 
 describe('iban-check', () => {
-  it('the documents\' valid IBANs pass; other countries, lengths and characters are warnings', () => {
+  it("the documents' valid IBANs pass; other countries, lengths and characters are warnings", () => {
     const { found } = mutated((a) => {
       a.payment_instructions[0].bank_account.iban = 'GB82 WEST 1234 5698 7654 32';
       a.payment_instructions.push(
-        { vendor: 'V', reference: 'R1', type: 'DIRECT_DEBIT', bank_account: { account_holder: 'J', account_number: '1', iban: 'DE89370400440532013000' } },
-        { vendor: 'V', reference: 'R2', type: 'DIRECT_DEBIT', bank_account: { account_holder: 'J', account_number: '1', iban: 'DE8937040044053201300' } },
-        { vendor: 'V', reference: 'R3', type: 'DIRECT_DEBIT', bank_account: { account_holder: 'J', account_number: '1', iban: 'XX89370400440532013000' } },
+        {
+          vendor: 'V',
+          reference: 'R1',
+          type: 'DIRECT_DEBIT',
+          bank_account: { account_holder: 'J', account_number: '1', iban: 'DE89370400440532013000' },
+        },
+        {
+          vendor: 'V',
+          reference: 'R2',
+          type: 'DIRECT_DEBIT',
+          bank_account: { account_holder: 'J', account_number: '1', iban: 'DE8937040044053201300' },
+        },
+        {
+          vendor: 'V',
+          reference: 'R3',
+          type: 'DIRECT_DEBIT',
+          bank_account: { account_holder: 'J', account_number: '1', iban: 'XX89370400440532013000' },
+        },
         { vendor: 'V', reference: 'R4', type: 'DIRECT_DEBIT', bank_account: { account_holder: 'J', account_number: '1', iban: '' } },
       );
     }, 'iban-check');
-    assert.deepEqual(summary(found), ['warning iban-check payment_instructions.2.bank_account.iban', 'warning iban-check payment_instructions.3.bank_account.iban']);
+    assert.deepEqual(summary(found), [
+      'warning iban-check payment_instructions.2.bank_account.iban',
+      'warning iban-check payment_instructions.3.bank_account.iban',
+    ]);
     assert.match(found[0]!.message, /IBAN for DE must be 22 characters; this has 21/);
     assert.match(found[1]!.message, /XX is not a country code in the IBAN registry/);
   });
 });
 
 describe('market identifiers', () => {
-  it('malo-check-digit: the documents\' vectors, a leading zero, separators; other shapes are left alone', () => {
+  it("malo-check-digit: the documents' vectors, a leading zero, separators; other shapes are left alone", () => {
     const ids: Array<[string, string | null]> = [
       ['41373559241', null],
       ['74018657187', null],
@@ -706,12 +766,23 @@ describe('market identifiers', () => {
     const ds = validate(
       text(
         Object.assign(seed(), {
-          supply_addresses: [{ ...seed().supply_addresses[0], supply_points: undefined, meter_points: [{ supply_type: 'GAS', identifier: '93538241', mpid: 'ABCD', supply_start_date: '2022-01-01' }] }],
+          supply_addresses: [
+            {
+              ...seed().supply_addresses[0],
+              supply_points: undefined,
+              meter_points: [{ supply_type: 'GAS', identifier: '93538241', mpid: 'ABCD', supply_start_date: '2022-01-01' }],
+            },
+          ],
         }),
       ),
     );
-    assert.deepEqual(summary(ds.filter((d) => /check-digit|melo|prm/.test(d.code))), ['warning mprn-check-digit supply_addresses.0.meter_points.0.identifier']);
-    assert.match(byCode(ds, 'mprn-check-digit')[0]!.message, /^MPRN "93538241" is not valid: its check digits \(the last two digits\) do not match the others/);
+    assert.deepEqual(summary(ds.filter((d) => /check-digit|melo|prm/.test(d.code))), [
+      'warning mprn-check-digit supply_addresses.0.meter_points.0.identifier',
+    ]);
+    assert.match(
+      byCode(ds, 'mprn-check-digit')[0]!.message,
+      /^MPRN "93538241" is not valid: its check digits \(the last two digits\) do not match the others/,
+    );
   });
 
   it('prm-format: a 14-digit PRM passes; written with separators it is a warning', () => {
@@ -727,7 +798,10 @@ describe('market identifiers', () => {
     const upgraded = byCode(validate(t, { rules: { 'malo-check-digit': 'error' } }), 'malo-check-digit');
     assert.deepEqual(summary(upgraded), [`error malo-check-digit ${SP1}.identifier`]);
     const quiet = validate(t, { rules: { 'market-partner-check-digit': 'off', 'iban-check': 'hint' } });
-    assert.deepEqual(summary(quiet), [`warning malo-check-digit ${SP1}.identifier`, 'hint iban-check payment_instructions.0.bank_account.iban']);
+    assert.deepEqual(summary(quiet), [
+      `warning malo-check-digit ${SP1}.identifier`,
+      'hint iban-check payment_instructions.0.bank_account.iban',
+    ]);
   });
 });
 
@@ -751,7 +825,11 @@ describe('big and deep documents', () => {
   it('a large account (thousands of transactions) is checked quickly', () => {
     const a = seed();
     const tx = a.ledgers[0].current_statement_transactions[0];
-    a.ledgers[0].current_statement_transactions = Array.from({ length: 20_000 }, (_, i) => ({ ...tx, transaction_id: String(i), amount: i % 2 ? 12.5 : '12.50' }));
+    a.ledgers[0].current_statement_transactions = Array.from({ length: 20_000 }, (_, i) => ({
+      ...tx,
+      transaction_id: String(i),
+      amount: i % 2 ? 12.5 : '12.50',
+    }));
     a.ledgers[0].current_statement_transactions[19_999].transaction_id = '7';
     const started = Date.now();
     const ds = service.validate(text(a)).diagnostics;

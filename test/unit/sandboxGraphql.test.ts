@@ -19,7 +19,11 @@ after(async () => {
 });
 
 async function post(body: unknown, raw?: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${sb.url}/v1/graphql/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+  const res = await fetch(`${sb.url}/v1/graphql/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ?? JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -45,7 +49,8 @@ describe('sandbox GraphQL: the forms of obtainKrakenToken', () => {
 
   test('the whole input as a variable (the extension and CLI form), named operation', async () => {
     const r = await post({
-      query: 'mutation ObtainKrakenToken($input: ObtainJSONWebTokenInput!) { obtainKrakenToken(input: $input) { token refreshToken refreshExpiresIn } }',
+      query:
+        'mutation ObtainKrakenToken($input: ObtainJSONWebTokenInput!) { obtainKrakenToken(input: $input) { token refreshToken refreshExpiresIn } }',
       variables: { input: { APIKey: KEY } },
       operationName: 'ObtainKrakenToken',
     });
@@ -71,7 +76,8 @@ describe('sandbox GraphQL: the forms of obtainKrakenToken', () => {
   test('an inline fragment, and two aliased calls in one document (one grant each)', async () => {
     const before = sb.state.tokenGrants.length;
     const r = await post({
-      query: 'mutation Two($k: String!) { a: obtainKrakenToken(input: {APIKey: $k}) { ... on ObtainKrakenJSONWebToken { token } } b: obtainKrakenToken(input: {APIKey: $k}) { token } }',
+      query:
+        'mutation Two($k: String!) { a: obtainKrakenToken(input: {APIKey: $k}) { ... on ObtainKrakenJSONWebToken { token } } b: obtainKrakenToken(input: {APIKey: $k}) { token } }',
       variables: { k: KEY },
     });
     assert.equal(r.status, 200);
@@ -82,19 +88,31 @@ describe('sandbox GraphQL: the forms of obtainKrakenToken', () => {
   test('the refresh token from one grant, as a variable, gives a new token once', async () => {
     const first = await post({ query: '{ __typename }' }); // a query that does nothing is fine
     assert.deepEqual(first, { status: 200, json: { data: { __typename: 'Query' } } });
-    const grant = await post({ query: 'mutation($i: ObtainJSONWebTokenInput!) { obtainKrakenToken(input: $i) { refreshToken } }', variables: { i: { APIKey: KEY } } });
+    const grant = await post({
+      query: 'mutation($i: ObtainJSONWebTokenInput!) { obtainKrakenToken(input: $i) { refreshToken } }',
+      variables: { i: { APIKey: KEY } },
+    });
     const refresh = grant.json.data.obtainKrakenToken.refreshToken;
-    const again = await post({ query: 'mutation($r: String) { obtainKrakenToken(input: {refreshToken: $r}) { token } }', variables: { r: refresh } });
+    const again = await post({
+      query: 'mutation($r: String) { obtainKrakenToken(input: {refreshToken: $r}) { token } }',
+      variables: { r: refresh },
+    });
     assert.equal(again.status, 200);
     await assertTokenWorks(again.json.data.obtainKrakenToken.token);
-    const reused = await post({ query: 'mutation($r: String) { obtainKrakenToken(input: {refreshToken: $r}) { token } }', variables: { r: refresh } });
+    const reused = await post({
+      query: 'mutation($r: String) { obtainKrakenToken(input: {refreshToken: $r}) { token } }',
+      variables: { r: refresh },
+    });
     assert.equal(reused.json.errors[0].extensions.errorDescription, 'The refresh token is invalid or has expired.');
   });
 });
 
 describe('sandbox GraphQL: errors are GraphQL-shaped', () => {
-  test('a wrong key: Kraken\'s KT-CT-1139 at the field, with its location and path; the key is not echoed', async () => {
-    const r = await post({ query: 'mutation($k: String!) {\n  obtainKrakenToken(input: {APIKey: $k}) { token }\n}', variables: { k: 'wrong-key-99' } });
+  test("a wrong key: Kraken's KT-CT-1139 at the field, with its location and path; the key is not echoed", async () => {
+    const r = await post({
+      query: 'mutation($k: String!) {\n  obtainKrakenToken(input: {APIKey: $k}) { token }\n}',
+      variables: { k: 'wrong-key-99' },
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(r.json, {
       errors: [
@@ -102,7 +120,12 @@ describe('sandbox GraphQL: errors are GraphQL-shaped', () => {
           message: 'Invalid data.',
           locations: [{ line: 2, column: 3 }],
           path: ['obtainKrakenToken'],
-          extensions: { errorType: 'VALIDATION', errorCode: 'KT-CT-1139', errorDescription: 'Authentication failed: the API key is not valid.', errorClass: 'VALIDATION' },
+          extensions: {
+            errorType: 'VALIDATION',
+            errorCode: 'KT-CT-1139',
+            errorDescription: 'Authentication failed: the API key is not valid.',
+            errorClass: 'VALIDATION',
+          },
         },
       ],
       data: { obtainKrakenToken: null },
@@ -113,7 +136,9 @@ describe('sandbox GraphQL: errors are GraphQL-shaped', () => {
   test('an operation the sandbox does not have: a validation error naming the field, at its location', async () => {
     const r = await post({ query: 'query {\n  viewer { accounts { number } }\n}' });
     assert.equal(r.status, 400);
-    assert.deepEqual(r.json, { errors: [{ message: 'Cannot query field "viewer" on type "Query".', locations: [{ line: 2, column: 3 }] }] });
+    assert.deepEqual(r.json, {
+      errors: [{ message: 'Cannot query field "viewer" on type "Query".', locations: [{ line: 2, column: 3 }] }],
+    });
   });
 
   test('a document that does not parse: a syntax error with its location', async () => {
@@ -127,26 +152,43 @@ describe('sandbox GraphQL: errors are GraphQL-shaped', () => {
   test('an input field Kraken does not have, a missing variable, a variable of the wrong type', async () => {
     const unknownField = await post({ query: 'mutation { obtainKrakenToken(input: {apiKey: "x"}) { token } }' });
     assert.equal(unknownField.status, 400);
-    assert.match(unknownField.json.errors[0].message, /Field "apiKey" is not defined by type "ObtainJSONWebTokenInput"\. Did you mean "APIKey"\?/);
+    assert.match(
+      unknownField.json.errors[0].message,
+      /Field "apiKey" is not defined by type "ObtainJSONWebTokenInput"\. Did you mean "APIKey"\?/,
+    );
     const missing = await post({ query: 'mutation($k: String!) { obtainKrakenToken(input: {APIKey: $k}) { token } }' });
     assert.equal(missing.status, 400);
-    assert.deepEqual(missing.json.errors, [{ message: 'Variable "$k" of required type "String!" was not provided.', locations: [{ line: 1, column: 10 }] }]);
-    const wrongType = await post({ query: 'mutation($k: String!) { obtainKrakenToken(input: {APIKey: $k}) { token } }', variables: { k: 42 } });
+    assert.deepEqual(missing.json.errors, [
+      { message: 'Variable "$k" of required type "String!" was not provided.', locations: [{ line: 1, column: 10 }] },
+    ]);
+    const wrongType = await post({
+      query: 'mutation($k: String!) { obtainKrakenToken(input: {APIKey: $k}) { token } }',
+      variables: { k: 42 },
+    });
     assert.equal(wrongType.status, 400);
     assert.match(wrongType.json.errors[0].message, /^Variable "\$k" got invalid value 42; String cannot represent a non string value: 42/);
   });
 
-  test('no input at all, or not a key: refused with Kraken\'s error, not a crash', async () => {
+  test("no input at all, or not a key: refused with Kraken's error, not a crash", async () => {
     const r = await post({ query: 'mutation { obtainKrakenToken(input: {}) { token } }' });
     assert.equal(r.json.errors[0].extensions.errorCode, 'KT-CT-1139');
     assert.equal(r.json.errors[0].extensions.errorDescription, 'Provide APIKey or refreshToken (the sandbox supports no other inputs).');
   });
 
   test('bodies that are not a GraphQL request', async () => {
-    assert.deepEqual(await post(undefined, 'not json'), { status: 400, json: { errors: [{ message: 'Must provide a JSON body with "query".' }] } });
+    assert.deepEqual(await post(undefined, 'not json'), {
+      status: 400,
+      json: { errors: [{ message: 'Must provide a JSON body with "query".' }] },
+    });
     assert.deepEqual(await post({ variables: {} }), { status: 400, json: { errors: [{ message: 'Must provide query string.' }] } });
-    assert.deepEqual(await post({ query: '{ sandbox }', variables: [1] }), { status: 400, json: { errors: [{ message: 'Variables must be provided as an object.' }] } });
-    assert.deepEqual(await post({ query: '{ sandbox }', operation: 'x' }), { status: 400, json: { errors: [{ message: 'Unknown request field: "operation" (a GraphQL request has query, variables, operationName).' }] } });
+    assert.deepEqual(await post({ query: '{ sandbox }', variables: [1] }), {
+      status: 400,
+      json: { errors: [{ message: 'Variables must be provided as an object.' }] },
+    });
+    assert.deepEqual(await post({ query: '{ sandbox }', operation: 'x' }), {
+      status: 400,
+      json: { errors: [{ message: 'Unknown request field: "operation" (a GraphQL request has query, variables, operationName).' }] },
+    });
     const two = await post({ query: 'query A { sandbox } query B { sandbox }' });
     assert.equal(two.status, 400);
     assert.deepEqual(two.json.errors, [{ message: 'Must provide operation name if query contains multiple operations.' }]);

@@ -12,9 +12,10 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { parseCommand, UsageError } from '../../cli/src/args';
-import { CreateGate, parseShard, readWave, runSend, SEND_COMMAND, shardOf, unitKey, type SendIo } from '../../cli/src/send';
-import { foldJournal, Journal, JournalLockedError, readJournal, type JournalRecord } from '../../cli/src/journal';
+import { parseCommand, UsageError } from '../../core/src/args';
+import { CreateGate, parseShard, runSend, SEND_COMMAND, type SendIo } from '../../cli/src/send';
+import { readWave, shardOf, unitKey } from '../../core/src/waves';
+import { foldJournal, Journal, JournalLockedError, readJournal, type JournalRecord } from '../../core/src/waves/journal';
 import { fixture, REPO_ROOT } from './helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
@@ -59,7 +60,12 @@ interface Run {
   stderr: string;
 }
 
-async function send(dir: string, argv: string[], env: Record<string, string | undefined> = { KRAKEN_API_KEY: KEY }, retry: Record<string, number> = {}): Promise<Run> {
+async function send(
+  dir: string,
+  argv: string[],
+  env: Record<string, string | undefined> = { KRAKEN_API_KEY: KEY },
+  retry: Record<string, number> = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: SendIo = {
@@ -118,9 +124,15 @@ describe('send: a v1 wave with faults', () => {
     const records = journalOf(dir);
     const oks = okCreatesByKey(records);
     assert.equal(oks.size, 300);
-    assert.ok([...oks.values()].every((n) => n === 1), 'one ok outcome per create');
+    assert.ok(
+      [...oks.values()].every((n) => n === 1),
+      'one ok outcome per create',
+    );
     // The dropped creates were processed by Kraken: found by the transfer status, not sent again.
-    assert.ok(records.filter((r) => r.action === 'create' && r.reason === 'reconciled').length >= 1, 'dropped creates were checked in Kraken');
+    assert.ok(
+      records.filter((r) => r.action === 'create' && r.reason === 'reconciled').length >= 1,
+      'dropped creates were checked in Kraken',
+    );
     assert.equal(records.filter((r) => r.phase === 'outcome' && r.status === 'unknown').length, 0);
     // Every create that succeeded (a failed one of a first run, its burst outlasting the retries, has no number).
     for (const r of records.filter((x) => x.action === 'create' && x.phase === 'outcome' && x.status === 'ok')) {
@@ -155,14 +167,22 @@ describe('send: a v1 wave with faults', () => {
     await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage', '.']);
     const from = sb.state.requests.length;
     sb.faults.add({ match: CREATE_V1, status: 429, times: 1, retryAfter: 1 });
-    const run = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'create', '--concurrency', '4', '.'], { KRAKEN_API_KEY: KEY }, { maxDelayMs: 5000 });
+    const run = await send(
+      dir,
+      ['send', '--env', 'Sandbox v1', '--action', 'create', '--concurrency', '4', '.'],
+      { KRAKEN_API_KEY: KEY },
+      { maxDelayMs: 5000 },
+    );
     assert.equal(run.code, 0, run.stdout);
     const creates = sb.state.requests.slice(from).filter((r) => r.path === CREATE_V1);
     const limited = creates.find((r) => r.status === 429)!;
     const t = Date.parse(limited.at);
     const early = creates.filter((r) => Date.parse(r.at) > t + 50 && Date.parse(r.at) < t + 950);
     assert.deepEqual(early, [], 'creates sent inside the Retry-After window');
-    assert.ok(creates.some((r) => Date.parse(r.at) >= t + 950), 'creates resumed after the wait');
+    assert.ok(
+      creates.some((r) => Date.parse(r.at) >= t + 950),
+      'creates resumed after the wait',
+    );
     assertCreatedExactlyOnce(sb, 'RA', 40);
   });
 
@@ -177,7 +197,11 @@ describe('send: a v1 wave with faults', () => {
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stderr, /limited to 40 at once/);
     assert.ok(peak <= 40, `peak ${peak}`);
-    assert.equal(sb.state.requests.slice(from).filter((r) => r.path === CREATE_V1 && r.status === 429).length, 0, 'never above the concurrency limit');
+    assert.equal(
+      sb.state.requests.slice(from).filter((r) => r.path === CREATE_V1 && r.status === 429).length,
+      0,
+      'never above the concurrency limit',
+    );
     assertCreatedExactlyOnce(sb, 'CAP', 120);
   });
 });
@@ -190,60 +214,88 @@ describe('send: killed in the middle and resumed', () => {
   });
   after(() => sb.close());
 
-  test('SIGKILL after 60 creates, then a rerun: every account created exactly once, in-flight creates checked, not re-sent', { timeout: 60_000 }, async () => {
-    assert.ok(existsSync(CLI), 'dist/cli.js is built (node scripts/build.mjs)');
-    const N = 240;
-    const dir = waveDir(sb, N, 'KILL', { files: 2 });
-    const journal = path.join(dir, 'kraken-import.journal.jsonl');
-    const child = spawn(process.execPath, [CLI, 'send', '--env', 'Sandbox v1', '--action', 'stage,create', '--concurrency', '16', '--quiet', '.'], {
-      cwd: dir,
-      env: { ...process.env, KRAKEN_API_KEY: KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
-    const createdSoFar = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"action":"create"') && l.includes('"status":"ok"')).length : 0);
-    const deadline = Date.now() + 30_000;
-    // Kill with creates being processed by Kraken: their attempts are in the journal, their outcomes never will be.
-    while (createdSoFar() < 60 || sb.state.inFlightCreates < 2) {
-      if (Date.now() > deadline) throw new Error(`no progress: ${output}`);
-      if (child.exitCode !== null) throw new Error(`the send ended before the kill: ${output}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    child.kill('SIGKILL');
-    assert.equal(await exited, null, 'killed');
-    assert.ok(existsSync(`${journal}.lock`), 'the killed run left its lock');
+  test(
+    'SIGKILL after 60 creates, then a rerun: every account created exactly once, in-flight creates checked, not re-sent',
+    { timeout: 60_000 },
+    async () => {
+      assert.ok(existsSync(CLI), 'dist/cli.js is built (node scripts/build.mjs)');
+      const N = 240;
+      const dir = waveDir(sb, N, 'KILL', { files: 2 });
+      const journal = path.join(dir, 'kraken-import.journal.jsonl');
+      const child = spawn(
+        process.execPath,
+        [CLI, 'send', '--env', 'Sandbox v1', '--action', 'stage,create', '--concurrency', '16', '--quiet', '.'],
+        {
+          cwd: dir,
+          env: { ...process.env, KRAKEN_API_KEY: KEY },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (c) => (output += c));
+      child.stderr.on('data', (c) => (output += c));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
+      const createdSoFar = () =>
+        existsSync(journal)
+          ? readFileSync(journal, 'utf8')
+              .split('\n')
+              .filter((l) => l.includes('"action":"create"') && l.includes('"status":"ok"')).length
+          : 0;
+      const deadline = Date.now() + 30_000;
+      // Kill with creates being processed by Kraken: their attempts are in the journal, their outcomes never will be.
+      while (createdSoFar() < 60 || sb.state.inFlightCreates < 2) {
+        if (Date.now() > deadline) throw new Error(`no progress: ${output}`);
+        if (child.exitCode !== null) throw new Error(`the send ended before the kill: ${output}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      child.kill('SIGKILL');
+      assert.equal(await exited, null, 'killed');
+      assert.ok(existsSync(`${journal}.lock`), 'the killed run left its lock');
 
-    const before = foldJournal(readJournal(journal).records);
-    const inDoubt = [...before.values()].filter((u) => u.inDoubt && u.attempt?.action === 'create').length;
-    assert.ok(inDoubt >= 1, 'the kill left creates in doubt (attempt written, no outcome)');
-    assert.ok(sb.state.imported.size < N, 'killed before the end');
+      const before = foldJournal(readJournal(journal).records);
+      const inDoubt = [...before.values()].filter((u) => u.inDoubt && u.attempt?.action === 'create').length;
+      assert.ok(inDoubt >= 1, 'the kill left creates in doubt (attempt written, no outcome)');
+      assert.ok(sb.state.imported.size < N, 'killed before the end');
 
-    // Resume (as a child process too: the real CLI, a stale lock taken over).
-    const rerun = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const c = spawn(process.execPath, [CLI, 'send', '--env', 'Sandbox v1', '--action', 'stage,create', '--concurrency', '16', '--quiet', '.'], {
-        cwd: dir,
-        env: { ...process.env, KRAKEN_API_KEY: KEY },
+      // Resume (as a child process too: the real CLI, a stale lock taken over).
+      const rerun = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(
+          process.execPath,
+          [CLI, 'send', '--env', 'Sandbox v1', '--action', 'stage,create', '--concurrency', '16', '--quiet', '.'],
+          {
+            cwd: dir,
+            env: { ...process.env, KRAKEN_API_KEY: KEY },
+          },
+        );
+        let out = '';
+        c.stdout.on('data', (d) => (out += d));
+        c.stderr.on('data', (d) => (out += d));
+        c.on('exit', (code) => resolve({ code, out }));
       });
-      let out = '';
-      c.stdout.on('data', (d) => (out += d));
-      c.stderr.on('data', (d) => (out += d));
-      c.on('exit', (code) => resolve({ code, out }));
-    });
-    assert.equal(rerun.code, 0, rerun.out);
-    assertCreatedExactlyOnce(sb, 'KILL', N);
-    assert.equal(sb.state.requestsTo(CREATE_V1, 'POST').filter((r) => r.status === 201).length, N, 'exactly one successful create per account');
+      assert.equal(rerun.code, 0, rerun.out);
+      assertCreatedExactlyOnce(sb, 'KILL', N);
+      assert.equal(
+        sb.state.requestsTo(CREATE_V1, 'POST').filter((r) => r.status === 201).length,
+        N,
+        'exactly one successful create per account',
+      );
 
-    const records = readJournal(journal).records;
-    const oks = okCreatesByKey(records);
-    assert.equal(oks.size, N);
-    assert.ok([...oks.values()].every((n) => n === 1));
-    assert.ok(records.some((r) => r.action === 'create' && r.reason === 'reconciled'), `an in-doubt create was found in Kraken by its transfer status\n${rerun.out}\n${records.filter((r) => r.run !== records[0].run).slice(0, 5).map((r) => JSON.stringify(r)).join('\n')}`);
-    assert.match(rerun.out, /^create\s+\d+\s+\d+\s+0\s+0\s+\d+\s+[1-9]\d*$/m);
-    assert.ok(!existsSync(`${journal}.lock`), 'the lock is released at the end');
-  });
+      const records = readJournal(journal).records;
+      const oks = okCreatesByKey(records);
+      assert.equal(oks.size, N);
+      assert.ok([...oks.values()].every((n) => n === 1));
+      assert.ok(
+        records.some((r) => r.action === 'create' && r.reason === 'reconciled'),
+        `an in-doubt create was found in Kraken by its transfer status\n${rerun.out}\n${records
+          .filter((r) => r.run !== records[0].run)
+          .slice(0, 5)
+          .map((r) => JSON.stringify(r))
+          .join('\n')}`,
+      );
+      assert.match(rerun.out, /^create\s+\d+\s+\d+\s+0\s+0\s+\d+\s+[1-9]\d*$/m);
+      assert.ok(!existsSync(`${journal}.lock`), 'the lock is released at the end');
+    },
+  );
 });
 
 describe('send: shards', () => {
@@ -257,21 +309,51 @@ describe('send: shards', () => {
     const N = 150;
     const dir = waveDir(sb, N, 'SH', { files: 2 });
     const runs = await Promise.all(
-      [1, 2, 3].map((i) => send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage,create', '--shard', `${i}/3`, '--journal', `shard-${i}.journal.jsonl`, '.'])),
+      [1, 2, 3].map((i) =>
+        send(dir, [
+          'send',
+          '--env',
+          'Sandbox v1',
+          '--action',
+          'stage,create',
+          '--shard',
+          `${i}/3`,
+          '--journal',
+          `shard-${i}.journal.jsonl`,
+          '.',
+        ]),
+      ),
     );
     for (const r of runs) assert.equal(r.code, 0, r.stdout);
     const counts = runs.map((r) => Number(/— (\d+) payloads in shard/.exec(r.stdout)?.[1]));
-    assert.equal(counts.reduce((a, b) => a + b, 0), N);
-    assert.ok(counts.every((c) => c > 20), `balanced enough: ${counts}`);
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      N,
+    );
+    assert.ok(
+      counts.every((c) => c > 20),
+      `balanced enough: ${counts}`,
+    );
     const keys = [1, 2, 3].map((i) => new Set(okCreatesByKey(journalOf(dir, `shard-${i}.journal.jsonl`)).keys()));
     const union = new Set(keys.flatMap((k) => [...k]));
     assert.equal(union.size, N);
-    assert.equal(keys.reduce((n, k) => n + k.size, 0), N, 'no account in two shards');
+    assert.equal(
+      keys.reduce((n, k) => n + k.size, 0),
+      N,
+      'no account in two shards',
+    );
     assertCreatedExactlyOnce(sb, 'SH', N);
   });
 
   test('shard assignment is a stable hash of the account, not file order', () => {
-    const item = (file: string, line: number) => ({ file, line, kind: 'account' as const, identityKey: 'TENTACLE_ENERGY/X-1', identified: true, hash: 'h' });
+    const item = (file: string, line: number) => ({
+      file,
+      line,
+      kind: 'account' as const,
+      identityKey: 'TENTACLE_ENERGY/X-1',
+      identified: true,
+      hash: 'h',
+    });
     assert.equal(shardOf(item('a.jsonl', 1).identityKey, 7), shardOf(item('b.jsonl', 99).identityKey, 7));
     assert.equal(shardOf('TENTACLE_ENERGY/X-1', 4), shardOf('TENTACLE_ENERGY/X-1', 4));
     assert.deepEqual(parseShard('2/4'), { index: 2, count: 4 });
@@ -304,7 +386,10 @@ describe('send: v2 flow', () => {
     assert.equal(creates.length, N);
     assert.equal(creates.filter((r) => r.reason === 'reconciled').length, 3, 'the three dropped creates were found by their import status');
     const waited = creates.filter((r) => r.reason !== 'reconciled');
-    assert.ok(waited.every((r) => r.kraken?.importStatus === 'PROCESSED' && /^A-/.test(r.kraken.krakenIdentifier ?? '')), JSON.stringify(waited[0]));
+    assert.ok(
+      waited.every((r) => r.kraken?.importStatus === 'PROCESSED' && /^A-/.test(r.kraken.krakenIdentifier ?? '')),
+      JSON.stringify(waited[0]),
+    );
     const imported = [...sb.state.imported.values()].filter((a) => a.externalAccountNumber.startsWith('V2-'));
     // The reconciled three settle when their status is read; all forty processes exist exactly once.
     assert.equal([...sb.state.processes.values()].filter((p) => p.externalIdentifier.startsWith('V2-')).length, N);
@@ -324,11 +409,41 @@ describe('send: resuming v2 creates', () => {
     const journal = path.join(dir, 'kraken-import.journal.jsonl');
     // 1: created, but the outcome record never made it to the journal.
     assert.equal((await send(dir, ['send', '--env', 'Sandbox v2', '--action', 'create', '--wait', 'wave-1.jsonl'])).code, 0);
-    const kept = readFileSync(journal, 'utf8').split('\n').filter((l) => l && !(l.includes('"phase":"outcome"') && l.includes('V2R-0001')) && !l.includes('V2R-0002') && !l.includes('V2R-0003'));
+    const kept = readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter(
+        (l) => l && !(l.includes('"phase":"outcome"') && l.includes('V2R-0001')) && !l.includes('V2R-0002') && !l.includes('V2R-0003'),
+      );
     // 2: the attempt was written, the process died before sending. 3: the same, with an earlier dry run in Kraken.
-    assert.equal((await send(dir, ['send', '--env', 'Sandbox v2', '--action', 'create-dry-run', '--wait', '--journal', 'dry.journal.jsonl', 'wave-3.jsonl'])).code, 0);
+    assert.equal(
+      (
+        await send(dir, [
+          'send',
+          '--env',
+          'Sandbox v2',
+          '--action',
+          'create-dry-run',
+          '--wait',
+          '--journal',
+          'dry.journal.jsonl',
+          'wave-3.jsonl',
+        ])
+      ).code,
+      0,
+    );
     const items = readWave(['wave-2.jsonl', 'wave-3.jsonl'], { cwd: dir }).items;
-    const attempt = (i: number) => JSON.stringify({ v: 1, at: new Date().toISOString(), run: 'killed', env: 'Sandbox v2', key: unitKey('create', items[i]), file: items[i].file, line: 1, action: 'create', phase: 'attempt' });
+    const attempt = (i: number) =>
+      JSON.stringify({
+        v: 1,
+        at: new Date().toISOString(),
+        run: 'killed',
+        env: 'Sandbox v2',
+        key: unitKey('create', items[i]),
+        file: items[i].file,
+        line: 1,
+        action: 'create',
+        phase: 'attempt',
+      });
     writeFileSync(journal, [...kept, attempt(0), attempt(1)].join('\n') + '\n');
     const createsBefore = sb.state.requestsTo(CREATE_V2, 'POST').length;
     const run = await send(dir, ['send', '--env', 'Sandbox v2', '--action', 'create', '--wait', '.']);
@@ -357,8 +472,14 @@ describe('send: configuration and safety', () => {
 
   test('a production environment needs --yes; keys never from arguments; a missing key or environment is a usage error', async () => {
     await assert.rejects(send(dir, ['send', '--env', 'Prod', '--action', 'validate', '.']), /production environment: add --yes/);
-    await assert.rejects(send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '--api-key', KEY, '.']), /never taken from arguments/);
-    await assert.rejects(send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '.'], {}), /KRAKEN_API_KEY_SANDBOX_V1 or KRAKEN_API_KEY/);
+    await assert.rejects(
+      send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '--api-key', KEY, '.']),
+      /never taken from arguments/,
+    );
+    await assert.rejects(
+      send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '.'], {}),
+      /KRAKEN_API_KEY_SANDBOX_V1 or KRAKEN_API_KEY/,
+    );
     await assert.rejects(send(dir, ['send', '--env', 'Nope', '--action', 'validate', '.']), /no environment "Nope".*"Sandbox v1"/);
     await assert.rejects(send(dir, ['send', '--env', 'Sandbox v2', '--action', 'stage', '.']), /no staging step/);
     await assert.rejects(send(dir, ['send', '--env', 'Sandbox v1', '--action', 'frobnicate', '.']), /unknown --action/);
@@ -367,17 +488,23 @@ describe('send: configuration and safety', () => {
   });
 
   test('the per-environment variable wins; the key never appears in the output or the journal', async () => {
-    const run = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '.'], { KRAKEN_API_KEY: 'wrong-key-xyz', KRAKEN_API_KEY_SANDBOX_V1: KEY });
+    const run = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '.'], {
+      KRAKEN_API_KEY: 'wrong-key-xyz',
+      KRAKEN_API_KEY_SANDBOX_V1: KEY,
+    });
     assert.equal(run.code, 0, run.stdout);
-    const bad = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '--journal', 'other.journal.jsonl', '.'], { KRAKEN_API_KEY: 'wrong-key-xyz' });
+    const bad = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '--journal', 'other.journal.jsonl', '.'], {
+      KRAKEN_API_KEY: 'wrong-key-xyz',
+    });
     assert.equal(bad.code, 1);
-    const journalText = readFileSync(path.join(dir, 'kraken-import.journal.jsonl'), 'utf8') + readFileSync(path.join(dir, 'other.journal.jsonl'), 'utf8');
+    const journalText =
+      readFileSync(path.join(dir, 'kraken-import.journal.jsonl'), 'utf8') + readFileSync(path.join(dir, 'other.journal.jsonl'), 'utf8');
     for (const text of [run.stdout, run.stderr, bad.stdout, bad.stderr, journalText]) {
       assert.ok(!text.includes(KEY) && !text.includes('wrong-key-xyz'));
     }
   });
 
-  test('a second run on the same journal is refused while another process holds it; a dead holder\'s lock is taken over', async () => {
+  test("a second run on the same journal is refused while another process holds it; a dead holder's lock is taken over", async () => {
     const file = path.join(dir, 'kraken-import.journal.jsonl');
     writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, host: hostname() }));
     const run = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'validate', '.']);
@@ -416,7 +543,8 @@ describe('send: post-import payloads and interruptions', () => {
     mkdirSync(path.join(dir, 'post'));
     writeFileSync(
       path.join(dir, 'post', 'notes.jsonl'),
-      [1, 2, 3, 4].map((i) => JSON.stringify({ ...notes, import_supplier: SUPPLIER, external_account_number: `POST-000${i}` })).join('\n') + '\n',
+      [1, 2, 3, 4].map((i) => JSON.stringify({ ...notes, import_supplier: SUPPLIER, external_account_number: `POST-000${i}` })).join('\n') +
+        '\n',
     );
     const piDoc = { ...pi, import_supplier: SUPPLIER, external_account_number: 'POST-0001' };
     writeFileSync(path.join(dir, 'post', 'pi.json'), JSON.stringify(piDoc));
@@ -430,7 +558,19 @@ describe('send: post-import payloads and interruptions', () => {
     // The process died after writing the attempt of the payment instruction: Kraken does not deduplicate it.
     const item = readWave(['post/pi.json'], { cwd: dir }).items[0];
     const journal = path.join(dir, 'kraken-import.journal.jsonl');
-    appendFileSync(journal, JSON.stringify({ v: 1, at: new Date().toISOString(), run: 'killed', env: 'Sandbox v1', key: unitKey('payment-instruction', item), file: 'post/pi.json', action: 'payment-instruction', phase: 'attempt' }) + '\n');
+    appendFileSync(
+      journal,
+      JSON.stringify({
+        v: 1,
+        at: new Date().toISOString(),
+        run: 'killed',
+        env: 'Sandbox v1',
+        key: unitKey('payment-instruction', item),
+        file: 'post/pi.json',
+        action: 'payment-instruction',
+        phase: 'attempt',
+      }) + '\n',
+    );
     const unknown = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'payment-instruction', '.']);
     assert.equal(unknown.code, 3, unknown.stdout);
     assert.match(unknown.stdout, /unknown\s+payment-instruction\s+post\/pi\.json\s+Outcome unknown .*--retry-unknown/);
@@ -443,28 +583,33 @@ describe('send: post-import payloads and interruptions', () => {
     assert.equal(sb.state.paymentInstructions.length, 1, 'done before: not sent again');
   });
 
-  test('SIGINT: what is in flight finishes, nothing is left in doubt, exit 130; the rerun completes the wave', { timeout: 60_000 }, async () => {
-    const N = 120;
-    const dir = waveDir(sb, N, 'INT');
-    const journal = path.join(dir, 'kraken-import.journal.jsonl');
-    const args = [CLI, 'send', '--env', 'Sandbox v1', '--action', 'stage,create', '--concurrency', '8', '--quiet', '.'];
-    const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, KRAKEN_API_KEY: KEY } });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    while (!existsSync(journal) || !readFileSync(journal, 'utf8').includes('"action":"create"')) await new Promise((r) => setTimeout(r, 5));
-    child.kill('SIGINT');
-    assert.equal(await exited, 130, out);
-    assert.match(out, /stopping — finishing what is in flight/);
-    assert.match(out, /Interrupted: rerun the same command to continue/);
-    const units = foldJournal(readJournal(journal).records);
-    assert.equal([...units.values()].filter((u) => u.inDoubt).length, 0, 'a graceful stop leaves nothing in doubt');
-    assert.ok(!existsSync(`${journal}.lock`));
-    const rerun = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage,create', '.']);
-    assert.equal(rerun.code, 0, rerun.stdout);
-    assertCreatedExactlyOnce(sb, 'INT', N);
-  });
+  test(
+    'SIGINT: what is in flight finishes, nothing is left in doubt, exit 130; the rerun completes the wave',
+    { timeout: 60_000 },
+    async () => {
+      const N = 120;
+      const dir = waveDir(sb, N, 'INT');
+      const journal = path.join(dir, 'kraken-import.journal.jsonl');
+      const args = [CLI, 'send', '--env', 'Sandbox v1', '--action', 'stage,create', '--concurrency', '8', '--quiet', '.'];
+      const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, KRAKEN_API_KEY: KEY } });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.stderr.on('data', (c) => (out += c));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      while (!existsSync(journal) || !readFileSync(journal, 'utf8').includes('"action":"create"'))
+        await new Promise((r) => setTimeout(r, 5));
+      child.kill('SIGINT');
+      assert.equal(await exited, 130, out);
+      assert.match(out, /stopping — finishing what is in flight/);
+      assert.match(out, /Interrupted: rerun the same command to continue/);
+      const units = foldJournal(readJournal(journal).records);
+      assert.equal([...units.values()].filter((u) => u.inDoubt).length, 0, 'a graceful stop leaves nothing in doubt');
+      assert.ok(!existsSync(`${journal}.lock`));
+      const rerun = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage,create', '.']);
+      assert.equal(rerun.code, 0, rerun.stdout);
+      assertCreatedExactlyOnce(sb, 'INT', N);
+    },
+  );
 });
 
 describe('journal and create gate', () => {
@@ -472,8 +617,21 @@ describe('journal and create gate', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kraken-journal-'));
     dirs.push(dir);
     const file = path.join(dir, 'j.jsonl');
-    const rec = (phase: 'attempt' | 'outcome', key: string, status?: 'ok'): JournalRecord => ({ v: 1, at: new Date().toISOString(), run: 'r', env: 'e', key, file: 'f', action: 'create', phase, ...(status ? { status } : {}) });
-    writeFileSync(file, `${JSON.stringify(rec('attempt', 'a'))}\n${JSON.stringify(rec('outcome', 'a', 'ok'))}\n${JSON.stringify(rec('attempt', 'b'))}\n{"v":1,"at":"2026`);
+    const rec = (phase: 'attempt' | 'outcome', key: string, status?: 'ok'): JournalRecord => ({
+      v: 1,
+      at: new Date().toISOString(),
+      run: 'r',
+      env: 'e',
+      key,
+      file: 'f',
+      action: 'create',
+      phase,
+      ...(status ? { status } : {}),
+    });
+    writeFileSync(
+      file,
+      `${JSON.stringify(rec('attempt', 'a'))}\n${JSON.stringify(rec('outcome', 'a', 'ok'))}\n${JSON.stringify(rec('attempt', 'b'))}\n{"v":1,"at":"2026`,
+    );
     const j = Journal.open(file);
     assert.equal(j.torn, 1);
     assert.equal(j.get('e', 'a')?.outcome?.status, 'ok');

@@ -91,7 +91,10 @@ describe('server health (client/src/serverHealth.ts)', () => {
     assert.equal((await h.handler.error(new Error('write EPIPE'), undefined, 4)).action, 'Shutdown');
     assert.equal((await h.handler.error(new Error('write EPIPE'), undefined, 5)).action, 'Shutdown');
     assert.equal(h.notices.length, 1);
-    assert.match(h.notices[0].message, /^Kraken Import: the connection to the language server keeps failing, so the server was shut down\. .*Reload Window/);
+    assert.match(
+      h.notices[0].message,
+      /^Kraken Import: the connection to the language server keeps failing, so the server was shut down\. .*Reload Window/,
+    );
   });
 
   it('a channel error without a count (what a dying server produces) never shuts down: the close restarts it', async () => {
@@ -124,7 +127,10 @@ describe('server health (client/src/serverHealth.ts)', () => {
     const onFailed = createInitializationFailedHandler(health, { log: (l) => logs.push(l), notify: (n) => notices.push(n) });
     assert.equal(onFailed(new Error('Cannot find module dist/server.js')), false);
     assert.equal(onFailed('again'), false);
-    assert.deepEqual(logs, ['The language server could not start: Cannot find module dist/server.js', 'The language server could not start: again']);
+    assert.deepEqual(logs, [
+      'The language server could not start: Cannot find module dist/server.js',
+      'The language server could not start: again',
+    ]);
     assert.equal(notices.length, 1);
     assert.match(notices[0].message, /^Kraken Import: the language server could not start \(Cannot find module dist\/server\.js\)\./);
   });

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, type Diagnostic } from '../../server/src/service';
-import { detectKind } from '../../server/src/service/kinds';
-import { parseDocument } from '../../server/src/service/parse';
+import { createKrakenService, type Diagnostic } from '../../core/src/service';
+import { detectKind } from '../../core/src/service/kinds';
+import { parseDocument } from '../../core/src/service/parse';
 import { fixture, rangeOf, REPO_ROOT, seedAccount, SHARED } from './helpers';
 
 const service = createKrakenService();
@@ -14,7 +14,7 @@ const byCode = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === c
 /** Every JSON object embedded in a scraped documentation page. */
 function jsonObjectsIn(text: string): unknown[] {
   const found: unknown[] = [];
-  for (let i = text.indexOf('{'); i !== -1; ) {
+  for (let i = text.indexOf('{'); i !== -1;) {
     let depth = 0;
     let inString = false;
     let end = -1;
@@ -117,7 +117,7 @@ describe('schema findings on mutated copies of the seed account', () => {
     assert.deepEqual(d.tags, ['unnecessary']);
   });
 
-  it('a missing property: at its own path (Kraken\'s attr), on the key of the object that lacks it', () => {
+  it("a missing property: at its own path (Kraken's attr), on the key of the object that lacks it", () => {
     const { text, diagnostics } = mutate((a) => delete a.supply_addresses[0].supply_points[0].melos[0].meters[0].meter_number);
     const [d] = byCode(diagnostics, 'missing-property');
     assert.equal(d.path, 'supply_addresses.0.supply_points.0.melos.0.meters.0.meter_number');
@@ -136,7 +136,9 @@ describe('schema findings on mutated copies of the seed account', () => {
     account.customers[0].customer_preferences = { opted_into_sms: true };
     account.payment_instructions[0].bank_account = { account_number: '123' };
     const text = JSON.stringify(account, null, 2);
-    const d = service.validate(text).diagnostics.find((x) => x.code === 'missing-property' && x.path === 'payment_instructions.0.bank_account.account_holder');
+    const d = service
+      .validate(text)
+      .diagnostics.find((x) => x.code === 'missing-property' && x.path === 'payment_instructions.0.bank_account.account_holder');
     assert.ok(d, 'bank_account.account_holder is required');
     assert.deepEqual(d.range, rangeOf(text, '"bank_account"'));
   });
@@ -218,8 +220,14 @@ describe('schema findings on mutated copies of the seed account', () => {
     const capped = createKrakenService({ maxFindings: 3 });
     const customer = { given_name: 'A', family_name: 'B', x1: 1, x2: 2, x3: 3, x4: 4, x5: 5 };
     const result = capped.validate(JSON.stringify({ import_supplier: 'X', customers: [customer] }, null, 2));
-    assert.deepEqual(result.diagnostics.map((d) => d.code), ['unknown-property', 'unknown-property', 'unknown-property', 'too-many-findings']);
-    assert.deepEqual(result.diagnostics.slice(0, 3).map((d) => d.path), ['customers.0.x1', 'customers.0.x2', 'customers.0.x3']);
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.code),
+      ['unknown-property', 'unknown-property', 'unknown-property', 'too-many-findings'],
+    );
+    assert.deepEqual(
+      result.diagnostics.slice(0, 3).map((d) => d.path),
+      ['customers.0.x1', 'customers.0.x2', 'customers.0.x3'],
+    );
     assert.equal(result.omitted, 2);
     assert.equal(result.diagnostics[3].message, '2 more findings not shown (the limit is 3 per document; see krakenImport.maxFindings).');
   });
@@ -228,8 +236,14 @@ describe('schema findings on mutated copies of the seed account', () => {
     const account = seedAccount();
     account.customers[0].extra_field = 1;
     const text = JSON.stringify(account, null, 2);
-    assert.equal(byCode(createKrakenService({ rules: { 'unknown-property': 'off' } }).validate(text).diagnostics, 'unknown-property').length, 0);
-    assert.equal(byCode(createKrakenService({ rules: { 'unknown-property': 'error' } }).validate(text).diagnostics, 'unknown-property')[0].severity, 'error');
+    assert.equal(
+      byCode(createKrakenService({ rules: { 'unknown-property': 'off' } }).validate(text).diagnostics, 'unknown-property').length,
+      0,
+    );
+    assert.equal(
+      byCode(createKrakenService({ rules: { 'unknown-property': 'error' } }).validate(text).diagnostics, 'unknown-property')[0].severity,
+      'error',
+    );
   });
 });
 
@@ -244,14 +258,20 @@ describe('syntax: Kraken takes strict JSON', () => {
   it('a trailing comma is an error on the comma', () => {
     const text = '{\n  "import_supplier": "X",\n  "customers": [],\n}';
     const ds = service.validate(text).diagnostics;
-    assert.deepEqual(ds.map((d) => d.code), ['trailing-comma']);
+    assert.deepEqual(
+      ds.map((d) => d.code),
+      ['trailing-comma'],
+    );
     assert.deepEqual(ds[0].range, { start: { line: 2, character: 17 }, end: { line: 2, character: 18 } });
   });
 
   it('a missing comma is an error where the comma belongs, and required-property noise is held back', () => {
     const text = '{\n  "external_account_number": "A-1"\n  "customers": []\n}';
     const ds = service.validate(text).diagnostics;
-    assert.deepEqual(ds.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['syntax-error', 2, 2]]);
+    assert.deepEqual(
+      ds.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+      [['syntax-error', 2, 2]],
+    );
     assert.equal(ds[0].message, 'Expected a comma between these values.');
   });
 
@@ -267,20 +287,33 @@ describe('syntax: Kraken takes strict JSON', () => {
 
   it('a BOM is an error at the start; the rest is still checked', () => {
     const ds = service.validate('\ufeff{"import_supplier": "X", "customers": [], "sales_channel": "direct"}').diagnostics;
-    assert.deepEqual(ds.map((d) => d.code), ['bom', 'invalid-enum']);
+    assert.deepEqual(
+      ds.map((d) => d.code),
+      ['bom', 'invalid-enum'],
+    );
     assert.deepEqual(ds[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } });
   });
   it('a syntactically broken value gets only its syntax finding, not one about what it was misread as', () => {
     const text = '{"import_supplier": "X", "customers": [], "ledgers": [{"ledger_balance": 0050}]}';
     const ds = service.validate(text).diagnostics;
-    assert.deepEqual(ds.map((d) => d.code), ['leading-zero']);
+    assert.deepEqual(
+      ds.map((d) => d.code),
+      ['leading-zero'],
+    );
     assert.deepEqual(ds[0].range, rangeOf(text, '0050'));
   });
 });
 
 describe('payload kinds', () => {
   it('a JSON file that is no payload gets no diagnostics', () => {
-    for (const text of ['{"name": "my-package", "version": "1.0.0"}', '{"compilerOptions": {"strict": true}, // c\n}', '[1, 2]', '"text"', '', '   ']) {
+    for (const text of [
+      '{"name": "my-package", "version": "1.0.0"}',
+      '{"compilerOptions": {"strict": true}, // c\n}',
+      '[1, 2]',
+      '"text"',
+      '',
+      '   ',
+    ]) {
       const result = service.validate(text);
       assert.equal(result.detection.kind, undefined, text);
       assert.deepEqual(result.diagnostics, [], text);
@@ -290,15 +323,28 @@ describe('payload kinds', () => {
   it('associations pick the kind by glob and say why', () => {
     const associated = createKrakenService({ associations: { '**/notes/*.json': 'notes' } });
     const d = associated.detect('{}', '/work/migration/notes/a-1.json');
-    assert.deepEqual(d, { kind: 'notes', source: 'association', reason: 'the file matches "**/notes/*.json" in krakenImport.payloadAssociations' });
+    assert.deepEqual(d, {
+      kind: 'notes',
+      source: 'association',
+      reason: 'the file matches "**/notes/*.json" in krakenImport.payloadAssociations',
+    });
     assert.equal(associated.detect('{}', '/work/migration/accounts/a-1.json').kind, undefined);
     const result = associated.validate('[]', { filePath: 'file:///w/notes/x.json' });
-    assert.deepEqual(result.diagnostics.map((x) => x.code), ['not-an-object']);
-    assert.deepEqual(associated.validate('', { filePath: '/w/notes/x.json' }).diagnostics.map((x) => x.code), ['empty-document']);
+    assert.deepEqual(
+      result.diagnostics.map((x) => x.code),
+      ['not-an-object'],
+    );
+    assert.deepEqual(
+      associated.validate('', { filePath: '/w/notes/x.json' }).diagnostics.map((x) => x.code),
+      ['empty-document'],
+    );
   });
 
   it('content detection reports its reason', () => {
-    assert.equal(detectKind({ payload: {} }).reason, 'a single top-level "payload" object (the v2 validate body as the contract declares it)');
+    assert.equal(
+      detectKind({ payload: {} }).reason,
+      'a single top-level "payload" object (the v2 validate body as the contract declares it)',
+    );
     assert.equal(detectKind({ import_supplier: 'X', customers: [] }).kind, 'account');
     assert.equal(detectKind({ import_supplier: 'X', external_account_number: 'E', notes: [] }).kind, 'notes');
     assert.equal(detectKind({ import_supplier: 'X', external_account_number: 'E', notes: [], customers: [] }).kind, 'account');
@@ -317,7 +363,10 @@ describe('bad input never crashes and stays bounded', () => {
 
   it('binary data', () => {
     const result = createKrakenService({ associations: { '*.json': 'account' } }).validate('\u0000\u0001\u0002PNG', { filePath: 'x.json' });
-    assert.deepEqual(result.diagnostics.map((d) => d.code), ['binary']);
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.code),
+      ['binary'],
+    );
   });
 
   it('parseDocument keeps the last duplicate like JSON.parse, and locates it', () => {

@@ -6,8 +6,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { validatorKey, validatorText } from '../../server/src/service/contract/validators';
-import { RULES } from '../../server/src/service/rules';
+import { validatorKey, validatorText } from '../../core/src/service/contract/validators';
+import { RULES } from '../../core/src/service/rules';
 import { collectRows, renderTable, TABLE_FILE } from '../../scripts/validators-table';
 import { REPO_ROOT, SHARED } from './helpers';
 

@@ -17,7 +17,7 @@ import {
   planValidation,
   summaryMessage,
   ValidationCache,
-} from '../../client/src/workspaceValidationCore';
+} from '../../core/src/files/workspaceFiles';
 
 describe('globs', () => {
   test('** matches any depth (also none), * and ? stay within one folder', () => {
@@ -82,23 +82,38 @@ describe('change detection and the run plan', () => {
   test('a rerun validates only new files and files whose mtime or size changed', () => {
     const cache = new ValidationCache();
     const first = planValidation([f('file:///a.json', 1, 10), f('file:///b.json', 1, 20)], cache, new Set());
-    assert.deepEqual(first.validate.map((x) => x.uri), ['file:///a.json', 'file:///b.json']);
+    assert.deepEqual(
+      first.validate.map((x) => x.uri),
+      ['file:///a.json', 'file:///b.json'],
+    );
     for (const x of first.validate) cache.set(x.uri, x.stamp);
 
     const second = planValidation([f('file:///a.json', 1, 10), f('file:///b.json', 2, 20), f('file:///c.json', 1, 5)], cache, new Set());
-    assert.deepEqual(second.validate.map((x) => x.uri), ['file:///b.json', 'file:///c.json']);
+    assert.deepEqual(
+      second.validate.map((x) => x.uri),
+      ['file:///b.json', 'file:///c.json'],
+    );
     assert.deepEqual(second.unchanged, ['file:///a.json']);
 
     cache.set('file:///b.json', { mtime: 2, size: 20 });
     const sizeOnly = planValidation([f('file:///a.json', 1, 11), f('file:///b.json', 2, 20)], cache, new Set());
-    assert.deepEqual(sizeOnly.validate.map((x) => x.uri), ['file:///a.json'], 'same mtime, other size: changed');
+    assert.deepEqual(
+      sizeOnly.validate.map((x) => x.uri),
+      ['file:///a.json'],
+      'same mtime, other size: changed',
+    );
   });
 
   test('deleted or no longer included files are gone; open documents are left to the language server; huge files skipped', () => {
     const cache = new ValidationCache();
     cache.set('file:///a.json', { mtime: 1, size: 1 });
     cache.set('file:///old.json', { mtime: 1, size: 1 });
-    const plan = planValidation([f('file:///a.json', 1, 1), f('file:///open.json', 1, 1), f('file:///big.jsonl', 1, 100)], cache, new Set(['file:///open.json']), 50);
+    const plan = planValidation(
+      [f('file:///a.json', 1, 1), f('file:///open.json', 1, 1), f('file:///big.jsonl', 1, 100)],
+      cache,
+      new Set(['file:///open.json']),
+      50,
+    );
     assert.deepEqual(plan.gone, ['file:///old.json']);
     assert.deepEqual(plan.open, ['file:///open.json']);
     assert.deepEqual(plan.tooLarge, ['file:///big.jsonl']);
@@ -119,11 +134,31 @@ describe('change detection and the run plan', () => {
 
   test('the summary line', () => {
     assert.equal(
-      summaryMessage({ validated: 12, unchanged: 30, open: 2, tooLarge: 0, failed: 0, errors: 3, warnings: 1, filesWithProblems: 2, cancelled: false }),
+      summaryMessage({
+        validated: 12,
+        unchanged: 30,
+        open: 2,
+        tooLarge: 0,
+        failed: 0,
+        errors: 3,
+        warnings: 1,
+        filesWithProblems: 2,
+        cancelled: false,
+      }),
       'Validated 12 files (30 unchanged, 2 open in editors): 3 errors, 1 warning in 2 files.',
     );
     assert.equal(
-      summaryMessage({ validated: 1, unchanged: 0, open: 0, tooLarge: 1, failed: 1, errors: 0, warnings: 0, filesWithProblems: 0, cancelled: true }),
+      summaryMessage({
+        validated: 1,
+        unchanged: 0,
+        open: 0,
+        tooLarge: 1,
+        failed: 1,
+        errors: 0,
+        warnings: 0,
+        filesWithProblems: 0,
+        cancelled: true,
+      }),
       'Cancelled after validating 1 file (1 too large, 1 unreadable): 0 errors, 0 warnings.',
     );
   });

@@ -11,9 +11,9 @@
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createKrakenService, type KrakenService, type SchemaSet } from '../service';
-import { loadCliContract } from '../../../cli/src/contract';
-import { checkSettings, CONFIG_FILE, ConfigError, parseConfig, type CheckSettings, type KrakenConfig } from './configFile';
+import { createKrakenService, type KrakenService, type SchemaSet } from '../../../core/src/service';
+import { loadCliContract } from '../../../core/src/contract';
+import { checkSettings, CONFIG_FILE, ConfigError, parseConfig, type CheckSettings, type KrakenConfig } from '../../../core/src/config';
 
 export interface SettingsHost {
   log(line: string): void;
@@ -54,7 +54,8 @@ export function parseInitializationOptions(value: unknown): InitializationOption
   if (value === undefined || value === null) return {};
   const settings = checkSettings(value, 'initializationOptions', INIT_KEYS);
   const command = (value as Record<string, unknown>).retriggerCompletionCommand;
-  if (command !== undefined && (typeof command !== 'string' || !command)) throw new ConfigError('initializationOptions: "retriggerCompletionCommand" must be a command name');
+  if (command !== undefined && (typeof command !== 'string' || !command))
+    throw new ConfigError('initializationOptions: "retriggerCompletionCommand" must be a command name');
   return command ? { ...settings, retriggerCompletionCommand: command as string } : settings;
 }
 
@@ -93,7 +94,9 @@ export class WorkspaceSettings {
   /** Sets the workspace folders (keeps the state of those that stay). */
   setFolders(uris: string[]): void {
     const keep = new Map(this.folders.map((f) => [f.uri, f]));
-    this.folders = uris.map((u) => u.replace(/\/$/, '')).map((uri) => keep.get(uri) ?? { uri, dir: uriToDir(uri), service: createKrakenService(), fileText: null });
+    this.folders = uris
+      .map((u) => u.replace(/\/$/, ''))
+      .map((uri) => keep.get(uri) ?? { uri, dir: uriToDir(uri), service: createKrakenService(), fileText: null });
     for (const [uri, w] of this.watchers) {
       if (!this.folders.some((f) => f.uri === uri)) {
         w.close();
@@ -214,7 +217,9 @@ export class WorkspaceSettings {
   }
 
   private async apply(f: FolderSettings): Promise<void> {
-    const fromFile: CheckSettings | undefined = f.file ? { rules: f.file.rules, payloadAssociations: f.file.payloadAssociations, maxFindings: f.file.maxFindings } : undefined;
+    const fromFile: CheckSettings | undefined = f.file
+      ? { rules: f.file.rules, payloadAssociations: f.file.payloadAssociations, maxFindings: f.file.maxFindings }
+      : undefined;
     const s = merge([fromFile, this.init, f.editor]);
     // The config file's contract, relative to the file (as the CLI reads it).
     const contract = f.file?.contract;
@@ -224,11 +229,16 @@ export class WorkspaceSettings {
       if (contract && f.dir) {
         const dir = f.dir;
         try {
-          const loaded = await this.host.progress(`Kraken Import: loading the contract ${contract}`, () => loadCliContract(contract, { baseDir: dir, note: (line) => this.host.log(line) }));
+          const loaded = await this.host.progress(`Kraken Import: loading the contract ${contract}`, () =>
+            loadCliContract(contract, { baseDir: dir, note: (line) => this.host.log(line) }),
+          );
           if (f.fileContract === contract) f.fileSchemaSet = loaded?.schemaSet;
           if (loaded) this.host.log(`contract ${loaded.schemaSet.label} from ${path.join(dir, CONFIG_FILE)}`);
         } catch (error) {
-          this.host.problem(`${path.join(dir, CONFIG_FILE)}: the contract "${contract}" cannot be used (${(error as Error).message}); the bundled schemas are used`, path.join(dir, CONFIG_FILE));
+          this.host.problem(
+            `${path.join(dir, CONFIG_FILE)}: the contract "${contract}" cannot be used (${(error as Error).message}); the bundled schemas are used`,
+            path.join(dir, CONFIG_FILE),
+          );
         }
       }
     }

@@ -42,12 +42,11 @@ async function contractIs(api: ContractApi, pattern: RegExp, origin?: string): P
   });
 }
 
-
 export async function run(): Promise<void> {
   const ext = vscode.extensions.all.find((e) => (e.packageJSON as { name?: string }).name === 'kraken-import');
   assert.ok(ext, 'the kraken-import extension is loaded');
   const api = ((await ext.activate()) as { contract: ContractApi }).contract;
-  assert.ok(api, "the extension API has contract");
+  assert.ok(api, 'the extension API has contract');
   assert.ok((await vscode.commands.getCommands(true)).includes('krakenImport.refreshContract'));
   const root = ext.extensionPath;
   const fixtures = path.join(root, 'test', 'fixtures', 'contract');
@@ -65,7 +64,19 @@ export async function run(): Promise<void> {
   await config().update('contract', path.join(shared, 'origin-au.openapi.yml'), vscode.ConfigurationTarget.Global);
   const au = await contractIs(api, /origin-au\.openapi\.yml/);
   const auFindings = await findings(path.join(fixtures, 'au-account-mistakes.json'), 8);
-  assert.deepEqual(auFindings.map((r) => r.split(' ')[1]), ['invalid-enum', 'invalid-type', 'number-as-string', 'string-as-number', 'invalid-enum', 'invalid-format', 'invalid-enum', 'number-as-string']);
+  assert.deepEqual(
+    auFindings.map((r) => r.split(' ')[1]),
+    [
+      'invalid-enum',
+      'invalid-type',
+      'number-as-string',
+      'string-as-number',
+      'invalid-enum',
+      'invalid-format',
+      'invalid-enum',
+      'number-as-string',
+    ],
+  );
   assert.deepEqual(await findings(path.join(fixtures, 'au-account.json'), 0), []);
   console.log(`contract: AU file in force (${au.result!.contract}); au-account-mistakes.json: 8 findings`);
 
@@ -93,7 +104,9 @@ export async function run(): Promise<void> {
   assert.match(offline.result!.contract, /— cached copy fetched \d+ seconds? ago/);
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath.endsWith('uk-account-mistakes.json'))!;
   await vscode.window.showTextDocument(doc);
-  await waitFor('findings after going offline', () => (vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'kraken-import').length === 13 ? true : undefined));
+  await waitFor('findings after going offline', () =>
+    vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'kraken-import').length === 13 ? true : undefined,
+  );
   console.log(`contract: URL offline, from the cache: ${offline.problem}`);
 
   // 4. Back to bundled.

@@ -39,7 +39,9 @@ function diagnosticsMatching(
     });
     const timer = setTimeout(() => {
       sub.dispose();
-      const now = vscode.languages.getDiagnostics(uri).map((d) => `${d.source}(${d.code}) ${d.range.start.line}:${d.range.start.character}`);
+      const now = vscode.languages
+        .getDiagnostics(uri)
+        .map((d) => `${d.source}(${d.code}) ${d.range.start.line}:${d.range.start.character}`);
       reject(new Error(`timed out waiting for ${what}; diagnostics: ${JSON.stringify(now)}`));
     }, timeoutMs);
     check();
@@ -80,7 +82,9 @@ suite('kraken-import in the extension host', () => {
   });
 
   test('every contributed command is registered', async () => {
-    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string }[]).map(
+      (c) => c.command,
+    );
     assert.ok(contributed.length >= 10, `commands contributed: ${contributed.length}`);
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(
@@ -119,7 +123,11 @@ suite('kraken-import in the extension host', () => {
     const uri = workspaceFile('mistakes/account-with-mistakes.json');
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const diags = await diagnosticsMatching(uri, (d) => d.some((x) => ours(x) && codeOf(x) === 'invalid-enum'), 'invalid-enum on sales_channel');
+    const diags = await diagnosticsMatching(
+      uri,
+      (d) => d.some((x) => ours(x) && codeOf(x) === 'invalid-enum'),
+      'invalid-enum on sales_channel',
+    );
     const direct = diags.find((d) => codeOf(d) === 'invalid-enum')!;
     assert.equal(direct.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(doc.getText(direct.range), '"direct"');
@@ -166,17 +174,33 @@ suite('kraken-import in the extension host', () => {
     const configFile = workspaceFile('kraken-import.config.json');
     await vscode.workspace.fs.writeFile(configFile, Buffer.from(JSON.stringify({ rules: { 'invalid-enum': 'hint' }, maxFindings: 500 })));
     try {
-      const diags = await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Hint), 'invalid-enum as a hint, from the config file');
+      const diags = await diagnosticsMatching(
+        uri,
+        (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Hint),
+        'invalid-enum as a hint, from the config file',
+      );
       assert.equal(diags.filter((x) => codeOf(x) === 'invalid-enum').length, 1);
       // A user setting is on top of the file.
       await config().update('rules', { 'invalid-enum': 'warning' }, vscode.ConfigurationTarget.Global);
-      await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Warning), 'the user setting over the file');
+      await diagnosticsMatching(
+        uri,
+        (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Warning),
+        'the user setting over the file',
+      );
       await config().update('rules', undefined, vscode.ConfigurationTarget.Global);
-      await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Hint), 'the file again');
+      await diagnosticsMatching(
+        uri,
+        (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Hint),
+        'the file again',
+      );
     } finally {
       await vscode.workspace.fs.delete(configFile);
     }
-    await diagnosticsMatching(uri, (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Error), 'the default once the file is gone');
+    await diagnosticsMatching(
+      uri,
+      (d) => d.some((x) => codeOf(x) === 'invalid-enum' && x.severity === vscode.DiagnosticSeverity.Error),
+      'the default once the file is gone',
+    );
   });
 
   test('a JSON Lines wave (the jsonl language) gets findings per record, live while it is edited', async () => {
@@ -184,9 +208,17 @@ suite('kraken-import in the extension host', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     assert.equal(doc.languageId, 'jsonl');
     const editor = await vscode.window.showTextDocument(doc);
-    const records = doc.getText().split('\n').flatMap((l, i) => (l.trim() ? [i] : []));
-    const first = await diagnosticsMatching(uri, (d) => records.every((line) => d.some((x) => ours(x) && x.range.start.line === line)), 'findings on every record');
-    const enumOn = (line: number) => (d: readonly vscode.Diagnostic[]) => d.filter((x) => codeOf(x) === 'invalid-enum' && x.range.start.line === line);
+    const records = doc
+      .getText()
+      .split('\n')
+      .flatMap((l, i) => (l.trim() ? [i] : []));
+    const first = await diagnosticsMatching(
+      uri,
+      (d) => records.every((line) => d.some((x) => ours(x) && x.range.start.line === line)),
+      'findings on every record',
+    );
+    const enumOn = (line: number) => (d: readonly vscode.Diagnostic[]) =>
+      d.filter((x) => codeOf(x) === 'invalid-enum' && x.range.start.line === line);
     assert.deepEqual(enumOn(records[1])(first), [], 'the second record is clean (the fourth has its own mistake)');
     // Type a mistake into the second record: its finding appears on that line, at the value.
     const line = doc.lineAt(records[1]).text;
@@ -208,7 +240,16 @@ suite('kraken-import in the extension host', () => {
     const testing = api.kraken.testing!;
     await config().update(
       'environments',
-      [{ name: ENV_NAME, baseUrl: sandbox.url.replace(/\/$/, ''), flow: 'v1', importSupplier: 'TENTACLE_ENERGY', operationsTeam: 'A', auth: 'api-key-header' }],
+      [
+        {
+          name: ENV_NAME,
+          baseUrl: sandbox.url.replace(/\/$/, ''),
+          flow: 'v1',
+          importSupplier: 'TENTACLE_ENERGY',
+          operationsTeam: 'A',
+          auth: 'api-key-header',
+        },
+      ],
       vscode.ConfigurationTarget.Global,
     );
     await config().update('activeEnvironment', ENV_NAME, vscode.ConfigurationTarget.Global);

@@ -30,12 +30,27 @@ export async function run(): Promise<void> {
 
   // A German account: untitled JSON, the account template, the cursor in import_supplier.
   const uri = await vscode.commands.executeCommand<vscode.Uri>('krakenImport.newPayload', 'account', 'DE');
-  const editor = await waitFor('the new editor', () => (vscode.window.activeTextEditor?.document.uri.toString() === uri?.toString() ? vscode.window.activeTextEditor : undefined));
+  const editor = await waitFor('the new editor', () =>
+    vscode.window.activeTextEditor?.document.uri.toString() === uri?.toString() ? vscode.window.activeTextEditor : undefined,
+  );
   const doc = editor.document;
   assert.equal(doc.uri.scheme, 'untitled');
   assert.equal(doc.languageId, 'json');
   const value = JSON.parse(doc.getText());
-  assert.deepEqual(Object.keys(value), ['import_supplier', 'external_account_number', 'account_type', 'customers', 'billing_address1', 'billing_address2', 'billing_address4', 'billing_postcode', 'supply_addresses', 'ledgers', 'payment_instructions', 'payment_schedules']);
+  assert.deepEqual(Object.keys(value), [
+    'import_supplier',
+    'external_account_number',
+    'account_type',
+    'customers',
+    'billing_address1',
+    'billing_address2',
+    'billing_address4',
+    'billing_postcode',
+    'supply_addresses',
+    'ledgers',
+    'payment_instructions',
+    'payment_schedules',
+  ]);
   assert.equal(value.supply_addresses[0].supply_points[0].supply_type, 'ELECTRICITY');
   assert.ok(editor.selection.isEmpty);
   assert.deepEqual(editor.selection.active, cursorAfter(doc, '"import_supplier": "'));
@@ -49,12 +64,22 @@ export async function run(): Promise<void> {
 
   // A GB account has meter points instead of supply points.
   await vscode.commands.executeCommand('krakenImport.newPayload', 'account', 'GB');
-  const gb = await waitFor('the GB editor', () => (vscode.window.activeTextEditor?.document !== doc ? vscode.window.activeTextEditor : undefined));
-  assert.deepEqual(Object.keys(JSON.parse(gb.document.getText()).supply_addresses[0]), ['supply_address1', 'supply_address2', 'supply_postcode', 'customer_at_supply_address_from_date', 'meter_points']);
+  const gb = await waitFor('the GB editor', () =>
+    vscode.window.activeTextEditor?.document !== doc ? vscode.window.activeTextEditor : undefined,
+  );
+  assert.deepEqual(Object.keys(JSON.parse(gb.document.getText()).supply_addresses[0]), [
+    'supply_address1',
+    'supply_address2',
+    'supply_postcode',
+    'customer_at_supply_address_from_date',
+    'meter_points',
+  ]);
 
   // A kind with one template asks no market.
   await vscode.commands.executeCommand('krakenImport.newPayload', 'notes');
-  const notes = await waitFor('the notes editor', () => (vscode.window.activeTextEditor?.document !== gb.document ? vscode.window.activeTextEditor : undefined));
+  const notes = await waitFor('the notes editor', () =>
+    vscode.window.activeTextEditor?.document !== gb.document ? vscode.window.activeTextEditor : undefined,
+  );
   assert.deepEqual(Object.keys(JSON.parse(notes.document.getText())), ['import_supplier', 'external_account_number', 'notes']);
   console.log('New Payload: account (DE, GB) and notes templates inserted as snippets');
 }

@@ -78,7 +78,11 @@ export async function run(): Promise<void> {
   // ---------------------------------------------------------------- capture what the user is shown
   const shown: string[] = [];
   const win = vscode.window as unknown as Record<string, unknown>;
-  const original = { ...Object.fromEntries(['showErrorMessage', 'showWarningMessage', 'showInformationMessage', 'showQuickPick', 'withProgress'].map((k) => [k, win[k]])) };
+  const original = {
+    ...Object.fromEntries(
+      ['showErrorMessage', 'showWarningMessage', 'showInformationMessage', 'showQuickPick', 'withProgress'].map((k) => [k, win[k]]),
+    ),
+  };
   for (const k of ['showErrorMessage', 'showWarningMessage', 'showInformationMessage']) {
     win[k] = (message: string, ...rest: unknown[]) => {
       shown.push(`${k}: ${message} ${JSON.stringify(rest)}`);
@@ -90,10 +94,15 @@ export async function run(): Promise<void> {
     shown.push(`showQuickPick: ${options?.placeHolder ?? ''} ${JSON.stringify(list.map((i) => [i.label, i.description, i.detail]))}`);
     return list[0];
   };
-  win.withProgress = (options: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<unknown>) => {
+  win.withProgress = (
+    options: vscode.ProgressOptions,
+    task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<unknown>,
+  ) => {
     shown.push(`progress: ${options.title ?? ''}`);
     const source = new vscode.CancellationTokenSource();
-    return Promise.resolve(task({ report: (v) => shown.push(`progress: ${v.message ?? ''}`) }, source.token)).finally(() => source.dispose());
+    return Promise.resolve(task({ report: (v) => shown.push(`progress: ${v.message ?? ''}`) }, source.token)).finally(() =>
+      source.dispose(),
+    );
   };
   // Intercepting works only if the extension sees the same `vscode.window` (one API object per extension).
   const probe = shown.length;
@@ -106,7 +115,14 @@ export async function run(): Promise<void> {
   let sandbox!: SandboxHandle;
   let onRequest: (p: string) => void = () => undefined;
   const start = async (port: number) =>
-    (sandbox = await startSandbox({ port, apiKey: KEY, processingMs: 300, createDelayMs: 0, log: () => undefined, onRequest: (e) => onRequest(e.path) }));
+    (sandbox = await startSandbox({
+      port,
+      apiKey: KEY,
+      processingMs: 300,
+      createDelayMs: 0,
+      log: () => undefined,
+      onRequest: (e) => onRequest(e.path),
+    }));
   await start(0);
   const port = sandbox.port;
   http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
@@ -121,10 +137,14 @@ export async function run(): Promise<void> {
   const config = () => vscode.workspace.getConfiguration('krakenImport');
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await config().update('environments', [
-      { name: HEADER_ENV, baseUrl, flow: 'v1', importSupplier: SUPPLIER, operationsTeam: 'A', auth: 'api-key-header' },
-      { name: TOKEN_ENV, baseUrl, flow: 'v2', importSupplier: SUPPLIER, auth: 'kraken-token' },
-    ], vscode.ConfigurationTarget.Global);
+    await config().update(
+      'environments',
+      [
+        { name: HEADER_ENV, baseUrl, flow: 'v1', importSupplier: SUPPLIER, operationsTeam: 'A', auth: 'api-key-header' },
+        { name: TOKEN_ENV, baseUrl, flow: 'v2', importSupplier: SUPPLIER, auth: 'kraken-token' },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
     await config().update('requestTimeoutSeconds', 10, vscode.ConfigurationTarget.Global);
 
     // Every prompt answered; the API key prompt gives KEY (or what `nextKey` says).
@@ -142,7 +162,10 @@ export async function run(): Promise<void> {
       operationsTeam: async () => 'A',
       transactionOptions: async (initial) => initial,
       supplyStartDate: async () => '',
-      statusTarget: async (initial) => ({ importSupplierCode: initial.importSupplierCode ?? SUPPLIER, externalIdentifier: initial.externalIdentifier ?? 'SEC-1' }),
+      statusTarget: async (initial) => ({
+        importSupplierCode: initial.importSupplierCode ?? SUPPLIER,
+        externalIdentifier: initial.externalIdentifier ?? 'SEC-1',
+      }),
       environment: async (envs) => envs[0],
     });
 
@@ -153,7 +176,11 @@ export async function run(): Promise<void> {
       return vscode.Uri.file(file);
     };
     const accountUri = write('account.json', account('SEC-1'));
-    const notesUri = write('notes.json', { import_supplier: SUPPLIER, external_account_number: 'SEC-1', notes: [{ body: 'Called the customer.', created_at: '2024-02-01T12:00:00Z' }] });
+    const notesUri = write('notes.json', {
+      import_supplier: SUPPLIER,
+      external_account_number: 'SEC-1',
+      notes: [{ body: 'Called the customer.', created_at: '2024-02-01T12:00:00Z' }],
+    });
     const doc = await vscode.workspace.openTextDocument(accountUri);
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '\n\n')); // typed, not saved
@@ -164,7 +191,11 @@ export async function run(): Promise<void> {
     const runCommand = async (command: string, ...args: unknown[]): Promise<Result> => {
       const before = [doc.getText(), doc.isDirty, notesDoc.getText(), notesDoc.isDirty];
       const result = ((await vscode.commands.executeCommand(command, ...args)) ?? {}) as Result;
-      assert.deepEqual([doc.getText(), doc.isDirty, notesDoc.getText(), notesDoc.isDirty], before, `${command} left the documents as they were`);
+      assert.deepEqual(
+        [doc.getText(), doc.isDirty, notesDoc.getText(), notesDoc.isDirty],
+        before,
+        `${command} left the documents as they were`,
+      );
       shown.push(`result of ${command}: ${JSON.stringify(result)}`);
       return result;
     };
@@ -178,10 +209,10 @@ export async function run(): Promise<void> {
     for (const envName of [HEADER_ENV, TOKEN_ENV]) {
       const v1 = envName === HEADER_ENV;
       sandbox.state.reset();
-      assert.equal(await runCommand(C.selectEnvironment, envName) as unknown, envName);
+      assert.equal((await runCommand(C.selectEnvironment, envName)) as unknown, envName);
       // The key through the real command (prompt answered), into SecretStorage.
       nextKey = KEY;
-      assert.equal(await runCommand(C.setApiKey, envName) as unknown, true);
+      assert.equal((await runCommand(C.setApiKey, envName)) as unknown, true);
 
       const ok = async (label: string, command: string, ...args: unknown[]) => {
         const r = await send(`${envName}: ${label}`, command, ...args);
@@ -197,11 +228,27 @@ export async function run(): Promise<void> {
       const progressBefore = shown.length;
       const requestsBefore = sandbox.state.requests.length;
       await ok('create (after two 429s)', C.create, accountUri);
-      assert.ok(shown.slice(progressBefore).some((m) => /progress: Kraken is busy \(429/.test(m)), 'the wait was shown');
+      assert.ok(
+        shown.slice(progressBefore).some((m) => /progress: Kraken is busy \(429/.test(m)),
+        'the wait was shown',
+      );
       const creates = sandbox.state.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && r.path === createPath);
-      assert.deepEqual(creates.map((r) => r.status), [429, 429, 201], 'two 429s, then created once');
+      assert.deepEqual(
+        creates.map((r) => r.status),
+        [429, 429, 201],
+        'two 429s, then created once',
+      );
       // The import status is a v2 endpoint: on the v1 sandbox it is a 404, reported as such.
-      if (v1) assert.match((await send(`${envName}: import status`, C.checkStatus, accountUri, { importSupplierCode: SUPPLIER, externalIdentifier: 'SEC-1' })).message ?? '', /not found/);
+      if (v1)
+        assert.match(
+          (
+            await send(`${envName}: import status`, C.checkStatus, accountUri, {
+              importSupplierCode: SUPPLIER,
+              externalIdentifier: 'SEC-1',
+            })
+          ).message ?? '',
+          /not found/,
+        );
       else await ok('import status', C.checkStatus, accountUri, { importSupplierCode: SUPPLIER, externalIdentifier: 'SEC-1' });
       await ok('registration flows', C.registrationFlows, accountUri, { supplyStartDate: '' });
       await ok('notes', C.sendPostImport, notesUri);
@@ -209,15 +256,20 @@ export async function run(): Promise<void> {
 
       // Failures. A wrong key: 401, asked to set the key again (the notification's button is not pressed).
       nextKey = WRONG_KEY;
-      assert.equal(await runCommand(C.setApiKey, envName) as unknown, true);
+      assert.equal((await runCommand(C.setApiKey, envName)) as unknown, true);
       const unauthorized = await send(`${envName}: wrong key`, C.validate, accountUri);
       assert.equal(unauthorized.level, 'error');
       assert.match(unauthorized.message ?? '', /did not accept the API key/);
       nextKey = KEY;
-      assert.equal(await runCommand(C.setApiKey, envName) as unknown, true);
+      assert.equal((await runCommand(C.setApiKey, envName)) as unknown, true);
 
       // A 500 burst that outlasts the retries (its body echoes the key).
-      sandbox.faults.add({ match: v1 ? PATHS.validate : PATHS.validateV2, status: 500, times: 0, body: { detail: `internal error for ${KEY}` } });
+      sandbox.faults.add({
+        match: v1 ? PATHS.validate : PATHS.validateV2,
+        status: 500,
+        times: 0,
+        body: { detail: `internal error for ${KEY}` },
+      });
       const burst = await send(`${envName}: 500 burst`, C.validate, accountUri);
       assert.equal(burst.level, 'error');
       assert.match(burst.message ?? '', /500|server error/i);
@@ -263,7 +315,11 @@ export async function run(): Promise<void> {
       assert.match(inFlight.message ?? '', /import status|check/i);
       assert.equal(old.state.requestsTo(createPath, 'POST').filter((r) => r.path === createPath).length, 1);
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal(fresh.state.requestsTo(createPath, 'POST').filter((r) => r.path === createPath).length, 0, 'not re-sent to the restarted sandbox');
+      assert.equal(
+        fresh.state.requestsTo(createPath, 'POST').filter((r) => r.path === createPath).length,
+        0,
+        'not re-sent to the restarted sandbox',
+      );
       // And the extension works with the new process (a token from the old one is refused: signed in again).
       await ok('validate after the restart', C.validate, accountUri);
     }
@@ -271,19 +327,28 @@ export async function run(): Promise<void> {
     // ---------------------------------------------------------------- personal data in the responses channel
     // A v1 validate answers 200 with the account as Kraken read it: names, email, phone, date of birth, address.
     sandbox.state.reset();
-    assert.equal(await runCommand(C.selectEnvironment, HEADER_ENV) as unknown, HEADER_ENV);
+    assert.equal((await runCommand(C.selectEnvironment, HEADER_ENV)) as unknown, HEADER_ENV);
     await send('personal data: validate', C.validate, accountUri);
     const responsesLog = () => walkFiles(path.join(userData, 'logs')).filter((f) => /Kraken Import Responses/.test(path.basename(f)));
-    const channelText = () => responsesLog().map((f) => readFileSync(f, 'utf8')).join('\n');
+    const channelText = () =>
+      responsesLog()
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
     await runCommand(C.showResponses, accountUri);
     const redacted = await until('the responses channel on disk', () => {
       const t = channelText();
       return /Kraken response\(s\) for account\.json/.test(t) && t.includes('«redacted»') ? t : undefined;
     });
-    assert.deepEqual(PERSONAL.filter((v) => redacted.includes(v)), [], 'personal data in the responses channel by default');
+    assert.deepEqual(
+      PERSONAL.filter((v) => redacted.includes(v)),
+      [],
+      'personal data in the responses channel by default',
+    );
     await config().update('showPersonalData', true, vscode.ConfigurationTarget.Global);
     await runCommand(C.showResponses, accountUri);
-    await until(`the responses shown with personal data (${PERSONAL.join(', ')})`, () => (PERSONAL.every((v) => channelText().includes(v)) ? true : undefined));
+    await until(`the responses shown with personal data (${PERSONAL.join(', ')})`, () =>
+      PERSONAL.every((v) => channelText().includes(v)) ? true : undefined,
+    );
     await config().update('showPersonalData', undefined, vscode.ConfigurationTarget.Global);
     console.log('secrets: responses channel redacted by default, shown with krakenImport.showPersonalData');
 
@@ -304,14 +369,25 @@ export async function run(): Promise<void> {
     assert.equal(sandbox.state.requests.length, before);
 
     const contributed = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
-    const ran = new Set<string>([...Object.values(C), 'krakenImport.refreshContract', 'krakenImport.validateWorkspace', 'krakenImport.newPayload']);
+    const ran = new Set<string>([
+      ...Object.values(C),
+      'krakenImport.refreshContract',
+      'krakenImport.validateWorkspace',
+      'krakenImport.newPayload',
+    ]);
     // Commands added later run here without arguments (prompts answered as above), so they are searched too.
-    const notRun: Record<string, string> = { 'krakenImport.startSandbox': 'opens a terminal running `kraken-import sandbox --port 8787`; it handles no key' };
+    const notRun: Record<string, string> = {
+      'krakenImport.startSandbox': 'opens a terminal running `kraken-import sandbox --port 8787`; it handles no key',
+    };
     for (const c of contributed.filter((x) => !ran.has(x) && !notRun[x])) {
       await runCommand(c);
       ran.add(c);
     }
-    assert.deepEqual(contributed.filter((c) => !ran.has(c) && !notRun[c]), [], 'every contributed command ran');
+    assert.deepEqual(
+      contributed.filter((c) => !ran.has(c) && !notRun[c]),
+      [],
+      'every contributed command ran',
+    );
     for (const [label, level, message] of outcomes) console.log(`secrets: ${label} → ${level}: ${message.slice(0, 160)}`);
 
     // ---------------------------------------------------------------- search
@@ -324,7 +400,11 @@ export async function run(): Promise<void> {
     const logs = await until('the output channels on disk', () => {
       const files = walkFiles(path.join(userData, 'logs')).filter((f) => /Kraken Import/.test(path.basename(f)));
       const text = files.map((f) => readFileSync(f, 'utf8')).join('\n');
-      return files.length >= 2 && text.includes('Kraken response(s) for account.json') && text.includes('POST /v1/data-import/validate-account/') ? files : undefined;
+      return files.length >= 2 &&
+        text.includes('Kraken response(s) for account.json') &&
+        text.includes('POST /v1/data-import/validate-account/')
+        ? files
+        : undefined;
     });
     console.log(`secrets: output channel logs: ${logs.map((f) => path.relative(userData, f)).join(', ')}`);
 
@@ -332,20 +412,39 @@ export async function run(): Promise<void> {
     const props = Object.keys(ext.packageJSON.contributes.configuration.properties as Record<string, unknown>);
     for (const p of props) haystack.push([`inspect ${p}`, JSON.stringify(vscode.workspace.getConfiguration().inspect(p))]);
     haystack.push(['getConfiguration(krakenImport)', JSON.stringify(config())]);
-    for (const f of [path.join(userData, 'User', 'settings.json'), path.join(folder, '.vscode', 'settings.json'), ...walkFiles(path.join(userData, 'Machine'))]) {
+    for (const f of [
+      path.join(userData, 'User', 'settings.json'),
+      path.join(folder, '.vscode', 'settings.json'),
+      ...walkFiles(path.join(userData, 'Machine')),
+    ]) {
       if (existsSync(f)) haystack.push([f, readFileSync(f, 'utf8')]);
     }
     for (const f of walkFiles(path.join(userData, 'logs'))) haystack.push([f, readFileSync(f, 'utf8')]);
     for (const f of walkFiles(folder)) haystack.push([f, readFileSync(f, 'utf8')]);
     haystack.push(['messages and progress', shown.join('\n')]);
-    haystack.push(['diagnostics', JSON.stringify(vscode.languages.getDiagnostics().map(([u, ds]) => [u.toString(), ds.map((d) => [d.message, d.source, d.code, d.relatedInformation?.map((r) => r.message)])]))]);
-    haystack.push(['responses remembered', JSON.stringify([...api.kraken.lastResponses(accountUri), ...api.kraken.lastResponses(notesUri)])]);
+    haystack.push([
+      'diagnostics',
+      JSON.stringify(
+        vscode.languages
+          .getDiagnostics()
+          .map(([u, ds]) => [u.toString(), ds.map((d) => [d.message, d.source, d.code, d.relatedInformation?.map((r) => r.message)])]),
+      ),
+    ]);
+    haystack.push([
+      'responses remembered',
+      JSON.stringify([...api.kraken.lastResponses(accountUri), ...api.kraken.lastResponses(notesUri)]),
+    ]);
     haystack.push(['command outcomes', JSON.stringify(outcomes)]);
     const hits = haystack.flatMap(([where, text]) => secrets.filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 10)}…`));
     assert.deepEqual(hits, [], 'the key or a token was found');
-    assert.ok(shown.some((s) => /stored in VS Code's secret storage/.test(s)), 'messages were captured');
+    assert.ok(
+      shown.some((s) => /stored in VS Code's secret storage/.test(s)),
+      'messages were captured',
+    );
     assert.ok(haystack.length > 20, `searched ${haystack.length} places`);
-    console.log(`secrets: key and ${tokens.length} tokens searched in ${haystack.length} places (settings at every scope, settings.json, ${logs.length} channel logs, messages, diagnostics, workspace files): no hit`);
+    console.log(
+      `secrets: key and ${tokens.length} tokens searched in ${haystack.length} places (settings at every scope, settings.json, ${logs.length} channel logs, messages, diagnostics, workspace files): no hit`,
+    );
 
     console.log('secrets: all done');
   } finally {

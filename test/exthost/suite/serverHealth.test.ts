@@ -28,7 +28,10 @@ async function invalidEnumIn(text: string): Promise<void> {
   await vscode.window.showTextDocument(doc);
   await within(
     new Promise<void>((resolve) => {
-      const check = () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'kraken-import' && String(typeof d.code === 'object' ? d.code.value : d.code) === 'invalid-enum');
+      const check = () =>
+        vscode.languages
+          .getDiagnostics(doc.uri)
+          .some((d) => d.source === 'kraken-import' && String(typeof d.code === 'object' ? d.code.value : d.code) === 'invalid-enum');
       if (check()) return resolve();
       const sub = vscode.languages.onDidChangeDiagnostics(() => {
         if (check()) {

@@ -30,7 +30,9 @@ export async function run(): Promise<void> {
   const C = api.kraken.commands;
   const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
   const config = vscode.workspace.getConfiguration('krakenImport');
-  console.log(`untrusted: environments in force ${JSON.stringify(config.get('environments'))}; contract ${JSON.stringify(config.inspect('contract'))}`);
+  console.log(
+    `untrusted: environments in force ${JSON.stringify(config.get('environments'))}; contract ${JSON.stringify(config.inspect('contract'))}`,
+  );
 
   // A key is stored, and every prompt says yes: if a command were not stopped by the trust check, it would send.
   const env = api.kraken.activeEnvironment();
@@ -58,7 +60,10 @@ export async function run(): Promise<void> {
 
   // No CodeLens offers to send.
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
-  assert.deepEqual(lenses.filter((l) => l.command?.command.startsWith('krakenImport.')).map((l) => l.command?.title), []);
+  assert.deepEqual(
+    lenses.filter((l) => l.command?.command.startsWith('krakenImport.')).map((l) => l.command?.title),
+    [],
+  );
 
   // Every sending command: nothing sent, and said so.
   const notesUri = vscode.Uri.file(path.join(folder, 'notes.json'));
@@ -79,8 +84,12 @@ export async function run(): Promise<void> {
   assert.equal(api.kraken.krakenDiagnostics(uri).length, 0);
 
   // The contract the workspace names is not fetched, even when asked to refresh.
-  const state = await vscode.commands.executeCommand<{ setting: string; result?: { contract: string }; problem?: string }>('krakenImport.refreshContract');
-  console.log(`untrusted: contract after refresh: ${JSON.stringify({ setting: state?.setting, inForce: state?.result?.contract, problem: state?.problem })}`);
+  const state = await vscode.commands.executeCommand<{ setting: string; result?: { contract: string }; problem?: string }>(
+    'krakenImport.refreshContract',
+  );
+  console.log(
+    `untrusted: contract after refresh: ${JSON.stringify({ setting: state?.setting, inForce: state?.result?.contract, problem: state?.problem })}`,
+  );
   assert.match(state?.result?.contract ?? '', /^Bundled/i, 'the bundled schemas stay in force');
   testing.reset();
   await testing.forgetApiKey(env.name);

@@ -26,10 +26,16 @@ suite('the Getting Started walkthrough', () => {
       contributes: { walkthroughs: Array<{ steps: Array<{ id: string; description: string }> }> };
     };
     const steps = manifest.contributes.walkthroughs[0].steps;
-    assert.deepEqual(steps.map((s) => s.id), ['openExample', 'problems', 'quickFix', 'sandbox', 'validate']);
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['openExample', 'problems', 'quickFix', 'sandbox', 'validate'],
+    );
     const linked = steps.flatMap((s) => [...s.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(linked.filter((c) => !registered.has(c)), []);
+    assert.deepEqual(
+      linked.filter((c) => !registered.has(c)),
+      [],
+    );
     assert.ok(linked.includes('krakenImport.validateWithKraken'));
   });
 
@@ -41,7 +47,8 @@ suite('the Getting Started walkthrough', () => {
     const at = doc.getText().indexOf('"direct"');
     const start = doc.positionAt(at);
     const found = await new Promise<vscode.Diagnostic>((resolve, reject) => {
-      const pick = () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'kraken-import' && String(d.code) === 'invalid-enum');
+      const pick = () =>
+        vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'kraken-import' && String(d.code) === 'invalid-enum');
       const sub = vscode.languages.onDidChangeDiagnostics(() => {
         const d = pick();
         if (d) {
@@ -61,7 +68,10 @@ suite('the Getting Started walkthrough', () => {
         resolve(now);
       }
     });
-    assert.deepEqual([found.range.start.line, found.range.start.character, found.range.end.character], [start.line, start.character, start.character + 8]);
+    assert.deepEqual(
+      [found.range.start.line, found.range.start.character, found.range.end.character],
+      [start.line, start.character, start.character + 8],
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 

@@ -35,11 +35,20 @@ export async function run(): Promise<void> {
   const api = (await ext.activate()) as { kraken: any };
   const expected = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(at('.kraken-test/expected.json')))) as Expected;
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['krakenImport.openSendJournal', 'krakenImport.showWaveReport', 'krakenImport.reconcileWave', 'krakenImport.copyResponseAsCurl', 'krakenImport.showResponses']) assert.ok(commands.includes(id), id);
+  for (const id of [
+    'krakenImport.openSendJournal',
+    'krakenImport.showWaveReport',
+    'krakenImport.reconcileWave',
+    'krakenImport.copyResponseAsCurl',
+    'krakenImport.showResponses',
+  ])
+    assert.ok(commands.includes(id), id);
 
   // ---- Open Send Journal: both shards at once.
   const waveUri = at('waves/wave.jsonl');
-  const run = await vscode.commands.executeCommand<any>('krakenImport.openSendJournal', { journals: [at('waves/shard-1.journal.jsonl'), at('waves/shard-2.journal.jsonl')] });
+  const run = await vscode.commands.executeCommand<any>('krakenImport.openSendJournal', {
+    journals: [at('waves/shard-1.journal.jsonl'), at('waves/shard-2.journal.jsonl')],
+  });
   assert.equal(run.journals.length, 2);
   const waves = api.kraken.waves;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(waveUri));
@@ -62,13 +71,19 @@ export async function run(): Promise<void> {
   const refused = diags.filter((d) => d.code === 'import_supplier_migration_not_ongoing');
   assert.equal(refused.length, 1, 'the refused create, on its record');
   const rl = refused[0].range.start.line;
-  assert.deepEqual([refused[0].range.start.character, refused[0].range.end.line, refused[0].range.end.character], [0, rl, lines[rl].length]);
+  assert.deepEqual(
+    [refused[0].range.start.character, refused[0].range.end.line, refused[0].range.end.character],
+    [0, rl, lines[rl].length],
+  );
   assert.equal(diags.length, expected.invalidLines.length + 1);
   assert.deepEqual(vscode.languages.getDiagnostics(at('account.json')), [], 'never sent: nothing from the journal');
 
   // The tree: actions, then statuses, then codes, then units.
   const roots = waves.children();
-  assert.deepEqual(roots.map((n: any) => waves.label(n)), ['Open run report', 'stage', 'create']);
+  assert.deepEqual(
+    roots.map((n: any) => waves.label(n)),
+    ['Open run report', 'stage', 'create'],
+  );
   const stage = roots[1];
   const stageStatuses = waves.children(stage).map((n: any) => waves.label(n));
   assert.deepEqual(stageStatuses, [`failed (${expected.invalidLines.length})`, `ok (${16 - expected.invalidLines.length})`]);
@@ -76,7 +91,10 @@ export async function run(): Promise<void> {
   assert.deepEqual(createStatuses, ['failed (1)', `ok (${16 - expected.invalidLines.length - 1})`]);
   const failedStage = waves.children(stage)[0];
   const codes = waves.children(failedStage);
-  assert.deepEqual(codes.map((n: any) => waves.label(n)), [`invalid (${expected.invalidLines.length})`]);
+  assert.deepEqual(
+    codes.map((n: any) => waves.label(n)),
+    [`invalid (${expected.invalidLines.length})`],
+  );
   const units = waves.children(codes[0]);
   assert.deepEqual(units.map((n: any) => waves.label(n)).sort(), expected.invalidLines.map((n) => `waves/wave.jsonl:${n}`).sort());
 
@@ -96,7 +114,10 @@ export async function run(): Promise<void> {
   // ---- The run report in a webview.
   const html: string = waves.reportHtml();
   const create = run.actions.find((a: any) => a.action === 'create');
-  assert.match(html, new RegExp(`<tr data-action="create"><td>create</td><td data-k="total">${create.total}</td><td data-k="ok">${create.ok}</td>`));
+  assert.match(
+    html,
+    new RegExp(`<tr data-action="create"><td>create</td><td data-k="total">${create.total}</td><td data-k="ok">${create.ok}</td>`),
+  );
   assert.match(html, /<div class="card" data-total="429"><b>4<\/b>/);
   await vscode.commands.executeCommand('workbench.action.closePanel');
   assert.equal(await vscode.commands.executeCommand('krakenImport.showWaveReport'), true, 'the report page is drawn');
@@ -104,12 +125,19 @@ export async function run(): Promise<void> {
 
   // ---- Reconcile with Kraken (the sandbox).
   await api.kraken.testing.setApiKey('Sandbox', expected.key);
-  const r = await vscode.commands.executeCommand<any>('krakenImport.reconcileWave', { wave: [at('waves'), at('account.json')], environment: 'Sandbox', noReport: true });
+  const r = await vscode.commands.executeCommand<any>('krakenImport.reconcileWave', {
+    wave: [at('waves'), at('account.json')],
+    environment: 'Sandbox',
+    noReport: true,
+  });
   assert.ok(r, 'reconciled');
   assert.equal(r.waveAccounts, 17);
   assert.equal(r.imported.length, 16 - expected.invalidLines.length - 1);
   assert.equal(r.staged.length, 1, 'the refused create is staged');
-  assert.deepEqual(r.unseen.map((a: any) => a.account).sort(), [...expected.invalidLines.map((n) => `TENTACLE_ENERGY/EX-${String(n - 1).padStart(2, '0')}`), 'TENTACLE_ENERGY/EX-SINGLE'].sort());
+  assert.deepEqual(
+    r.unseen.map((a: any) => a.account).sort(),
+    [...expected.invalidLines.map((n) => `TENTACLE_ENERGY/EX-${String(n - 1).padStart(2, '0')}`), 'TENTACLE_ENERGY/EX-SINGLE'].sort(),
+  );
   assert.deepEqual(r.extra, []);
   assert.deepEqual(r.disagreements, []);
   assert.equal(r.attention.length, expected.invalidLines.length + 2);
@@ -137,7 +165,10 @@ export async function run(): Promise<void> {
   assert.ok(!tab.document.getText().includes(expected.key), 'never the key');
   // Read-only: the file system behind the tab refuses writes.
   assert.equal(vscode.workspace.fs.isWritableFileSystem('kraken-response'), false);
-  await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(tab.document.uri, new TextEncoder().encode('{}'))), /NoPermissions|permission/i);
+  await assert.rejects(
+    Promise.resolve(vscode.workspace.fs.writeFile(tab.document.uri, new TextEncoder().encode('{}'))),
+    /NoPermissions|permission/i,
+  );
   const curl = await vscode.commands.executeCommand<string>('krakenImport.copyResponseAsCurl', tab.document.uri);
   assert.match(curl, /-H "Authorization: Token \$KRAKEN_API_KEY"/);
   assert.equal(await vscode.env.clipboard.readText(), curl);
@@ -146,4 +177,3 @@ export async function run(): Promise<void> {
   await screenshot('response-tab');
   console.log('waves suite: done');
 }
-

@@ -28,7 +28,8 @@ async function waitFor<T>(what: string, get: () => T | undefined, timeoutMs = 20
   }
 }
 
-const codes = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).map((d) => `${typeof d.code === 'object' ? d.code.value : d.code}@${d.range.start.line}`);
+const codes = (uri: vscode.Uri) =>
+  vscode.languages.getDiagnostics(uri).map((d) => `${typeof d.code === 'object' ? d.code.value : d.code}@${d.range.start.line}`);
 
 export async function run(): Promise<void> {
   const ext = vscode.extensions.all.find((e) => (e.packageJSON as { name?: string }).name === 'kraken-import');
@@ -48,7 +49,8 @@ export async function run(): Promise<void> {
   assert.deepEqual(codes(at('accounts/good.json')), []);
   assert.deepEqual(codes(at('waves/wave.jsonl')), ['invalid-enum@1']);
   assert.deepEqual(codes(at('waves/other.json')), ['invalid-enum@1']);
-  for (const skipped of ['node_modules/lib/bad.json', 'package.json', 'kraken-import.journal.jsonl']) assert.deepEqual(codes(at(skipped)), [], skipped);
+  for (const skipped of ['node_modules/lib/bad.json', 'package.json', 'kraken-import.journal.jsonl'])
+    assert.deepEqual(codes(at(skipped)), [], skipped);
   const d = vscode.languages.getDiagnostics(at('accounts/bad.json'))[0];
   assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
   assert.equal(d.source, 'kraken-import');
@@ -70,13 +72,13 @@ export async function run(): Promise<void> {
   // An open document belongs to the language server: its finding is shown once, not twice.
   const doc = await vscode.workspace.openTextDocument(at('waves/other.json'));
   await vscode.window.showTextDocument(doc);
-  await waitFor('the server\'s diagnostics', () => (vscode.languages.getDiagnostics(doc.uri).length ? true : undefined));
+  await waitFor("the server's diagnostics", () => (vscode.languages.getDiagnostics(doc.uri).length ? true : undefined));
   const run4 = await vscode.commands.executeCommand<Summary>('krakenImport.validateWorkspace');
   assert.equal(run4.open, 1);
-  assert.deepEqual(codes(doc.uri), ['invalid-enum@1'], 'one finding: the language server\'s');
+  assert.deepEqual(codes(doc.uri), ['invalid-enum@1'], "one finding: the language server's");
 
   // A deleted file's findings go away.
   await vscode.workspace.fs.delete(at('waves/wave.jsonl'));
-  await waitFor('the deleted file\'s findings to go', () => (codes(at('waves/wave.jsonl')).length ? undefined : true));
+  await waitFor("the deleted file's findings to go", () => (codes(at('waves/wave.jsonl')).length ? undefined : true));
   console.log('Validate Workspace: files on disk validated, rerun only changed, open documents left to the server');
 }

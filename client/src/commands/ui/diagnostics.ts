@@ -6,10 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LocatePathsRequest, type LocatePathsResult } from '../../../../server/src/common/protocol';
-import type { Range } from '../../../../server/src/service/types';
-import type { KrakenFinding } from '../outcome';
-import { firstLineRange, place, relocate, type Located, type TrackedFinding } from '../tracking';
+import { LocatePathsRequest, type LocatePathsResult } from '../../../../core/src/protocol';
+import type { Range } from '../../../../core/src/service';
+import { firstLineRange, type KrakenFinding, type Located, place, relocate, type TrackedFinding } from '../../../../core/src/send';
 
 const RELOCATE_DELAY_MS = 150;
 
@@ -111,7 +110,10 @@ export class KrakenDiagnostics implements vscode.Disposable {
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
     // After a short pause: the language client has sent the change to the server by then.
-    this.timers.set(key, setTimeout(() => void this.relocateAll(doc), RELOCATE_DELAY_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => void this.relocateAll(doc), RELOCATE_DELAY_MS),
+    );
   }
 
   private async relocateAll(doc: vscode.TextDocument): Promise<void> {

@@ -3,9 +3,16 @@
  * keys in SecretStorage (never settings, logs or messages), and one Kraken client per environment.
  */
 import * as vscode from 'vscode';
-import { KrakenClient, type KrakenEnvironment } from '../../kraken';
-import { environmentStatus, parseEnvironments, pickActiveEnvironment, secretKeyFor, type EnvironmentSetting } from '../environments';
-import { CONTEXT_KEYS, KRAKEN_COMMANDS } from '../ids';
+import { KrakenClient, type KrakenEnvironment } from '../../../../core/src/kraken';
+import {
+  CONTEXT_KEYS,
+  type EnvironmentSetting,
+  environmentStatus,
+  KRAKEN_COMMANDS,
+  parseEnvironments,
+  pickActiveEnvironment,
+  secretKeyFor,
+} from '../../../../core/src/send';
 import type { Prompts } from './prompts';
 
 const SECTION = 'krakenImport';
@@ -30,7 +37,11 @@ export class EnvironmentManager implements vscode.Disposable {
       this.status,
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.environments`) || e.affectsConfiguration(`${SECTION}.activeEnvironment`) || e.affectsConfiguration(`${SECTION}.requestTimeoutSeconds`)) {
+        if (
+          e.affectsConfiguration(`${SECTION}.environments`) ||
+          e.affectsConfiguration(`${SECTION}.activeEnvironment`) ||
+          e.affectsConfiguration(`${SECTION}.requestTimeoutSeconds`)
+        ) {
           this.clients.clear();
           this.refresh();
           this.changed.fire();
@@ -55,7 +66,9 @@ export class EnvironmentManager implements vscode.Disposable {
     const problems = parsed.problems.join('\n');
     if (problems && problems !== this.lastProblems) {
       for (const p of parsed.problems) this.log.warn(p);
-      void vscode.window.showWarningMessage(`Kraken Import: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more; see the output)` : ''}`);
+      void vscode.window.showWarningMessage(
+        `Kraken Import: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more; see the output)` : ''}`,
+      );
     }
     this.lastProblems = problems;
     return parsed.environments;
@@ -90,14 +103,19 @@ export class EnvironmentManager implements vscode.Disposable {
       if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.environments`);
       return undefined;
     }
-    const env = name ? envs.find((e) => e.name === name) : await this.prompts().environment(envs, 'Kraken environment to send to', this.active()?.name);
+    const env = name
+      ? envs.find((e) => e.name === name)
+      : await this.prompts().environment(envs, 'Kraken environment to send to', this.active()?.name);
     if (!env) {
       if (name) void vscode.window.showErrorMessage(`No Kraken environment named "${name}".`);
       return undefined;
     }
     const config = vscode.workspace.getConfiguration(SECTION);
     const inspected = config.inspect<string>('activeEnvironment');
-    const target = inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target =
+      inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
     await config.update('activeEnvironment', env.name, target);
     this.refresh();
     this.changed.fire();
@@ -117,7 +135,8 @@ export class EnvironmentManager implements vscode.Disposable {
   async setApiKey(name?: string, key?: string): Promise<boolean> {
     const env = await this.chooseForKey(name, 'Environment to store an API key for');
     if (!env) {
-      if (!this.environments().length) void vscode.window.showWarningMessage('No Kraken environment is configured (krakenImport.environments).');
+      if (!this.environments().length)
+        void vscode.window.showWarningMessage('No Kraken environment is configured (krakenImport.environments).');
       return false;
     }
     const value = key?.trim() || (await this.prompts().apiKey(env));

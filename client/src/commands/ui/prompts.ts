@@ -3,9 +3,13 @@
  * (see `testing.setPrompts` on the extension API, available in test mode only).
  */
 import * as vscode from 'vscode';
-import type { EnvironmentSetting } from '../environments';
-import { dateProblem, DEFAULT_TRANSACTION_OPTIONS, type TransactionOptions } from '../plan';
-import type { Confirmation } from '../safety';
+import {
+  type Confirmation,
+  dateProblem,
+  DEFAULT_TRANSACTION_OPTIONS,
+  type EnvironmentSetting,
+  type TransactionOptions,
+} from '../../../../core/src/send';
 
 export interface StatusTarget {
   importSupplierCode: string;
@@ -38,7 +42,8 @@ export const vscodePrompts: Prompts = {
   async operationsTeam(env) {
     const team = await vscode.window.showInputBox({
       title: `Operations team for "${env.name}"`,
-      prompt: 'operations_team_name for account creation: the Kraken team the account is linked to (it must exist in Kraken). Remembered for this environment.',
+      prompt:
+        'operations_team_name for account creation: the Kraken team the account is linked to (it must exist in Kraken). Remembered for this environment.',
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'Enter the team name'),
     });
@@ -57,7 +62,8 @@ export const vscodePrompts: Prompts = {
       {
         key: 'force_add_to_current_statement',
         label: 'force_add_to_current_statement',
-        detail: 'Move a transaction dated outside the open statement period into it (Kraken adds a description and pins a note). Kraken default: on.',
+        detail:
+          'Move a transaction dated outside the open statement period into it (Kraken adds a description and pins a note). Kraken default: on.',
         picked: initial.force_add_to_current_statement,
       },
     ];
@@ -69,7 +75,10 @@ export const vscodePrompts: Prompts = {
     });
     if (!picked) return undefined;
     const on = new Set(picked.map((p) => p.key));
-    return { check_previously_added: on.has('check_previously_added'), force_add_to_current_statement: on.has('force_add_to_current_statement') };
+    return {
+      check_previously_added: on.has('check_previously_added'),
+      force_add_to_current_statement: on.has('force_add_to_current_statement'),
+    };
   },
 
   async supplyStartDate() {
@@ -120,7 +129,12 @@ export const vscodePrompts: Prompts = {
       env,
       label: `${env.name === activeName ? '$(check) ' : ''}${env.name}`,
       description: env.baseUrl,
-      detail: [env.flow, env.production ? '$(warning) production' : 'not production', env.auth === 'kraken-token' ? 'Kraken token' : 'Token header', env.importSupplier]
+      detail: [
+        env.flow,
+        env.production ? '$(warning) production' : 'not production',
+        env.auth === 'kraken-token' ? 'Kraken token' : 'Token header',
+        env.importSupplier,
+      ]
         .filter(Boolean)
         .join(' · '),
     }));

@@ -7,37 +7,44 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentInfoRequest, type DocumentInfo } from '../../../../server/src/common/protocol';
-import { detectKind } from '../../../../server/src/service/kinds';
-import type { ExchangeRecord, KrakenResult, ProgressEvent } from '../../kraken';
-import type { EnvironmentSetting } from '../environments';
-import { CONTEXT_KEYS, KRAKEN_COMMANDS } from '../ids';
-import { describeImportStatus, describeResult, describeStatusFailure, type FollowUp, type Outcome } from '../outcome';
+import { DocumentInfoRequest, type DocumentInfo } from '../../../../core/src/protocol';
+import { detectKind } from '../../../../core/src/service';
+import type { ExchangeRecord, KrakenResult, ProgressEvent } from '../../../../core/src/kraken';
 import {
   accountIdentity,
   ACTION_LABELS,
   actionEndpoint,
+  type ActionId,
   availableActions,
+  callKraken,
   codeLensActions,
+  confirmationFor,
+  CONTEXT_KEYS,
   DEFAULT_TRANSACTION_OPTIONS,
   describeIdentity,
+  describeImportStatus,
+  describeResult,
+  describeStatusFailure,
   endpointOf,
+  type EnvironmentSetting,
+  type FollowUp,
+  formatResponseEntry,
   isPostImportKind,
+  KRAKEN_COMMANDS,
   needsOperationsTeam,
   operationsTeamFor,
+  type Outcome,
   planRequest,
-  statusEndpoint,
-  type ActionId,
   type RequestPlan,
+  type ResponseEntry,
+  ResponseHistory,
+  statusEndpoint,
+  type StoredResponse,
   type TransactionOptions,
-} from '../plan';
-import { confirmationFor } from '../safety';
-import { callKraken } from '../send';
-import { formatResponseEntry, ResponseHistory, type ResponseEntry } from '../tracking';
+} from '../../../../core/src/send';
 import { KrakenDiagnostics } from './diagnostics';
 import { EnvironmentManager } from './environments';
 import { ResponseView } from './responseView';
-import type { StoredResponse } from '../responses';
 import { registerWaveCommands } from '../../waves/ui/register';
 import { overridePrompts, vscodePrompts, type Prompts, type StatusTarget } from './prompts';
 
@@ -193,31 +200,54 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
   function notify(outcome: Outcome, plan?: RequestPlan): void {
     const buttons = outcome.followUps.map((f) => FOLLOW_UP_LABELS[f]);
     const show =
-      outcome.level === 'error' ? vscode.window.showErrorMessage : outcome.level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      outcome.level === 'error'
+        ? vscode.window.showErrorMessage
+        : outcome.level === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     void show(outcome.message, ...buttons).then((answer) => {
       const follow = outcome.followUps.find((f) => FOLLOW_UP_LABELS[f] === answer);
       if (follow === 'set-api-key') void vscode.commands.executeCommand(KRAKEN_COMMANDS.setApiKey);
       else if (follow === 'show-responses') void vscode.commands.executeCommand(KRAKEN_COMMANDS.showResponses);
       else if (follow === 'check-status') {
         const id = plan?.identity;
-        void vscode.commands.executeCommand(KRAKEN_COMMANDS.checkStatus, { importSupplierCode: id?.importSupplier, externalIdentifier: id?.externalAccountNumber });
+        void vscode.commands.executeCommand(KRAKEN_COMMANDS.checkStatus, {
+          importSupplierCode: id?.importSupplier,
+          externalIdentifier: id?.externalAccountNumber,
+        });
       }
     });
   }
 
   function skipped(message: string, level: 'info' | 'warning' | 'error' = 'warning'): CommandResult {
-    const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const show =
+      level === 'error'
+        ? vscode.window.showErrorMessage
+        : level === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     void show(message);
     return { skipped: message };
   }
 
-  function record(doc: vscode.TextDocument | undefined, entry: ResponseEntry, exchange?: ExchangeRecord): Promise<StoredResponse | undefined> {
+  function record(
+    doc: vscode.TextDocument | undefined,
+    entry: ResponseEntry,
+    exchange?: ExchangeRecord,
+  ): Promise<StoredResponse | undefined> {
     if (doc) history.add(doc.uri.toString(), entry);
     responses.info(formatResponseEntry(entry, showPersonalData()));
     if (!exchange) return Promise.resolve(undefined);
     // The call in a read-only tab beside the payload (kept redacted in the workspace history).
     return responseView
-      .add({ environment: entry.environment, action: entry.action, account: entry.account, message: entry.message, document: doc?.uri, exchange })
+      .add({
+        environment: entry.environment,
+        action: entry.action,
+        account: entry.account,
+        message: entry.message,
+        document: doc?.uri,
+        exchange,
+      })
       .then(async (stored) => {
         try {
           await responseView.open(stored);
@@ -228,7 +258,14 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
       });
   }
 
-  function entryFrom(result: KrakenResult<unknown>, env: EnvironmentSetting, request: string, action: string, account: string, message: string): ResponseEntry {
+  function entryFrom(
+    result: KrakenResult<unknown>,
+    env: EnvironmentSetting,
+    request: string,
+    action: string,
+    account: string,
+    message: string,
+  ): ResponseEntry {
     return {
       at: new Date().toISOString(),
       environment: env.name,
@@ -247,21 +284,29 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
   // ------------------------------------------------------------------ calls
 
   /** Runs `fn` under a cancellable progress notification; cancelling aborts the HTTP call. */
-  function withProgress<T>(title: string, fn: (signal: AbortSignal, report: (e: ProgressEvent | string) => void) => Promise<T>): Thenable<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      try {
-        return await fn(abort.signal, (e) => progress.report({ message: typeof e === 'string' ? e : e.message }));
-      } finally {
-        sub.dispose();
-      }
-    });
+  function withProgress<T>(
+    title: string,
+    fn: (signal: AbortSignal, report: (e: ProgressEvent | string) => void) => Promise<T>,
+  ): Thenable<T> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await fn(abort.signal, (e) => progress.report({ message: typeof e === 'string' ? e : e.message }));
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
   }
 
   function untrusted(): CommandResult | undefined {
     if (vscode.workspace.isTrusted) return undefined;
-    return skipped('Kraken Import sends nothing to Kraken from an untrusted workspace. Local validation still works; trust the workspace to send.');
+    return skipped(
+      'Kraken Import sends nothing to Kraken from an untrusted workspace. Local validation still works; trust the workspace to send.',
+    );
   }
 
   /** A stored key for the environment, or one asked for now (stored in SecretStorage). */
@@ -292,16 +337,25 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     const env = await activeEnvironment(args.environment);
     if (!env) return { skipped: 'No Kraken environment.' };
     const parsed = parse(doc);
-    if (!parsed.ok) return skipped(`${vscode.workspace.asRelativePath(doc.uri)} is not valid JSON: fix the syntax errors first (see Problems).`, 'error');
+    if (!parsed.ok)
+      return skipped(`${vscode.workspace.asRelativePath(doc.uri)} is not valid JSON: fix the syntax errors first (see Problems).`, 'error');
     const kind = await documentKind(doc, parsed.value);
 
     let action: ActionId;
     if (requested === 'post-import') {
-      if (!isPostImportKind(kind)) return skipped(`This document is not a post-import payload (notes, transactions, statements, payment instruction, business payment instruction)${kind ? `: it is ${kind}` : ''}.`);
+      if (!isPostImportKind(kind))
+        return skipped(
+          `This document is not a post-import payload (notes, transactions, statements, payment instruction, business payment instruction)${kind ? `: it is ${kind}` : ''}.`,
+        );
       action = kind;
     } else if (requested === 'pick') {
       const actions = availableActions(kind, env.flow);
-      if (!actions.length) return skipped(kind ? `Nothing to send for a ${kind} payload in a ${env.flow} environment.` : 'This document is not a recognised Kraken payload.');
+      if (!actions.length)
+        return skipped(
+          kind
+            ? `Nothing to send for a ${kind} payload in a ${env.flow} environment.`
+            : 'This document is not a recognised Kraken payload.',
+        );
       const picked = await vscode.window.showQuickPick(
         actions.map((id) => ({ id, label: ACTION_LABELS[id], description: endpointLabel(id, kind, env) })),
         { placeHolder: `Send to Kraken "${env.name}"${env.production ? ' (PRODUCTION)' : ''}` },
@@ -340,7 +394,8 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     if (!planned.ok) return skipped(planned.reason);
     const plan = planned.plan;
 
-    if (!(await ensureApiKey(env))) return skipped(`No API key for "${env.name}": nothing was sent. Set one with "Kraken Import: Set API Key".`);
+    if (!(await ensureApiKey(env)))
+      return skipped(`No API key for "${env.name}": nothing was sent. Set one with "Kraken Import: Set API Key".`);
 
     const question = confirmationFor(plan, env);
     if (question && !(await prompts.confirm(question))) return { skipped: 'not confirmed' };
@@ -357,13 +412,21 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
       let outcome = describeResult(plan, env.name, result, parsed.value);
       await record(doc, entryFrom(result, env, request, ACTION_LABELS[action], describeIdentity(plan.identity), outcome.message), exchange);
       // A v1 create naming a team Kraken does not know: ask again next time.
-      if (!result.ok && result.errors.some((e) => e.attr === 'operations_team_name' || e.code === 'operations_team_name_does_not_exist') && kind !== 'account-v1-create') {
+      if (
+        !result.ok &&
+        result.errors.some((e) => e.attr === 'operations_team_name' || e.code === 'operations_team_name_does_not_exist') &&
+        kind !== 'account-v1-create'
+      ) {
         await envs.rememberOperationsTeam(env, undefined);
       }
       if (outcome.poll && plan.poll) {
         report(outcome.message);
         let pollExchange: ExchangeRecord | undefined;
-        const polled = await kraken.pollImportStatus(plan.poll.importSupplierCode, plan.poll.externalIdentifier, { signal, onProgress: report, onExchange: (x) => (pollExchange = x) });
+        const polled = await kraken.pollImportStatus(plan.poll.importSupplierCode, plan.poll.externalIdentifier, {
+          signal,
+          onProgress: report,
+          onExchange: (x) => (pollExchange = x),
+        });
         const statusRequest = statusEndpoint(plan.poll.importSupplierCode, plan.poll.externalIdentifier);
         if (polled.ok) outcome = describeImportStatus(polled.data, plan.identity, `Kraken (${env.name})`);
         else {
@@ -377,7 +440,11 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
             followUps: ['check-status'],
           };
         }
-        await record(doc, entryFrom(polled, env, statusRequest, 'import status', describeIdentity(plan.identity), outcome.message), pollExchange);
+        await record(
+          doc,
+          entryFrom(polled, env, statusRequest, 'import status', describeIdentity(plan.identity), outcome.message),
+          pollExchange,
+        );
       }
       return outcome;
     });
@@ -405,25 +472,37 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
       }
     }
     let target: StatusTarget | undefined =
-      args.importSupplierCode && args.externalIdentifier ? { importSupplierCode: args.importSupplierCode, externalIdentifier: args.externalIdentifier } : undefined;
+      args.importSupplierCode && args.externalIdentifier
+        ? { importSupplierCode: args.importSupplierCode, externalIdentifier: args.externalIdentifier }
+        : undefined;
     target ??= await prompts.statusTarget({
       importSupplierCode: args.importSupplierCode ?? fromDoc.importSupplierCode ?? env.importSupplier,
       externalIdentifier: args.externalIdentifier ?? fromDoc.externalIdentifier,
     });
     if (!target) return { skipped: 'cancelled' };
-    if (!(await ensureApiKey(env))) return skipped(`No API key for "${env.name}": nothing was sent. Set one with "Kraken Import: Set API Key".`);
+    if (!(await ensureApiKey(env)))
+      return skipped(`No API key for "${env.name}": nothing was sent. Set one with "Kraken Import: Set API Key".`);
     const identity = { importSupplier: target.importSupplierCode, externalAccountNumber: target.externalIdentifier, paths: {} };
     const request = statusEndpoint(target.importSupplierCode, target.externalIdentifier);
     const kraken = envs.client(env);
     const outcome = await withProgress(`Kraken (${env.name}): import status of ${describeIdentity(identity)}`, async (signal, report) => {
       let exchange: ExchangeRecord | undefined;
-      const result = await kraken.importStatus(target.importSupplierCode, target.externalIdentifier, { signal, onProgress: report, onExchange: (x) => (exchange = x) });
+      const result = await kraken.importStatus(target.importSupplierCode, target.externalIdentifier, {
+        signal,
+        onProgress: report,
+        onExchange: (x) => (exchange = x),
+      });
       const outcome: Outcome = result.ok
         ? describeImportStatus(result.data, identity, `Kraken (${env.name})`)
         : describeStatusFailure(result, identity, env.flow, env.name);
       // The document's own account: the status (latest_error) goes on it too.
-      const same = doc && fromDoc.importSupplierCode === target.importSupplierCode && fromDoc.externalIdentifier === target.externalIdentifier;
-      await record(same ? doc : undefined, entryFrom(result, env, request, 'import status', describeIdentity(identity), outcome.message), exchange);
+      const same =
+        doc && fromDoc.importSupplierCode === target.importSupplierCode && fromDoc.externalIdentifier === target.externalIdentifier;
+      await record(
+        same ? doc : undefined,
+        entryFrom(result, env, request, 'import status', describeIdentity(identity), outcome.message),
+        exchange,
+      );
       return { outcome, same };
     });
     if (outcome.same && doc && outcome.outcome.replacesDiagnostics) await diagnostics.set(doc, outcome.outcome.findings);
@@ -444,7 +523,11 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     const uri = a instanceof vscode.Uri ? a : vscode.window.activeTextEditor?.document.uri;
     let entry = uri?.scheme === 'kraken-response' ? responseView.find(uri) : undefined;
     if (!entry) {
-      const items = responseView.list().map((e) => ({ label: `${e.exchange.status ?? '—'} ${e.action} — ${e.account}`, description: `${e.environment} · ${e.at.slice(0, 19)}`, entry: e }));
+      const items = responseView.list().map((e) => ({
+        label: `${e.exchange.status ?? '—'} ${e.action} — ${e.account}`,
+        description: `${e.environment} · ${e.at.slice(0, 19)}`,
+        entry: e,
+      }));
       if (!items.length) {
         void vscode.window.showInformationMessage('No Kraken responses in this workspace yet: send a payload to Kraken first.');
         return undefined;
@@ -477,7 +560,10 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
       const kind = await documentKind(doc);
       if (!kind) return [];
       const range = new vscode.Range(0, 0, 0, 0);
-      if (!env) return [new vscode.CodeLens(range, { title: '$(cloud) Kraken: choose an environment', command: KRAKEN_COMMANDS.selectEnvironment })];
+      if (!env)
+        return [
+          new vscode.CodeLens(range, { title: '$(cloud) Kraken: choose an environment', command: KRAKEN_COMMANDS.selectEnvironment }),
+        ];
       const actions = codeLensActions(kind, env.flow);
       if (!actions.length) return [];
       const commandFor: Record<ActionId, string> = {
@@ -492,9 +578,24 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
         'business-payment-instruction': KRAKEN_COMMANDS.sendPostImport,
         'registration-flows': KRAKEN_COMMANDS.registrationFlows,
       };
-      const lenses = actions.map((id) => new vscode.CodeLens(range, { title: ACTION_LABELS[id], command: commandFor[id], arguments: [doc.uri], tooltip: endpointLabel(id, kind, env) }));
+      const lenses = actions.map(
+        (id) =>
+          new vscode.CodeLens(range, {
+            title: ACTION_LABELS[id],
+            command: commandFor[id],
+            arguments: [doc.uri],
+            tooltip: endpointLabel(id, kind, env),
+          }),
+      );
       if (env.flow === 'v2' && actions.includes('create')) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Import status', command: KRAKEN_COMMANDS.checkStatus, arguments: [doc.uri], tooltip: 'GET /v2/data-import/accounts/{code}/{id}/' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: 'Import status',
+            command: KRAKEN_COMMANDS.checkStatus,
+            arguments: [doc.uri],
+            tooltip: 'GET /v2/data-import/accounts/{code}/{id}/',
+          }),
+        );
       }
       lenses.push(
         new vscode.CodeLens(range, {
@@ -520,9 +621,16 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     vscode.commands.registerCommand(KRAKEN_COMMANDS.registrationFlows, run('registration-flows')),
     vscode.commands.registerCommand(KRAKEN_COMMANDS.sendToKraken, run('pick')),
     vscode.commands.registerCommand(KRAKEN_COMMANDS.checkStatus, checkStatus),
-    vscode.commands.registerCommand(KRAKEN_COMMANDS.selectEnvironment, async (name?: unknown) => (await envs.select(typeof name === 'string' ? name : undefined))?.name),
-    vscode.commands.registerCommand(KRAKEN_COMMANDS.setApiKey, (name?: unknown) => envs.setApiKey(typeof name === 'string' ? name : undefined)),
-    vscode.commands.registerCommand(KRAKEN_COMMANDS.forgetApiKey, (name?: unknown) => envs.forgetApiKey(typeof name === 'string' ? name : undefined)),
+    vscode.commands.registerCommand(
+      KRAKEN_COMMANDS.selectEnvironment,
+      async (name?: unknown) => (await envs.select(typeof name === 'string' ? name : undefined))?.name,
+    ),
+    vscode.commands.registerCommand(KRAKEN_COMMANDS.setApiKey, (name?: unknown) =>
+      envs.setApiKey(typeof name === 'string' ? name : undefined),
+    ),
+    vscode.commands.registerCommand(KRAKEN_COMMANDS.forgetApiKey, (name?: unknown) =>
+      envs.forgetApiKey(typeof name === 'string' ? name : undefined),
+    ),
     vscode.commands.registerCommand(KRAKEN_COMMANDS.clearDiagnostics, (a?: unknown) => {
       const args = readArgs(a, undefined);
       if (args.uri) diagnostics.clear(typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri);
@@ -537,7 +645,10 @@ export function registerKrakenCommands(context: vscode.ExtensionContext, deps: K
     environment: (name) => activeEnvironment(name),
     client: (env) => envs.client(env),
     ensureApiKey: (env) => ensureApiKey(env),
-    blocked: () => (vscode.workspace.isTrusted ? undefined : 'Kraken Import sends nothing to Kraken from an untrusted workspace. Trust the workspace to reconcile with Kraken.'),
+    blocked: () =>
+      vscode.workspace.isTrusted
+        ? undefined
+        : 'Kraken Import sends nothing to Kraken from an untrusted workspace. Trust the workspace to reconcile with Kraken.',
   });
 
   const api: KrakenCommandsApi = {

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ExchangeRecord } from '../../kraken/types';
-import { addResponse, responseDocumentPath, responseDocumentText, storable, toCurl, type StoredResponse } from '../responses';
+import type { ExchangeRecord } from '../../../../core/src/kraken';
+import { addResponse, responseDocumentPath, responseDocumentText, storable, toCurl, type StoredResponse } from '../../../../core/src/send';
 
 export const RESPONSE_SCHEME = 'kraken-response';
 const STATE_KEY = 'krakenImport.responseHistory';
@@ -19,7 +19,10 @@ export class ResponseView implements vscode.FileSystemProvider, vscode.Disposabl
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.disposables.push(this.changed, vscode.workspace.registerFileSystemProvider(RESPONSE_SCHEME, this, { isReadonly: true, isCaseSensitive: true }));
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.registerFileSystemProvider(RESPONSE_SCHEME, this, { isReadonly: true, isCaseSensitive: true }),
+    );
   }
 
   // ---- the read-only file system: one file per kept call
@@ -33,7 +36,13 @@ export class ResponseView implements vscode.FileSystemProvider, vscode.Disposabl
       throw vscode.FileSystemError.FileNotFound(uri);
     }
     const t = Date.parse(e.at);
-    return { type: vscode.FileType.File, ctime: t, mtime: t, size: Buffer.byteLength(responseDocumentText(e)), permissions: vscode.FilePermission.Readonly };
+    return {
+      type: vscode.FileType.File,
+      ctime: t,
+      mtime: t,
+      size: Buffer.byteLength(responseDocumentText(e)),
+      permissions: vscode.FilePermission.Readonly,
+    };
   }
   readFile(uri: vscode.Uri): Uint8Array {
     const e = this.find(uri);
@@ -74,7 +83,14 @@ export class ResponseView implements vscode.FileSystemProvider, vscode.Disposabl
   }
 
   /** Keeps a call (redacted, bounded) and returns the stored entry. */
-  async add(entry: { environment: string; action: string; account: string; message: string; document?: vscode.Uri; exchange: ExchangeRecord }): Promise<StoredResponse> {
+  async add(entry: {
+    environment: string;
+    action: string;
+    account: string;
+    message: string;
+    document?: vscode.Uri;
+    exchange: ExchangeRecord;
+  }): Promise<StoredResponse> {
     const stored = storable({
       id: `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
       at: new Date().toISOString(),
@@ -142,7 +158,9 @@ export class ResponseView implements vscode.FileSystemProvider, vscode.Disposabl
   async copyCurl(e: StoredResponse): Promise<string> {
     const text = toCurl(e);
     await vscode.env.clipboard.writeText(text);
-    void vscode.window.showInformationMessage(`Copied as cURL: ${e.exchange.method} ${new URL(e.exchange.url).pathname} (the key is $KRAKEN_API_KEY).`);
+    void vscode.window.showInformationMessage(
+      `Copied as cURL: ${e.exchange.method} ${new URL(e.exchange.url).pathname} (the key is $KRAKEN_API_KEY).`,
+    );
     return text;
   }
 }

@@ -9,12 +9,21 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Range } from '../../../../server/src/service/types';
-import { KRAKEN_COMMANDS } from '../../commands/ids';
-import { failureCodeLabel, foldWaveRun, unitWhere, type UnitStatus, type WaveRun, type WaveUnit } from '../run';
-import { placeUnitErrors, unitErrors, type PlacedError } from '../place';
-import { renderReportHtml } from '../reportHtml';
-import type { Reconciliation } from '../reconcile';
+import type { Range } from '../../../../core/src/service';
+import { KRAKEN_COMMANDS } from '../../../../core/src/send';
+import {
+  failureCodeLabel,
+  foldWaveRun,
+  type PlacedError,
+  placeUnitErrors,
+  type Reconciliation,
+  renderReportHtml,
+  unitErrors,
+  type UnitStatus,
+  unitWhere,
+  type WaveRun,
+  type WaveUnit,
+} from '../../../../core/src/waves';
 
 export const JOURNAL_VIEW_ID = 'krakenImport.sendJournal';
 const CONTEXT_OPEN = 'krakenImport.journalOpen';
@@ -43,7 +52,7 @@ function toRange(r: Range): vscode.Range {
 /** Codes of a unit's errors (as in run.ts's failure groups). */
 function codesOf(u: WaveUnit): string[] {
   if (u.outcome?.errors?.length) return [...new Set(u.outcome.errors.map((e) => e.code ?? `reason:${u.outcome?.reason ?? 'invalid'}`))];
-  return [`reason:${u.inDoubt ? 'in-doubt' : u.outcome?.reason ?? u.status}`];
+  return [`reason:${u.inDoubt ? 'in-doubt' : (u.outcome?.reason ?? u.status)}`];
 }
 
 export interface JournalViewApi {
@@ -88,7 +97,10 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
         const key = e.document.uri.toString();
         if (!e.contentChanges.length || !this.failing.has(key)) return;
         clearTimeout(this.timers.get(key));
-        this.timers.set(key, setTimeout(() => this.placeFile(key, e.document.getText()), 150));
+        this.timers.set(
+          key,
+          setTimeout(() => this.placeFile(key, e.document.getText()), 150),
+        );
       }),
       // Closed without saving: the file on disk is what the errors belong to again.
       vscode.workspace.onDidCloseTextDocument(async (doc) => {
@@ -136,7 +148,9 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
         }
       }),
     );
-    const run = foldWaveRun(inputs, { showPersonalData: vscode.workspace.getConfiguration('krakenImport').get<boolean>('showPersonalData', false) });
+    const run = foldWaveRun(inputs, {
+      showPersonalData: vscode.workspace.getConfiguration('krakenImport').get<boolean>('showPersonalData', false),
+    });
     // Journals and files by their workspace-relative names in the tree and the page.
     run.journals.forEach((j, i) => (j.file = vscode.workspace.asRelativePath(journals[i])));
     const byPath = new Map(journals.map((j, i) => [j.fsPath || j.path, run.journals[i].file]));
@@ -157,7 +171,10 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       if (resolved.has(cacheKey)) return resolved.get(cacheKey);
       const candidates: vscode.Uri[] = path.isAbsolute(u.file)
         ? [vscode.Uri.file(u.file)]
-        : [vscode.Uri.joinPath(journalUri, '..', u.file), ...(vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, u.file))];
+        : [
+            vscode.Uri.joinPath(journalUri, '..', u.file),
+            ...(vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, u.file)),
+          ];
       let found: vscode.Uri | undefined;
       for (const c of candidates) {
         try {
@@ -182,7 +199,8 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       }
     }
     const missing = run.units.filter((u) => (u.status === 'failed' || u.status === 'unknown') && !this.files.has(u));
-    if (missing.length) this.log.warn(`send journal: ${missing.length} failed unit(s) name payload files that were not found (first: ${missing[0].file})`);
+    if (missing.length)
+      this.log.warn(`send journal: ${missing.length} failed unit(s) name payload files that were not found (first: ${missing[0].file})`);
     for (const [key, { uri }] of this.failing) {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
       try {
@@ -220,13 +238,21 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
     for (const u of entry.units) this.placed.set(u, []);
     for (const p of placed) this.placed.get(p.unit)!.push(p);
     const diagnostics = placed.map((p) => {
-      const d = new vscode.Diagnostic(toRange(p.range), p.message, p.unit.status === 'failed' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        toRange(p.range),
+        p.message,
+        p.unit.status === 'failed' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
       d.source = 'Kraken (journal)';
       if (p.code) d.code = p.code;
       return d;
     });
     if (lost.length) {
-      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), `${lost.length} record(s) the send journal names are no longer in this file (lines ${lost.map((u) => u.line).join(', ')}).`, vscode.DiagnosticSeverity.Information);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(0, 0, 0, 1),
+        `${lost.length} record(s) the send journal names are no longer in this file (lines ${lost.map((u) => u.line).join(', ')}).`,
+        vscode.DiagnosticSeverity.Information,
+      );
       d.source = 'Kraken (journal)';
       diagnostics.push(d);
     }
@@ -241,7 +267,9 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
     if (!node) return [{ type: 'report' }, ...run.actions.map((a) => ({ type: 'action' as const, action: a.action }))];
     if (node.type === 'action') {
       const t = run.actions.find((a) => a.action === node.action)!;
-      return (['failed', 'unknown', 'ok', 'done-before'] as const).filter((s) => t[s] > 0).map((status) => ({ type: 'status' as const, action: node.action, status }));
+      return (['failed', 'unknown', 'ok', 'done-before'] as const)
+        .filter((s) => t[s] > 0)
+        .map((status) => ({ type: 'status' as const, action: node.action, status }));
     }
     const unitsOf = (action: string, status: UnitStatus) => run.units.filter((u) => u.action === action && u.status === status);
     const capped = (units: WaveUnit[], code?: string): JournalNode[] => {
@@ -254,9 +282,15 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       if (node.status === 'ok' || node.status === 'done-before') return capped(units);
       const codes = new Map<string, number>();
       for (const u of units) for (const c of codesOf(u)) codes.set(c, (codes.get(c) ?? 0) + 1);
-      return [...codes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code]) => ({ type: 'code' as const, action: node.action, status: node.status, code }));
+      return [...codes.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([code]) => ({ type: 'code' as const, action: node.action, status: node.status, code }));
     }
-    if (node.type === 'code') return capped(unitsOf(node.action, node.status).filter((u) => codesOf(u).includes(node.code)), node.code);
+    if (node.type === 'code')
+      return capped(
+        unitsOf(node.action, node.status).filter((u) => codesOf(u).includes(node.code)),
+        node.code,
+      );
     return [];
   }
 
@@ -271,7 +305,10 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       }
       case 'action': {
         const t = run!.actions.find((a) => a.action === node.action)!;
-        const item = new vscode.TreeItem(node.action, t.failed || t.unknown ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          node.action,
+          t.failed || t.unknown ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.description = `${t.ok} ok · ${t['done-before']} done before · ${t.failed} failed · ${t.unknown} unknown`;
         item.iconPath = new vscode.ThemeIcon('symbol-event');
         item.id = `action:${node.action}`;
@@ -279,7 +316,12 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       }
       case 'status': {
         const n = run!.units.filter((u) => u.action === node.action && u.status === node.status).length;
-        const item = new vscode.TreeItem(`${STATUS_LABEL[node.status]} (${n})`, node.status === 'failed' || node.status === 'unknown' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          `${STATUS_LABEL[node.status]} (${n})`,
+          node.status === 'failed' || node.status === 'unknown'
+            ? vscode.TreeItemCollapsibleState.Expanded
+            : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.iconPath = STATUS_ICON[node.status];
         item.id = `status:${node.action}:${node.status}`;
         return item;
@@ -294,10 +336,18 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       case 'unit': {
         const u = node.unit;
         const item = new vscode.TreeItem(unitWhere(u), vscode.TreeItemCollapsibleState.None);
-        const first = (this.placed.get(u) ?? []).find((p) => !node.code || (p.code ?? `reason:${u.outcome?.reason ?? (u.inDoubt ? 'in-doubt' : 'invalid')}`) === node.code) ?? this.placed.get(u)?.[0];
+        const first =
+          (this.placed.get(u) ?? []).find(
+            (p) => !node.code || (p.code ?? `reason:${u.outcome?.reason ?? (u.inDoubt ? 'in-doubt' : 'invalid')}`) === node.code,
+          ) ?? this.placed.get(u)?.[0];
         item.description = [u.account, u.outcome?.kraken?.accountNumber].filter(Boolean).join(' · ');
         item.tooltip = new vscode.MarkdownString(
-          [`**${u.action}** ${STATUS_LABEL[u.status]} — ${unitWhere(u)}`, u.account ? `account ${u.account}` : '', `journal ${u.journal}`, ...unitErrors(u).map((e) => `- ${e.path ? `\`${e.path}\`: ` : ''}${e.message}${e.code ? ` (${e.code})` : ''}`)]
+          [
+            `**${u.action}** ${STATUS_LABEL[u.status]} — ${unitWhere(u)}`,
+            u.account ? `account ${u.account}` : '',
+            `journal ${u.journal}`,
+            ...unitErrors(u).map((e) => `- ${e.path ? `\`${e.path}\`: ` : ''}${e.message}${e.code ? ` (${e.code})` : ''}`),
+          ]
             .filter(Boolean)
             .join('\n\n'),
         );
@@ -305,7 +355,17 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
         const uri = this.files.get(u);
         if (uri) {
           item.resourceUri = undefined;
-          item.command = { command: 'vscode.open', title: 'Open payload', arguments: [uri, { selection: first ? toRange(first.range) : new vscode.Range((u.line ?? 1) - 1, 0, (u.line ?? 1) - 1, 0), preview: true } satisfies vscode.TextDocumentShowOptions] };
+          item.command = {
+            command: 'vscode.open',
+            title: 'Open payload',
+            arguments: [
+              uri,
+              {
+                selection: first ? toRange(first.range) : new vscode.Range((u.line ?? 1) - 1, 0, (u.line ?? 1) - 1, 0),
+                preview: true,
+              } satisfies vscode.TextDocumentShowOptions,
+            ],
+          };
         } else item.description = `${item.description ? `${item.description} · ` : ''}file not found`;
         return item;
       }
@@ -332,7 +392,11 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
   async showReport(): Promise<vscode.WebviewPanel | undefined> {
     if (!this.current) return undefined;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('krakenImport.waveReport', 'Kraken wave report', vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true, localResourceRoots: [] });
+      this.panel = vscode.window.createWebviewPanel('krakenImport.waveReport', 'Kraken wave report', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        enableFindWidget: true,
+        localResourceRoots: [],
+      });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
     const panel = this.panel;

@@ -4,13 +4,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readWave } from '../../../../cli/src/send';
-import { KRAKEN_COMMANDS } from '../../commands/ids';
-import { accountIdentity, isAccountKind } from '../../commands/plan';
-import type { EnvironmentSetting } from '../../commands/environments';
-import type { KrakenClient } from '../../kraken';
-import { fetchKrakenLists, reconcile, type Reconciliation, type WaveAccount } from '../reconcile';
-import type { WaveRun } from '../run';
+import type { KrakenClient } from '../../../../core/src/kraken';
+import { accountIdentity, isAccountKind, KRAKEN_COMMANDS, type EnvironmentSetting } from '../../../../core/src/send';
+import { fetchKrakenLists, readWave, reconcile, type Reconciliation, type WaveAccount, type WaveRun } from '../../../../core/src/waves';
 import { JournalView, type JournalViewApi } from './journalView';
 
 export interface WaveCommandDeps {
@@ -35,7 +31,8 @@ export interface WaveCommandArgs {
   noReport?: boolean;
 }
 
-const toUri = (v: string | vscode.Uri): vscode.Uri => (typeof v === 'string' ? (/^[a-z][\w+.-]+:/i.test(v) && !/^[a-z]:[\\/]/i.test(v) ? vscode.Uri.parse(v) : vscode.Uri.file(v)) : v);
+const toUri = (v: string | vscode.Uri): vscode.Uri =>
+  typeof v === 'string' ? (/^[a-z][\w+.-]+:/i.test(v) && !/^[a-z]:[\\/]/i.test(v) ? vscode.Uri.parse(v) : vscode.Uri.file(v)) : v;
 
 function readWaveArgs(a: unknown): WaveCommandArgs {
   if (a instanceof vscode.Uri) return { journals: [a] };
@@ -43,7 +40,10 @@ function readWaveArgs(a: unknown): WaveCommandArgs {
   return a && typeof a === 'object' ? (a as WaveCommandArgs) : {};
 }
 
-export function registerWaveCommands(context: vscode.ExtensionContext, deps: WaveCommandDeps): JournalViewApi & { reconciliation(): Reconciliation | undefined } {
+export function registerWaveCommands(
+  context: vscode.ExtensionContext,
+  deps: WaveCommandDeps,
+): JournalViewApi & { reconciliation(): Reconciliation | undefined } {
   const view = new JournalView(deps.log);
   context.subscriptions.push(view);
   let last: Reconciliation | undefined;
@@ -69,7 +69,10 @@ export function registerWaveCommands(context: vscode.ExtensionContext, deps: Wav
     const unknown = run.units.filter((u) => u.status === 'unknown').length;
     const broken = run.journals.filter((j) => j.problem);
     if (broken.length) void vscode.window.showErrorMessage(`Cannot read ${broken.map((j) => `${j.file} (${j.problem})`).join(', ')}.`);
-    else if (!run.units.length) void vscode.window.showWarningMessage(`${run.journals.map((j) => j.file).join(', ')}: no send records in ${journals.length === 1 ? 'this journal' : 'these journals'}.`);
+    else if (!run.units.length)
+      void vscode.window.showWarningMessage(
+        `${run.journals.map((j) => j.file).join(', ')}: no send records in ${journals.length === 1 ? 'this journal' : 'these journals'}.`,
+      );
     else {
       void vscode.window.showInformationMessage(`Send journal: ${run.units.length} units, ${failed} failed, ${unknown} unknown.`);
     }
@@ -102,7 +105,10 @@ export function registerWaveCommands(context: vscode.ExtensionContext, deps: Wav
     else if (!view.api.run()) await view.open([]);
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(wave[0].fsPath);
     const associations = vscode.workspace.getConfiguration('krakenImport').get<Record<string, string>>('payloadAssociations', {});
-    const { items, missing, unreadable } = readWave(wave.map((u) => u.fsPath), { cwd, associations, exclude: view.openJournals().map((j) => j.fsPath) });
+    const { items, missing, unreadable } = readWave(
+      wave.map((u) => u.fsPath),
+      { cwd, associations, exclude: view.openJournals().map((j) => j.fsPath) },
+    );
     if (missing.length || unreadable.length) {
       void vscode.window.showErrorMessage(`Cannot read ${[...missing, ...unreadable].join(', ')}.`);
       return undefined;
@@ -111,9 +117,16 @@ export function registerWaveCommands(context: vscode.ExtensionContext, deps: Wav
     for (const item of items) {
       if (!isAccountKind(item.kind)) continue;
       const id = accountIdentity(item.kind, item.doc);
-      if (id.importSupplier && id.externalAccountNumber) accounts.push({ importSupplier: id.importSupplier, externalAccountNumber: id.externalAccountNumber, where: item.line === undefined ? item.file : `${item.file}:${item.line}` });
+      if (id.importSupplier && id.externalAccountNumber)
+        accounts.push({
+          importSupplier: id.importSupplier,
+          externalAccountNumber: id.externalAccountNumber,
+          where: item.line === undefined ? item.file : `${item.file}:${item.line}`,
+        });
     }
-    const suppliers = args.importSuppliers?.length ? [...new Set(args.importSuppliers)] : [...new Set(accounts.map((x) => x.importSupplier))].sort();
+    const suppliers = args.importSuppliers?.length
+      ? [...new Set(args.importSuppliers)]
+      : [...new Set(accounts.map((x) => x.importSupplier))].sort();
     if (!suppliers.length && env.importSupplier) suppliers.push(env.importSupplier);
     if (!suppliers.length) {
       void vscode.window.showWarningMessage('The wave names no import supplier: nothing to ask Kraken about.');
@@ -125,7 +138,11 @@ export function registerWaveCommands(context: vscode.ExtensionContext, deps: Wav
     }
     const client = deps.client(env);
     const fetched = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Kraken (${env.name}): account import processes of ${suppliers.join(', ')}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Kraken (${env.name}): account import processes of ${suppliers.join(', ')}`,
+        cancellable: true,
+      },
       async (_p, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
@@ -137,10 +154,17 @@ export function registerWaveCommands(context: vscode.ExtensionContext, deps: Wav
       },
     );
     if (!fetched.ok) {
-      void vscode.window.showErrorMessage(`Could not read the ${fetched.which} account import processes of ${fetched.importSupplier}: ${fetched.failure.message}`);
+      void vscode.window.showErrorMessage(
+        `Could not read the ${fetched.which} account import processes of ${fetched.importSupplier}: ${fetched.failure.message}`,
+      );
       return undefined;
     }
-    const result = reconcile({ environment: env.name, accounts: accounts.filter((x) => suppliers.includes(x.importSupplier)), lists: fetched.lists, run: view.api.run() });
+    const result = reconcile({
+      environment: env.name,
+      accounts: accounts.filter((x) => suppliers.includes(x.importSupplier)),
+      lists: fetched.lists,
+      run: view.api.run(),
+    });
     last = result;
     view.setReconciliation(result);
     if (!args.noReport) await view.showReport();

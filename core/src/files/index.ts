@@ -1,0 +1,5 @@
+/** A file's payloads: .json documents and .jsonl records with their lines, and which workspace files are checked. */
+export * from './jsonLines';
+export * from './validateFile';
+export * from './workspaceFiles';
+export * from './inputs';

@@ -1,0 +1,192 @@
+/**
+ * String formats checked the way Kraken parses them. Kraken is a Django REST Framework service: its DateField and
+ * DateTimeField use Django's `parse_date` / `parse_datetime`, which are more lenient than RFC 3339 (single-digit
+ * months and days, a space instead of `T`, optional seconds and time zone, a bare date for a date-time). Rejecting
+ * what Kraken accepts would be a false error, so these formats accept exactly that and no more.
+ */
+
+const TIME = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,]\d{1,6})?)?$/;
+const EMAIL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar, without a Date object (this runs for every date). */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1];
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+function validCalendarDate(y: number, m: number, d: number): boolean {
+  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+/** A parsed date-time: calendar fields and, when given, the offset in minutes east of UTC. */
+export interface ParsedDateTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Undefined: no zone (Kraken's local time). */
+  offsetMinutes?: number;
+  /** True when the value was a date without a time. */
+  dateOnly: boolean;
+}
+
+/** ISO week date -> calendar date (ISO 8601: week 1 holds the year's first Thursday). */
+function fromIsoWeek(year: number, week: number, weekday: number): [number, number, number] | undefined {
+  if (week < 1 || weekday < 1 || weekday > 7) return undefined;
+  const jan4 = Date.UTC(year, 0, 4);
+  const jan4Weekday = new Date(jan4).getUTCDay() || 7;
+  const weeksInYear = (() => {
+    const dec28 = new Date(Date.UTC(year, 11, 28));
+    const dec28Weekday = dec28.getUTCDay() || 7;
+    const firstMonday = jan4 - (jan4Weekday - 1) * 86400000;
+    return Math.floor((dec28.getTime() - (dec28Weekday - 1) * 86400000 - firstMonday) / (7 * 86400000)) + 1;
+  })();
+  if (week > weeksInYear) return undefined;
+  const t = jan4 - (jan4Weekday - 1) * 86400000 + ((week - 1) * 7 + weekday - 1) * 86400000;
+  const d = new Date(t);
+  return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+}
+
+/** Python 3.11 `date.fromisoformat`: YYYY-MM-DD, YYYYMMDD, YYYY-Www[-D], YYYYWww[D]. */
+function pythonIsoDate(s: string): [number, number, number] | undefined {
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (m) return validCalendarDate(+m[1], +m[2], +m[3]) ? [+m[1], +m[2], +m[3]] : undefined;
+  m = /^(\d{4})-W(\d{2})(?:-(\d))?$/.exec(s) ?? /^(\d{4})W(\d{2})(\d)?$/.exec(s);
+  if (m && +m[1] >= 1) return fromIsoWeek(+m[1], +m[2], m[3] === undefined ? 1 : +m[3]);
+  return undefined;
+}
+
+/** Where Python 3.11's `datetime.fromisoformat` expects the date/time separator (`_find_isoformat_datetime_separator`). */
+function separatorIndex(s: string): number {
+  if (s.length === 7) return 7;
+  if (s[4] === '-') {
+    if (s[5] === 'W') {
+      if (s.length > 8 && s[8] === '-') return s.length > 10 && /\d/.test(s[10] ?? '') ? 8 : 10;
+      return 8;
+    }
+    return 10;
+  }
+  if (s[4] === 'W') return s.length > 7 && /\d/.test(s[7]) ? 8 : 7;
+  return 8;
+}
+
+/** HH[[:]MM[[:]SS[{.,}fraction]]] with one separator style throughout (Python's `_parse_hh_mm_ss_ff`). */
+const PY_TIME = /^(\d{2})(?:(:?)(\d{2})(?:\2(\d{2})(?:[.,](\d+))?)?)?$/;
+
+/** Python 3.11 `datetime.fromisoformat`: the date forms above, any one character, a time, an optional zone. */
+export function pythonFromIsoFormat(s: string): ParsedDateTime | undefined {
+  const at = separatorIndex(s);
+  const date = pythonIsoDate(s.slice(0, at));
+  if (!date) return undefined;
+  const [year, month, day] = date;
+  if (s.length <= at) return { year, month, day, hour: 0, minute: 0, second: 0, dateOnly: true };
+  const rest = s.slice(at + 1);
+  if (rest.length < 2) return undefined;
+  const zoneAt = rest.search(/[Z+-]/);
+  const timePart = (zoneAt === -1 ? rest : rest.slice(0, zoneAt)).replace(/\s+$/, '');
+  const t = PY_TIME.exec(timePart);
+  if (!t) return undefined;
+  const hour = +t[1];
+  const minute = t[3] === undefined ? 0 : +t[3];
+  const second = t[4] === undefined ? 0 : +t[4];
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes: number | undefined;
+  if (zoneAt !== -1) {
+    const zone = rest.slice(zoneAt);
+    if (zone === 'Z') offsetMinutes = 0;
+    else {
+      const z = PY_TIME.exec(zone.slice(1));
+      if (!z || zone.length === 4) return undefined;
+      const oh = +z[1];
+      const om = z[3] === undefined ? 0 : +z[3];
+      if (oh > 23 || om > 59) return undefined;
+      offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+    }
+  }
+  return { year, month, day, hour, minute, second, offsetMinutes, dateOnly: false };
+}
+
+/** Django's `datetime_re`, tried when `fromisoformat` fails. */
+const DJANGO_DATE_TIME =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,]\d{1,6}\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** Django's `date_re`. */
+const DJANGO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+
+/**
+ * A date-time as Django's `parse_datetime` reads it (what Kraken's DRF DateTimeField does): Python 3.11's
+ * `datetime.fromisoformat` first (any single-character separator, `+0200`, week dates, a bare date), then Django's
+ * regex (single-digit months, days and hours, a space before the zone). Undefined: Kraken rejects it.
+ */
+export function parseKrakenDateTime(s: string): ParsedDateTime | undefined {
+  const py = pythonFromIsoFormat(s);
+  if (py) return py;
+  const m = DJANGO_DATE_TIME.exec(s);
+  if (!m || !validCalendarDate(+m[1], +m[2], +m[3])) return undefined;
+  const hour = +m[4];
+  const minute = +m[5];
+  const second = m[6] === undefined ? 0 : +m[6];
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes: number | undefined;
+  if (m[7]) {
+    if (m[7] === 'Z') offsetMinutes = 0;
+    else {
+      const digits = m[7].slice(1).replace(':', '');
+      offsetMinutes = (m[7][0] === '-' ? -1 : 1) * (+digits.slice(0, 2) * 60 + +(digits.slice(2) || '0'));
+    }
+  }
+  return { year: +m[1], month: +m[2], day: +m[3], hour, minute, second, offsetMinutes, dateOnly: false };
+}
+
+/** A date as Django's `parse_date` reads it: `date.fromisoformat` (3.11), then Django's `date_re`. */
+export function parseKrakenDate(s: string): [number, number, number] | undefined {
+  const py = pythonIsoDate(s);
+  if (py) return py;
+  const m = DJANGO_DATE.exec(s);
+  return m && validCalendarDate(+m[1], +m[2], +m[3]) ? [+m[1], +m[2], +m[3]] : undefined;
+}
+
+export function isKrakenDate(s: string): boolean {
+  return parseKrakenDate(s) !== undefined;
+}
+
+export function isKrakenDateTime(s: string): boolean {
+  return parseKrakenDateTime(s) !== undefined;
+}
+
+export function isKrakenTime(s: string): boolean {
+  const m = TIME.exec(s);
+  return !!m && +m[1] <= 23 && +m[2] <= 59 && (m[3] === undefined || +m[3] <= 59);
+}
+
+/** Kraken's customer email fields accept an empty string (the seed account sends `"email": ""`). */
+export function isKrakenEmail(s: string): boolean {
+  return s === '' || (s.length <= 254 && EMAIL.test(s));
+}
+
+export function isDecimalString(s: string): boolean {
+  return DECIMAL.test(s);
+}
+
+/** What a format expects, for messages. */
+export const FORMAT_HINTS: Record<string, string> = {
+  date: 'a date as YYYY-MM-DD, e.g. 2022-01-31',
+  'date-time': 'an ISO 8601 date-time, e.g. 2022-01-31T10:00:00Z (a time zone offset such as +01:00 is fine)',
+  time: 'a time as HH:MM or HH:MM:SS',
+  email: 'an email address such as name@example.com (or an empty string)',
+  decimal: 'a decimal number written as a string, e.g. "10.50"',
+};
+
+/** Parses a Kraken date or date-time (as `parseKrakenDateTime`) into epoch milliseconds for ordering; a time without zone is read as UTC. */
+export function toTimestamp(s: unknown): number | undefined {
+  if (typeof s !== 'string') return undefined;
+  const p = parseKrakenDateTime(s.trim());
+  if (!p) return undefined;
+  const t = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (p.offsetMinutes ?? 0) * 60000;
+  return Number.isNaN(t) ? undefined : t;
+}

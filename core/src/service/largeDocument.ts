@@ -1,0 +1,204 @@
+/**
+ * Authoring on large documents (megabytes): jsonc-parser's tree of a 10 MB text costs about half a second, so
+ * completion and hover could not answer while typing, and a 40 MB outline would stall the server.
+ *
+ * Above LARGE_AUTHORING_TEXT the authoring features get a tree built lazily over the strict text (or its repair,
+ * see parse.ts): a container's children are read from the text only when something asks for them, with the
+ * ScanLocator's indentation skips checked against JSON.parse's value. Hover and completion touch the containers on
+ * one path, the outline and folding stop at their item cap: milliseconds instead of a full parse. The nodes are
+ * jsonc-parser's `Node` shape, so the authoring code is the same for both trees.
+ *
+ * Lines a repair blanked (the line being typed) are not in the tree; completion reads the text around the cursor
+ * itself (cursor.ts, from the innermost container: `cursorAnchor`).
+ */
+import type * as jsonc from 'jsonc-parser';
+import { ScanLocator } from './locate';
+import { strictOrRepaired } from './parse';
+import type { JsonPath } from './types';
+
+/** From this size on, authoring uses the lazy tree. */
+export const LARGE_AUTHORING_TEXT = 256 << 10;
+
+const OPEN_BRACE = 123;
+const OPEN_BRACKET = 91;
+
+function scalarType(value: unknown): jsonc.NodeType {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  return Array.isArray(value) ? 'array' : 'object';
+}
+
+/** A container node whose children are read from the text on first access. */
+class LazyContainer implements jsonc.Node {
+  readonly type: jsonc.NodeType;
+  private built: jsonc.Node[] | undefined;
+
+  constructor(
+    private readonly locator: ScanLocator,
+    private readonly text: string,
+    readonly offset: number,
+    readonly length: number,
+    private readonly data: unknown,
+    readonly parent: jsonc.Node | undefined,
+  ) {
+    this.type = text.charCodeAt(offset) === OPEN_BRACE ? 'object' : 'array';
+  }
+
+  get children(): jsonc.Node[] {
+    if (this.built) return this.built;
+    const end = this.offset + this.length;
+    const out: jsonc.Node[] = [];
+    if (this.type === 'object') {
+      const obj = (this.data ?? {}) as Record<string, unknown>;
+      for (const e of this.locator.propertiesOf(this.offset, this.data, end)) {
+        const key = JSON.parse(this.text.slice(e.keyStart, e.keyEnd)) as string;
+        const colon = this.text.indexOf(':', e.keyEnd);
+        const children: jsonc.Node[] = [];
+        const property: jsonc.Node = {
+          type: 'property',
+          offset: e.keyStart,
+          length: e.valueEnd - e.keyStart,
+          parent: this,
+          children,
+          colonOffset: colon < e.valueStart ? colon : undefined,
+        };
+        children.push({ type: 'string', value: key, offset: e.keyStart, length: e.keyEnd - e.keyStart, parent: property });
+        children.push(nodeFor(this.locator, this.text, e.valueStart, e.valueEnd, obj[key], property));
+        out.push(property);
+      }
+    } else {
+      const items = this.locator.itemsOf(this.offset, this.data, end);
+      const arr = Array.isArray(this.data) ? this.data : [];
+      for (let i = 0; i < items.starts.length; i++)
+        out.push(nodeFor(this.locator, this.text, items.starts[i], items.ends[i], arr[i], this));
+    }
+    this.built = out;
+    return out;
+  }
+}
+
+function nodeFor(
+  locator: ScanLocator,
+  text: string,
+  start: number,
+  end: number,
+  value: unknown,
+  parent: jsonc.Node | undefined,
+): jsonc.Node {
+  const c = text.charCodeAt(start);
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) return new LazyContainer(locator, text, start, end - start, value, parent);
+  return { type: scalarType(value), value, offset: start, length: end - start, parent };
+}
+
+export interface LargeTree {
+  tree: jsonc.Node | undefined;
+  value: unknown;
+  /** The text the tree was read from: the document's, or its repair (same offsets). */
+  parsedText: string;
+}
+
+/** The lazy tree of a large text; undefined when it is neither strict JSON nor repairable (then parse tolerantly). */
+export function largeTree(text: string): LargeTree | undefined {
+  const parsed = strictOrRepaired(text);
+  if (!parsed) return undefined;
+  const locator = new ScanLocator(parsed.text, parsed.value);
+  const root = locator.rootSpan();
+  return {
+    tree: nodeFor(locator, parsed.text, root.start, root.end, parsed.value, undefined),
+    value: parsed.value,
+    parsedText: parsed.text,
+  };
+}
+
+export function isLazyTree(tree: jsonc.Node | undefined): boolean {
+  return tree instanceof LazyContainer;
+}
+
+/** Where cursor.ts can start reading instead of the start of the text: a container and the path to it. */
+export interface CursorAnchor {
+  offset: number;
+  /** The containers around the anchor, outermost first: each one's type and the segment leading inwards. */
+  frames: Array<{ type: 'object' | 'array'; segment: string | number }>;
+}
+
+/**
+ * The innermost container of a lazy tree that opens before `offset` and holds it, as a start for cursor.ts's scan;
+ * undefined when the tree is not lazy (small documents are scanned from the start) or the container's opening
+ * bracket is not in `text` where the tree has it (the user's edit moved it).
+ */
+export function cursorAnchor(tree: jsonc.Node | undefined, text: string, offset: number): CursorAnchor | undefined {
+  if (!tree || !isLazyTree(tree)) return undefined;
+  const chain: jsonc.Node[] = [];
+  let node: jsonc.Node | undefined = tree;
+  while (node && (node.type === 'object' || node.type === 'array') && node.offset < offset && offset < node.offset + node.length) {
+    chain.push(node);
+    let next: jsonc.Node | undefined;
+    for (const child of node.children ?? []) {
+      const value: jsonc.Node | undefined = child.type === 'property' ? child.children?.[1] : child;
+      if (value && value.offset < offset && offset < value.offset + value.length) {
+        next = value;
+        break;
+      }
+      if (child.offset > offset) break;
+    }
+    node = next;
+  }
+  if (chain.length < 2) return undefined; // the root: scanning from the start is the same
+  const anchor = chain[chain.length - 1];
+  const open = text.charCodeAt(anchor.offset);
+  if (open !== (anchor.type === 'object' ? OPEN_BRACE : OPEN_BRACKET)) return undefined;
+  const frames: CursorAnchor['frames'] = [];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const inner = chain[i + 1];
+    const segment: string | number =
+      inner.parent?.type === 'property' ? String(inner.parent.children?.[0]?.value) : (chain[i].children ?? []).indexOf(inner);
+    frames.push({ type: chain[i].type as 'object' | 'array', segment });
+  }
+  return { offset: anchor.offset, frames };
+}
+
+/** The path segments of `frames`, for tests and logs. */
+export function anchorPath(anchor: CursorAnchor): JsonPath {
+  return anchor.frames.map((f) => f.segment);
+}
+
+/**
+ * Folding ranges of a lazy tree, outermost first (breadth-first) until `limit`: only the containers that get a range
+ * are read. A container folds from its first line to the line before its closing bracket, one range per start line.
+ */
+export function largeFoldingRanges(
+  tree: jsonc.Node | undefined,
+  lineOf: (offset: number) => number,
+  limit: number,
+): { items: Array<{ startLine: number; endLine: number; kind: string }>; limitReached: boolean } {
+  const items: Array<{ startLine: number; endLine: number; kind: string }> = [];
+  const starts = new Set<number>();
+  let level: jsonc.Node[] = tree ? [tree] : [];
+  let limitReached = false;
+  while (level.length && !limitReached) {
+    const next: jsonc.Node[] = [];
+    for (const node of level) {
+      const startLine = lineOf(node.offset);
+      const endLine = lineOf(node.offset + node.length - 1);
+      if (endLine > startLine + 1 && !starts.has(startLine)) {
+        if (items.length === limit) {
+          limitReached = true;
+          break;
+        }
+        starts.add(startLine);
+        items.push({ startLine, endLine: endLine - 1, kind: node.type });
+      }
+      if (endLine > startLine) {
+        for (const child of node.children ?? []) {
+          const value = child.type === 'property' ? child.children?.[1] : child;
+          if (value && (value.type === 'object' || value.type === 'array')) next.push(value);
+        }
+      }
+    }
+    level = next;
+  }
+  items.sort((a, b) => a.startLine - b.startLine);
+  return { items, limitReached };
+}

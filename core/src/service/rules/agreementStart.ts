@@ -1,0 +1,45 @@
+import { activation, findingData } from './declared';
+import { isRecord } from './select';
+import type { Rule } from './types';
+import { objectsOutsideMetadata } from './walk';
+
+const NAME = 'Validate agreements do not start before supply start date';
+
+/** `YYYY-MM-DD` of a date or date-time string, or undefined. */
+function day(v: unknown): string | undefined {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(?:$|[T ])/.test(v.trim()) ? v.trim().slice(0, 10) : undefined;
+}
+
+export const agreementStart: Rule = {
+  code: 'agreement-before-supply-start',
+  severity: 'error',
+  doc: "An agreement on a meter point does not start (effective_from) before the meter point's supply_start_date (Kraken: agreement_start_date_before_supply_start_date). Error where the contract in force declares the validator on the meter point; warning under the bundled schemas (the German supply points carry the same two dates, but the seed pages do not state the check).",
+  kinds: ['account', 'account-v2-create'],
+  appliesTo: ['*.agreements[].effective_from'],
+  implements: [{ name: NAME, codes: ['agreement_start_date_before_supply_start_date'] }],
+  check(ctx) {
+    const { objects, paths } = objectsOutsideMetadata(ctx.root);
+    for (let o = 0; o < objects.length; o++) {
+      const point = objects[o];
+      if (!Array.isArray(point.agreements)) continue;
+      const start = day(point.supply_start_date);
+      if (!start) continue;
+      const path = paths[o].toPath();
+      const a = activation(ctx, [path], [NAME], 'agreement_start_date_before_supply_start_date', 'warning');
+      if (!a) continue;
+      point.agreements.forEach((ag, i) => {
+        if (!isRecord(ag)) return;
+        const from = day(ag.effective_from);
+        if (!from || from >= start) return;
+        ctx.report(
+          [...path, 'agreements', i, 'effective_from'],
+          `This agreement starts (${from}) before the supply starts (supply_start_date ${start}): Kraken rejects agreements starting before the supply start date${a.krakenCode ? ` (${a.krakenCode})` : ''}.`,
+          {
+            severity: a.severity,
+            data: findingData(a, { supplyStartDate: start }),
+          },
+        );
+      });
+    }
+  },
+};

@@ -1,0 +1,112 @@
+import { parseKrakenDateTime, toTimestamp } from '../formats';
+import type { JsonPath, Severity } from '../types';
+import { activation, findingData } from './declared';
+import type { Rule, RuleContext } from './types';
+import { objectsOutsideMetadata } from './walk';
+
+/** A field Kraken declares must not be in the future, and the validator(s) that say so. */
+interface FutureField {
+  field: string;
+  /** Validator names as the contracts write them (declared on the field or on the object holding it). */
+  validators: readonly string[];
+  code: string;
+  /** Severity under the bundled schemas (undefined: not checked there). */
+  bundled?: Severity;
+  what: string;
+}
+
+const FIELDS: readonly FutureField[] = [
+  // Every transaction type of both contracts; the seed pages do not say it, hence a warning under the bundled schemas.
+  {
+    field: 'transaction_date',
+    validators: ['Validate transaction date'],
+    code: 'transaction_in_future',
+    bundled: 'warning',
+    what: 'A transaction',
+  },
+  { field: 'signed_at', validators: ['Validate `signed_at` not in the future'], code: 'date_in_future', what: 'A consent' },
+  {
+    field: 'smart_commissioned_on',
+    validators: ['Validate that the commissioned on date is valid'],
+    code: 'future_smart_meter_commission_date',
+    what: 'A smart meter',
+  },
+  {
+    field: 'applied_at',
+    validators: ['Validate payment adequacy change applied in past'],
+    code: 'payment_adequacy_invalid_dates',
+    what: 'A payment adequacy change',
+  },
+  {
+    field: 'created_at',
+    validators: ['Validate payment adequacy change created in past'],
+    code: 'payment_adequacy_invalid_dates',
+    what: 'A payment adequacy change',
+  },
+  {
+    field: 'last_payment_review_date',
+    validators: ['Validate last payment review date is not future dated'],
+    code: 'last_payment_review_date_is_future_dated',
+    what: 'The last payment review',
+  },
+];
+
+const BY_FIELD = new Map<string, FutureField[]>();
+for (const f of FIELDS) BY_FIELD.set(f.field, [...(BY_FIELD.get(f.field) ?? []), f]);
+
+/** The widest UTC offset (UTC+14): no Kraken instance's "today" is later than the UTC date 14 hours from now. */
+const WIDEST_OFFSET_MS = 14 * 3600 * 1000;
+
+/**
+ * True when `value` is after "now" wherever Kraken runs: a date after today's date in UTC+14; a date-time with a
+ * zone after now; one without a zone (Kraken's local time) after now even read in UTC+14. Undefined: unreadable.
+ */
+export function certainlyInFuture(value: string, now: Date): boolean | undefined {
+  const p = parseKrakenDateTime(value.trim());
+  const t = toTimestamp(value);
+  if (!p || t === undefined) return undefined;
+  if (p.dateOnly) {
+    const latestToday = new Date(now.getTime() + WIDEST_OFFSET_MS).toISOString().slice(0, 10);
+    const day = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+    return day > latestToday;
+  }
+  return p.offsetMinutes !== undefined ? t > now.getTime() : t - WIDEST_OFFSET_MS > now.getTime();
+}
+
+export const dateInFuture: Rule = {
+  code: 'date-in-future',
+  severity: 'error',
+  doc: "Dates Kraken declares must not be in the future: transaction dates (transaction_in_future), consents' signed_at (date_in_future), smart meters' commissioning date, payment adequacy changes, the last payment review date. Error with Kraken's code where the contract in force declares the validator; under the bundled schemas only transaction dates, as a warning (the seed pages do not state it). \"Now\" is the validation's clock; a date counts as future only when it is after today in every time zone (UTC+14), so Kraken's own clock cannot disagree.",
+  kinds: ['account', 'account-v2-create', 'transactions', 'statements'],
+  appliesTo: FIELDS.map((f) =>
+    f.field === 'applied_at' || f.field === 'created_at' ? `payment_adequacy_changes[].${f.field}` : `*.${f.field}`,
+  ),
+  implements: FIELDS.map((f) => ({ name: f.validators[0], codes: [f.code] })),
+  check(ctx: RuleContext) {
+    const { objects, paths } = objectsOutsideMetadata(ctx.root);
+    for (let o = 0; o < objects.length; o++) {
+      const obj = objects[o];
+      for (const key in obj) {
+        const fields = BY_FIELD.get(key);
+        const value = obj[key];
+        if (!fields || typeof value !== 'string') continue;
+        const objPath = paths[o].toPath();
+        const fieldPath: JsonPath = [...objPath, key];
+        for (const f of fields) {
+          const a = activation(ctx, [fieldPath, objPath], f.validators, f.code, f.bundled);
+          if (!a) continue;
+          if (certainlyInFuture(value, ctx.now) !== true) break;
+          ctx.report(
+            fieldPath,
+            `${f.what} cannot be dated in the future: ${key} is ${value}, after today (${ctx.now.toISOString().slice(0, 10)}). Kraken rejects it${a.krakenCode ? ` with ${a.krakenCode}` : ''}.`,
+            {
+              severity: a.severity,
+              data: findingData(a, { today: ctx.now.toISOString().slice(0, 10) }),
+            },
+          );
+          break;
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,78 @@
+import type { JsonPath } from '../types';
+
+export interface Selected<T = unknown> {
+  value: T;
+  path: JsonPath;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A pattern's steps, parsed once per pattern (the rules select by a handful of constant patterns). */
+const STEPS = new Map<string, Array<{ name: string; iterate: boolean }>>();
+
+function stepsOf(pattern: string): Array<{ name: string; iterate: boolean }> {
+  let steps = STEPS.get(pattern);
+  if (!steps) {
+    steps = pattern
+      .split('.')
+      .map((step) => (step.endsWith('[]') ? { name: step.slice(0, -2), iterate: true } : { name: step, iterate: false }));
+    if (STEPS.size < 1000) STEPS.set(pattern, steps);
+  }
+  return steps;
+}
+
+/**
+ * A selected value. Its path is made when a rule reads it (most selected values are checked and pass): selecting
+ * costs a small object per value and step, not a copy of the path.
+ */
+class Selection implements Selected {
+  private made: JsonPath | undefined;
+
+  constructor(
+    readonly value: unknown,
+    private readonly parent: Selection | undefined,
+    private readonly key: string | number | undefined,
+    private readonly base: JsonPath,
+  ) {}
+
+  get path(): JsonPath {
+    if (this.made) return this.made;
+    const keys: Array<string | number> = [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks up the parent chain from this node
+    let n: Selection | undefined = this;
+    for (; n && n.key !== undefined; n = n.parent) keys.push(n.key);
+    const path = n ? [...n.base] : [];
+    for (let i = keys.length - 1; i >= 0; i--) path.push(keys[i]);
+    return (this.made = path);
+  }
+}
+
+/**
+ * Selects values by a simple pattern: dot-separated property names, `[]` after a name iterates its array
+ * (`supply_addresses[].supply_points[].meters[]`). Missing or mistyped steps select nothing: the schema reports them.
+ */
+export function select(root: unknown, pattern: string, base: JsonPath = []): Selected[] {
+  let current: Selection[] = [new Selection(root, undefined, undefined, base)];
+  if (!pattern) return current;
+  for (const { name, iterate } of stepsOf(pattern)) {
+    const next: Selection[] = [];
+    for (const s of current) {
+      const value = s.value;
+      const child = name === '' ? value : isRecord(value) ? value[name] : undefined;
+      if (child === undefined) continue;
+      const holder = name === '' ? s : new Selection(child, s, name, base);
+      if (iterate) {
+        if (Array.isArray(child)) for (let i = 0; i < child.length; i++) next.push(new Selection(child[i], holder, i, base));
+      } else next.push(holder);
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** Records only: `select` followed by a filter. */
+export function selectObjects(root: unknown, pattern: string, base: JsonPath = []): Selected<Record<string, unknown>>[] {
+  return select(root, pattern, base).filter((s): s is Selected<Record<string, unknown>> => isRecord(s.value));
+}

@@ -1,0 +1,147 @@
+import type { JsonPath, Severity } from '../types';
+import { dotted, quote } from './messages';
+import { isRecord, selectObjects } from './select';
+import { idKey, supplyPoints } from './supplyPoints';
+import type { Rule, RuleContext } from './types';
+
+interface Occurrence {
+  /** The id as compared (trimmed; a number as written). */
+  key: string;
+  /** Path of the id value. */
+  path: JsonPath;
+  severity: Severity;
+  /** For meters: the melo_number and the supply point they are listed under. */
+  melo?: string;
+  supplyPoint?: string;
+}
+
+/** The id as Kraken sees it: strings trimmed (DRF CharField), numbers as written (DRF turns them into text). */
+function idOf(ctx: RuleContext, value: unknown, path: JsonPath): string | undefined {
+  if (typeof value === 'string') return idKey(value) || undefined;
+  if (typeof value === 'number') return ctx.rawText(path) ?? String(value);
+  return undefined;
+}
+
+function reportRepeats(
+  ctx: RuleContext,
+  occurrences: readonly Occurrence[],
+  describe: (o: Occurrence, first: Occurrence) => string,
+  allowed: (o: Occurrence, first: Occurrence) => boolean = () => false,
+): void {
+  const first = new Map<string, Occurrence>();
+  for (const o of occurrences) {
+    const earlier = first.get(o.key);
+    if (!earlier) {
+      first.set(o.key, o);
+      continue;
+    }
+    if (allowed(o, earlier)) continue;
+    ctx.report(o.path, describe(o, earlier), { severity: o.severity, data: { id: o.key, first: dotted(earlier.path) } });
+  }
+}
+
+const TRANSACTION_LISTS = new Set(['current_statement_transactions', 'historical_statement_transactions']);
+
+/** transaction_id occurrences in document order: account-level lists and every ledger's lists, as they come. */
+function transactionIds(ctx: RuleContext): Occurrence[] {
+  const out: Occurrence[] = [];
+  const root = ctx.root;
+  if (!isRecord(root)) return out;
+  const fromList = (list: unknown, path: JsonPath) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((t, i) => {
+      if (!isRecord(t)) return;
+      const p = [...path, i, 'transaction_id'];
+      const key = idOf(ctx, t.transaction_id, p);
+      if (key !== undefined) out.push({ key, path: p, severity: 'error' });
+    });
+  };
+  if (ctx.kind === 'transactions') {
+    fromList(root.transactions, ['transactions']);
+    return out;
+  }
+  for (const key of Object.keys(root)) {
+    if (TRANSACTION_LISTS.has(key)) fromList(root[key], [key]);
+    else if (key === 'ledgers' && Array.isArray(root.ledgers)) {
+      root.ledgers.forEach((ledger, i) => {
+        if (!isRecord(ledger)) return;
+        for (const lk of Object.keys(ledger)) if (TRANSACTION_LISTS.has(lk)) fromList(ledger[lk], ['ledgers', i, lk]);
+      });
+    }
+  }
+  return out;
+}
+
+export const uniqueIds: Rule = {
+  code: 'unique-ids',
+  severity: 'error',
+  doc: 'Ids are unique in their scope: transaction_id per payload and GB meter point identifiers per account (errors: Kraken declares duplicate_transaction_ids and duplicate_meter_points_provided); statement_id per payload, meter_number and supply point identifier per account (warnings: no published check).',
+  kinds: ['account', 'transactions', 'statements'],
+  appliesTo: [
+    '*.transaction_id',
+    'statements[].statement_id',
+    'supply_addresses[].supply_points[].melos[].meters[].meter_number',
+    'supply_addresses[].supply_points[].meters[].meter_number',
+    'supply_addresses[].supply_points[].identifier',
+    'supply_addresses[].meter_points[].identifier',
+  ],
+  check(ctx) {
+    reportRepeats(
+      ctx,
+      transactionIds(ctx),
+      (o, first) =>
+        `transaction_id ${quote(o.key)} is used more than once; the first is at ${dotted(first.path)}. Kraken requires transaction ids to be unique within a payload (duplicate_transaction_ids): give each transaction its own id.`,
+    );
+
+    const statements: Occurrence[] = [];
+    for (const s of selectObjects(ctx.root, 'statements[]')) {
+      const p = [...s.path, 'statement_id'];
+      const key = idOf(ctx, s.value.statement_id, p);
+      if (key !== undefined) statements.push({ key, path: p, severity: 'warning' });
+    }
+    reportRepeats(
+      ctx,
+      statements,
+      (o, first) =>
+        `statement_id ${quote(o.key)} is used more than once; the first is at ${dotted(first.path)}. A statement id identifies one statement: give each statement its own id.`,
+    );
+
+    if (ctx.kind !== 'account') return;
+
+    // Meter numbers per account (German melos). A metering location (MeLo) can belong to two market locations
+    // (consumption and feed-in), so the same meters under the same melo_number in another supply point are fine.
+    const meters: Occurrence[] = [];
+    for (const sp of selectObjects(ctx.root, 'supply_addresses[].supply_points[]')) {
+      const supplyPoint = sp.path.join('.');
+      for (const melo of selectObjects(sp.value, 'melos[]', sp.path)) {
+        const meloNumber = typeof melo.value.melo_number === 'string' ? melo.value.melo_number : undefined;
+        for (const meter of selectObjects(melo.value, 'meters[]', melo.path)) {
+          const p = [...meter.path, 'meter_number'];
+          const key = idOf(ctx, meter.value.meter_number, p);
+          if (key !== undefined) meters.push({ key, path: p, severity: 'warning', melo: meloNumber, supplyPoint });
+        }
+      }
+      for (const meter of selectObjects(sp.value, 'meters[]', sp.path)) {
+        const p = [...meter.path, 'meter_number'];
+        const key = idOf(ctx, meter.value.meter_number, p);
+        if (key !== undefined) meters.push({ key, path: p, severity: 'warning', supplyPoint });
+      }
+    }
+    reportRepeats(
+      ctx,
+      meters,
+      (o, first) =>
+        `meter_number ${quote(o.key)} appears on more than one meter of this account; the first is at ${dotted(first.path)}. List each meter once (only a metering location shared by two supply points repeats its meters, under the same melo_number).`,
+      (o, first) => o.melo !== undefined && o.melo === first.melo && o.supplyPoint !== first.supplyPoint,
+    );
+
+    const points: Occurrence[] = supplyPoints(ctx.root)
+      .filter((p) => idKey(p.identifier) !== '')
+      .map((p) => ({ key: idKey(p.identifier), path: p.path, severity: p.container === 'meter_points' ? 'error' : 'warning' }));
+    reportRepeats(ctx, points, (o, first) =>
+      o.severity === 'error'
+        ? `Meter point ${quote(o.key)} is listed more than once; the first is at ${dotted(first.path)}. Kraken rejects a meter point given twice (duplicate_meter_points_provided): list it once.`
+        : `Supply point ${quote(o.key)} is listed more than once; the first is at ${dotted(first.path)}. List each supply point once.`,
+    );
+  },
+};

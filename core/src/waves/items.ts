@@ -1,0 +1,144 @@
+/**
+ * A wave's payloads as the sender sees them: one per .json file, one per line of a .jsonl/.ndjson file, each with its
+ * kind, the account or business it is about (the journal's identity) and a hash of its content; the journal key of
+ * an action on one; the shard a key belongs to. Read by `kraken-import send` and the editor's wave commands.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createKrakenService, type KindId } from '../service';
+import { accountIdentity, type ActionId } from '../send';
+import { jsonLinesRecords } from '../files/jsonLines';
+import { decodeUtf8, expandInputs, isLinesFile, type EmptyFolder } from '../files/inputs';
+
+export interface WaveItem {
+  /** The file as given (relative to the working folder when inside it), with forward slashes. */
+  file: string;
+  line?: number;
+  doc?: unknown;
+  kind: KindId | null;
+  /** Why the payload cannot be sent at all (not JSON). */
+  problem?: string;
+  /** `SUPPLIER/EXTERNAL` for accounts, `SUPPLIER/business:ID` for businesses, else `file:line`. */
+  identityKey: string;
+  /** True when identityKey names an account or business (not a file position). */
+  identified: boolean;
+  /** sha256 of the payload (canonical JSON), 16 hex digits. */
+  hash: string;
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Shard 0…n-1 of a key: a stable hash, independent of file order and of the machine. */
+export function shardOf(key: string, n: number): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % n;
+}
+
+export function displayPath(file: string, cwd: string): string {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs).split(path.sep).join('/');
+}
+
+/** Reads the payloads of files and folders: one per .json file, one per line of .jsonl/.ndjson. */
+export function readWave(
+  inputs: string[],
+  options: {
+    cwd: string;
+    kind?: KindId;
+    associations?: Record<string, string>;
+    exclude?: string[];
+    stdin?: { name: string; bytes: Uint8Array };
+  },
+): { items: WaveItem[]; missing: string[]; unreadable: string[]; emptyFolders: EmptyFolder[] } {
+  const service = createKrakenService({ associations: options.associations });
+  const files: string[] = [];
+  const missing: string[] = [];
+  const emptyFolders: EmptyFolder[] = [];
+  for (const input of inputs) {
+    if (input === '-' && options.stdin) {
+      files.push('-');
+      continue;
+    }
+    const expanded = expandInputs([path.resolve(options.cwd, input)]);
+    files.push(...expanded.files);
+    missing.push(...expanded.missing);
+    emptyFolders.push(...expanded.emptyFolders);
+  }
+  const items: WaveItem[] = [];
+  const unreadable: string[] = [];
+  // Journals (ours and other shards') and the config file sit next to the payloads: they are not payloads.
+  const excluded = new Set((options.exclude ?? []).map((f) => path.resolve(options.cwd, f)));
+  for (const input of files) {
+    const fromStdin = input === '-' && options.stdin;
+    const abs = fromStdin ? path.resolve(options.cwd, options.stdin!.name) : input;
+    if (!fromStdin && (excluded.has(path.resolve(abs)) || /\.journal\.jsonl$/i.test(abs))) continue;
+    const file = fromStdin ? options.stdin!.name : displayPath(abs, options.cwd);
+    let text: string;
+    try {
+      text = decodeUtf8(fromStdin ? options.stdin!.bytes : readFileSync(abs)).text;
+    } catch (e) {
+      unreadable.push(`${file}: ${(e as Error).message}`);
+      continue;
+    }
+    const records: Array<{ text: string; line?: number }> = isLinesFile(abs)
+      ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
+      : [{ text }];
+    for (const r of records) items.push(toItem(service, abs, file, r.text, r.line, options.kind));
+  }
+  return { items, missing, unreadable, emptyFolders };
+}
+
+function toItem(
+  service: ReturnType<typeof createKrakenService>,
+  abs: string,
+  file: string,
+  text: string,
+  line: number | undefined,
+  kind: KindId | undefined,
+): WaveItem {
+  const where = line === undefined ? file : `${file}:${line}`;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\ufeff/, ''));
+  } catch (e) {
+    return {
+      file,
+      line,
+      kind: null,
+      problem: `not JSON: ${(e as Error).message}`,
+      identityKey: `file:${where}`,
+      identified: false,
+      hash: hashOf(text),
+    };
+  }
+  const detected = kind ?? (service.detect(text, abs).kind as KindId | null);
+  const id = accountIdentity(detected, doc);
+  const who =
+    id.externalAccountNumber ??
+    id.accountNumber ??
+    (id.externalBusinessIdentifier ? `business:${id.externalBusinessIdentifier}` : undefined);
+  const identified = !!(who && id.importSupplier);
+  return {
+    file,
+    line,
+    doc,
+    kind: detected,
+    identityKey: identified ? `${id.importSupplier}/${who}` : `file:${where}`,
+    identified,
+    hash: hashOf(JSON.stringify(doc)),
+  };
+}
+
+/**
+ * The journal key of one action on one payload. A create (and registration flows) is keyed by the account alone:
+ * whatever the payload says now, an account is created once. Other actions also by the payload's content, so a
+ * changed payload is sent again (stage updates, post-import bodies are new data).
+ */
+export function unitKey(action: ActionId, item: WaveItem): string {
+  return action === 'create' || action === 'registration-flows'
+    ? `${action}|${item.identityKey}`
+    : `${action}|${item.identityKey}|${item.hash}`;
+}
