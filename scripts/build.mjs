@@ -2,12 +2,14 @@
 // node:test suites into out/test. Usage: node scripts/build.mjs [--no-minify]
 // The shipped bundles are minified (start-up: a smaller text to read and parse; the source maps keep the names).
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compileSchemas } from './compile-schemas.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const minify = !process.argv.includes('--no-minify');
+// The version, injected into every bundle (core/src/version.ts): package.json is its one source.
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
 // The bundled schemas' validators, precompiled to ajv standalone code (core/src/service/generated/validators.js).
 await compileSchemas();
@@ -32,6 +34,7 @@ const common = {
   minify,
   logLevel: 'warning',
   loader: { '.json': 'json' },
+  define: { __KRAKEN_IMPORT_VERSION__: JSON.stringify(version) },
   // jsonc-parser's UMD build hides its requires from bundlers; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
 };

@@ -176,6 +176,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   const service = createKrakenService({
     rules: config.rules,
     associations: config.payloadAssociations,
+    associationBase: process.cwd(),
     maxFindings: config.maxFindings,
     ...(contract ? { schemaSet: contract.schemaSet } : {}),
   });
@@ -233,7 +234,12 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     jobs > 1 && !contract && files.some(isLinesFile)
       ? new ValidatePool(
           __filename,
-          { rules: config.rules, associations: config.payloadAssociations, maxFindings: config.maxFindings },
+          {
+            rules: config.rules,
+            associations: config.payloadAssociations,
+            associationBase: process.cwd(),
+            maxFindings: config.maxFindings,
+          },
           { fragment: sink.fragment, keepReports: sink.keepReports, hints, redact: !showPersonal },
           jobs,
         )

@@ -24,6 +24,8 @@ import { RangeSerialiser, type FragmentFormat, type OutputSink, type RangeOutput
 export interface WorkerServiceConfig {
   rules?: Record<string, RuleSeverity>;
   associations?: Record<string, string>;
+  /** The folder the associations' globs are relative to (the working folder). */
+  associationBase?: string;
   maxFindings?: number;
 }
 

@@ -14,6 +14,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { SetContractRequest, type SetContractParams, type SetContractResult } from '../../core/src/protocol';
 import { parseEnvironments, pickActiveEnvironment, secretKeyFor, type EnvironmentSetting } from '../../core/src/send';
 import { KrakenClient } from '../../core/src/kraken';
+import { VERSION } from '../../core/src/version';
 import {
   ContractFetchError,
   describeAge,
@@ -130,7 +131,7 @@ export function registerContract(
           ? `set the API key of "${choice.env.name}" (Kraken Import: Set API Key)`
           : 'configure an environment for this instance and set its API key',
         timeoutMs: Math.max(5, Number(vscode.workspace.getConfiguration(SECTION).get('requestTimeoutSeconds', 60)) || 60) * 1000,
-        userAgent: `kraken-import-vscode/${String((context.extension.packageJSON as { version?: string }).version ?? '0')}`,
+        userAgent: `kraken-import-vscode/${VERSION}`,
       });
       if (loaded) {
         const { text, ...rest } = loaded;

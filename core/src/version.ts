@@ -1,4 +1,7 @@
-/** The CLI's version: package.json's (esbuild keeps only this field of it in the bundle). */
-import { version } from '../../package.json';
+/**
+ * The product's version, injected at build time from package.json (scripts/build.mjs defines it for every bundle):
+ * the CLI's --version, the language server's serverInfo, the sandbox's banner and the user agent all read this.
+ */
+declare const __KRAKEN_IMPORT_VERSION__: string;
 
-export const VERSION: string = version;
+export const VERSION: string = __KRAKEN_IMPORT_VERSION__;

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createKrakenService } from '../../core/src/service';
 import {
   combineGlobs,
   DEFAULT_EXCLUDE,
@@ -169,4 +170,40 @@ test('the defaults in code are the defaults package.json contributes (the settin
   const props = manifest.contributes.configuration.properties;
   assert.deepEqual(props['krakenImport.workspaceValidation.include'].default, [...DEFAULT_INCLUDE]);
   assert.deepEqual(props['krakenImport.workspaceValidation.exclude'].default, [...DEFAULT_EXCLUDE]);
+});
+
+describe('one glob dialect for every setting (core/src/files/glob.ts)', () => {
+  const table = (globs: Record<string, string>, base?: string) => createKrakenService({ associations: globs, associationBase: base });
+  const kindOf = (globs: Record<string, string>, file: string, base?: string) => table(globs, base).detect('{}', file).kind;
+
+  test('braces: alternatives are whole names, never a comma inside one name', () => {
+    const keep = globFilter(['{a,b}/x,y.json'], []);
+    assert.ok(keep('a/x,y.json') && keep('b/x,y.json'));
+    assert.ok(!keep('c/x,y.json'));
+    assert.equal(kindOf({ '{a,b}/x,y.json': 'notes' }, 'c/x,y.json', '/ws'), undefined);
+    assert.equal(kindOf({ '{a,b}/x,y.json': 'notes' }, '/ws/a/x,y.json', '/ws'), 'notes');
+  });
+
+  test('classes: [ab] and [!ab] are classes in both settings', () => {
+    assert.ok(globFilter(['notes/[ab].json'], [])('notes/a.json'));
+    assert.ok(!globFilter(['notes/[ab].json'], [])('notes/[ab].json'));
+    assert.equal(kindOf({ 'notes/[ab].json': 'notes' }, '/ws/notes/b.json', '/ws'), 'notes');
+    assert.equal(kindOf({ 'notes/[!ab].json': 'notes' }, '/ws/notes/b.json', '/ws'), undefined);
+  });
+
+  test('anchoring: a pattern is matched from the folder, in both settings; ** spans folders', () => {
+    assert.ok(globFilter(['*.json'], [])('a.json'));
+    assert.ok(!globFilter(['*.json'], [])('sub/a.json'));
+    assert.equal(kindOf({ '*.json': 'notes' }, '/ws/a.json', '/ws'), 'notes');
+    assert.equal(kindOf({ '*.json': 'notes' }, '/ws/sub/a.json', '/ws'), undefined);
+    assert.equal(kindOf({ '**/*.json': 'notes' }, '/ws/sub/deep/a.json', '/ws'), 'notes');
+    assert.equal(kindOf({ 'notes/*.json': 'notes' }, '/ws/notes/a.json', '/ws'), 'notes');
+    assert.equal(kindOf({ 'notes/*.json': 'notes' }, '/ws/x/notes/a.json', '/ws'), undefined);
+  });
+
+  test('file URIs are decoded; a file outside the folder is matched by its whole path', () => {
+    assert.equal(kindOf({ 'my notes/*.json': 'notes' }, 'file:///ws/my%20notes/a.json', '/ws'), 'notes');
+    assert.equal(kindOf({ '**/notes/*.json': 'notes' }, '/elsewhere/notes/a.json', '/ws'), 'notes');
+    assert.equal(kindOf({ 'notes/*.json': 'notes' }, '/elsewhere/notes/a.json', '/ws'), undefined);
+  });
 });

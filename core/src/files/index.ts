@@ -3,3 +3,4 @@ export * from './jsonLines';
 export * from './validateFile';
 export * from './workspaceFiles';
 export * from './inputs';
+export * from './glob';

@@ -2,6 +2,7 @@
  * The pure parts of workspace validation (no `vscode` import, unit-tested): which files are included (globs), which
  * changed since the last run (mtime + size), and which belong to the language server (open documents).
  */
+import { globMatcher } from './glob';
 
 export const INCLUDE_SETTING = 'workspaceValidation.include';
 export const EXCLUDE_SETTING = 'workspaceValidation.exclude';
@@ -21,81 +22,7 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
 /** Files larger than this are not read (reported as skipped). */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-/**
- * A glob (`**`, `*`, `?`, `{a,b}`, `[abc]`, `[!abc]`) as a RegExp over a relative path with `/` separators, the
- * way VS Code's `files.exclude` globs read: `**\/x` matches `x` at any depth, `a/**` everything under `a`.
- */
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${globSource(glob.replace(/\\/g, '/').replace(/^\.\//, ''))}$`);
-}
-
-function globSource(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const atStart = i === 0 || glob[i - 1] === '/';
-        const slashAfter = glob[i + 2] === '/';
-        if (atStart && slashAfter) {
-          out += '(?:[^/]*/)*'; // `**/`: any number of folders, also none
-          i += 2;
-        } else if (atStart && i + 2 === glob.length) {
-          out += '.*'; // trailing `**`
-          i += 1;
-        } else {
-          out += '[^/]*';
-          i += 1;
-        }
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '{') {
-      const end = matchingBrace(glob, i);
-      if (end < 0) out += '\\{';
-      else {
-        out += `(?:${splitAlternatives(glob.slice(i + 1, end))
-          .map(globSource)
-          .join('|')})`;
-        i = end;
-      }
-    } else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        out += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^$()|\\/\]]/g, '\\$&');
-  }
-  return out;
-}
-
-function matchingBrace(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    if (s[i] === '{') depth++;
-    else if (s[i] === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-function splitAlternatives(s: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '{') depth++;
-    else if (s[i] === '}') depth--;
-    else if (s[i] === ',' && depth === 0) {
-      parts.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(s.slice(start));
-  return parts;
-}
+export { globToRegExp } from './glob';
 
 export interface GlobFilter {
   (relativePath: string): boolean;
@@ -103,11 +30,11 @@ export interface GlobFilter {
 
 /** Included by one of `include` and by none of `exclude`. Paths are relative to the workspace folder. */
 export function globFilter(include: readonly string[], exclude: readonly string[]): GlobFilter {
-  const inc = include.filter((g) => g.trim()).map(globToRegExp);
-  const exc = exclude.filter((g) => g.trim()).map(globToRegExp);
+  const inc = include.filter((g) => g.trim()).map(globMatcher);
+  const exc = exclude.filter((g) => g.trim()).map(globMatcher);
   return (relativePath) => {
     const p = relativePath.replace(/\\/g, '/').replace(/^\.?\//, '');
-    return inc.some((r) => r.test(p)) && !exc.some((r) => r.test(p));
+    return inc.some((m) => m(p)) && !exc.some((m) => m(p));
   };
 }
 

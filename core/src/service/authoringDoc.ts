@@ -3,7 +3,7 @@
  * tolerant jsonc-parser tree, the (best-effort) value, the payload kind and the schema navigator for it.
  */
 import * as jsonc from 'jsonc-parser';
-import { detectKind, type Associations, type KindId } from './kinds';
+import { detectKind, type AssociationInput, type KindId } from './kinds';
 import { tolerantTree, withinStack } from './parse';
 import { LARGE_AUTHORING_TEXT, largeTree } from './largeDocument';
 import { SchemaNavigator } from './schemaNav';
@@ -40,13 +40,14 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
  * then hover): reading a 10 MB text again costs tens of milliseconds. One entry; small texts are not kept.
  */
 let lastLarge:
-  { text: string; schemas: SchemaSet; kind?: KindId; filePath?: string; associations?: Associations; doc: AuthoringDocument } | undefined;
+  | { text: string; schemas: SchemaSet; kind?: KindId; filePath?: string; associations?: AssociationInput; doc: AuthoringDocument }
+  | undefined;
 
 export function authoringDocument(
   text: string,
   schemas: SchemaSet,
   options: DocumentOptions = {},
-  associations?: Associations,
+  associations?: AssociationInput,
 ): AuthoringDocument {
   const large = text.length >= LARGE_AUTHORING_TEXT;
   if (
@@ -69,7 +70,7 @@ function buildAuthoringDocument(
   text: string,
   schemas: SchemaSet,
   options: DocumentOptions,
-  associations?: Associations,
+  associations?: AssociationInput,
 ): AuthoringDocument {
   // Large texts: a tree read lazily from the strict (or repaired) text, not a tolerant parse of megabytes
   // (largeDocument.ts). No tree (rather than a stack overflow) for text nested too deeply for jsonc-parser's recursion.

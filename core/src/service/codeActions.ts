@@ -16,7 +16,7 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { authoringDocument, detectIndent, isRecord, nodeAt, type AuthoringDocument, type DocumentOptions } from './authoringDoc';
-import type { Associations } from './kinds';
+import type { AssociationInput } from './kinds';
 import { enumValues, firstDecided, requiredOf, typesOf, type SchemaView } from './schemaNav';
 import type { SchemaSet } from './schemas';
 import { nearest } from './suggest';
@@ -466,7 +466,7 @@ export function codeActions<D extends ActionDiagnostic>(
   allDiagnostics: () => Diagnostic[],
   schemas: SchemaSet,
   options: CodeActionOptions = {},
-  associations?: Associations,
+  associations?: AssociationInput,
 ): CodeAction<D>[] {
   const doc = authoringDocument(text, schemas, options, associations);
   const actions: CodeAction<D>[] = [];

@@ -9,7 +9,7 @@ import type * as jsonc from 'jsonc-parser';
 import { authoringDocument, isRecord, nodeAt, valueAtPath, type AuthoringDocument, type DocumentOptions } from './authoringDoc';
 import { pathAtOffset, type CursorLocation } from './cursor';
 import { cursorAnchor } from './largeDocument';
-import type { Associations } from './kinds';
+import type { AssociationInput } from './kinds';
 import { defaultSnippetsOf, descriptionOf, enumValues, first, firstDecided, typeSummary, typesOf, type SchemaView } from './schemaNav';
 import type { SchemaSet } from './schemas';
 import {
@@ -395,7 +395,7 @@ export function complete(
   position: Position,
   schemas: SchemaSet,
   options: CompletionOptions = {},
-  associations?: Associations,
+  associations?: AssociationInput,
 ): CompletionList {
   const doc = authoringDocument(text, schemas, options, associations);
   if (!doc.kind || !doc.nav) return { isIncomplete: false, items: [] };

@@ -5,7 +5,7 @@
  */
 import { authoringDocument, nodeAtOffset, nodePath, nodeRange, type DocumentOptions } from './authoringDoc';
 import { FORMAT_HINTS } from './formats';
-import type { Associations, KindId } from './kinds';
+import type { AssociationInput, KindId } from './kinds';
 import { RULES, type Rule } from './rules';
 import { collect, descriptionOf, enumValues, first, requiredOf, typeSummary, typesOf, type SchemaView } from './schemaNav';
 import type { SchemaSet } from './schemas';
@@ -82,7 +82,7 @@ export function hover(
   position: Position,
   schemas: SchemaSet,
   options: HoverOptions = {},
-  associations?: Associations,
+  associations?: AssociationInput,
 ): Hover | null {
   const doc = authoringDocument(text, schemas, options, associations);
   if (!doc.kind || !doc.nav || !doc.tree) return null;

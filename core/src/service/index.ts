@@ -2,7 +2,16 @@
  * The Kraken payload language service: what the LSP server, the CLI, the sandbox and the tests call.
  * It knows no connection and no editor; I/O (files, HTTP, settings) comes in as parameters.
  */
-import { detectKind, KINDS_BY_ID, PAYLOAD_KINDS, type Associations, type Detection, type KindId } from './kinds';
+import {
+  associationTable,
+  detectKind,
+  KINDS_BY_ID,
+  PAYLOAD_KINDS,
+  type AssociationInput,
+  type Associations,
+  type Detection,
+  type KindId,
+} from './kinds';
 import { parseDocument } from './parse';
 import { RULES } from './rules';
 import { bundledSchemaSet, type SchemaSet } from './schemas';
@@ -49,13 +58,18 @@ export class KrakenService {
     return this.config.associations;
   }
 
+  /** The associations compiled with their folder (cached per settings object). */
+  private get table(): AssociationInput | undefined {
+    return this.config.associations && associationTable(this.config.associations, this.config.associationBase);
+  }
+
   validate(text: string, options: ValidateOptions = {}): ValidationResult {
     const result = validateDocument(text, this.schemaSet, this.config, options);
     return { ...result, detection: this.withShape(result.detection) };
   }
 
   detect(text: string, filePath?: string): Detection {
-    return this.withShape(detectKind(parseDocument(text).value, filePath, this.config.associations));
+    return this.withShape(detectKind(parseDocument(text).value, filePath, this.table));
   }
 
   /** Adds which body shape and schema the schema set validates the kind as (instance contracts say so). */
@@ -67,11 +81,11 @@ export class KrakenService {
   // Authoring: see completion.ts, hover.ts, codeActions.ts, navigation.ts, symbols.ts.
 
   complete(text: string, position: Position, options: CompletionOptions = {}): CompletionList {
-    return complete(text, position, this.schemaSet, options, this.config.associations);
+    return complete(text, position, this.schemaSet, options, this.table);
   }
 
   hover(text: string, position: Position, options: DocumentOptions = {}): Hover | null {
-    return hover(text, position, this.schemaSet, options, this.config.associations);
+    return hover(text, position, this.schemaSet, options, this.table);
   }
 
   /** Quick fixes for `diagnostics` (those the client sends for a range), and the fix-all source action when asked for. */
@@ -83,16 +97,16 @@ export class KrakenService {
       options.allDiagnostics ?? (() => this.validate(text, options).diagnostics),
       this.schemaSet,
       options,
-      this.config.associations,
+      this.table,
     );
   }
 
   definition(text: string, position: Position, options: DocumentOptions = {}): Range[] {
-    return definition(text, position, this.schemaSet, options, this.config.associations);
+    return definition(text, position, this.schemaSet, options, this.table);
   }
 
   references(text: string, position: Position, includeDeclaration = true, options: DocumentOptions = {}): Range[] {
-    return references(text, position, includeDeclaration, this.schemaSet, options, this.config.associations);
+    return references(text, position, includeDeclaration, this.schemaSet, options, this.table);
   }
 
   symbols(text: string): LimitedResult<DocumentSymbol> {

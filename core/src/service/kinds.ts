@@ -2,6 +2,7 @@
  * The payload kinds: one row each. Detection, schema, endpoints and labels all come from here, so adding a kind
  * is adding a row.
  */
+import { globMatcher, globPath } from '../files/glob';
 
 export type KindId =
   | 'account'
@@ -212,39 +213,52 @@ export interface Detection {
   shape?: string;
 }
 
-/** Converts a glob (`**`, `*`, `?`, `{a,b}`) into a regular expression over forward-slash paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') re += '(?:';
-    else if (c === '}') re += ')';
-    else if (c === ',' && re.includes('(?:')) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(glob.includes('/') ? `(?:^|/)${re}$` : `(?:^|/)${re}$`);
-}
-
-/** File globs -> kind, from `krakenImport.payloadAssociations` (or the CLI config). */
+/** File globs -> kind, from `krakenImport.payloadAssociations` (or the CLI config), as the user wrote them. */
 export type Associations = Record<string, string>;
 
-export function detectKind(root: unknown, filePath?: string, associations?: Associations): Detection {
+/**
+ * Associations compiled once, with the folder their globs are relative to (the workspace folder; the CLI's working
+ * folder). The glob dialect is core/src/files/glob.ts, the same as every other setting's.
+ */
+export class AssociationTable {
+  private readonly entries: Array<{ glob: string; kind: KindId; matches: (p: string) => boolean }>;
+
+  constructor(
+    readonly globs: Associations,
+    readonly base?: string,
+  ) {
+    this.entries = Object.entries(globs)
+      .filter((e): e is [string, KindId] => isKindId(e[1]))
+      .map(([glob, kind]) => ({ glob, kind, matches: globMatcher(glob) }));
+  }
+
+  /** The first association whose glob matches the file (a path or URI). */
+  match(filePath: string): { glob: string; kind: KindId } | undefined {
+    if (!this.entries.length) return undefined;
+    const p = globPath(filePath, this.base);
+    return this.entries.find((e) => e.matches(p));
+  }
+}
+
+const tables = new WeakMap<Associations, Map<string, AssociationTable>>();
+
+/** The compiled table of a settings object (cached per object and base). */
+export function associationTable(globs: Associations, base?: string): AssociationTable {
+  let byBase = tables.get(globs);
+  if (!byBase) tables.set(globs, (byBase = new Map()));
+  let table = byBase.get(base ?? '');
+  if (!table) byBase.set(base ?? '', (table = new AssociationTable(globs, base)));
+  return table;
+}
+
+/** Associations as settings (globs relative to no folder) or compiled with their folder. */
+export type AssociationInput = Associations | AssociationTable;
+
+export function detectKind(root: unknown, filePath?: string, associations?: AssociationInput): Detection {
   if (filePath && associations) {
-    const normalized = filePath.replace(/\\/g, '/');
-    for (const [glob, kind] of Object.entries(associations)) {
-      if (isKindId(kind) && globToRegExp(glob).test(normalized)) {
-        return { kind, source: 'association', reason: `the file matches "${glob}" in krakenImport.payloadAssociations` };
-      }
-    }
+    const table = associations instanceof AssociationTable ? associations : associationTable(associations);
+    const hit = table.match(filePath);
+    if (hit) return { kind: hit.kind, source: 'association', reason: `the file matches "${hit.glob}" in krakenImport.payloadAssociations` };
   }
   if (!isObject(root)) return { kind: undefined, source: 'none', reason: 'the top level is not a JSON object' };
   const keys = Object.keys(root);

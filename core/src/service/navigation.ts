@@ -4,7 +4,7 @@
  * statement ids. Ranges are those of the string values (quotes included).
  */
 import { authoringDocument, nodeAtOffset, type AuthoringDocument, type DocumentOptions } from './authoringDoc';
-import type { Associations } from './kinds';
+import type { AssociationInput } from './kinds';
 import type { SchemaSet } from './schemas';
 import type { Position, Range } from './types';
 import { definitionsFor, occurrences, type Occurrence } from './xref';
@@ -37,7 +37,7 @@ export function definition(
   position: Position,
   schemas: SchemaSet,
   options: DocumentOptions = {},
-  associations?: Associations,
+  associations?: AssociationInput,
 ): Range[] {
   const doc = authoringDocument(text, schemas, options, associations);
   const found = at(doc, position);
@@ -51,7 +51,7 @@ export function references(
   includeDeclaration: boolean,
   schemas: SchemaSet,
   options: DocumentOptions = {},
-  associations?: Associations,
+  associations?: AssociationInput,
 ): Range[] {
   const doc = authoringDocument(text, schemas, options, associations);
   const found = at(doc, position);

@@ -2,7 +2,7 @@
  * The validation pipeline: parse -> detect kind -> schema -> rules -> severities -> cap -> locate.
  * Findings are located once, at the end, by the shared locator.
  */
-import { detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId } from './kinds';
+import { associationTable, detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId } from './kinds';
 import { parseDocument, type ParsedDocument } from './parse';
 import { RULES, type Rule } from './rules';
 import { forgetWalks } from './rules/walk';
@@ -27,6 +27,8 @@ export interface ValidationConfig {
   /** At most this many findings per document; then one "N more" finding. */
   maxFindings?: number;
   associations?: Associations;
+  /** The folder the associations' globs are relative to (the workspace folder; the CLI's working folder). */
+  associationBase?: string;
   /** "Today" for the checks against the current date (default: the system clock at each validation). */
   now?: Date | (() => Date);
 }
@@ -215,7 +217,7 @@ export function validateDocument(
   const parsed = parseDocument(text);
   const detection: Detection = options.kind
     ? { kind: options.kind, source: 'association', reason: `the kind was set to "${options.kind}"` }
-    : detectKind(parsed.value, options.filePath, config.associations);
+    : detectKind(parsed.value, options.filePath, config.associations && associationTable(config.associations, config.associationBase));
   if (!detection.kind) return { detection, diagnostics: [], parsed, omitted: 0 };
   const kind = detection.kind;
 

@@ -53,7 +53,7 @@ export function readWave(
     stdin?: { name: string; bytes: Uint8Array };
   },
 ): { items: WaveItem[]; missing: string[]; unreadable: string[]; emptyFolders: EmptyFolder[] } {
-  const service = createKrakenService({ associations: options.associations });
+  const service = createKrakenService({ associations: options.associations, associationBase: options.cwd });
   const files: string[] = [];
   const missing: string[] = [];
   const emptyFolders: EmptyFolder[] = [];

@@ -245,6 +245,7 @@ export class WorkspaceSettings {
     f.service.configure({
       rules: s.rules ?? {},
       associations: s.payloadAssociations ?? {},
+      associationBase: f.dir,
       maxFindings: s.maxFindings,
       schemaSet: this.clientSchemaSet ?? f.fileSchemaSet,
     });

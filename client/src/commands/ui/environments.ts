@@ -13,6 +13,7 @@ import {
   pickActiveEnvironment,
   secretKeyFor,
 } from '../../../../core/src/send';
+import { VERSION } from '../../../../core/src/version';
 import type { Prompts } from './prompts';
 
 const SECTION = 'krakenImport';
@@ -187,7 +188,7 @@ export class EnvironmentManager implements vscode.Disposable {
         auth: env.auth,
       };
       const secretKey = secretKeyFor(env);
-      const version = String((this.context.extension.packageJSON as { version?: string }).version ?? '0');
+      const version = VERSION;
       client = new KrakenClient(krakenEnv, async () => this.context.secrets.get(secretKey), {
         timeoutMs: Math.max(1, Number(timeoutSeconds) || 60) * 1000,
         log: (line) => this.log.info(`[kraken ${env.name}] ${line}`),
