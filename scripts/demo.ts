@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../sandbox/src/index';
-import { freePort, repoRoot, startCodeServer, type CodeServer } from '../test/ui/codeServer';
+import { freePort, repoRoot, startCodeServer, type CodeServer } from '../tools/codeServer';
 
 export async function runDemo(opts: { vsix: string; port?: number }): Promise<void> {
   const root = repoRoot();

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from '../ui/codeServer';
+import { repoRoot } from '../../tools/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 
 test('the kraken-import extension-host suite passes in code-server', { timeout: 300_000 }, async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from '../ui/codeServer';
+import { repoRoot } from '../../tools/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 
 test(

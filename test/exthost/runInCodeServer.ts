@@ -32,7 +32,7 @@ import {
   screenshot,
   startCodeServer,
   type CodeServer,
-} from '../ui/codeServer';
+} from '../../tools/codeServer';
 
 export interface ExtHostRunOptions {
   /** The extension folder (its package.json), loaded as in "Run Extension". */
@@ -49,7 +49,7 @@ export interface ExtHostRunOptions {
   allConsole?: boolean;
   /** Echo code-server's own output. */
   verbose?: boolean;
-  /** Keep workspace trust on (see StartOptions.workspaceTrust in test/ui/codeServer.ts). */
+  /** Keep workspace trust on (see StartOptions.workspaceTrust in tools/codeServer.ts). */
   workspaceTrust?: boolean;
   /** Where output lines go (default: stdout). */
   log?: (line: string) => void;

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { repoRoot } from '../ui/codeServer';
+import { repoRoot } from '../../tools/codeServer';
 import { SMOKE_ID, SMOKE_MESSAGE, writeSmokeExtension } from '../ui/smokeExtension';
 import { runExtensionTests } from './runInCodeServer';
 

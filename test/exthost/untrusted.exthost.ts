@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSandbox } from '../../sandbox/src/index';
-import { repoRoot } from '../ui/codeServer';
+import { repoRoot } from '../../tools/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 
 test(

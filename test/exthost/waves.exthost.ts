@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../ui/codeServer';
+import { repoRoot } from '../../tools/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 import { smallAccount } from '../fixtures/smallAccount';
 import { startSandbox } from '../../sandbox/src/index';

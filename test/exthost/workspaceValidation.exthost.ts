@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from '../ui/codeServer';
+import { repoRoot } from '../../tools/codeServer';
 import { runExtensionTests } from './runInCodeServer';
 import { smallAccount } from '../fixtures/smallAccount';
 

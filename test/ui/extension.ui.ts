@@ -36,7 +36,7 @@ import {
   waitForProblem,
   type CodeServer,
   type Problem,
-} from './codeServer';
+} from '../../tools/codeServer';
 
 const SEED = 'account-de.json';
 const MISTAKES = 'mistakes/account-with-mistakes.json';

@@ -25,7 +25,7 @@ import {
   waitForProblem,
   waitForSquiggle,
   type CodeServer,
-} from './codeServer';
+} from '../../tools/codeServer';
 import { SMOKE_MESSAGE as MESSAGE, SMOKE_STATUS as STATUS, makeSmokeExtension } from './smokeExtension';
 
 let scratch: string;

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './codeServer';
+import { repoRoot } from '../../tools/codeServer';
 
 export const SMOKE_ID = 'kraken-import-test.harness-smoke';
 export const SMOKE_MESSAGE = 'Harness smoke: this file was seen by the throwaway extension';

@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
   const C = api.kraken.commands;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   assert.ok(folder, 'a workspace folder');
-  // code-server runs with HOME=<scratch>/home and --user-data-dir <scratch>/user-data (test/ui/codeServer.ts).
+  // code-server runs with HOME=<scratch>/home and --user-data-dir <scratch>/user-data (tools/codeServer.ts).
   const userData = path.join(path.dirname(process.env.HOME ?? ''), 'user-data');
   assert.ok(existsSync(path.join(userData, 'User', 'settings.json')), `code-server's user data at ${userData}`);
 

@@ -1,6 +1,7 @@
-// Harness for tests in a real VS Code: code-server (VS Code 1.100.3's workbench served over HTTP, installed by
-// scripts/setup-code-server.sh) driven from headless Debian chromium with playwright-core.
-// See /work/shared/reference/real-vscode-testing.md for the recipe this follows.
+// Harness for a real VS Code, used by the demo (scripts/demo.ts) and the tests in test/ui and test/exthost:
+// code-server (VS Code 1.100.3's workbench served over HTTP, installed by scripts/setup-code-server.sh) driven from
+// headless Debian chromium with playwright-core.
+// See ../shared/reference/real-vscode-testing.md (beside the repository) for the recipe this follows.
 //
 //   const server = await startCodeServer({ workspace, extensionVsix });   // isolated HOME, user data, extensions
 //   const browser = await launchBrowser();
