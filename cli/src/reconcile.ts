@@ -12,15 +12,15 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import { KrakenClient, type KrakenClientOptions } from '../../core/src/kraken';
-import { accountIdentity, isAccountKind, parseEnvironments } from '../../core/src/send';
+import { parseEnvironments } from '../../core/src/send';
 import {
   fetchKrakenLists,
   formatReconciliation,
   readWave,
+  waveAccounts,
   readWaveRun,
   reconcile,
   renderReportHtml,
-  type WaveAccount,
 } from '../../core/src/waves';
 import { loadConfig } from './config';
 import { apiKeyVariable, readStdinLine } from './send';
@@ -125,17 +125,7 @@ export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<n
   for (const m of missing) io.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
   for (const u of unreadable) io.stderr.write(`kraken-import: cannot read ${u}\n`);
   if (missing.length || unreadable.length) return 2;
-  const accounts: WaveAccount[] = [];
-  for (const item of items) {
-    if (!isAccountKind(item.kind)) continue;
-    const id = accountIdentity(item.kind, item.doc);
-    if (id.importSupplier && id.externalAccountNumber)
-      accounts.push({
-        importSupplier: id.importSupplier,
-        externalAccountNumber: id.externalAccountNumber,
-        where: item.line === undefined ? item.file : `${item.file}:${item.line}`,
-      });
-  }
+  const accounts = waveAccounts(items);
   const suppliers = values['import-supplier']?.length
     ? [...new Set(values['import-supplier'])]
     : [...new Set(accounts.map((a) => a.importSupplier))].sort();

@@ -22,23 +22,14 @@ import {
   summaryMessage,
   ValidationCache,
   type PlannedFile,
+  type WorkspaceValidationSummary,
 } from '../../core/src/files';
 
 export const VALIDATE_WORKSPACE_COMMAND = 'krakenImport.validateWorkspace';
 /** Requests in flight to the server at once (it validates one at a time; a few keep it busy while files are read). */
 const PARALLEL = 4;
 
-export interface WorkspaceValidationSummary {
-  validated: number;
-  unchanged: number;
-  open: number;
-  tooLarge: number;
-  failed: number;
-  errors: number;
-  warnings: number;
-  filesWithProblems: number;
-  cancelled: boolean;
-}
+export type { WorkspaceValidationSummary };
 
 function openOwnedUris(): Set<string> {
   return new Set(

@@ -128,8 +128,8 @@ export function ownedByLanguageServer(languageId: string, scheme: string): boole
   return languageId === 'json' && (scheme === 'file' || scheme === 'untitled' || scheme === 'vscode-remote');
 }
 
-/** "Validated 12 files (30 unchanged, 2 open in editors): 3 errors, 1 warning in 2 files." */
-export function summaryMessage(s: {
+/** What one workspace validation did. */
+export interface WorkspaceValidationSummary {
   validated: number;
   unchanged: number;
   open: number;
@@ -139,7 +139,10 @@ export function summaryMessage(s: {
   warnings: number;
   filesWithProblems: number;
   cancelled: boolean;
-}): string {
+}
+
+/** "Validated 12 files (30 unchanged, 2 open in editors): 3 errors, 1 warning in 2 files." */
+export function summaryMessage(s: WorkspaceValidationSummary): string {
   const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
   const parts = [
     s.unchanged ? `${s.unchanged} unchanged` : '',

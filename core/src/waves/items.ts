@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, type KindId } from '../service';
-import { accountIdentity, type ActionId } from '../send';
+import { accountIdentity, isAccountKind, type ActionId } from '../send';
+import type { WaveAccount } from './reconcile';
 import { jsonLinesRecords } from '../files/jsonLines';
 import { decodeUtf8, expandInputs, isLinesFile, type EmptyFolder } from '../files/inputs';
 
@@ -141,4 +142,20 @@ export function unitKey(action: ActionId, item: WaveItem): string {
   return action === 'create' || action === 'registration-flows'
     ? `${action}|${item.identityKey}`
     : `${action}|${item.identityKey}|${item.hash}`;
+}
+
+/** The accounts of a wave's payloads that name their import supplier and external account number, with where each is. */
+export function waveAccounts(items: readonly WaveItem[]): WaveAccount[] {
+  const accounts: WaveAccount[] = [];
+  for (const item of items) {
+    if (!isAccountKind(item.kind)) continue;
+    const id = accountIdentity(item.kind, item.doc);
+    if (id.importSupplier && id.externalAccountNumber)
+      accounts.push({
+        importSupplier: id.importSupplier,
+        externalAccountNumber: id.externalAccountNumber,
+        where: item.line === undefined ? item.file : `${item.file}:${item.line}`,
+      });
+  }
+  return accounts;
 }

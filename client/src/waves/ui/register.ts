@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KrakenClient } from '../../../../core/src/kraken';
-import { accountIdentity, isAccountKind, KRAKEN_COMMANDS, type EnvironmentSetting } from '../../../../core/src/send';
-import { fetchKrakenLists, readWave, reconcile, type Reconciliation, type WaveAccount, type WaveRun } from '../../../../core/src/waves';
+import { KRAKEN_COMMANDS, type EnvironmentSetting } from '../../../../core/src/send';
+import { fetchKrakenLists, readWave, reconcile, waveAccounts, type Reconciliation, type WaveRun } from '../../../../core/src/waves';
 import { JournalView, type JournalViewApi } from './journalView';
 
 export interface WaveCommandDeps {
@@ -113,17 +113,7 @@ export function registerWaveCommands(
       void vscode.window.showErrorMessage(`Cannot read ${[...missing, ...unreadable].join(', ')}.`);
       return undefined;
     }
-    const accounts: WaveAccount[] = [];
-    for (const item of items) {
-      if (!isAccountKind(item.kind)) continue;
-      const id = accountIdentity(item.kind, item.doc);
-      if (id.importSupplier && id.externalAccountNumber)
-        accounts.push({
-          importSupplier: id.importSupplier,
-          externalAccountNumber: id.externalAccountNumber,
-          where: item.line === undefined ? item.file : `${item.file}:${item.line}`,
-        });
-    }
+    const accounts = waveAccounts(items);
     const suppliers = args.importSuppliers?.length
       ? [...new Set(args.importSuppliers)]
       : [...new Set(accounts.map((x) => x.importSupplier))].sort();
