@@ -29,8 +29,6 @@ export const VALIDATE_WORKSPACE_COMMAND = 'krakenImport.validateWorkspace';
 /** Requests in flight to the server at once (it validates one at a time; a few keep it busy while files are read). */
 const PARALLEL = 4;
 
-export type { WorkspaceValidationSummary };
-
 function openOwnedUris(): Set<string> {
   return new Set(
     vscode.workspace.textDocuments.filter((d) => ownedByLanguageServer(d.languageId, d.uri.scheme)).map((d) => d.uri.toString()),
