@@ -15,6 +15,8 @@ import ts from 'typescript';
 export const FACES = ['client', 'server', 'cli', 'sandbox'] as const;
 export type Part = (typeof FACES)[number] | 'core';
 export const MAX_FUNCTION_LINES = 150;
+/** Files any part may import: data (JSON), not code. */
+const DATA = /^(schemas|snippets|examples)\/.*\.json$|^package\.json$/;
 
 /** Packages only one part may import (and core none of them). */
 const OWNED_PACKAGES: Record<string, Part> = {
@@ -82,7 +84,7 @@ export function isCoreEntry(root: string, abs: string): boolean {
 
 function resolveRelative(from: string, spec: string): string | undefined {
   const base = path.resolve(path.dirname(from), spec);
-  for (const c of [base, `${base}.ts`, path.join(base, 'index.ts'), `${base}.json`])
+  for (const c of [base, `${base}.ts`, path.join(base, 'index.ts'), `${base}.json`, `${base}.js`])
     if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
   return undefined;
 }
@@ -102,6 +104,8 @@ export function judgeImport(root: string, site: ImportSite): string | undefined 
   if (!target) return `${spec} does not resolve to a file`;
   const to = partOf(root, target);
   const rel = path.relative(root, target).split(path.sep).join('/');
+  // Data, not code: the schemas, snippets and example payloads (and package.json) may be read by any part.
+  if (DATA.test(rel)) return undefined;
   if (from === 'core') return to === 'core' ? undefined : `core imports ${rel}, outside core/`;
   if (to === from) return undefined;
   if (to === 'core')
@@ -109,7 +113,6 @@ export function judgeImport(root: string, site: ImportSite): string | undefined 
       ? undefined
       : `${from}/ imports the core internal ${rel}: import its folder's index.ts (add the export there)`;
   if (to) return `${from}/ imports ${rel} from another face (${to}/): move what both need into core/`;
-  if (rel === 'package.json') return undefined;
   return `${from}/ imports ${rel}, outside the sources`;
 }
 

@@ -12,7 +12,7 @@ import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'no
 import * as path from 'node:path';
 import { createKrakenService, type KindId, LineIndex, PAYLOAD_KINDS, ruleCatalogue, type Severity } from '../../core/src/service';
 import { loadConfig, type CliConfig } from './config';
-import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from '../../core/src/files/inputs';
+import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from '../../core/src/files';
 import { redactText } from './redactReport';
 import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';

@@ -50,6 +50,9 @@ describe('structure: one core, thin faces', () => {
     );
     assert.equal(at('server/src/server.ts', 'vscode-languageserver/node'), undefined);
     assert.equal(at('core/src/service/index.ts', 'ajv'), undefined);
+    // Data is not code: any part may read the schemas, snippets and examples.
+    assert.equal(at('core/src/service/schemas.ts', '../../../schemas/notes.schema.json'), undefined);
+    assert.equal(at('client/src/walkthrough.ts', '../../examples/mistakes/account-with-mistakes.json'), undefined);
   });
 
   test('imports are read from every form: import, export from, import type, import(), require()', () => {
