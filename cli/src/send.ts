@@ -38,6 +38,7 @@ import {
   operationsTeamFor,
   parseEnvironments,
   planRequest,
+  resendAfterInterruption,
   type ActionId,
   type EnvironmentSetting,
   type Outcome,
@@ -284,9 +285,6 @@ export function apiKeyVariable(envName: string): string {
     .replace(/[^A-Z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')}`;
 }
-
-/** Actions whose request may be sent again when the journal cannot tell whether it went through (Kraken deduplicates or merely checks them). */
-const SAFE_TO_RESEND = new Set<ActionId>(['validate', 'stage', 'create-dry-run', 'notes', 'transactions', 'statements']);
 
 function where(item: WaveItem): string {
   return item.line === undefined ? item.file : `${item.file}:${item.line}`;
@@ -724,7 +722,9 @@ async function runWave(w: WaveInput): Promise<number> {
           );
         }
         // Not processed: Kraken has no trace of it, so sending it is not sending it twice.
-      } else if (!SAFE_TO_RESEND.has(action) && !retryUnknown) {
+      } else if (!resendAfterInterruption(plan).safe && !retryUnknown) {
+        // The endpoint's definition says whether a resend is safe (the HTTP client reads the same fact).
+        const why = resendAfterInterruption(plan).reason;
         return finish(
           item,
           action,
@@ -732,8 +732,7 @@ async function runWave(w: WaveInput): Promise<number> {
           {
             status: 'unknown',
             reason: 'in-doubt',
-            message:
-              'Outcome unknown — an earlier send was interrupted and Kraken does not deduplicate this request. Check in Kraken, then rerun with --retry-unknown to send it again.',
+            message: `Outcome unknown — an earlier send was interrupted and ${why}. Check in Kraken, then rerun with --retry-unknown to send it again.`,
           },
           tally,
         );

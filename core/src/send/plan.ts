@@ -7,20 +7,21 @@
  * bare account is wrapped for v2, and a wrapped one is unwrapped for the v1 endpoints (which take the bare
  * account). Which flow is used is the active environment's `flow`.
  */
+import {
+  ACTION_IDS,
+  actionLabel,
+  describeEndpoint,
+  endpoint,
+  endpointForAction,
+  ENDPOINTS,
+  repeatIsSafe,
+  type ActionId,
+  type RepeatSafety,
+} from '../endpoints';
 import type { KindId } from '../service/kinds';
 import type { EnvironmentSetting, Flow } from './environments';
 
-export type ActionId =
-  | 'validate'
-  | 'stage'
-  | 'create-dry-run'
-  | 'create'
-  | 'notes'
-  | 'transactions'
-  | 'statements'
-  | 'payment-instruction'
-  | 'business-payment-instruction'
-  | 'registration-flows';
+export type { ActionId };
 
 export const ACCOUNT_KINDS: readonly KindId[] = ['account', 'account-v2-validate', 'account-v2-create', 'account-v1-create'];
 export const POST_IMPORT_KINDS = ['notes', 'transactions', 'statements', 'payment-instruction', 'business-payment-instruction'] as const;
@@ -34,19 +35,11 @@ export function isPostImportKind(kind: string | null | undefined): kind is PostI
   return !!kind && (POST_IMPORT_KINDS as readonly string[]).includes(kind);
 }
 
-/** Short labels: CodeLens titles, quick-pick items and progress titles. */
-export const ACTION_LABELS: Record<ActionId, string> = {
-  validate: 'Validate with Kraken',
-  stage: 'Stage',
-  'create-dry-run': 'Create (dry run)',
-  create: 'Create',
-  notes: 'Send notes to Kraken',
-  transactions: 'Send transactions to Kraken',
-  statements: 'Send historical statements to Kraken',
-  'payment-instruction': 'Send payment instruction to Kraken',
-  'business-payment-instruction': 'Send business payment instruction to Kraken',
-  'registration-flows': 'Send registration flows',
-};
+/** Short labels: CodeLens titles, quick-pick items and progress titles (from the endpoint definitions). */
+export const ACTION_LABELS: Record<ActionId, string> = Object.fromEntries(ACTION_IDS.map((a) => [a, actionLabel(a)])) as Record<
+  ActionId,
+  string
+>;
 
 /** The actions a document of this kind offers in an environment of this flow, in CodeLens order. */
 export function availableActions(kind: string | null | undefined, flow: Flow): ActionId[] {
@@ -406,60 +399,31 @@ export function needsOperationsTeam(action: ActionId, flow: Flow): boolean {
 
 /** `POST /v1/data-import/validate-account/`: the endpoint a call goes to, for logs and the response view. */
 export function endpointOf(call: ClientCall): string {
-  switch (call.method) {
-    case 'validateAccount':
-      return 'POST /v1/data-import/validate-account/';
-    case 'stageAccount':
-      return 'POST /v1/data-import/account-import-process/create-or-update/';
-    case 'createAccountV1':
-      return 'POST /v1/data-import/account-import-process/process/';
-    case 'validateAccountV2':
-      return 'POST /v2/data-import/accounts/validate/';
-    case 'createAccountV2':
-      return 'POST /v2/data-import/accounts/';
-    case 'postNotes':
-      return 'POST /v1/data-import/notes/create/';
-    case 'postTransactions':
-      return `POST /v1/data-import/transactions/create/?check_previously_added=${call.options.check_previously_added}&force_add_to_current_statement=${call.options.force_add_to_current_statement}`;
-    case 'postStatements':
-      return 'POST /v1/data-import/historical-statements/create/';
-    case 'postPaymentInstruction':
-      return 'POST /v1/data-import/payment-instruction/create/';
-    case 'postBusinessPaymentInstruction':
-      return 'POST /v1/data-import/business-payment-instruction/create/';
-    case 'sendRegistrationFlows':
-      return `POST /v1/data-import/send-registration-flows/${encodeURIComponent(call.importSupplierCode)}/${encodeURIComponent(call.externalAccountNumber)}/${
-        call.supplyStartDate ? `?supply_start_date=${call.supplyStartDate}` : ''
-      }`;
-  }
+  const def = endpoint(call.method);
+  if (call.method === 'postTransactions') return describeEndpoint(def, {}, { ...call.options });
+  if (call.method === 'sendRegistrationFlows')
+    return describeEndpoint(
+      def,
+      { import_supplier_code: call.importSupplierCode, external_account_number: call.externalAccountNumber },
+      { supply_start_date: call.supplyStartDate },
+    );
+  return describeEndpoint(def);
 }
 
 /** `GET /v2/data-import/accounts/{code}/{id}/` for the status check. */
 export function statusEndpoint(importSupplierCode: string, externalIdentifier: string): string {
-  return `GET /v2/data-import/accounts/${encodeURIComponent(importSupplierCode)}/${encodeURIComponent(externalIdentifier)}/`;
+  return describeEndpoint(endpoint('importStatus'), { import_supplier_code: importSupplierCode, external_identifier: externalIdentifier });
 }
 
-/** The endpoint an action goes to in a flow (tooltips, quick picks). */
+/** The endpoint an action goes to in a flow (tooltips, quick picks); an action of the other flow names its own. */
 export function actionEndpoint(action: ActionId, flow: Flow): string {
-  switch (action) {
-    case 'validate':
-      return flow === 'v1' ? 'POST /v1/data-import/validate-account/' : 'POST /v2/data-import/accounts/validate/';
-    case 'stage':
-      return 'POST /v1/data-import/account-import-process/create-or-update/';
-    case 'create-dry-run':
-    case 'create':
-      return flow === 'v1' ? 'POST /v1/data-import/account-import-process/process/' : 'POST /v2/data-import/accounts/';
-    case 'notes':
-      return 'POST /v1/data-import/notes/create/';
-    case 'transactions':
-      return 'POST /v1/data-import/transactions/create/';
-    case 'statements':
-      return 'POST /v1/data-import/historical-statements/create/';
-    case 'payment-instruction':
-      return 'POST /v1/data-import/payment-instruction/create/';
-    case 'business-payment-instruction':
-      return 'POST /v1/data-import/business-payment-instruction/create/';
-    case 'registration-flows':
-      return 'POST /v1/data-import/send-registration-flows/{import_supplier_code}/{external_account_number}/';
-  }
+  const def = endpointForAction(action, flow) ?? ENDPOINTS.find((e) => e.actions.includes(action));
+  return def ? describeEndpoint(def) : '';
+}
+
+/** Whether a plan's request may be sent again when an interrupted run cannot tell whether it went through, and why. */
+export function resendAfterInterruption(plan: Pick<RequestPlan, 'call' | 'dryRun'>): { safe: boolean; reason: string } {
+  const safety: RepeatSafety = endpoint(plan.call.method).repeatAfterInterruption;
+  const query = plan.call.method === 'postTransactions' ? { ...plan.call.options } : undefined;
+  return { safe: repeatIsSafe(safety, { query, dryRun: plan.dryRun }), reason: safety.reason };
 }
