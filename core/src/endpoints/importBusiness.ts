@@ -16,6 +16,11 @@ export const importBusiness: EndpointDef = {
   what: 'import the business',
   repeatWithinCall: CREATES,
   repeatAfterInterruption: CREATES,
-  answer: { ok: [201], postImport: false, identifiers: ['kraken_business_id', 'external_business_identifier'], unknown: UNKNOWN_AFTER_SEND },
+  answer: {
+    ok: [201],
+    postImport: false,
+    identifiers: ['kraken_business_id', 'external_business_identifier'],
+    unknown: UNKNOWN_AFTER_SEND,
+  },
   sandbox: 'business',
 };
