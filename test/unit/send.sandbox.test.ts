@@ -601,7 +601,7 @@ describe('send: post-import payloads and interruptions', () => {
     writeFileSync(path.join(dir, 'post', 'tx.json'), JSON.stringify(transactions));
     // The process died after writing the attempts (on disk before the requests left): did Kraken get them?
     const journal = path.join(dir, 'kraken-import.journal.jsonl');
-    const killed = (action: string, file: string) =>
+    const killed = (action: 'statements' | 'transactions', file: string) =>
       appendFileSync(
         journal,
         JSON.stringify({
