@@ -6,6 +6,7 @@ export const accountTransferStatus: EndpointDef = {
   id: 'accountTransferStatus',
   actions: [],
   kinds: [],
+  offeredFor: [],
   flow: 'v1',
   method: 'GET',
   path: '/v1/data-import/account-transfer-status/{import_supplier_code}/{external_account_number}/',

@@ -8,6 +8,7 @@ export const createAccountV1: EndpointDef = {
   id: 'createAccountV1',
   actions: ['create-dry-run', 'create'],
   kinds: ['account-v1-create'],
+  offeredFor: ['account', 'account-v2-validate', 'account-v2-create', 'account-v1-create'],
   flow: 'v1',
   method: 'POST',
   path: '/v1/data-import/account-import-process/process/',

@@ -8,6 +8,7 @@ export const createAccountV2: EndpointDef = {
   id: 'createAccountV2',
   actions: ['create-dry-run', 'create'],
   kinds: ['account-v2-create'],
+  offeredFor: ['account', 'account-v2-validate', 'account-v2-create'],
   flow: 'v2',
   method: 'POST',
   path: '/v2/data-import/accounts/',

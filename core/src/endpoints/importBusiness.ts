@@ -8,6 +8,7 @@ export const importBusiness: EndpointDef = {
   id: 'importBusiness',
   actions: [],
   kinds: [],
+  offeredFor: [],
   method: 'POST',
   path: '/v1/data-import/business/',
   pathParams: [],

@@ -6,6 +6,7 @@ export const importStatus: EndpointDef = {
   id: 'importStatus',
   actions: [],
   kinds: [],
+  offeredFor: [],
   flow: 'v2',
   method: 'GET',
   path: '/v2/data-import/accounts/{import_supplier_code}/{external_identifier}/',

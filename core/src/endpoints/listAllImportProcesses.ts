@@ -6,6 +6,7 @@ export const listAllImportProcesses: EndpointDef = {
   id: 'listAllImportProcesses',
   actions: [],
   kinds: [],
+  offeredFor: [],
   method: 'GET',
   path: '/v1/data-import/all-account-import-processes/{import_supplier_code}/',
   pathParams: ['import_supplier_code'],

@@ -6,6 +6,7 @@ export const listImportedImportProcesses: EndpointDef = {
   id: 'listImportedImportProcesses',
   actions: [],
   kinds: [],
+  offeredFor: [],
   method: 'GET',
   path: '/v1/data-import/imported-account-import-processes/{import_supplier_code}/',
   pathParams: ['import_supplier_code'],

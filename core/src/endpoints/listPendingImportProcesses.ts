@@ -6,6 +6,7 @@ export const listPendingImportProcesses: EndpointDef = {
   id: 'listPendingImportProcesses',
   actions: [],
   kinds: [],
+  offeredFor: [],
   method: 'GET',
   path: '/v1/data-import/pending-account-import-processes/{import_supplier_code}/',
   pathParams: ['import_supplier_code'],

@@ -5,6 +5,7 @@ export const obtainToken: EndpointDef = {
   id: 'obtainToken',
   actions: [],
   kinds: [],
+  offeredFor: [],
   method: 'POST',
   path: '/v1/graphql/',
   pathParams: [],

@@ -11,6 +11,7 @@ export const postBusinessPaymentInstruction: EndpointDef = {
   id: 'postBusinessPaymentInstruction',
   actions: ['business-payment-instruction'],
   kinds: ['business-payment-instruction'],
+  offeredFor: ['business-payment-instruction'],
   method: 'POST',
   path: '/v1/data-import/business-payment-instruction/create/',
   pathParams: [],

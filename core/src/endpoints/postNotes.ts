@@ -8,6 +8,7 @@ export const postNotes: EndpointDef = {
   id: 'postNotes',
   actions: ['notes'],
   kinds: ['notes'],
+  offeredFor: ['notes'],
   method: 'POST',
   path: '/v1/data-import/notes/create/',
   pathParams: [],

@@ -11,6 +11,7 @@ export const postPaymentInstruction: EndpointDef = {
   id: 'postPaymentInstruction',
   actions: ['payment-instruction'],
   kinds: ['payment-instruction'],
+  offeredFor: ['payment-instruction'],
   method: 'POST',
   path: '/v1/data-import/payment-instruction/create/',
   pathParams: [],

@@ -11,6 +11,7 @@ export const postStatements: EndpointDef = {
   id: 'postStatements',
   actions: ['statements'],
   kinds: ['statements'],
+  offeredFor: ['statements'],
   method: 'POST',
   path: '/v1/data-import/historical-statements/create/',
   pathParams: [],

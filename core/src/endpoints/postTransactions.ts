@@ -15,6 +15,7 @@ export const postTransactions: EndpointDef = {
   id: 'postTransactions',
   actions: ['transactions'],
   kinds: ['transactions'],
+  offeredFor: ['transactions'],
   method: 'POST',
   path: '/v1/data-import/transactions/create/',
   pathParams: [],

@@ -14,6 +14,7 @@ export const sendRegistrationFlows: EndpointDef = {
   id: 'sendRegistrationFlows',
   actions: ['registration-flows'],
   kinds: [],
+  offeredFor: ['account', 'account-v2-validate', 'account-v2-create', 'account-v1-create'],
   method: 'POST',
   path: '/v1/data-import/send-registration-flows/{import_supplier_code}/{external_account_number}/',
   pathParams: ['import_supplier_code', 'external_account_number'],

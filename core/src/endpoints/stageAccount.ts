@@ -8,6 +8,7 @@ export const stageAccount: EndpointDef = {
   id: 'stageAccount',
   actions: ['stage'],
   kinds: ['account'],
+  offeredFor: ['account', 'account-v2-validate', 'account-v2-create'],
   flow: 'v1',
   method: 'POST',
   path: '/v1/data-import/account-import-process/create-or-update/',

@@ -111,6 +111,11 @@ export interface EndpointDef {
   actions: readonly ActionId[];
   /** Payload kinds whose document is this endpoint's body; the first is the kind the served contract's body maps to. */
   kinds: readonly KindId[];
+  /**
+   * The payload kinds a send action on this endpoint is offered for (a document of the kind can be planned into its
+   * body: a bare account is wrapped for v2, a v1 create request names a staged account).
+   */
+  offeredFor: readonly KindId[];
   /** The flow an environment must use for this endpoint (undefined: both). */
   flow?: Flow;
   method: 'GET' | 'POST';

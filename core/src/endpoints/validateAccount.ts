@@ -6,6 +6,7 @@ export const validateAccount: EndpointDef = {
   id: 'validateAccount',
   actions: ['validate'],
   kinds: ['account'],
+  offeredFor: ['account', 'account-v2-validate', 'account-v2-create'],
   flow: 'v1',
   method: 'POST',
   path: '/v1/data-import/validate-account/',

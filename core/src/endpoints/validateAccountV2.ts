@@ -6,6 +6,7 @@ export const validateAccountV2: EndpointDef = {
   id: 'validateAccountV2',
   actions: ['validate'],
   kinds: ['account-v2-validate', 'account'],
+  offeredFor: ['account', 'account-v2-validate', 'account-v2-create'],
   flow: 'v2',
   method: 'POST',
   path: '/v2/data-import/accounts/validate/',

@@ -41,27 +41,14 @@ export const ACTION_LABELS: Record<ActionId, string> = Object.fromEntries(ACTION
   string
 >;
 
-/** The actions a document of this kind offers in an environment of this flow, in CodeLens order. */
+/**
+ * The actions a document of this kind offers in an environment of this flow, in CodeLens order: those whose endpoint
+ * in the flow is offered for the kind (the endpoint definitions' `offeredFor`). A v1 create request references staged
+ * data; v2 has no staging, so only registration flows remain for it there.
+ */
 export function availableActions(kind: string | null | undefined, flow: Flow): ActionId[] {
-  switch (kind) {
-    case 'account':
-    case 'account-v2-validate':
-    case 'account-v2-create':
-      return flow === 'v1'
-        ? ['validate', 'stage', 'create-dry-run', 'create', 'registration-flows']
-        : ['validate', 'create-dry-run', 'create', 'registration-flows'];
-    case 'account-v1-create':
-      // A v1 create request references staged data; v2 has no staging, so only registration flows remain.
-      return flow === 'v1' ? ['create-dry-run', 'create', 'registration-flows'] : ['registration-flows'];
-    case 'notes':
-    case 'transactions':
-    case 'statements':
-    case 'payment-instruction':
-    case 'business-payment-instruction':
-      return [kind];
-    default:
-      return [];
-  }
+  if (!kind) return [];
+  return ACTION_IDS.filter((a) => (endpointForAction(a, flow)?.offeredFor as readonly string[] | undefined)?.includes(kind));
 }
 
 /** The actions shown in the CodeLens line at the top of a payload (registration flows stay in the menus). */
