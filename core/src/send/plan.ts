@@ -16,6 +16,7 @@ import {
   ENDPOINTS,
   repeatIsSafe,
   type ActionId,
+  type EndpointId,
   type RepeatSafety,
 } from '../endpoints';
 import type { KindId } from '../service/kinds';
@@ -223,6 +224,161 @@ function v1CreatePathMapper(kind: KindId, identity: AccountIdentity): (p: string
   };
 }
 
+/** What a body builder gets: the input, the document as an object, who it is about, and the plan's common fields. */
+interface BuildContext {
+  input: PlanInput;
+  doc: Record<string, unknown>;
+  kind: KindId;
+  identity: AccountIdentity;
+  accountRoot: '' | 'payload' | undefined;
+  account: unknown;
+  base: Pick<RequestPlan, 'action' | 'kind' | 'flow' | 'identity' | 'dryRun' | 'createsAccount'>;
+}
+
+const NO_ACCOUNT: PlanResult = { ok: false, reason: 'The document has no account object ("payload" is missing or not an object).' };
+
+/** v1 validate and stage: the bare account. */
+function accountV1(method: 'validateAccount' | 'stageAccount'): (c: BuildContext) => PlanResult {
+  return (c) => {
+    if (!isObject(c.account)) return NO_ACCOUNT;
+    const mapPath = (p: string) => join(c.accountRoot ?? '', p);
+    return { ok: true, plan: { ...c.base, call: { method, body: c.account }, mapPath } };
+  };
+}
+
+/** v2 validate: `{payload}` as the contract declares it. */
+function validateV2(c: BuildContext): PlanResult {
+  if (!isObject(c.account)) return NO_ACCOUNT;
+  const mapPath = (p: string) => {
+    const rel = accountRelative(p, true);
+    return rel === undefined ? null : join(c.accountRoot ?? '', rel);
+  };
+  return { ok: true, plan: { ...c.base, call: { method: 'validateAccountV2', body: { payload: c.account } }, mapPath } };
+}
+
+/** v1 create (process): the staged account named by its identity, with the operations team. */
+function createV1({ input, kind, identity, base }: BuildContext): PlanResult {
+  const dryRun = input.action === 'create-dry-run';
+  if (!identity.externalAccountNumber)
+    return { ok: false, reason: 'The document has no "external_account_number" to create the account from.' };
+  if (!identity.importSupplier)
+    return {
+      ok: false,
+      reason: `The document has no "${kind === 'account-v1-create' ? 'import_supplier_code' : 'import_supplier'}" to create the account from.`,
+    };
+  const team = input.operationsTeam?.trim();
+  if (!team)
+    return {
+      ok: false,
+      reason: 'No operations team: set "operationsTeam" on the environment, or give "operations_team_name" when asked.',
+    };
+  const body: V1CreateBody = {
+    external_account_number: identity.externalAccountNumber,
+    import_supplier_code: identity.importSupplier,
+    operations_team_name: team,
+    dry_run: dryRun,
+  };
+  return {
+    ok: true,
+    plan: {
+      ...base,
+      dryRun,
+      createsAccount: !dryRun,
+      call: { method: 'createAccountV1', body },
+      mapPath: v1CreatePathMapper(kind, identity),
+    },
+  };
+}
+
+/** v2 create: `{payload, task_params}`; the command decides dry run or not, the document's schedule window is kept. */
+function createV2({ input, doc, kind, identity, accountRoot, account, base }: BuildContext): PlanResult {
+  const dryRun = input.action === 'create-dry-run';
+  if (!isObject(account)) return NO_ACCOUNT;
+  const docTaskParams = kind === 'account-v2-create' && isObject(doc.task_params) ? doc.task_params : {};
+  const task_params = { ...docTaskParams, is_dry_run: dryRun };
+  const mapPath = (p: string) => {
+    if (p === 'task_params' || p.startsWith('task_params.'))
+      return kind === 'account-v2-create' && p !== 'task_params.is_dry_run' ? p : null;
+    const rel = accountRelative(p, true);
+    return rel === undefined ? null : join(accountRoot ?? '', rel);
+  };
+  const poll =
+    identity.importSupplier && identity.externalAccountNumber
+      ? { importSupplierCode: identity.importSupplier, externalIdentifier: identity.externalAccountNumber }
+      : undefined;
+  return {
+    ok: true,
+    plan: {
+      ...base,
+      dryRun,
+      createsAccount: !dryRun,
+      poll,
+      call: { method: 'createAccountV2', body: { payload: account, task_params } },
+      mapPath,
+    },
+  };
+}
+
+/** Registration flows: the account's identity in the path, the supply start date in the query. */
+function registrationFlows({ input, identity, base }: BuildContext): PlanResult {
+  if (!identity.importSupplier || !identity.externalAccountNumber)
+    return {
+      ok: false,
+      reason: 'Registration flows need the account\'s import supplier and "external_account_number" in the document.',
+    };
+  const date = input.supplyStartDate?.trim();
+  if (date && dateProblem(date)) return { ok: false, reason: `supply_start_date: ${dateProblem(date)}` };
+  return {
+    ok: true,
+    plan: {
+      ...base,
+      call: {
+        method: 'sendRegistrationFlows',
+        importSupplierCode: identity.importSupplier,
+        externalAccountNumber: identity.externalAccountNumber,
+        ...(date ? { supplyStartDate: date } : {}),
+      },
+      mapPath: () => null,
+    },
+  };
+}
+
+/** How each send endpoint's body is built from a document (the endpoint comes from the table). */
+const BUILDERS: Partial<Record<EndpointId, (c: BuildContext) => PlanResult>> = {
+  validateAccount: accountV1('validateAccount'),
+  stageAccount: accountV1('stageAccount'),
+  validateAccountV2: validateV2,
+  createAccountV1: createV1,
+  createAccountV2: createV2,
+  postNotes: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postNotes', body: doc }, itemsPath: 'notes', mapPath: identityPath },
+  }),
+  postTransactions: ({ input, doc, base }) => ({
+    ok: true,
+    plan: {
+      ...base,
+      dryRun: doc.dry_run === true,
+      call: { method: 'postTransactions', body: doc, options: input.transactionOptions ?? DEFAULT_TRANSACTION_OPTIONS },
+      itemsPath: 'transactions',
+      mapPath: identityPath,
+    },
+  }),
+  postStatements: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postStatements', body: doc }, itemsPath: 'statements', mapPath: identityPath },
+  }),
+  postPaymentInstruction: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postPaymentInstruction', body: doc }, mapPath: identityPath },
+  }),
+  postBusinessPaymentInstruction: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postBusinessPaymentInstruction', body: doc }, mapPath: identityPath },
+  }),
+  sendRegistrationFlows: registrationFlows,
+};
+
 /** Builds the request for an action on a document. Never throws; a missing prerequisite is a reason. */
 export function planRequest(input: PlanInput): PlanResult {
   const { action, doc } = input;
@@ -230,129 +386,13 @@ export function planRequest(input: PlanInput): PlanResult {
   const flow = input.env.flow;
   if (!kind || !availableActions(kind, flow).includes(action)) return { ok: false, reason: unavailableReason(action, kind, flow) };
   if (!isObject(doc)) return { ok: false, reason: 'The document is not a JSON object.' };
+  const build = BUILDERS[endpointForAction(action, flow)?.id ?? 'obtainToken'];
+  if (!build) return { ok: false, reason: unavailableReason(action, kind, flow) };
   const identity = accountIdentity(kind, doc);
-  const base = { action, kind, flow, identity, dryRun: false, createsAccount: false };
   const accountRoot = accountRootPath(kind);
   const account = accountRoot === undefined ? undefined : accountRoot ? doc[accountRoot] : doc;
-
-  switch (action) {
-    case 'validate':
-    case 'stage': {
-      if (!isObject(account)) return { ok: false, reason: 'The document has no account object ("payload" is missing or not an object).' };
-      if (flow === 'v1') {
-        const method = action === 'validate' ? 'validateAccount' : 'stageAccount';
-        const mapPath = (p: string) => join(accountRoot ?? '', p);
-        return { ok: true, plan: { ...base, call: { method, body: account }, mapPath } };
-      }
-      // v2 validate: `{payload}` as the contract declares it.
-      const mapPath = (p: string) => {
-        const rel = accountRelative(p, true);
-        return rel === undefined ? null : join(accountRoot ?? '', rel);
-      };
-      return { ok: true, plan: { ...base, call: { method: 'validateAccountV2', body: { payload: account } }, mapPath } };
-    }
-    case 'create-dry-run':
-    case 'create': {
-      const dryRun = action === 'create-dry-run';
-      if (flow === 'v1') {
-        if (!identity.externalAccountNumber)
-          return { ok: false, reason: 'The document has no "external_account_number" to create the account from.' };
-        if (!identity.importSupplier)
-          return {
-            ok: false,
-            reason: `The document has no "${kind === 'account-v1-create' ? 'import_supplier_code' : 'import_supplier'}" to create the account from.`,
-          };
-        const team = input.operationsTeam?.trim();
-        if (!team)
-          return {
-            ok: false,
-            reason: 'No operations team: set "operationsTeam" on the environment, or give "operations_team_name" when asked.',
-          };
-        const body: V1CreateBody = {
-          external_account_number: identity.externalAccountNumber,
-          import_supplier_code: identity.importSupplier,
-          operations_team_name: team,
-          dry_run: dryRun,
-        };
-        return {
-          ok: true,
-          plan: {
-            ...base,
-            dryRun,
-            createsAccount: !dryRun,
-            call: { method: 'createAccountV1', body },
-            mapPath: v1CreatePathMapper(kind, identity),
-          },
-        };
-      }
-      if (!isObject(account)) return { ok: false, reason: 'The document has no account object ("payload" is missing or not an object).' };
-      const docTaskParams = kind === 'account-v2-create' && isObject(doc.task_params) ? doc.task_params : {};
-      // The command decides dry run or not; the document's schedule window (if any) is kept.
-      const task_params = { ...docTaskParams, is_dry_run: dryRun };
-      const mapPath = (p: string) => {
-        if (p === 'task_params' || p.startsWith('task_params.'))
-          return kind === 'account-v2-create' && p !== 'task_params.is_dry_run' ? p : null;
-        const rel = accountRelative(p, true);
-        return rel === undefined ? null : join(accountRoot ?? '', rel);
-      };
-      const poll =
-        identity.importSupplier && identity.externalAccountNumber
-          ? { importSupplierCode: identity.importSupplier, externalIdentifier: identity.externalAccountNumber }
-          : undefined;
-      return {
-        ok: true,
-        plan: {
-          ...base,
-          dryRun,
-          createsAccount: !dryRun,
-          poll,
-          call: { method: 'createAccountV2', body: { payload: account, task_params } },
-          mapPath,
-        },
-      };
-    }
-    case 'notes':
-      return { ok: true, plan: { ...base, call: { method: 'postNotes', body: doc }, itemsPath: 'notes', mapPath: identityPath } };
-    case 'transactions':
-      return {
-        ok: true,
-        plan: {
-          ...base,
-          dryRun: doc.dry_run === true,
-          call: { method: 'postTransactions', body: doc, options: input.transactionOptions ?? DEFAULT_TRANSACTION_OPTIONS },
-          itemsPath: 'transactions',
-          mapPath: identityPath,
-        },
-      };
-    case 'statements':
-      return { ok: true, plan: { ...base, call: { method: 'postStatements', body: doc }, itemsPath: 'statements', mapPath: identityPath } };
-    case 'payment-instruction':
-      return { ok: true, plan: { ...base, call: { method: 'postPaymentInstruction', body: doc }, mapPath: identityPath } };
-    case 'business-payment-instruction':
-      return { ok: true, plan: { ...base, call: { method: 'postBusinessPaymentInstruction', body: doc }, mapPath: identityPath } };
-    case 'registration-flows': {
-      if (!identity.importSupplier || !identity.externalAccountNumber)
-        return {
-          ok: false,
-          reason: 'Registration flows need the account\'s import supplier and "external_account_number" in the document.',
-        };
-      const date = input.supplyStartDate?.trim();
-      if (date && dateProblem(date)) return { ok: false, reason: `supply_start_date: ${dateProblem(date)}` };
-      return {
-        ok: true,
-        plan: {
-          ...base,
-          call: {
-            method: 'sendRegistrationFlows',
-            importSupplierCode: identity.importSupplier,
-            externalAccountNumber: identity.externalAccountNumber,
-            ...(date ? { supplyStartDate: date } : {}),
-          },
-          mapPath: () => null,
-        },
-      };
-    }
-  }
+  const base = { action, kind, flow, identity, dryRun: false, createsAccount: false };
+  return build({ input, doc, kind, identity, accountRoot, account, base });
 }
 
 /** Why a `supply_start_date` is not a date Kraken (DRF) parses, or undefined. */
