@@ -120,8 +120,8 @@ export const SEND_COMMAND: CommandDef = {
     'retry-unknown': {
       type: 'boolean',
       description:
-        'send again interrupted requests Kraken does not deduplicate (payment instructions,\n' +
-        'registration flows) once you have checked them in Kraken; an interrupted create\n' +
+        'send again interrupted requests Kraken does not deduplicate (historical statements,\n' +
+        'payment instructions, registration flows) once you have checked them in Kraken; an interrupted create\n' +
         'is always looked up in Kraken (import or transfer status), never sent blindly',
     },
     'operations-team': {
@@ -723,8 +723,6 @@ async function runWave(w: WaveInput): Promise<number> {
         }
         // Not processed: Kraken has no trace of it, so sending it is not sending it twice.
       } else if (!resendAfterInterruption(plan).safe && !retryUnknown) {
-        // The endpoint's definition says whether a resend is safe (the HTTP client reads the same fact).
-        const why = resendAfterInterruption(plan).reason;
         return finish(
           item,
           action,
@@ -732,7 +730,7 @@ async function runWave(w: WaveInput): Promise<number> {
           {
             status: 'unknown',
             reason: 'in-doubt',
-            message: `Outcome unknown — an earlier send was interrupted and ${why}. Check in Kraken, then rerun with --retry-unknown to send it again.`,
+            message: `Outcome unknown — an earlier send was interrupted and ${resendAfterInterruption(plan).reason}. Check in Kraken, then rerun with --retry-unknown to send it again.`,
           },
           tally,
         );
