@@ -38,6 +38,7 @@ import {
   operationsTeamFor,
   parseEnvironments,
   planRequest,
+  resendAfterInterruption,
   type ActionId,
   type EnvironmentSetting,
   type Outcome,
@@ -119,8 +120,8 @@ export const SEND_COMMAND: CommandDef = {
     'retry-unknown': {
       type: 'boolean',
       description:
-        'send again interrupted requests Kraken does not deduplicate (payment instructions,\n' +
-        'registration flows) once you have checked them in Kraken; an interrupted create\n' +
+        'send again interrupted requests Kraken does not deduplicate (historical statements,\n' +
+        'payment instructions, registration flows) once you have checked them in Kraken; an interrupted create\n' +
         'is always looked up in Kraken (import or transfer status), never sent blindly',
     },
     'operations-team': {
@@ -284,9 +285,6 @@ export function apiKeyVariable(envName: string): string {
     .replace(/[^A-Z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')}`;
 }
-
-/** Actions whose request may be sent again when the journal cannot tell whether it went through (Kraken deduplicates or merely checks them). */
-const SAFE_TO_RESEND = new Set<ActionId>(['validate', 'stage', 'create-dry-run', 'notes', 'transactions', 'statements']);
 
 function where(item: WaveItem): string {
   return item.line === undefined ? item.file : `${item.file}:${item.line}`;
@@ -724,7 +722,7 @@ async function runWave(w: WaveInput): Promise<number> {
           );
         }
         // Not processed: Kraken has no trace of it, so sending it is not sending it twice.
-      } else if (!SAFE_TO_RESEND.has(action) && !retryUnknown) {
+      } else if (!resendAfterInterruption(plan).safe && !retryUnknown) {
         return finish(
           item,
           action,
@@ -732,8 +730,7 @@ async function runWave(w: WaveInput): Promise<number> {
           {
             status: 'unknown',
             reason: 'in-doubt',
-            message:
-              'Outcome unknown — an earlier send was interrupted and Kraken does not deduplicate this request. Check in Kraken, then rerun with --retry-unknown to send it again.',
+            message: `Outcome unknown — an earlier send was interrupted and ${resendAfterInterruption(plan).reason}. Check in Kraken, then rerun with --retry-unknown to send it again.`,
           },
           tally,
         );

@@ -16,21 +16,18 @@
  */
 import type { SandboxState } from './state';
 
-export const LIST_PATH = /^\/v1\/data-import\/(all|pending|imported)-account-import-processes\/([^/]+)\/$/;
-
 interface Listing {
   external_account_number: string;
   kraken_account_number: string | null;
   account_created_at: string | null;
 }
 
-/** The answer for a list path, or undefined when `path` is not one. */
-export function listImportProcesses(state: SandboxState, method: string, path: string): { status: number; body: unknown } | undefined {
-  const m = LIST_PATH.exec(path);
-  if (!m) return undefined;
-  if (method !== 'GET') return { status: 405, body: { detail: `Method "${method}" not allowed.`, code: 'method_not_allowed' } };
-  const which = m[1] as 'all' | 'pending' | 'imported';
-  const supplier = decodeURIComponent(m[2]);
+/** The answer for a list path; `which` is the list the path names (the router matched it from the endpoint table). */
+export function listImportProcesses(
+  state: SandboxState,
+  which: 'all' | 'pending' | 'imported',
+  supplier: string,
+): { status: number; body: unknown } {
   const pending: Listing[] = [];
   const imported: Listing[] = [];
   const seen = new Set<string>();

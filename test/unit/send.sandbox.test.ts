@@ -583,6 +583,63 @@ describe('send: post-import payloads and interruptions', () => {
     assert.equal(sb.state.paymentInstructions.length, 1, 'done before: not sent again');
   });
 
+  test('an interrupted historical statements post is not resent (Kraken does not deduplicate it), and the run says why; transactions with the duplicate check are', async () => {
+    const dir = waveDir(sb, 1, 'STMT');
+    assert.equal((await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'stage,create', '.'])).code, 0);
+    mkdirSync(path.join(dir, 'post'));
+    const statements = {
+      ...JSON.parse(fixture('seeds/seed-statements.json')),
+      import_supplier: SUPPLIER,
+      external_account_number: 'STMT-0001',
+    };
+    const transactions = {
+      ...JSON.parse(fixture('seeds/seed-transactions.json')),
+      import_supplier: SUPPLIER,
+      external_account_number: 'STMT-0001',
+    };
+    writeFileSync(path.join(dir, 'post', 'st.json'), JSON.stringify(statements));
+    writeFileSync(path.join(dir, 'post', 'tx.json'), JSON.stringify(transactions));
+    // The process died after writing the attempts (on disk before the requests left): did Kraken get them?
+    const journal = path.join(dir, 'kraken-import.journal.jsonl');
+    const killed = (action: 'statements' | 'transactions', file: string) =>
+      appendFileSync(
+        journal,
+        JSON.stringify({
+          v: 1,
+          at: new Date().toISOString(),
+          run: 'killed',
+          env: 'Sandbox v1',
+          key: unitKey(action, readWave([file], { cwd: dir }).items[0]),
+          file,
+          action,
+          phase: 'attempt',
+        }) + '\n',
+      );
+    killed('statements', 'post/st.json');
+    killed('transactions', 'post/tx.json');
+
+    const st = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'statements', '.']);
+    assert.equal(st.code, 3, st.stdout);
+    assert.match(
+      st.stdout,
+      /unknown\s+statements\s+post\/st\.json\s+Outcome unknown .*Kraken does not deduplicate historical statements.*--retry-unknown/,
+    );
+    assert.equal(
+      sb.state.statements.get(`${SUPPLIER}\u0000STMT-0001`),
+      undefined,
+      'not sent blindly: the journal reads the repeat fact the HTTP client reads',
+    );
+
+    // Sent with check_previously_added=true (the default), a repeated transactions post adds nothing twice: resent.
+    const tx = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'transactions', '.']);
+    assert.equal(tx.code, 0, tx.stdout);
+    assert.equal(sb.state.transactions.get(`${SUPPLIER}\u0000STMT-0001`)?.size, transactions.transactions.length);
+
+    const retried = await send(dir, ['send', '--env', 'Sandbox v1', '--action', 'statements', '--retry-unknown', '.']);
+    assert.equal(retried.code, 0, retried.stdout);
+    assert.equal(sb.state.statements.get(`${SUPPLIER}\u0000STMT-0001`)?.size, statements.statements.length);
+  });
+
   test(
     'SIGINT: what is in flight finishes, nothing is left in doubt, exit 130; the rerun completes the wave',
     { timeout: 60_000 },

@@ -19,6 +19,7 @@ import type {
   StageData,
   StatementsData,
 } from '../kraken/types';
+import { endpoint } from '../endpoints';
 import { describeIdentity, type AccountIdentity, type RequestPlan } from './plan';
 
 export type FindingSeverity = 'error' | 'warning' | 'information';
@@ -311,7 +312,7 @@ export function describeResult(plan: RequestPlan, envName: string, result: Krake
   const where = `Kraken (${envName})`;
   const who = describeIdentity(plan.identity);
   if (!result.ok) {
-    const postImport = plan.call.method.startsWith('post') || plan.call.method === 'sendRegistrationFlows';
+    const postImport = endpoint(plan.call.method).answer.postImport;
     const { level, message, followUps } = failureMessage(result, { identity: plan.identity, flow: plan.flow, postImport }, where);
     // A per-item 400 (TRANSACTION_IMPORT_ERROR) comes back both as items and as errors derived from them: the
     // item findings say more, so errors carrying an item status are left out.
@@ -378,18 +379,9 @@ export function describeResult(plan: RequestPlan, envName: string, result: Krake
     case 'postTransactions':
     case 'sendRegistrationFlows': {
       const d = result.data as ItemsData;
-      const label =
-        plan.call.method === 'postNotes'
-          ? `Notes for ${who} in ${where}`
-          : plan.call.method === 'postTransactions'
-            ? `Transactions for ${who} in ${where}${plan.dryRun ? ' (dry run)' : ''}`
-            : `Registration flows for ${who} in ${where}`;
-      const verbs =
-        plan.call.method === 'postNotes'
-          ? { created: 'created', existing: 'already existed' }
-          : plan.call.method === 'postTransactions'
-            ? { created: 'added', existing: 'already existed' }
-            : { created: 'sent', existing: 'already sent' };
+      const items = endpoint(plan.call.method).answer.items!;
+      const label = `${items.label} for ${who} in ${where}${plan.dryRun ? ' (dry run)' : ''}`;
+      const verbs = items.verbs;
       return ok(itemsLevel(d), itemsSummary(label, d, verbs), { findings: itemFindings(d.items, plan, doc) });
     }
     case 'postStatements': {

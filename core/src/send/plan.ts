@@ -7,20 +7,22 @@
  * bare account is wrapped for v2, and a wrapped one is unwrapped for the v1 endpoints (which take the bare
  * account). Which flow is used is the active environment's `flow`.
  */
+import {
+  ACTION_IDS,
+  actionLabel,
+  describeEndpoint,
+  endpoint,
+  endpointForAction,
+  ENDPOINTS,
+  repeatIsSafe,
+  type ActionId,
+  type EndpointId,
+  type RepeatSafety,
+} from '../endpoints';
 import type { KindId } from '../service/kinds';
 import type { EnvironmentSetting, Flow } from './environments';
 
-export type ActionId =
-  | 'validate'
-  | 'stage'
-  | 'create-dry-run'
-  | 'create'
-  | 'notes'
-  | 'transactions'
-  | 'statements'
-  | 'payment-instruction'
-  | 'business-payment-instruction'
-  | 'registration-flows';
+export type { ActionId };
 
 export const ACCOUNT_KINDS: readonly KindId[] = ['account', 'account-v2-validate', 'account-v2-create', 'account-v1-create'];
 export const POST_IMPORT_KINDS = ['notes', 'transactions', 'statements', 'payment-instruction', 'business-payment-instruction'] as const;
@@ -34,41 +36,20 @@ export function isPostImportKind(kind: string | null | undefined): kind is PostI
   return !!kind && (POST_IMPORT_KINDS as readonly string[]).includes(kind);
 }
 
-/** Short labels: CodeLens titles, quick-pick items and progress titles. */
-export const ACTION_LABELS: Record<ActionId, string> = {
-  validate: 'Validate with Kraken',
-  stage: 'Stage',
-  'create-dry-run': 'Create (dry run)',
-  create: 'Create',
-  notes: 'Send notes to Kraken',
-  transactions: 'Send transactions to Kraken',
-  statements: 'Send historical statements to Kraken',
-  'payment-instruction': 'Send payment instruction to Kraken',
-  'business-payment-instruction': 'Send business payment instruction to Kraken',
-  'registration-flows': 'Send registration flows',
-};
+/** Short labels: CodeLens titles, quick-pick items and progress titles (from the endpoint definitions). */
+export const ACTION_LABELS: Record<ActionId, string> = Object.fromEntries(ACTION_IDS.map((a) => [a, actionLabel(a)])) as Record<
+  ActionId,
+  string
+>;
 
-/** The actions a document of this kind offers in an environment of this flow, in CodeLens order. */
+/**
+ * The actions a document of this kind offers in an environment of this flow, in CodeLens order: those whose endpoint
+ * in the flow is offered for the kind (the endpoint definitions' `offeredFor`). A v1 create request references staged
+ * data; v2 has no staging, so only registration flows remain for it there.
+ */
 export function availableActions(kind: string | null | undefined, flow: Flow): ActionId[] {
-  switch (kind) {
-    case 'account':
-    case 'account-v2-validate':
-    case 'account-v2-create':
-      return flow === 'v1'
-        ? ['validate', 'stage', 'create-dry-run', 'create', 'registration-flows']
-        : ['validate', 'create-dry-run', 'create', 'registration-flows'];
-    case 'account-v1-create':
-      // A v1 create request references staged data; v2 has no staging, so only registration flows remain.
-      return flow === 'v1' ? ['create-dry-run', 'create', 'registration-flows'] : ['registration-flows'];
-    case 'notes':
-    case 'transactions':
-    case 'statements':
-    case 'payment-instruction':
-    case 'business-payment-instruction':
-      return [kind];
-    default:
-      return [];
-  }
+  if (!kind) return [];
+  return ACTION_IDS.filter((a) => (endpointForAction(a, flow)?.offeredFor as readonly string[] | undefined)?.includes(kind));
 }
 
 /** The actions shown in the CodeLens line at the top of a payload (registration flows stay in the menus). */
@@ -243,6 +224,161 @@ function v1CreatePathMapper(kind: KindId, identity: AccountIdentity): (p: string
   };
 }
 
+/** What a body builder gets: the input, the document as an object, who it is about, and the plan's common fields. */
+interface BuildContext {
+  input: PlanInput;
+  doc: Record<string, unknown>;
+  kind: KindId;
+  identity: AccountIdentity;
+  accountRoot: '' | 'payload' | undefined;
+  account: unknown;
+  base: Pick<RequestPlan, 'action' | 'kind' | 'flow' | 'identity' | 'dryRun' | 'createsAccount'>;
+}
+
+const NO_ACCOUNT: PlanResult = { ok: false, reason: 'The document has no account object ("payload" is missing or not an object).' };
+
+/** v1 validate and stage: the bare account. */
+function accountV1(method: 'validateAccount' | 'stageAccount'): (c: BuildContext) => PlanResult {
+  return (c) => {
+    if (!isObject(c.account)) return NO_ACCOUNT;
+    const mapPath = (p: string) => join(c.accountRoot ?? '', p);
+    return { ok: true, plan: { ...c.base, call: { method, body: c.account }, mapPath } };
+  };
+}
+
+/** v2 validate: `{payload}` as the contract declares it. */
+function validateV2(c: BuildContext): PlanResult {
+  if (!isObject(c.account)) return NO_ACCOUNT;
+  const mapPath = (p: string) => {
+    const rel = accountRelative(p, true);
+    return rel === undefined ? null : join(c.accountRoot ?? '', rel);
+  };
+  return { ok: true, plan: { ...c.base, call: { method: 'validateAccountV2', body: { payload: c.account } }, mapPath } };
+}
+
+/** v1 create (process): the staged account named by its identity, with the operations team. */
+function createV1({ input, kind, identity, base }: BuildContext): PlanResult {
+  const dryRun = input.action === 'create-dry-run';
+  if (!identity.externalAccountNumber)
+    return { ok: false, reason: 'The document has no "external_account_number" to create the account from.' };
+  if (!identity.importSupplier)
+    return {
+      ok: false,
+      reason: `The document has no "${kind === 'account-v1-create' ? 'import_supplier_code' : 'import_supplier'}" to create the account from.`,
+    };
+  const team = input.operationsTeam?.trim();
+  if (!team)
+    return {
+      ok: false,
+      reason: 'No operations team: set "operationsTeam" on the environment, or give "operations_team_name" when asked.',
+    };
+  const body: V1CreateBody = {
+    external_account_number: identity.externalAccountNumber,
+    import_supplier_code: identity.importSupplier,
+    operations_team_name: team,
+    dry_run: dryRun,
+  };
+  return {
+    ok: true,
+    plan: {
+      ...base,
+      dryRun,
+      createsAccount: !dryRun,
+      call: { method: 'createAccountV1', body },
+      mapPath: v1CreatePathMapper(kind, identity),
+    },
+  };
+}
+
+/** v2 create: `{payload, task_params}`; the command decides dry run or not, the document's schedule window is kept. */
+function createV2({ input, doc, kind, identity, accountRoot, account, base }: BuildContext): PlanResult {
+  const dryRun = input.action === 'create-dry-run';
+  if (!isObject(account)) return NO_ACCOUNT;
+  const docTaskParams = kind === 'account-v2-create' && isObject(doc.task_params) ? doc.task_params : {};
+  const task_params = { ...docTaskParams, is_dry_run: dryRun };
+  const mapPath = (p: string) => {
+    if (p === 'task_params' || p.startsWith('task_params.'))
+      return kind === 'account-v2-create' && p !== 'task_params.is_dry_run' ? p : null;
+    const rel = accountRelative(p, true);
+    return rel === undefined ? null : join(accountRoot ?? '', rel);
+  };
+  const poll =
+    identity.importSupplier && identity.externalAccountNumber
+      ? { importSupplierCode: identity.importSupplier, externalIdentifier: identity.externalAccountNumber }
+      : undefined;
+  return {
+    ok: true,
+    plan: {
+      ...base,
+      dryRun,
+      createsAccount: !dryRun,
+      poll,
+      call: { method: 'createAccountV2', body: { payload: account, task_params } },
+      mapPath,
+    },
+  };
+}
+
+/** Registration flows: the account's identity in the path, the supply start date in the query. */
+function registrationFlows({ input, identity, base }: BuildContext): PlanResult {
+  if (!identity.importSupplier || !identity.externalAccountNumber)
+    return {
+      ok: false,
+      reason: 'Registration flows need the account\'s import supplier and "external_account_number" in the document.',
+    };
+  const date = input.supplyStartDate?.trim();
+  if (date && dateProblem(date)) return { ok: false, reason: `supply_start_date: ${dateProblem(date)}` };
+  return {
+    ok: true,
+    plan: {
+      ...base,
+      call: {
+        method: 'sendRegistrationFlows',
+        importSupplierCode: identity.importSupplier,
+        externalAccountNumber: identity.externalAccountNumber,
+        ...(date ? { supplyStartDate: date } : {}),
+      },
+      mapPath: () => null,
+    },
+  };
+}
+
+/** How each send endpoint's body is built from a document (the endpoint comes from the table). */
+const BUILDERS: Partial<Record<EndpointId, (c: BuildContext) => PlanResult>> = {
+  validateAccount: accountV1('validateAccount'),
+  stageAccount: accountV1('stageAccount'),
+  validateAccountV2: validateV2,
+  createAccountV1: createV1,
+  createAccountV2: createV2,
+  postNotes: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postNotes', body: doc }, itemsPath: 'notes', mapPath: identityPath },
+  }),
+  postTransactions: ({ input, doc, base }) => ({
+    ok: true,
+    plan: {
+      ...base,
+      dryRun: doc.dry_run === true,
+      call: { method: 'postTransactions', body: doc, options: input.transactionOptions ?? DEFAULT_TRANSACTION_OPTIONS },
+      itemsPath: 'transactions',
+      mapPath: identityPath,
+    },
+  }),
+  postStatements: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postStatements', body: doc }, itemsPath: 'statements', mapPath: identityPath },
+  }),
+  postPaymentInstruction: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postPaymentInstruction', body: doc }, mapPath: identityPath },
+  }),
+  postBusinessPaymentInstruction: ({ doc, base }) => ({
+    ok: true,
+    plan: { ...base, call: { method: 'postBusinessPaymentInstruction', body: doc }, mapPath: identityPath },
+  }),
+  sendRegistrationFlows: registrationFlows,
+};
+
 /** Builds the request for an action on a document. Never throws; a missing prerequisite is a reason. */
 export function planRequest(input: PlanInput): PlanResult {
   const { action, doc } = input;
@@ -250,129 +386,13 @@ export function planRequest(input: PlanInput): PlanResult {
   const flow = input.env.flow;
   if (!kind || !availableActions(kind, flow).includes(action)) return { ok: false, reason: unavailableReason(action, kind, flow) };
   if (!isObject(doc)) return { ok: false, reason: 'The document is not a JSON object.' };
+  const build = BUILDERS[endpointForAction(action, flow)?.id ?? 'obtainToken'];
+  if (!build) return { ok: false, reason: unavailableReason(action, kind, flow) };
   const identity = accountIdentity(kind, doc);
-  const base = { action, kind, flow, identity, dryRun: false, createsAccount: false };
   const accountRoot = accountRootPath(kind);
   const account = accountRoot === undefined ? undefined : accountRoot ? doc[accountRoot] : doc;
-
-  switch (action) {
-    case 'validate':
-    case 'stage': {
-      if (!isObject(account)) return { ok: false, reason: 'The document has no account object ("payload" is missing or not an object).' };
-      if (flow === 'v1') {
-        const method = action === 'validate' ? 'validateAccount' : 'stageAccount';
-        const mapPath = (p: string) => join(accountRoot ?? '', p);
-        return { ok: true, plan: { ...base, call: { method, body: account }, mapPath } };
-      }
-      // v2 validate: `{payload}` as the contract declares it.
-      const mapPath = (p: string) => {
-        const rel = accountRelative(p, true);
-        return rel === undefined ? null : join(accountRoot ?? '', rel);
-      };
-      return { ok: true, plan: { ...base, call: { method: 'validateAccountV2', body: { payload: account } }, mapPath } };
-    }
-    case 'create-dry-run':
-    case 'create': {
-      const dryRun = action === 'create-dry-run';
-      if (flow === 'v1') {
-        if (!identity.externalAccountNumber)
-          return { ok: false, reason: 'The document has no "external_account_number" to create the account from.' };
-        if (!identity.importSupplier)
-          return {
-            ok: false,
-            reason: `The document has no "${kind === 'account-v1-create' ? 'import_supplier_code' : 'import_supplier'}" to create the account from.`,
-          };
-        const team = input.operationsTeam?.trim();
-        if (!team)
-          return {
-            ok: false,
-            reason: 'No operations team: set "operationsTeam" on the environment, or give "operations_team_name" when asked.',
-          };
-        const body: V1CreateBody = {
-          external_account_number: identity.externalAccountNumber,
-          import_supplier_code: identity.importSupplier,
-          operations_team_name: team,
-          dry_run: dryRun,
-        };
-        return {
-          ok: true,
-          plan: {
-            ...base,
-            dryRun,
-            createsAccount: !dryRun,
-            call: { method: 'createAccountV1', body },
-            mapPath: v1CreatePathMapper(kind, identity),
-          },
-        };
-      }
-      if (!isObject(account)) return { ok: false, reason: 'The document has no account object ("payload" is missing or not an object).' };
-      const docTaskParams = kind === 'account-v2-create' && isObject(doc.task_params) ? doc.task_params : {};
-      // The command decides dry run or not; the document's schedule window (if any) is kept.
-      const task_params = { ...docTaskParams, is_dry_run: dryRun };
-      const mapPath = (p: string) => {
-        if (p === 'task_params' || p.startsWith('task_params.'))
-          return kind === 'account-v2-create' && p !== 'task_params.is_dry_run' ? p : null;
-        const rel = accountRelative(p, true);
-        return rel === undefined ? null : join(accountRoot ?? '', rel);
-      };
-      const poll =
-        identity.importSupplier && identity.externalAccountNumber
-          ? { importSupplierCode: identity.importSupplier, externalIdentifier: identity.externalAccountNumber }
-          : undefined;
-      return {
-        ok: true,
-        plan: {
-          ...base,
-          dryRun,
-          createsAccount: !dryRun,
-          poll,
-          call: { method: 'createAccountV2', body: { payload: account, task_params } },
-          mapPath,
-        },
-      };
-    }
-    case 'notes':
-      return { ok: true, plan: { ...base, call: { method: 'postNotes', body: doc }, itemsPath: 'notes', mapPath: identityPath } };
-    case 'transactions':
-      return {
-        ok: true,
-        plan: {
-          ...base,
-          dryRun: doc.dry_run === true,
-          call: { method: 'postTransactions', body: doc, options: input.transactionOptions ?? DEFAULT_TRANSACTION_OPTIONS },
-          itemsPath: 'transactions',
-          mapPath: identityPath,
-        },
-      };
-    case 'statements':
-      return { ok: true, plan: { ...base, call: { method: 'postStatements', body: doc }, itemsPath: 'statements', mapPath: identityPath } };
-    case 'payment-instruction':
-      return { ok: true, plan: { ...base, call: { method: 'postPaymentInstruction', body: doc }, mapPath: identityPath } };
-    case 'business-payment-instruction':
-      return { ok: true, plan: { ...base, call: { method: 'postBusinessPaymentInstruction', body: doc }, mapPath: identityPath } };
-    case 'registration-flows': {
-      if (!identity.importSupplier || !identity.externalAccountNumber)
-        return {
-          ok: false,
-          reason: 'Registration flows need the account\'s import supplier and "external_account_number" in the document.',
-        };
-      const date = input.supplyStartDate?.trim();
-      if (date && dateProblem(date)) return { ok: false, reason: `supply_start_date: ${dateProblem(date)}` };
-      return {
-        ok: true,
-        plan: {
-          ...base,
-          call: {
-            method: 'sendRegistrationFlows',
-            importSupplierCode: identity.importSupplier,
-            externalAccountNumber: identity.externalAccountNumber,
-            ...(date ? { supplyStartDate: date } : {}),
-          },
-          mapPath: () => null,
-        },
-      };
-    }
-  }
+  const base = { action, kind, flow, identity, dryRun: false, createsAccount: false };
+  return build({ input, doc, kind, identity, accountRoot, account, base });
 }
 
 /** Why a `supply_start_date` is not a date Kraken (DRF) parses, or undefined. */
@@ -406,60 +426,31 @@ export function needsOperationsTeam(action: ActionId, flow: Flow): boolean {
 
 /** `POST /v1/data-import/validate-account/`: the endpoint a call goes to, for logs and the response view. */
 export function endpointOf(call: ClientCall): string {
-  switch (call.method) {
-    case 'validateAccount':
-      return 'POST /v1/data-import/validate-account/';
-    case 'stageAccount':
-      return 'POST /v1/data-import/account-import-process/create-or-update/';
-    case 'createAccountV1':
-      return 'POST /v1/data-import/account-import-process/process/';
-    case 'validateAccountV2':
-      return 'POST /v2/data-import/accounts/validate/';
-    case 'createAccountV2':
-      return 'POST /v2/data-import/accounts/';
-    case 'postNotes':
-      return 'POST /v1/data-import/notes/create/';
-    case 'postTransactions':
-      return `POST /v1/data-import/transactions/create/?check_previously_added=${call.options.check_previously_added}&force_add_to_current_statement=${call.options.force_add_to_current_statement}`;
-    case 'postStatements':
-      return 'POST /v1/data-import/historical-statements/create/';
-    case 'postPaymentInstruction':
-      return 'POST /v1/data-import/payment-instruction/create/';
-    case 'postBusinessPaymentInstruction':
-      return 'POST /v1/data-import/business-payment-instruction/create/';
-    case 'sendRegistrationFlows':
-      return `POST /v1/data-import/send-registration-flows/${encodeURIComponent(call.importSupplierCode)}/${encodeURIComponent(call.externalAccountNumber)}/${
-        call.supplyStartDate ? `?supply_start_date=${call.supplyStartDate}` : ''
-      }`;
-  }
+  const def = endpoint(call.method);
+  if (call.method === 'postTransactions') return describeEndpoint(def, {}, { ...call.options });
+  if (call.method === 'sendRegistrationFlows')
+    return describeEndpoint(
+      def,
+      { import_supplier_code: call.importSupplierCode, external_account_number: call.externalAccountNumber },
+      { supply_start_date: call.supplyStartDate },
+    );
+  return describeEndpoint(def);
 }
 
 /** `GET /v2/data-import/accounts/{code}/{id}/` for the status check. */
 export function statusEndpoint(importSupplierCode: string, externalIdentifier: string): string {
-  return `GET /v2/data-import/accounts/${encodeURIComponent(importSupplierCode)}/${encodeURIComponent(externalIdentifier)}/`;
+  return describeEndpoint(endpoint('importStatus'), { import_supplier_code: importSupplierCode, external_identifier: externalIdentifier });
 }
 
-/** The endpoint an action goes to in a flow (tooltips, quick picks). */
+/** The endpoint an action goes to in a flow (tooltips, quick picks); an action of the other flow names its own. */
 export function actionEndpoint(action: ActionId, flow: Flow): string {
-  switch (action) {
-    case 'validate':
-      return flow === 'v1' ? 'POST /v1/data-import/validate-account/' : 'POST /v2/data-import/accounts/validate/';
-    case 'stage':
-      return 'POST /v1/data-import/account-import-process/create-or-update/';
-    case 'create-dry-run':
-    case 'create':
-      return flow === 'v1' ? 'POST /v1/data-import/account-import-process/process/' : 'POST /v2/data-import/accounts/';
-    case 'notes':
-      return 'POST /v1/data-import/notes/create/';
-    case 'transactions':
-      return 'POST /v1/data-import/transactions/create/';
-    case 'statements':
-      return 'POST /v1/data-import/historical-statements/create/';
-    case 'payment-instruction':
-      return 'POST /v1/data-import/payment-instruction/create/';
-    case 'business-payment-instruction':
-      return 'POST /v1/data-import/business-payment-instruction/create/';
-    case 'registration-flows':
-      return 'POST /v1/data-import/send-registration-flows/{import_supplier_code}/{external_account_number}/';
-  }
+  const def = endpointForAction(action, flow) ?? ENDPOINTS.find((e) => e.actions.includes(action));
+  return def ? describeEndpoint(def) : '';
+}
+
+/** Whether a plan's request may be sent again when an interrupted run cannot tell whether it went through, and why. */
+export function resendAfterInterruption(plan: Pick<RequestPlan, 'call' | 'dryRun'>): { safe: boolean; reason: string } {
+  const safety: RepeatSafety = endpoint(plan.call.method).repeatAfterInterruption;
+  const query = plan.call.method === 'postTransactions' ? { ...plan.call.options } : undefined;
+  return { safe: repeatIsSafe(safety, { query, dryRun: plan.dryRun }), reason: safety.reason };
 }

@@ -4,6 +4,7 @@
  * Asked for every real (non-dry-run) account creation and for any call to an environment marked production;
  * the question names the environment and the account. Nothing is sent from an untrusted workspace.
  */
+import { endpoint } from '../endpoints';
 import type { EnvironmentSetting } from './environments';
 import { ACTION_LABELS, describeIdentity, type RequestPlan } from './plan';
 
@@ -16,29 +17,11 @@ export interface Confirmation {
   confirmLabel: string;
 }
 
+/** The question's verb, from the endpoint's definition ("Validate", "Send notes for"). */
 function what(plan: RequestPlan): string {
-  switch (plan.call.method) {
-    case 'createAccountV1':
-    case 'createAccountV2':
-      return plan.dryRun ? 'Dry-run the creation of' : 'Create';
-    case 'validateAccount':
-    case 'validateAccountV2':
-      return 'Validate';
-    case 'stageAccount':
-      return 'Stage';
-    case 'postNotes':
-      return 'Send notes for';
-    case 'postTransactions':
-      return `Send transactions${plan.dryRun ? ' (dry run)' : ''} for`;
-    case 'postStatements':
-      return 'Send historical statements for';
-    case 'postPaymentInstruction':
-      return 'Create a payment instruction for';
-    case 'postBusinessPaymentInstruction':
-      return 'Create a payment instruction for';
-    case 'sendRegistrationFlows':
-      return 'Send registration flows for';
-  }
+  const ui = endpoint(plan.call.method).ui;
+  if (!ui) return 'Send';
+  return plan.dryRun && ui.dryRunVerb ? ui.dryRunVerb : ui.verb;
 }
 
 /** A different import supplier in the document than the environment's default is worth a line in the question. */

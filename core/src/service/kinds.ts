@@ -1,7 +1,8 @@
 /**
  * The payload kinds: one row each. Detection, schema, endpoints and labels all come from here, so adding a kind
- * is adding a row.
+ * is adding a row. Which endpoints take a kind's body is said by the endpoint definitions (core/src/endpoints).
  */
+import { ENDPOINTS, type ActionId } from '../endpoints';
 import { globMatcher, globPath } from '../files/glob';
 
 export type KindId =
@@ -16,12 +17,21 @@ export type KindId =
   | 'business-payment-instruction';
 
 export interface Endpoint {
-  /** What the action is called in commands and the CLI. */
-  action:
-    'validate' | 'stage' | 'create' | 'notes' | 'transactions' | 'statements' | 'payment-instruction' | 'business-payment-instruction';
-  method: 'POST';
+  /** What the action is called in commands and the CLI (a create's dry run goes to the same endpoint). */
+  action: Exclude<ActionId, 'create-dry-run'>;
+  method: 'GET' | 'POST';
   path: string;
   flow?: 'v1' | 'v2';
+}
+
+/** The endpoints whose body a document of this kind is, from the endpoint definitions (in their order). */
+function endpointsOf(kind: KindId): Endpoint[] {
+  return ENDPOINTS.filter((e) => e.kinds.includes(kind)).map((e) => ({
+    action: e.actions.find((a) => a !== 'create-dry-run') as Endpoint['action'],
+    method: e.method,
+    path: e.path,
+    ...(e.flow ? { flow: e.flow } : {}),
+  }));
 }
 
 export interface PayloadKind {
@@ -102,7 +112,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'account-v2-create',
     label: 'Account (v2 create: payload + task_params)',
     schemaFile: 'account-v2-create.schema.json',
-    endpoints: [{ action: 'create', method: 'POST', path: '/v2/data-import/accounts/', flow: 'v2' }],
+    endpoints: endpointsOf('account-v2-create'),
     detect: (root) =>
       isObject(root.payload) && 'task_params' in root ? 'top-level "payload" and "task_params" (the v2 create body)' : undefined,
   },
@@ -110,7 +120,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'account-v2-validate',
     label: 'Account (v2 validate: payload)',
     schemaFile: 'account-v2-validate.schema.json',
-    endpoints: [{ action: 'validate', method: 'POST', path: '/v2/data-import/accounts/validate/', flow: 'v2' }],
+    endpoints: endpointsOf('account-v2-validate'),
     detect: (root, keys) =>
       isObject(root.payload) && keys.length === 1
         ? 'a single top-level "payload" object (the v2 validate body as the contract declares it)'
@@ -120,7 +130,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'account-v1-create',
     label: 'Account create request (v1 process)',
     schemaFile: 'account-v1-create.schema.json',
-    endpoints: [{ action: 'create', method: 'POST', path: '/v1/data-import/account-import-process/process/', flow: 'v1' }],
+    endpoints: endpointsOf('account-v1-create'),
     detect: (root, keys) =>
       'import_supplier_code' in root &&
       'external_account_number' in root &&
@@ -132,7 +142,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'business-payment-instruction',
     label: 'Business payment instruction (post-business import)',
     schemaFile: 'business-payment-instruction.schema.json',
-    endpoints: [{ action: 'business-payment-instruction', method: 'POST', path: '/v1/data-import/business-payment-instruction/create/' }],
+    endpoints: endpointsOf('business-payment-instruction'),
     detect: (root) =>
       'external_business_identifier' in root ? 'top-level "external_business_identifier" (a business payment instruction)' : undefined,
   },
@@ -140,7 +150,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'payment-instruction',
     label: 'Account payment instruction (post-import)',
     schemaFile: 'payment-instruction.schema.json',
-    endpoints: [{ action: 'payment-instruction', method: 'POST', path: '/v1/data-import/payment-instruction/create/' }],
+    endpoints: endpointsOf('payment-instruction'),
     detect: (root, keys) =>
       'vendor' in root && 'type' in root && !keys.some((k) => ACCOUNT_ONLY_KEYS.has(k))
         ? 'top-level "vendor" and "type" (an account payment instruction)'
@@ -150,7 +160,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'notes',
     label: 'Notes (post-import)',
     schemaFile: 'notes.schema.json',
-    endpoints: [{ action: 'notes', method: 'POST', path: '/v1/data-import/notes/create/' }],
+    endpoints: endpointsOf('notes'),
     detect: (root, keys) =>
       Array.isArray(root.notes) && onlyKeys(keys, POST_IMPORT_IDENTITY, ['notes'])
         ? 'a "notes" list with only the account identity beside it (the notes body)'
@@ -160,7 +170,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'transactions',
     label: 'Transactions (post-import)',
     schemaFile: 'transactions.schema.json',
-    endpoints: [{ action: 'transactions', method: 'POST', path: '/v1/data-import/transactions/create/' }],
+    endpoints: endpointsOf('transactions'),
     detect: (root, keys) =>
       Array.isArray(root.transactions) && !keys.some((k) => ACCOUNT_ONLY_KEYS.has(k))
         ? 'a top-level "transactions" list (the transactions body)'
@@ -170,7 +180,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'statements',
     label: 'Historical statements (post-import)',
     schemaFile: 'statements.schema.json',
-    endpoints: [{ action: 'statements', method: 'POST', path: '/v1/data-import/historical-statements/create/' }],
+    endpoints: endpointsOf('statements'),
     detect: (root, keys) =>
       Array.isArray(root.statements) && onlyKeys(keys, POST_IMPORT_IDENTITY, ['statements'])
         ? 'a "statements" list with only the account identity beside it (the historical statements body)'
@@ -180,11 +190,7 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     id: 'account',
     label: 'Account',
     schemaFile: 'account.schema.json',
-    endpoints: [
-      { action: 'validate', method: 'POST', path: '/v1/data-import/validate-account/', flow: 'v1' },
-      { action: 'stage', method: 'POST', path: '/v1/data-import/account-import-process/create-or-update/', flow: 'v1' },
-      { action: 'validate', method: 'POST', path: '/v2/data-import/accounts/validate/', flow: 'v2' },
-    ],
+    endpoints: endpointsOf('account'),
     detect: (root, keys) => {
       const accountKeys = keys.filter((k) => ACCOUNT_ONLY_KEYS.has(k));
       if (accountKeys.length)

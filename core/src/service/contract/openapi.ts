@@ -32,6 +32,7 @@ import { parse as parseYaml } from 'yaml';
 import { PYYAML_SCALAR_TAGS } from './pyyaml';
 
 import type { KindId } from '../kinds';
+import { ENDPOINTS } from '../../endpoints';
 
 export type { KindId };
 
@@ -79,18 +80,9 @@ export interface Contract {
 }
 
 /** Request bodies -> payload kinds, by endpoint path (POST). Order matters: the first path of a kind wins. */
-export const CONTRACT_ENDPOINTS: ReadonlyArray<{ path: string; kind: KindId }> = [
-  { path: '/v1/data-import/validate-account/', kind: 'account' },
-  { path: '/v1/data-import/account-import-process/create-or-update/', kind: 'account' },
-  { path: '/v2/data-import/accounts/validate/', kind: 'account-v2-validate' },
-  { path: '/v2/data-import/accounts/', kind: 'account-v2-create' },
-  { path: '/v1/data-import/account-import-process/process/', kind: 'account-v1-create' },
-  { path: '/v1/data-import/notes/create/', kind: 'notes' },
-  { path: '/v1/data-import/transactions/create/', kind: 'transactions' },
-  { path: '/v1/data-import/historical-statements/create/', kind: 'statements' },
-  { path: '/v1/data-import/payment-instruction/create/', kind: 'payment-instruction' },
-  { path: '/v1/data-import/business-payment-instruction/create/', kind: 'business-payment-instruction' },
-];
+export const CONTRACT_ENDPOINTS: ReadonlyArray<{ path: string; kind: KindId }> = ENDPOINTS.filter(
+  (e) => e.method === 'POST' && e.kinds.length > 0,
+).map((e) => ({ path: e.path, kind: e.kinds[0] }));
 
 export const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
