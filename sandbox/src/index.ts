@@ -30,6 +30,7 @@ import { answerGraphql, type TokenGrant } from './graphql';
 import { defaultFaultBody, FaultController, validateFaultSpec, type Fault, type FaultSpec } from './faults';
 import { accountKey, newKrakenAccountNumber, SandboxState, type ImportProcess, type RequestLogEntry } from './state';
 import { listImportProcesses } from './lists';
+import { isObject } from '../../core/src/json';
 
 export { FaultController, SandboxState };
 export type { FaultSpec, Fault, RequestLogEntry };
@@ -94,10 +95,6 @@ interface Ctx {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 // ---------------------------------------------------------------- helpers
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

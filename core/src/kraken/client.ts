@@ -55,6 +55,7 @@ import {
   type TransferStatusData,
   type ValidateData,
 } from './types';
+import { isObject } from '../json';
 
 export const PATHS = {
   graphql: '/v1/graphql/',
@@ -117,10 +118,6 @@ interface Token {
 }
 
 type Exchange = { ok: true; answer: Answer } | { ok: false; failure: KrakenFailure };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;

@@ -2,6 +2,7 @@
  * The payload kinds: one row each. Detection, schema, endpoints and labels all come from here, so adding a kind
  * is adding a row.
  */
+import { isObject } from '../json';
 
 export type KindId =
   | 'account'
@@ -52,10 +53,6 @@ function misnamedIdentity(root: Record<string, unknown>, keys: string[], list: s
 
 function onlyKeys(keys: string[], allowed: Set<string>, extra: string[]): boolean {
   return keys.every((k) => allowed.has(k) || extra.includes(k));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Top-level keys that only an account has (a post-import payload never carries them). */
