@@ -179,8 +179,8 @@ export function apiKeyVariable(envName: string): string {
 /** Actions whose request may be sent again when the journal cannot tell whether it went through (Kraken deduplicates or merely checks them). */
 const SAFE_TO_RESEND = new Set<ActionId>(['validate', 'stage', 'create-dry-run', 'notes', 'transactions', 'statements']);
 
-export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
-  const started = Date.now();
+/** The options of `send` that need no file or environment: checked before anything is read. */
+function sendOptions(args: ParsedArgs) {
   const stdinCount = args.positionals.filter((p) => p === '-').length;
   if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'send');
   if (stdinCount && args.flags.has('api-key-stdin'))
@@ -213,6 +213,12 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   const timeoutS = args.options.timeout === undefined ? 60 : Number(args.options.timeout);
   if (!(timeoutS > 0)) throw new UsageError('--timeout takes a number of seconds');
   const shard = parseShard(args.options.shard);
+  return { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard };
+}
+
+export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
+  const started = Date.now();
+  const { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard } = sendOptions(args);
 
   const configFile = args.options.config;
   const config = loadConfig(configFile ? path.resolve(io.cwd, configFile) : undefined, io.cwd);
