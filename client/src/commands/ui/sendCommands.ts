@@ -47,7 +47,7 @@ interface ActionInputs {
   supplyStartDate?: string;
 }
 
-const CANCELLED = { skipped: 'cancelled' } as const;
+const cancelled = (): CommandResult => ({ skipped: 'cancelled' });
 
 /** The action to run: the one requested, the document's post-import kind, or one picked from those available. */
 async function chooseAction(requested: RequestedAction, kind: string | null, env: EnvironmentSetting): Promise<ActionId | CommandResult> {
@@ -68,7 +68,7 @@ async function chooseAction(requested: RequestedAction, kind: string | null, env
     actions.map((id) => ({ id, label: ACTION_LABELS[id], description: actionEndpoint(id, env.flow) })),
     { placeHolder: `Send to Kraken "${env.name}"${env.production ? ' (PRODUCTION)' : ''}` },
   );
-  return picked ? picked.id : CANCELLED;
+  return picked ? picked.id : cancelled();
 }
 
 /** Asks for (or remembers) what the action needs; undefined when the user cancelled. */
@@ -201,7 +201,7 @@ export async function runAction(session: KrakenSession, requested: RequestedActi
   const action = await chooseAction(requested, kind, env);
   if (typeof action !== 'string') return action;
   const inputs = await gatherInputs(session, action, kind, parsed.value, env, args);
-  if (!inputs) return CANCELLED;
+  if (!inputs) return cancelled();
 
   const planned = planRequest({ action, kind, doc: parsed.value, env, ...inputs });
   if (!planned.ok) return skipped(planned.reason);
