@@ -21,7 +21,7 @@ import { getLanguageService, TextDocument as JsonTextDocument, type LanguageServ
 import { createKrakenService, type KindId } from '../core/src/service';
 import { readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
 import { RangeSerialiser } from '../cli/src/output';
-import { validateText } from '../cli/src/validateText';
+import { checkPayloadText } from '../core/src/files';
 import { toLspDiagnostic } from '../server/src/server';
 import { bundledSchemaSet, BUNDLED_SCHEMA_FILES } from '../core/src/service/schemas';
 import { startLspServer, type LspServer } from '../test/lsp/harness';
@@ -393,7 +393,7 @@ async function waves(): Promise<WaveResult> {
 
   // One thread, in this process: best of several runs, alternating, wall and this thread's CPU.
   const service = createKrakenService();
-  const check = (f: string, text: string, kind: KindId | undefined) => validateText(service, f, text, kind);
+  const check = (f: string, text: string, kind: KindId | undefined) => checkPayloadText(service, f, text, kind);
   const floorRun = () => {
     const text = readFileSync(file, 'utf8');
     for (const l of text.split('\n')) if (l.trim()) JSON.parse(l);

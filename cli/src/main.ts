@@ -12,14 +12,21 @@ import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'no
 import * as path from 'node:path';
 import { createKrakenService, type KindId, LineIndex, PAYLOAD_KINDS, ruleCatalogue, type Severity } from '../../core/src/service';
 import { loadConfig, type CliConfig } from './config';
-import { decodeUtf8, describeEmptyFolder, expandInputs, isLinesFile, readStdinBytes, type EmptyFolder } from '../../core/src/files';
+import {
+  checkPayloadText,
+  decodeUtf8,
+  describeEmptyFolder,
+  expandInputs,
+  isLinesFile,
+  readStdinBytes,
+  type EmptyFolder,
+} from '../../core/src/files';
 import { redactText } from './redactReport';
 import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';
 import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import type { CliContract } from '../../core/src/contract';
 import { commands, sandboxBundle, serverBundle } from './lazy';
-import { validateText } from './validateText';
 import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from '../../core/src/version';
@@ -51,9 +58,9 @@ async function validateFile(
   bytes?: Buffer,
 ): Promise<number> {
   // One payload per line: streamed range by range, on the worker threads when the file is large (parallel.ts).
-  if (isLinesFile(file)) return validateLinesFile(file, kind, (f, text, k) => validateText(service, f, text, k), sink, pool, bytes);
+  if (isLinesFile(file)) return validateLinesFile(file, kind, (f, text, k) => checkPayloadText(service, f, text, k), sink, pool, bytes);
   const { text, invalidAt } = decodeUtf8(bytes ?? readFileSync(file));
-  const report: FileReport = { file, ...validateText(service, file, text, kind) };
+  const report: FileReport = { file, ...checkPayloadText(service, file, text, kind) };
   if (invalidAt !== undefined) {
     // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
     const at = new LineIndex(text).positionAt(invalidAt);
@@ -435,7 +442,7 @@ if (isValidateWorker()) {
   // A worker thread of `validate --jobs` (cli/src/parallel.ts): the same per-record check as the main thread.
   runValidateWorker((config) => {
     const service = createKrakenService(config);
-    return (file, text, kind) => validateText(service, file, text, kind);
+    return (file, text, kind) => checkPayloadText(service, file, text, kind);
   });
 } else {
   // A closed stdout or stderr (`kraken-import rules | head -1`) ends the command quietly, as a SIGPIPE would: exit

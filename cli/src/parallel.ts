@@ -11,6 +11,11 @@
  * Memory is bounded by the ranges in flight (a few per worker) and the largest record, not by the file. The output is
  * the same, byte for byte, for every `--jobs`: the main thread with `--jobs 1` runs the very same `validateRange`.
  * Worker threads run the CLI bundle itself (dist/cli.js started with `workerData`).
+ *
+ * The record rules (a line without the "\r" of its CRLF break, lone "\r"s as editor line breaks, blank lines skipped)
+ * are core/src/files/jsonLines.ts's, the same as the language server's and `send`'s. Only the splitting is this
+ * file's own: it finds the "\n"s in bytes read range by range, never holding the file (or its text) whole, so it
+ * cannot use `jsonLinesLines`, which splits a text already in memory.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
@@ -18,6 +23,7 @@ import { availableParallelism, cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { LineIndex, type Diagnostic, type KindId, type RuleSeverity } from '../../core/src/service';
 import type { FileReport } from './format';
+import { isRecordText, LINE_FEED, lineRecordBytes, loneCarriageReturns, mayBeRecordBytes } from '../../core/src/files';
 import { RangeSerialiser, type FragmentFormat, type OutputSink, type RangeOutput, type RelativeReport } from './output';
 
 /** What a worker needs to build the same service as the main thread (bundled schemas only). */
@@ -163,7 +169,7 @@ class ByteWindow {
     let searched = pos;
     for (;;) {
       if (searched >= this.base && searched < this.base + this.len) {
-        const i = this.buf.indexOf(10, searched - this.base);
+        const i = this.buf.indexOf(LINE_FEED, searched - this.base);
         if (i !== -1 && i < this.len) return this.base + i;
         searched = this.base + this.len;
       }
@@ -219,7 +225,7 @@ export function validateRange(
   const window = new ByteWindow(read, size, Math.max(0, start - 1), end);
   let pos = start;
   // A range that starts inside a record (the previous range's last one) begins after that record's "\n".
-  if (start > 0 && start < size && window.byteAt(start - 1) !== 10) pos = window.newlineFrom(start) + 1;
+  if (start > 0 && start < size && window.byteAt(start - 1) !== LINE_FEED) pos = window.newlineFrom(start) + 1;
   let newlines = 0;
   let breaks = 0;
   while (pos < end && pos < size) {
@@ -227,13 +233,12 @@ export function validateRange(
     const to = nl;
     const bytes = window.bytes(pos, to);
     // Lone "\r"s inside the line are line breaks for editors (and for the service's positions); "\r\n" is one.
-    let lone = 0;
-    for (let i = bytes.indexOf(13); i !== -1; i = bytes.indexOf(13, i + 1)) if (i + 1 < bytes.length) lone++;
-    const record = bytes.length && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, bytes.length - 1) : bytes;
-    if (record.length && (record[0] === 123 || record.some((b) => b !== 32 && b !== 9 && b !== 13))) {
+    const lone = loneCarriageReturns(bytes);
+    const record = lineRecordBytes(bytes);
+    if (mayBeRecordBytes(record)) {
       const valid = isUtf8(record);
       const text = valid ? record.toString('utf8') : decoder.decode(record);
-      if (text.trim()) {
+      if (isRecordText(text)) {
         const r = check(file, text, kind);
         const diagnostics = valid ? r.diagnostics : [encodingFinding(text), ...r.diagnostics];
         const report: RelativeReport = { file, line: newlines + 1, editorLine: breaks, kind: r.kind, diagnostics };

@@ -3,7 +3,7 @@
  * summary grouped by finding code. Pure functions over the same FileReports the text and JSON formats print.
  */
 import * as path from 'node:path';
-import { ruleCatalogue, type Diagnostic, type Severity } from '../../core/src/service';
+import { ruleCatalogue, SEVERITY_RANK, type Diagnostic, type Severity } from '../../core/src/service';
 import type { FileReport } from './format';
 
 /** Finding codes that come from the schemas, the parser and the CLI rather than from a migration rule. */
@@ -247,9 +247,8 @@ export function toMarkdownSummary(
     ({ payloads, skipped, files } = options.totals);
     for (const s of Object.keys(counts) as Severity[]) counts[s] = options.totals.counts[s];
   }
-  const rank: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
   const rows = [...perCode.entries()].sort(
-    (a, b) => rank[a[1].severity] - rank[b[1].severity] || b[1].count - a[1].count || a[0].localeCompare(b[0]),
+    (a, b) => SEVERITY_RANK[a[1].severity] - SEVERITY_RANK[b[1].severity] || b[1].count - a[1].count || a[0].localeCompare(b[0]),
   );
   const icon = counts.error ? '❌' : counts.warning ? '⚠️' : '✅';
   const out: string[] = [

@@ -12,53 +12,20 @@
  * create in Kraken instead of sending it again, shards, progress and the summary.
  */
 import { randomBytes } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { nearest, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import { describeEmptyFolder, readStdinBytes } from '../../core/src/files';
-import {
-  describeProxy,
-  KrakenClient,
-  proxyAgentsFromEnv,
-  proxyFor,
-  redactFieldMessage,
-  redactText,
-  type ImportStatusData,
-  type KrakenClientOptions,
-  type KrakenResult,
-  type ProgressEvent,
-} from '../../core/src/kraken';
-import {
-  ACCOUNT_KINDS,
-  ACTION_LABELS,
-  availableActions,
-  callKraken,
-  describeImportStatus,
-  describeResult,
-  operationsTeamFor,
-  parseEnvironments,
-  planRequest,
-  resendAfterInterruption,
-  type ActionId,
-  type EnvironmentSetting,
-  type Outcome,
-  type RequestPlan,
-} from '../../core/src/send';
+import { describeProxy, KrakenClient, proxyAgentsFromEnv, proxyFor, type KrakenClientOptions } from '../../core/src/kraken';
+import { ACTION_LABELS, parseEnvironments, type ActionId, type EnvironmentSetting } from '../../core/src/send';
 import { isKindId, PAYLOAD_KINDS, type KindId } from '../../core/src/service';
 import { loadConfig } from './config';
-import {
-  displayPath,
-  Journal,
-  JournalLockedError,
-  readWave,
-  shardOf,
-  unitKey,
-  type JournalError,
-  type JournalRecord,
-  type JournalStatus,
-  type UnitState,
-  type WaveItem,
-} from '../../core/src/waves';
+import { CreateGate } from './createGate';
+import { where } from './waveRecords';
+import { WaveRunner } from './waveRunner';
+import type { WaveStats } from './waveSummary';
+
+export { CreateGate } from './createGate';
+import { displayPath, Journal, JournalLockedError, readWave, shardOf, type WaveItem } from '../../core/src/waves';
 
 /** Creates processed at once above which Kraken answers 429 (the documented optional limit; 40 on our instances). */
 export const INSTANCE_CREATE_LIMIT = 40;
@@ -183,74 +150,6 @@ export function parseShard(value: string | undefined): { index: number; count: n
   return { index, count };
 }
 
-// ------------------------------------------------------------------------------------------------ 429-aware create gate
-
-/**
- * At most `max` creates in flight. A 429 halves the limit (once per pause: a storm answering every create in flight
- * halves it once) and holds new creates for the wait Kraken asked for; each success raises it by one, up to `max`.
- */
-export class CreateGate {
-  private inFlight = 0;
-  private pausedUntil = 0;
-  private waiters: Array<() => void> = [];
-  private timer: NodeJS.Timeout | undefined;
-  limit: number;
-
-  constructor(readonly max: number) {
-    this.limit = max;
-  }
-
-  acquire(signal?: AbortSignal): Promise<boolean> {
-    return new Promise((resolve) => {
-      const tryTake = (): void => {
-        if (signal?.aborted) return resolve(false);
-        if (this.inFlight < this.limit && Date.now() >= this.pausedUntil) {
-          this.inFlight++;
-          resolve(true);
-        } else {
-          this.waiters.push(tryTake);
-          this.schedule();
-        }
-      };
-      tryTake();
-    });
-  }
-
-  release(): void {
-    this.inFlight--;
-    this.pump();
-  }
-
-  rateLimited(waitMs: number): void {
-    if (Date.now() >= this.pausedUntil) this.limit = Math.max(1, Math.floor(this.limit / 2));
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
-    this.schedule();
-  }
-
-  succeeded(): void {
-    if (this.limit < this.max) {
-      this.limit++;
-      this.pump();
-    }
-  }
-
-  private schedule(): void {
-    const wait = this.pausedUntil - Date.now();
-    if (wait > 0 && !this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.pump();
-      }, wait);
-    }
-  }
-
-  private pump(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    for (const w of waiting) w();
-  }
-}
-
 // ------------------------------------------------------------------------------------------------ running
 
 export interface SendIo {
@@ -270,15 +169,6 @@ export interface SendIo {
   pollIntervalMs?: number;
 }
 
-type Tally = { sent: number; ok: number; failed: number; unknown: number; done: number; reconciled: number };
-
-interface Problem {
-  where: string;
-  action: string;
-  status: JournalStatus;
-  message: string;
-}
-
 export function apiKeyVariable(envName: string): string {
   return `KRAKEN_API_KEY_${envName
     .toUpperCase()
@@ -286,17 +176,8 @@ export function apiKeyVariable(envName: string): string {
     .replace(/^_+|_+$/g, '')}`;
 }
 
-function where(item: WaveItem): string {
-  return item.line === undefined ? item.file : `${item.file}:${item.line}`;
-}
-
-function errorsOf(outcome: Outcome, limit = 20): JournalError[] | undefined {
-  if (!outcome.findings.length) return undefined;
-  return outcome.findings.slice(0, limit).map((f) => ({ path: f.path, ...(f.code ? { code: f.code } : {}), message: f.message }));
-}
-
-export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
-  const started = Date.now();
+/** The options of `send` that need no file or environment: checked before anything is read. */
+function sendOptions(args: ParsedArgs) {
   const stdinCount = args.positionals.filter((p) => p === '-').length;
   if (stdinCount > 1) throw new UsageError('"-" (stdin) can be given once', 'send');
   if (stdinCount && args.flags.has('api-key-stdin'))
@@ -329,6 +210,12 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   const timeoutS = args.options.timeout === undefined ? 60 : Number(args.options.timeout);
   if (!(timeoutS > 0)) throw new UsageError('--timeout takes a number of seconds');
   const shard = parseShard(args.options.shard);
+  return { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard };
+}
+
+export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
+  const started = Date.now();
+  const { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard } = sendOptions(args);
 
   const configFile = args.options.config;
   const config = loadConfig(configFile ? path.resolve(io.cwd, configFile) : undefined, io.cwd);
@@ -463,10 +350,10 @@ interface WaveInput {
 }
 
 async function runWave(w: WaveInput): Promise<number> {
-  const { args, io, env, actions, items, journal } = w;
+  const { args, io, env, actions } = w;
   // Time, process and a random part: two runs in one second of one process (a resume straight after a run) are two runs.
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const stats = { rateLimited: 0, rateWaitMs: 0, retries: 0, requests: 0, notPayload: 0, notApplicable: 0 };
+  const stats: WaveStats = { rateLimited: 0, rateWaitMs: 0, retries: 0, requests: 0, notPayload: 0, notApplicable: 0 };
   const client = new KrakenClient(
     {
       name: env.name,
@@ -494,521 +381,22 @@ async function runWave(w: WaveInput): Promise<number> {
   if (creates && w.concurrency > INSTANCE_CREATE_LIMIT)
     io.stderr.write(`kraken-import: creates are limited to ${INSTANCE_CREATE_LIMIT} at once (the instance's concurrency limit)\n`);
 
-  const tallies = new Map<string, Tally>(actions.map((a) => [a, { sent: 0, ok: 0, failed: 0, unknown: 0, done: 0, reconciled: 0 }]));
-  const problems: Problem[] = [];
-  const local: Problem[] = [];
-  const quiet = args.flags.has('quiet');
-  const waitForImport = args.flags.has('wait');
-  const retryUnknown = args.flags.has('retry-unknown');
-  // Personal data Kraken quotes back (a malformed email, a date of birth) stays out of the output and the journal.
-  const showPersonal = args.flags.has('show-personal-data');
-  const privacy = (text: string | undefined): string | undefined =>
-    text === undefined ? undefined : redactText(text, { show: showPersonal });
-  const privateErrors = (errors: JournalError[] | undefined): JournalError[] | undefined =>
-    errors?.map((e) => ({ ...e, message: redactFieldMessage(e.path, e.message, { show: showPersonal }) }));
-  const notJson = (message: string): string =>
-    showPersonal ? message : message.replace(/"[\s\S]*" is not valid JSON/, '"…" is not valid JSON');
-
-  // Units: every applicable action of every payload, in action order per payload.
-  const work: Array<{ item: WaveItem; actions: ActionId[] }> = [];
-  const seenAccounts = new Map<string, string>();
-  for (const item of items) {
-    if (item.problem) {
-      local.push({ where: where(item), action: '-', status: 'failed', message: privacy(notJson(item.problem))! });
-      continue;
-    }
-    if (!item.kind) {
-      stats.notPayload++;
-      continue;
-    }
-    const applicable = actions.filter((a) => availableActions(item.kind, env.flow).includes(a));
-    if (!applicable.length) {
-      stats.notApplicable++;
-      continue;
-    }
-    if (item.identified && (ACCOUNT_KINDS as readonly string[]).includes(item.kind)) {
-      const first = seenAccounts.get(item.identityKey);
-      if (first) {
-        local.push({
-          where: where(item),
-          action: applicable.join(','),
-          status: 'failed',
-          message: `the same account (${item.identityKey}) as ${first}: not sent twice in one wave`,
-        });
-        continue;
-      }
-      seenAccounts.set(item.identityKey, where(item));
-    }
-    work.push({ item, actions: applicable });
-  }
-  const total = work.reduce((n, u) => n + u.actions.length, 0);
-
-  const progress = new ProgressView(io, total, quiet);
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal); // one abort listener per request in flight
-  let stopping = false;
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
-    if (!stopping) {
-      stopping = true;
-      progress.note(
-        'kraken-import: stopping — finishing what is in flight (press Ctrl-C again to cancel it; a cancelled create becomes "outcome unknown")',
-      );
-    } else controller.abort();
-  };
-  if (io.signals) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-
-  const base = (item: WaveItem, action: ActionId, key: string) => ({
-    v: 1 as const,
-    run: runId,
-    env: env.name,
-    key,
-    file: item.file,
-    ...(item.line !== undefined ? { line: item.line } : {}),
-    ...(item.identified ? { account: item.identityKey } : {}),
-    action,
-  });
-  /** Resolves once the record is on disk (fsync'd). */
-  const record = (
-    item: WaveItem,
-    action: ActionId,
-    key: string,
-    rest: Partial<JournalRecord> & Pick<JournalRecord, 'phase'>,
-  ): Promise<void> => journal.append({ ...base(item, action, key), at: new Date().toISOString(), ...rest });
-
-  const onProgress = (e: ProgressEvent): void => {
-    if (e.kind === 'rate-limited') {
-      stats.rateLimited++;
-      stats.rateWaitMs += e.waitMs ?? 0;
-      gate.rateLimited(e.waitMs ?? 1000);
-      progress.changed();
-    } else if (e.kind === 'retry') stats.retries++;
-  };
-
-  /**
-   * Asks Kraken whether an in-doubt create went through: v2 by the import status (a process created after the
-   * attempt), v1 by the transfer status (a Kraken account number).
-   */
-  const reconcile = async (
-    plan: RequestPlan,
-    attemptAt: string | undefined,
-  ): Promise<
-    | { state: 'done'; rec: Partial<JournalRecord> & { status: JournalStatus } }
-    | { state: 'not-processed'; why: string }
-    | { state: 'unknown'; message: string }
-  > => {
-    const code = plan.identity.importSupplier;
-    const ext = plan.identity.externalAccountNumber;
-    if (!code || !ext)
-      return { state: 'unknown', message: 'the payload names no import supplier and external account number to look it up by' };
-    if (env.flow === 'v2') {
-      const r = await client.importStatus(code, ext, { signal: controller.signal, onProgress });
-      if (!r.ok) {
-        return r.reason === 'not-found'
-          ? { state: 'not-processed', why: 'Kraken has no import process for it' }
-          : { state: 'unknown', message: `could not read the import status: ${r.message}` };
-      }
-      const s = r.data;
-      const created = s.createdAt ? Date.parse(s.createdAt) : NaN;
-      const attempt = attemptAt ? Date.parse(attemptAt) : NaN;
-      // A dry-run process, or one created well before our attempt (clock skew allowed), is not our create.
-      if (/^DRY_RUN_/i.test(s.status) || (!Number.isNaN(created) && !Number.isNaN(attempt) && created < attempt - 5 * 60_000)) {
-        return { state: 'not-processed', why: `the only import process is an earlier one (${s.status})` };
-      }
-      return { state: 'done', rec: v2StatusRecord(s, plan, env) };
-    }
-    const r = await client.accountTransferStatus(code, ext, { signal: controller.signal, onProgress });
-    if (!r.ok) {
-      return r.reason === 'not-found'
-        ? { state: 'not-processed', why: 'Kraken has no account for it (transfer status 404)' }
-        : { state: 'unknown', message: `could not read the transfer status: ${r.message}` };
-    }
-    if (!r.data.krakenAccountNumber)
-      return { state: 'not-processed', why: `Kraken has no account for it yet (transfer status ${r.data.status})` };
-    return {
-      state: 'done',
-      rec: {
-        status: 'ok',
-        http: 200,
-        kraken: { accountNumber: r.data.krakenAccountNumber },
-        message: `Created: Kraken account ${r.data.krakenAccountNumber} (found by its transfer status after an interrupted send).`,
-      },
-    };
-  };
-
-  /** Per unit: the 429s, their waits and the 5xx/network retries of its calls, for the journal (the run report's timeline). */
-  const callStats = new Map<string, { rateLimited: number; waitedMs: number; retries: number }>();
-  const unitProgress =
-    (key: string) =>
-    (e: ProgressEvent): void => {
-      onProgress(e);
-      if (e.kind !== 'rate-limited' && e.kind !== 'retry') return;
-      const s = callStats.get(key) ?? { rateLimited: 0, waitedMs: 0, retries: 0 };
-      if (e.kind === 'rate-limited') {
-        s.rateLimited++;
-        s.waitedMs += e.waitMs ?? 0;
-      } else s.retries++;
-      callStats.set(key, s);
-    };
-
-  const finish = async (
-    item: WaveItem,
-    action: ActionId,
-    key: string,
-    given: Partial<JournalRecord> & { status: JournalStatus },
-    tally: Tally,
-  ): Promise<JournalStatus> => {
-    const calls = callStats.get(key);
-    callStats.delete(key);
-    const rec = {
-      ...given,
-      ...(calls?.rateLimited ? { rateLimited: calls.rateLimited, waitedMs: calls.waitedMs } : {}),
-      ...(calls?.retries ? { retries: calls.retries } : {}),
-      ...(given.message !== undefined ? { message: privacy(given.message) } : {}),
-      ...(given.errors ? { errors: privateErrors(given.errors) } : {}),
-    };
-    await record(item, action, key, { phase: 'outcome', ...rec });
-    tally[rec.status]++;
-    if (rec.status !== 'ok')
-      problems.push({ where: where(item), action, status: rec.status, message: rec.message ?? rec.reason ?? rec.status });
-    progress.unit(
-      rec.status,
-      `${rec.status.padEnd(7)} ${action.padEnd(14)} ${where(item)}  ${item.identified ? item.identityKey : ''}${rec.kraken?.accountNumber ? `  ${rec.kraken.accountNumber}` : ''}  ${rec.message ?? ''}`,
-    );
-    return rec.status;
-  };
-
-  /** One action on one payload: journal check, attempt record, call, outcome record. */
-  const runUnit = async (item: WaveItem, action: ActionId): Promise<JournalStatus | 'done'> => {
-    const tally = tallies.get(action)!;
-    const key = unitKey(action, item);
-    const state: UnitState | undefined = journal.get(env.name, key);
-    if (state?.outcome?.status === 'ok' && !state.inDoubt) {
-      tally.done++;
-      progress.unit(
-        'done',
-        `done    ${action.padEnd(14)} ${where(item)}  (already ${state.outcome.kraken?.accountNumber ? `done: ${state.outcome.kraken.accountNumber}` : 'done'} in ${state.outcome.run})`,
-      );
-      return 'done';
-    }
-    const operationsTeam = args.options['operations-team'] ?? operationsTeamFor(item.kind, item.doc, env);
-    const planned = planRequest({ action, kind: item.kind, doc: item.doc, env, operationsTeam });
-    if (!planned.ok) return finish(item, action, key, { status: 'failed', reason: 'not-sent', message: planned.reason }, tally);
-    const plan = planned.plan;
-    const doubtful = state && (state.inDoubt || state.outcome?.status === 'unknown');
-    if (doubtful) {
-      if (plan.createsAccount) {
-        const attemptAt = state.attempt?.at;
-        const r = await reconcile(plan, attemptAt);
-        if (r.state === 'done') {
-          tally.reconciled++;
-          return finish(item, action, key, { reason: 'reconciled', ...r.rec }, tally);
-        }
-        if (r.state === 'unknown') {
-          return finish(
-            item,
-            action,
-            key,
-            {
-              status: 'unknown',
-              reason: 'in-doubt',
-              message: `Outcome unknown — an earlier send may have created it; ${r.message}. Check in Kraken.`,
-            },
-            tally,
-          );
-        }
-        // Not processed: Kraken has no trace of it, so sending it is not sending it twice.
-      } else if (!resendAfterInterruption(plan).safe && !retryUnknown) {
-        return finish(
-          item,
-          action,
-          key,
-          {
-            status: 'unknown',
-            reason: 'in-doubt',
-            message: `Outcome unknown — an earlier send was interrupted and ${resendAfterInterruption(plan).reason}. Check in Kraken, then rerun with --retry-unknown to send it again.`,
-          },
-          tally,
-        );
-      }
-    }
-
-    // Dry-run creates are processed by Kraken like creates (and count against its concurrency limit).
-    const slot = action === 'create' || action === 'create-dry-run';
-    if (slot && !(await gate.acquire(controller.signal))) {
-      return finish(item, action, key, { status: 'failed', reason: 'cancelled', message: 'Cancelled before it was sent.' }, tally);
-    }
-    try {
-      await record(item, action, key, { phase: 'attempt' }); // on disk before the request leaves
-      tally.sent++;
-      const progressOf = unitProgress(key);
-      let result: KrakenResult<unknown> = await callKraken(client, plan.call, { signal: controller.signal, onProgress: progressOf });
-      let outcome = describeResult(plan, env.name, result, item.doc);
-      if (!result.ok && result.reason === 'outcome-unknown' && plan.createsAccount && !controller.signal.aborted) {
-        // The connection dropped after sending: ask Kraken before deciding anything.
-        const r = await reconcile(plan, new Date(Date.now() - 60_000).toISOString());
-        if (r.state === 'done') {
-          tally.reconciled++;
-          if (slot) gate.succeeded();
-          return finish(item, action, key, { reason: 'reconciled', ...r.rec, attempts: result.attempts }, tally);
-        }
-        if (r.state === 'not-processed') {
-          // Kraken never saw it: one more send is the first one that counts.
-          await record(item, action, key, { phase: 'attempt', reason: 'resend-after-check' });
-          result = await callKraken(client, plan.call, { signal: controller.signal, onProgress: progressOf });
-          outcome = describeResult(plan, env.name, result, item.doc);
-        }
-      }
-      if (result.ok) {
-        if (slot) gate.succeeded();
-        if (waitForImport && plan.poll && outcome.poll) {
-          const polled = await client.pollImportStatus(plan.poll.importSupplierCode, plan.poll.externalIdentifier, {
-            signal: controller.signal,
-            onProgress,
-            intervalMs: io.pollIntervalMs ?? 1000,
-            maxIntervalMs: 10_000,
-          });
-          if (polled.ok) return finish(item, action, key, { ...v2StatusRecord(polled.data, plan, env), attempts: result.attempts }, tally);
-          return finish(
-            item,
-            action,
-            key,
-            {
-              status: 'ok',
-              reason: 'scheduled',
-              http: result.status,
-              message: `${outcome.message} The import status could not be followed: ${polled.message}`,
-              attempts: result.attempts,
-            },
-            tally,
-          );
-        }
-        const failedLevel = outcome.level === 'error';
-        return finish(
-          item,
-          action,
-          key,
-          {
-            status: failedLevel ? 'failed' : 'ok',
-            http: result.status,
-            ...(krakenIds(result, outcome) ? { kraken: krakenIds(result, outcome) } : {}),
-            message: outcome.message,
-            ...(errorsOf(outcome) ? { errors: errorsOf(outcome) } : {}),
-            attempts: result.attempts,
-          },
-          tally,
-        );
-      }
-      const status: JournalStatus = result.reason === 'outcome-unknown' ? 'unknown' : 'failed';
-      return finish(
-        item,
-        action,
-        key,
-        {
-          status,
-          reason: result.reason,
-          ...(result.status !== undefined ? { http: result.status } : {}),
-          ...(result.krakenAccountNumber ? { kraken: { accountNumber: result.krakenAccountNumber } } : {}),
-          message: outcome.message,
-          ...failureErrors(outcome, result),
-          attempts: result.attempts,
-        },
-        tally,
-      );
-    } finally {
-      if (slot) gate.release();
-    }
-  };
-
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (!stopping && next < work.length) {
-      const { item, actions: itemActions } = work[next++];
-      for (let i = 0; i < itemActions.length; i++) {
-        if (i > 0 && stopping) {
-          progress.skip(itemActions.length - i); // stopping: the next step waits for the rerun
-          break;
-        }
-        const status = await runUnit(item, itemActions[i]);
-        if (status !== 'ok' && status !== 'done') {
-          progress.skip(itemActions.length - i - 1);
-          break;
-        }
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, work.length)) }, worker));
-  } finally {
-    if (io.signals) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-    progress.end();
-  }
-
-  // ---- summary
-  const out: string[] = [];
-  const elapsed = (Date.now() - w.started) / 1000;
-  const payloads = items.length - stats.notPayload;
-  out.push(
-    `kraken-import send: "${env.name}" (${env.flow}) ${actions.join(',')} — ${payloads} payload${payloads === 1 ? '' : 's'}` +
-      (w.shard ? ` in shard ${w.shard.index}/${w.shard.count} (of ${w.allCount})` : '') +
-      `, ${workers} at once, ${elapsed.toFixed(1)} s`,
-  );
-  const header = ['action', 'sent', 'ok', 'failed', 'unknown', 'done before', 'checked'];
-  const rows = actions.map((a) => {
-    const t = tallies.get(a)!;
-    return [a, t.sent, t.ok, t.failed, t.unknown, t.done, t.reconciled].map(String);
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  out.push(fmt(header), fmt(widths.map((n) => '-'.repeat(n))), ...rows.map(fmt));
-  const extra: string[] = [];
-  if (stats.notPayload) extra.push(`${stats.notPayload} not Kraken payloads`);
-  if (stats.notApplicable) extra.push(`${stats.notApplicable} payloads no action applies to`);
-  if (local.length) extra.push(`${local.length} not sent (unreadable or duplicate)`);
-  out.push(
-    `HTTP requests ${stats.requests}, 429 answers ${stats.rateLimited} (waited ${(stats.rateWaitMs / 1000).toFixed(1)} s in all), retries after 5xx/network ${stats.retries}` +
-      (extra.length ? `; ${extra.join(', ')}` : ''),
-  );
-  out.push(
-    `journal: ${displayPath(journal.file, io.cwd)}${journal.torn ? ` (${journal.torn} torn line${journal.torn === 1 ? '' : 's'} ignored)` : ''}`,
-  );
-  const shown = [...local, ...problems];
-  if (shown.length) {
-    out.push('', `Not done (${shown.length}):`);
-    for (const p of shown.slice(0, 25)) out.push(`  ${p.status.padEnd(7)} ${p.action.padEnd(14)} ${p.where}  ${p.message}`);
-    if (shown.length > 25) out.push(`  … ${shown.length - 25} more in the journal`);
-  }
-  if (interrupted) out.push('', 'Interrupted: rerun the same command to continue (what succeeded is skipped).');
-  io.stdout.write(out.join('\n') + '\n');
-
-  const anyUnknown = [...tallies.values()].some((t) => t.unknown > 0);
-  const anyFailed = local.length > 0 || [...tallies.values()].some((t) => t.failed > 0);
-  if (interrupted) return 130;
-  return anyUnknown ? 3 : anyFailed ? 1 : 0;
-}
-
-function v2StatusRecord(
-  s: ImportStatusData,
-  plan: RequestPlan,
-  env: EnvironmentSetting,
-): Partial<JournalRecord> & { status: JournalStatus } {
-  const o = describeImportStatus(s, plan.identity, `Kraken (${env.name})`);
-  const status: JournalStatus = s.phase === 'failed' || s.phase === 'cancelled' ? 'failed' : 'ok';
-  return {
-    status,
-    http: 200,
-    kraken: {
-      importStatus: s.status,
-      ...(s.krakenIdentifier ? { krakenIdentifier: s.krakenIdentifier, accountNumber: s.krakenIdentifier } : {}),
-    },
-    message: o.message,
-    ...(s.latestError
-      ? { errors: [{ path: null, ...(s.latestError.code ? { code: s.latestError.code } : {}), message: s.latestError.detail }] }
-      : {}),
-  };
-}
-
-/** The errors of a failed call: the outcome's findings (document paths), else Kraken's errors as sent. */
-function failureErrors(outcome: Outcome, result: KrakenResult<unknown>): { errors?: JournalError[] } {
-  const fromOutcome = errorsOf(outcome);
-  if (fromOutcome) return { errors: fromOutcome };
-  if (result.ok || !result.errors.length) return {};
-  return {
-    errors: result.errors.slice(0, 20).map((e) => ({ path: e.attr || null, ...(e.code ? { code: e.code } : {}), message: e.detail })),
-  };
-}
-
-function krakenIds(result: KrakenResult<unknown>, outcome: Outcome): JournalRecord['kraken'] | undefined {
-  const data = result.ok && result.data && typeof result.data === 'object' ? (result.data as Record<string, unknown>) : {};
-  const ids: NonNullable<JournalRecord['kraken']> = {};
-  const number = outcome.krakenAccountNumber ?? (typeof data.krakenAccountNumber === 'string' ? data.krakenAccountNumber : undefined);
-  if (number) ids.accountNumber = number;
-  if (typeof data.reference === 'string' && data.reference) ids.reference = data.reference;
-  return Object.keys(ids).length ? ids : undefined;
-}
-
-// ------------------------------------------------------------------------------------------------ progress
-
-/** A bar on a terminal (redrawn on stderr, problems printed above it); a plain line per payload otherwise. */
-class ProgressView {
-  private readonly tty: boolean;
-  private finished = 0;
-  private counts = { ok: 0, failed: 0, unknown: 0, done: 0 };
-  private lastDraw = 0;
-  private drawn = false;
-  private readonly startedAt = Date.now();
-
-  constructor(
-    private readonly io: SendIo,
-    private readonly total: number,
-    private readonly quiet: boolean,
-  ) {
-    this.tty = !!io.stderr.isTTY;
-  }
-
-  unit(status: JournalStatus | 'done', line: string): void {
-    this.finished++;
-    this.counts[status]++;
-    if (this.tty) {
-      if (status === 'failed' || status === 'unknown') this.note(line.trimEnd());
-      else this.draw();
-    } else if (!this.quiet) this.io.stdout.write(line.trimEnd() + '\n');
-  }
-
-  /** Actions of a payload that are not run because an earlier one failed. */
-  skip(n: number): void {
-    this.finished += n;
-    this.draw();
-  }
-
-  changed(): void {
-    this.draw();
-  }
-
-  note(line: string): void {
-    if (this.tty) {
-      this.clear();
-      this.io.stderr.write(line + '\n');
-      this.draw(true);
-    } else this.io.stderr.write(line + '\n');
-  }
-
-  end(): void {
-    if (this.tty) {
-      this.draw(true);
-      this.io.stderr.write('\n');
-    }
-  }
-
-  private clear(): void {
-    if (this.drawn) this.io.stderr.write('\r\x1b[2K');
-  }
-
-  private draw(force = false): void {
-    if (!this.tty) return;
-    const now = Date.now();
-    if (!force && now - this.lastDraw < 100 && this.finished < this.total) return;
-    this.lastDraw = now;
-    const width = Math.max(10, Math.min(40, (this.io.stderr.columns ?? 80) - 70));
-    const frac = this.total ? this.finished / this.total : 1;
-    const filled = Math.round(frac * width);
-    const secs = (now - this.startedAt) / 1000;
-    const rate = secs > 0 ? this.finished / secs : 0;
-    const eta = rate > 0 ? Math.round((this.total - this.finished) / rate) : 0;
-    const c = this.counts;
-    this.clear();
-    this.io.stderr.write(
-      `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${this.finished}/${this.total}  ok ${c.ok}  done ${c.done}  failed ${c.failed}  unknown ${c.unknown}  ${rate.toFixed(1)}/s  ETA ${eta}s`,
-    );
-    this.drawn = true;
-  }
+  return new WaveRunner({
+    args,
+    io,
+    env,
+    actions,
+    items: w.items,
+    allCount: w.allCount,
+    shard: w.shard,
+    journal: w.journal,
+    started: w.started,
+    runId,
+    stats,
+    client,
+    gate,
+    workers,
+  }).run();
 }
 
 /**

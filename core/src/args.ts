@@ -12,6 +12,7 @@
  * Adding a command: write its CommandDef (usually next to its implementation) and add it to COMMANDS in main.ts.
  */
 import { parseArgs as nodeParseArgs } from 'node:util';
+import { editDistance as anyEditDistance, nearestName } from './service/suggest';
 
 export class UsageError extends Error {
   /** The command whose usage was broken (for the "Run … --help" line). */
@@ -81,41 +82,13 @@ export const COMMON_OPTIONS: Record<string, OptionDef> = {
   version: { type: 'boolean', short: 'V', description: 'print the version and exit' },
 };
 
-/** Damerau–Levenshtein (optimal string alignment) distance. */
+/** Damerau–Levenshtein (optimal string alignment) distance: a transposition is one edit. */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
+  return anyEditDistance(a, b, true);
 }
 
-/** The candidate nearest to `word` (close enough to be a typo, or one it starts or ends), if any. */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  const w = word.toLowerCase();
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const lc = c.toLowerCase();
-    let score = editDistance(w, lc);
-    const limit = Math.max(1, Math.min(3, Math.floor(Math.max(w.length, lc.length) / 3)));
-    if (score > limit) {
-      // A prefix or suffix of a known name (--show-personal for --show-personal-data) still counts.
-      if (w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc) || lc.endsWith(w))) score = limit + 0.5;
-      else continue;
-    }
-    if (score < bestScore) {
-      best = c;
-      bestScore = score;
-    }
-  }
-  return best;
-}
+/** The option or value nearest to a misspelt one (core/src/service/suggest.ts: `nearestName`). */
+export const nearest = nearestName;
 
 function allOptions(def: CommandDef): Record<string, OptionDef> {
   return { ...def.options, ...COMMON_OPTIONS };

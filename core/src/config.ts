@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { PAYLOAD_KINDS } from './service/kinds';
 import { nearest } from './service/suggest';
 import type { RuleSeverity } from './service/types';
+import { SEVERITIES } from './service/severity';
 
 export const CONFIG_FILE = 'kraken-import.config.json';
 
@@ -27,7 +28,7 @@ export interface KrakenConfig extends CheckSettings {
 /** A config file (or settings object) that cannot be used; the message names the file and the key. */
 export class ConfigError extends Error {}
 
-const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+const RULE_SEVERITIES = new Set<string>([...SEVERITIES, 'off']);
 export const CHECK_SETTING_KEYS = ['rules', 'payloadAssociations', 'maxFindings', 'contract'] as const;
 const FILE_KEYS = new Set<string>([...CHECK_SETTING_KEYS, 'environments', '$schema']);
 
@@ -63,7 +64,7 @@ export function checkSettings(value: unknown, where: string, knownKeys?: Readonl
     if (typeof c.rules !== 'object' || Array.isArray(c.rules))
       throw new ConfigError(`${where}: "rules" must be an object of code -> severity`);
     for (const [code, sev] of Object.entries(c.rules)) {
-      if (!SEVERITIES.has(String(sev)))
+      if (!RULE_SEVERITIES.has(String(sev)))
         throw new ConfigError(`${where}: rule "${code}" has severity "${String(sev)}"; use error, warning, information, hint or off`);
     }
     out.rules = c.rules as Record<string, RuleSeverity>;

@@ -2,10 +2,9 @@
 import type { Diagnostic, KindId } from '../../core/src/service';
 import type { Ctx, Reply, SandboxCore } from './core';
 import { accountKey, type SandboxState } from './state';
+import { isObject } from '../../core/src/json';
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+export { isObject } from '../../core/src/json';
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

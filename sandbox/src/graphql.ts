@@ -9,6 +9,7 @@
  * kraken-api-notes §2.1), cut down to the fields a data-import client uses. The sandbox is not Kraken.
  */
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { isObject } from '../../core/src/json';
 
 const SDL = `
 """The local Kraken sandbox's GraphQL schema: only what a data-import client needs (this is not Kraken)."""
@@ -73,10 +74,6 @@ export type ObtainToken = (input: Record<string, unknown>) => TokenGrant | { ref
 export interface GraphqlReply {
   status: number;
   body: ExecutionResult | { errors: Array<{ message: string; locations?: Array<{ line: number; column: number }> }> };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Errors before execution (no JSON, no query, a document that does not parse or validate): HTTP 400, no `data`. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { KINDS_BY_ID, PAYLOAD_KINDS } from '../../core/src/service/kinds';
+import { isObject } from '../../core/src/json';
 import {
   CONTRACT_ENDPOINTS,
   contractInfo,
@@ -120,10 +121,6 @@ function describeErrors(errors: ErrorObject[] | null | undefined, value: unknown
     out.push(`${path}: ${what}`);
   });
   return out;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function check(schema: object, value: unknown): string[] {

@@ -20,18 +20,57 @@ export interface JsonLinesRecord {
   text: string;
 }
 
+// ---- the record rules: a record is a line (split at "\n") without the "\r" of a CRLF break, and blank lines are no
+// records. Text helpers below; byte helpers after them, for files read in byte ranges (cli/src/parallel.ts).
+
+/** A line's record text: the line without the "\r" of a CRLF line break. */
+export function lineRecordText(line: string): string {
+  return line.replace(/\r$/, '');
+}
+
+/** Whether a line's record text is a record (not blank). */
+export function isRecordText(text: string): boolean {
+  return text.trim() !== '';
+}
+
+const LF = 10;
+const CR = 13;
+
+/** The byte of the line break that ends a record's line. */
+export const LINE_FEED = LF;
+
+/** A line's record bytes (the line's bytes without its "\n"): without the "\r" of a CRLF line break. */
+export function lineRecordBytes<T extends Uint8Array>(line: T): T {
+  return line.length && line[line.length - 1] === CR ? (line.subarray(0, line.length - 1) as T) : line;
+}
+
+/** Lone "\r"s inside a line (not the one before its "\n"): line breaks for editors and the service's positions. */
+export function loneCarriageReturns(line: Uint8Array): number {
+  let lone = 0;
+  for (let i = line.indexOf(CR); i !== -1; i = line.indexOf(CR, i + 1)) if (i + 1 < line.length) lone++;
+  return lone;
+}
+
+/**
+ * A cheap test on record bytes before decoding them: false when they are surely blank (only spaces, tabs and "\r").
+ * True may still be blank once decoded (other white space): check the text with `isRecordText`.
+ */
+export function mayBeRecordBytes(record: Uint8Array): boolean {
+  return record.length > 0 && (record[0] === 123 || record.some((b) => b !== 32 && b !== 9 && b !== CR));
+}
+
 /** The lines of a JSON Lines text, blank ones included (`records` leaves those out). */
 export function jsonLinesLines(text: string): JsonLinesRecord[] {
   const out: JsonLinesRecord[] = [];
   const lines = text.split('\n');
   for (let i = 0, start = 0; i < lines.length; start += lines[i].length + 1, i++)
-    out.push({ line: i, start, text: lines[i].replace(/\r$/, '') });
+    out.push({ line: i, start, text: lineRecordText(lines[i]) });
   return out;
 }
 
 /** The records of a JSON Lines text: its non-blank lines, in order. */
 export function jsonLinesRecords(text: string): JsonLinesRecord[] {
-  return jsonLinesLines(text).filter((r) => r.text.trim() !== '');
+  return jsonLinesLines(text).filter((r) => isRecordText(r.text));
 }
 
 /** The record (line) that holds `offset` of the file, blank or not. */
@@ -41,7 +80,7 @@ export function jsonLinesRecordAt(text: string, offset: number): JsonLinesRecord
   if (end === -1) end = text.length;
   let line = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++;
-  return { line, start, text: text.slice(start, end).replace(/\r$/, '') };
+  return { line, start, text: lineRecordText(text.slice(start, end)) };
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Diagnostic, KindId, KrakenService } from '../service';
 import { isJsonLinesPath, jsonLinesRecords, RecordPositions } from './jsonLines';
 import { LineIndex } from '../service/text';
+import { syntaxErrors } from './payloadCheck';
 
 export const isLinesUri = isJsonLinesPath;
 
@@ -22,8 +23,7 @@ export function validateFileText(service: KrakenService, uri: string, text: stri
     const positions = new RecordPositions(fileLines, entry);
     if (!r.detection.kind) {
       // A line that is not even JSON is a broken record of the wave: report its syntax errors.
-      const syntax = r.parsed.findings.filter((f) => f.severity === 'error');
-      for (const f of syntax) {
+      for (const f of syntaxErrors(r)) {
         diagnostics.push({
           code: f.code,
           severity: f.severity,

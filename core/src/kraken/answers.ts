@@ -2,6 +2,7 @@
 import { formatErrors, normaliseErrors } from './errors';
 import type { HttpResponse } from './http';
 import type { FailureReason, KrakenFailure, KrakenResult } from './types';
+import { isObject } from '../json';
 
 export interface Answer {
   status: number;
@@ -21,9 +22,7 @@ export interface ReadContext {
   scrub(text: string): string;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+export { isObject } from '../json';
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;

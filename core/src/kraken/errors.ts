@@ -12,6 +12,7 @@
  * - a plain string (or a JSON string).
  */
 import type { KrakenFieldError } from './types';
+import { isObject } from '../json';
 
 /** Top-level fields Kraken puts beside errors for context; they are not errors themselves. */
 const CONTEXT_KEYS = new Set([
@@ -31,10 +32,6 @@ const CONTEXT_KEYS = new Set([
 ]);
 
 const NON_FIELD = new Set(['non_field_errors', '__all__']);
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function join(base: string, key: string | number): string {
   if (NON_FIELD.has(String(key))) return base;

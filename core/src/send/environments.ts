@@ -7,6 +7,7 @@
  */
 
 import { isLoopbackHost } from '../kraken/http';
+import { isObject } from '../json';
 
 /** The one loopback rule, shared with the Kraken transport and the contract fetcher. */
 export { isLoopbackHost };
@@ -54,10 +55,6 @@ export const ENVIRONMENT_FIELDS: readonly string[] = [
 ];
 
 const SECRET_LIKE_FIELDS = ['apiKey', 'api_key', 'key', 'token', 'secret', 'password', 'authorization', 'organizationSecretKey'];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Why a base URL cannot be used (undefined: it can). HTTPS only, plain http only to a loopback address. */
 export function baseUrlProblem(baseUrl: string): string | undefined {

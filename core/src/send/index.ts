@@ -7,3 +7,4 @@ export * from './outcome';
 export * from './safety';
 export * from './tracking';
 export * from './responses';
+export * from './inDoubt';

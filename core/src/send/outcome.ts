@@ -21,6 +21,7 @@ import type {
 } from '../kraken/types';
 import { endpoint } from '../endpoints';
 import { describeIdentity, type AccountIdentity, type RequestPlan } from './plan';
+import { isObject } from '../json';
 
 export type FindingSeverity = 'error' | 'warning' | 'information';
 
@@ -51,10 +52,6 @@ export interface Outcome {
   /** v2 create was scheduled: poll the import status next. */
   poll?: boolean;
   followUps: FollowUp[];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

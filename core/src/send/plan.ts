@@ -21,6 +21,7 @@ import {
 } from '../endpoints';
 import type { KindId } from '../service/kinds';
 import type { EnvironmentSetting, Flow } from './environments';
+import { isObject } from '../json';
 
 export type { ActionId };
 
@@ -77,10 +78,6 @@ export interface AccountIdentity {
   externalBusinessIdentifier?: string;
   /** Document paths of the fields above, for mapping Kraken's errors back. */
   paths: { importSupplier?: string; externalAccountNumber?: string; accountNumber?: string; externalBusinessIdentifier?: string };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function str(v: unknown): string | undefined {

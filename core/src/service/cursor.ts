@@ -75,64 +75,152 @@ export interface CursorStart {
   frames: Array<{ type: 'object' | 'array'; segment: string | number }>;
 }
 
-/** What is at `offset` in `text`; with `from`, read from that container on, as if the text before it had been read. */
-export function pathAtOffset(text: string, offset: number, from?: CursorStart): CursorLocation {
-  const scanner = jsonc.createScanner(text, true);
+/** The scan's state: the open containers, whether the root value is complete, the token at the cursor, the next token. */
+interface Scan {
+  readonly text: string;
+  readonly offset: number;
+  readonly scanner: jsonc.JSONScanner;
+  readonly stack: Frame[];
+  rootDone: boolean;
+  token?: CursorToken;
+  nextKind: jsonc.SyntaxKind;
+}
+
+function isTrivia(kind: jsonc.SyntaxKind): boolean {
+  return (
+    kind === jsonc.SyntaxKind.LineCommentTrivia ||
+    kind === jsonc.SyntaxKind.BlockCommentTrivia ||
+    kind === jsonc.SyntaxKind.LineBreakTrivia ||
+    kind === jsonc.SyntaxKind.Trivia
+  );
+}
+
+/**
+ * The state the scan would be in at `from`'s opening bracket: in each outer container, writing the value under the
+ * segment that leads inwards.
+ */
+function framesAt(from: CursorStart): Frame[] {
   const stack: Frame[] = [];
-  if (from && from.offset < offset) {
-    // The state the scan would be in at the container's opening bracket: in each outer container, writing the value
-    // under the segment that leads inwards.
-    let parent: Frame | undefined;
-    let segment: string | number | undefined;
-    for (const f of from.frames) {
-      const frame: Frame = {
-        type: f.type,
-        parent,
-        segment,
-        state: 'value',
-        key: f.type === 'object' ? String(f.segment) : undefined,
-        index: f.type === 'array' ? Number(f.segment) : 0,
-        lastValueEnd: 0,
-      };
-      stack.push(frame);
-      parent = frame;
-      segment = f.segment;
-    }
-    scanner.setPosition(from.offset);
+  let parent: Frame | undefined;
+  let segment: string | number | undefined;
+  for (const f of from.frames) {
+    const frame: Frame = {
+      type: f.type,
+      parent,
+      segment,
+      state: 'value',
+      key: f.type === 'object' ? String(f.segment) : undefined,
+      index: f.type === 'array' ? Number(f.segment) : 0,
+      lastValueEnd: 0,
+    };
+    stack.push(frame);
+    parent = frame;
+    segment = f.segment;
   }
-  let rootDone = false;
-  let token: CursorToken | undefined;
-  let nextKind: jsonc.SyntaxKind = jsonc.SyntaxKind.EOF;
+  return stack;
+}
 
-  const top = () => stack[stack.length - 1];
-  /** A value starts in the current frame: in an array right after another value (no comma), it is the next item. */
-  const beginValue = (): void => {
-    const f = top();
-    if (f?.type === 'array' && f.state === 'after') f.index++;
-  };
-  const endValue = (end: number): void => {
-    const f = top();
-    if (!f) {
-      rootDone = true;
+const top = (scan: Scan): Frame | undefined => scan.stack[scan.stack.length - 1];
+
+/** A value starts in the current frame: in an array right after another value (no comma), it is the next item. */
+function beginValue(scan: Scan): void {
+  const f = top(scan);
+  if (f?.type === 'array' && f.state === 'after') f.index++;
+}
+
+function endValue(scan: Scan, end: number): void {
+  const f = top(scan);
+  if (!f) {
+    scan.rootDone = true;
+    return;
+  }
+  f.state = 'after';
+  f.lastValueEnd = end;
+}
+
+function openContainer(scan: Scan, kind: jsonc.SyntaxKind, start: number): void {
+  const f = top(scan);
+  if (f?.type === 'object' && f.state !== 'value') {
+    // `{` where a key belongs: treat as the value of a key we did not see.
+    f.state = 'value';
+  }
+  beginValue(scan);
+  const segment = f ? (f.type === 'object' ? (f.key ?? '') : f.index) : undefined;
+  scan.stack.push({
+    type: kind === jsonc.SyntaxKind.OpenBraceToken ? 'object' : 'array',
+    parent: f,
+    segment,
+    state: kind === jsonc.SyntaxKind.OpenBraceToken ? 'key' : 'value',
+    index: 0,
+    lastValueEnd: start + 1,
+  });
+}
+
+function closeContainer(scan: Scan, kind: jsonc.SyntaxKind, end: number): void {
+  const want = kind === jsonc.SyntaxKind.CloseBraceToken ? 'object' : 'array';
+  // Pop to the matching container (tolerates a missing close of an inner one).
+  let i = scan.stack.length - 1;
+  while (i >= 0 && scan.stack[i].type !== want) i--;
+  if (i >= 0) {
+    scan.stack.length = i;
+    endValue(scan, end);
+  }
+}
+
+/** A string, number or literal before the cursor: a key or a value of the current frame. */
+function scalar(scan: Scan, start: number, end: number, isString: boolean): void {
+  const f = top(scan);
+  if (!f) return endValue(scan, end);
+  if (f.type === 'array') {
+    beginValue(scan);
+    return endValue(scan, end);
+  }
+  if (f.state === 'key' || f.state === 'after') {
+    f.key = isString ? scan.scanner.getTokenValue() : scan.text.slice(start, end);
+    f.state = 'colon';
+  } else {
+    // a value (or a second string after a key with no colon)
+    endValue(scan, end);
+  }
+}
+
+/** One token before the cursor, applied to the frames. */
+function applyToken(scan: Scan, kind: jsonc.SyntaxKind, start: number, end: number, isString: boolean): void {
+  const f = top(scan);
+  switch (kind) {
+    case jsonc.SyntaxKind.OpenBraceToken:
+    case jsonc.SyntaxKind.OpenBracketToken:
+      return openContainer(scan, kind, start);
+    case jsonc.SyntaxKind.CloseBraceToken:
+    case jsonc.SyntaxKind.CloseBracketToken:
+      return closeContainer(scan, kind, end);
+    case jsonc.SyntaxKind.CommaToken:
+      if (f?.type === 'object') {
+        f.state = 'key';
+        f.key = undefined;
+      } else if (f?.type === 'array') {
+        f.index++;
+        f.state = 'value';
+      }
       return;
-    }
-    f.state = 'after';
-    f.lastValueEnd = end;
-  };
+    case jsonc.SyntaxKind.ColonToken:
+      if (f?.type === 'object') f.state = 'value';
+      return;
+    default:
+      return scalar(scan, start, end, isString);
+  }
+}
 
+/** Scans up to the cursor: stops in the token the cursor is in (`token`) or at the first token after it (`nextKind`). */
+function scanToCursor(scan: Scan): void {
+  const { scanner, offset } = scan;
   for (;;) {
     const kind = scanner.scan();
     if (kind === jsonc.SyntaxKind.EOF) {
-      nextKind = jsonc.SyntaxKind.EOF;
-      break;
+      scan.nextKind = jsonc.SyntaxKind.EOF;
+      return;
     }
-    if (
-      kind === jsonc.SyntaxKind.LineCommentTrivia ||
-      kind === jsonc.SyntaxKind.BlockCommentTrivia ||
-      kind === jsonc.SyntaxKind.LineBreakTrivia ||
-      kind === jsonc.SyntaxKind.Trivia
-    )
-      continue;
+    if (isTrivia(kind)) continue;
     const start = scanner.getTokenOffset();
     const end = start + scanner.getTokenLength();
     const isString = kind === jsonc.SyntaxKind.StringLiteral;
@@ -140,108 +228,39 @@ export function pathAtOffset(text: string, offset: number, from?: CursorStart): 
     const touching = isValueToken(kind) && start < offset && (end > offset || (end === offset && (!isString || !terminated)));
     if (touching) {
       // An open string runs to the end of the line: only what is before the cursor belongs to it.
-      token = {
+      scan.token = {
         start,
         end: terminated ? end : offset,
         kind: isString ? 'string' : 'literal',
-        value: isString ? scanner.getTokenValue() : text.slice(start, end),
+        value: isString ? scanner.getTokenValue() : scan.text.slice(start, end),
         terminated,
       };
-      break;
+      return;
     }
     if (start >= offset) {
-      nextKind = kind;
-      break;
+      scan.nextKind = kind;
+      return;
     }
-    const f = top();
-    switch (kind) {
-      case jsonc.SyntaxKind.OpenBraceToken:
-      case jsonc.SyntaxKind.OpenBracketToken: {
-        if (f?.type === 'object' && f.state !== 'value') {
-          // `{` where a key belongs: treat as the value of a key we did not see.
-          f.state = 'value';
-        }
-        beginValue();
-        const segment = f ? (f.type === 'object' ? (f.key ?? '') : f.index) : undefined;
-        stack.push({
-          type: kind === jsonc.SyntaxKind.OpenBraceToken ? 'object' : 'array',
-          parent: f,
-          segment,
-          state: kind === jsonc.SyntaxKind.OpenBraceToken ? 'key' : 'value',
-          index: 0,
-          lastValueEnd: start + 1,
-        });
-        break;
-      }
-      case jsonc.SyntaxKind.CloseBraceToken:
-      case jsonc.SyntaxKind.CloseBracketToken: {
-        const want = kind === jsonc.SyntaxKind.CloseBraceToken ? 'object' : 'array';
-        // Pop to the matching container (tolerates a missing close of an inner one).
-        let i = stack.length - 1;
-        while (i >= 0 && stack[i].type !== want) i--;
-        if (i >= 0) {
-          stack.length = i;
-          endValue(end);
-        }
-        break;
-      }
-      case jsonc.SyntaxKind.CommaToken:
-        if (f?.type === 'object') {
-          f.state = 'key';
-          f.key = undefined;
-        } else if (f?.type === 'array') {
-          f.index++;
-          f.state = 'value';
-        }
-        break;
-      case jsonc.SyntaxKind.ColonToken:
-        if (f?.type === 'object') f.state = 'value';
-        break;
-      default: {
-        if (!f) {
-          endValue(end);
-          break;
-        }
-        if (f.type === 'object') {
-          if (f.state === 'key' || f.state === 'after') {
-            f.key = isString ? scanner.getTokenValue() : text.slice(start, end);
-            f.state = 'colon';
-          } else {
-            // a value (or a second string after a key with no colon)
-            endValue(end);
-          }
-        } else {
-          beginValue();
-          endValue(end);
-        }
-      }
-    }
+    applyToken(scan, kind, start, end, isString);
   }
+}
 
-  // The token after the cursor (or after the token the cursor is in).
-  if (token) {
-    for (;;) {
-      const k = scanner.scan();
-      if (
-        k === jsonc.SyntaxKind.LineCommentTrivia ||
-        k === jsonc.SyntaxKind.BlockCommentTrivia ||
-        k === jsonc.SyntaxKind.LineBreakTrivia ||
-        k === jsonc.SyntaxKind.Trivia
-      )
-        continue;
-      nextKind = k;
-      break;
-    }
+/** The first token that is not trivia. */
+function nextSignificant(scanner: jsonc.JSONScanner): jsonc.SyntaxKind {
+  for (;;) {
+    const k = scanner.scan();
+    if (!isTrivia(k)) return k;
   }
+}
+
+/** The location the scan ended at. */
+function locationOf(scan: Scan): CursorLocation {
+  const { token, nextKind } = scan;
   const colonFollows = nextKind === jsonc.SyntaxKind.ColonToken;
   const valueFollows =
     isValueToken(nextKind) || nextKind === jsonc.SyntaxKind.OpenBraceToken || nextKind === jsonc.SyntaxKind.OpenBracketToken;
-
-  const f = top();
-  if (!f) {
-    if (rootDone) return { at: 'none', path: [], colonFollows, valueFollows: false, token };
-    return { at: 'value', path: [], colonFollows, valueFollows: false, token };
-  }
+  const f = top(scan);
+  if (!f) return { at: scan.rootDone ? 'none' : 'value', path: [], colonFollows, valueFollows: false, token };
   const fPath = framePath(f);
   const base = { containerPath: fPath, container: f.type, token, colonFollows } as const;
   if (f.type === 'object') {
@@ -267,4 +286,16 @@ export function pathAtOffset(text: string, offset: number, from?: CursorStart): 
     return { ...base, at: 'value', path: [...fPath, f.index + 1], missingCommaAt: f.lastValueEnd, valueFollows };
   }
   return { ...base, at: 'value', path: [...fPath, f.index], valueFollows };
+}
+
+/** What is at `offset` in `text`; with `from`, read from that container on, as if the text before it had been read. */
+export function pathAtOffset(text: string, offset: number, from?: CursorStart): CursorLocation {
+  const scanner = jsonc.createScanner(text, true);
+  const seeded = !!from && from.offset < offset;
+  const scan: Scan = { text, offset, scanner, stack: seeded ? framesAt(from) : [], rootDone: false, nextKind: jsonc.SyntaxKind.EOF };
+  if (seeded) scanner.setPosition(from.offset);
+  scanToCursor(scan);
+  // The token after the cursor (or after the token the cursor is in).
+  if (scan.token) scan.nextKind = nextSignificant(scanner);
+  return locationOf(scan);
 }

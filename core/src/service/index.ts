@@ -141,5 +141,6 @@ export { FIX_ALL_KIND } from './codeActions';
 export * from './types';
 export { detectKind, isKindId } from './kinds';
 export { LineIndex } from './text';
+export { SEVERITIES, SEVERITY_RANK } from './severity';
 export { SOURCE } from './validate';
 export { MARKETS, payloadTemplates, snippetBody, type Market, type PayloadTemplate } from './payloadTemplates';

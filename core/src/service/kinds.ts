@@ -4,6 +4,7 @@
  */
 import { ENDPOINTS, type ActionId } from '../endpoints';
 import { globMatcher, globPath } from '../files/glob';
+import { isObject } from '../json';
 
 export type KindId =
   | 'account'
@@ -63,10 +64,6 @@ function misnamedIdentity(root: Record<string, unknown>, keys: string[], list: s
 
 function onlyKeys(keys: string[], allowed: Set<string>, extra: string[]): boolean {
   return keys.every((k) => allowed.has(k) || extra.includes(k));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Top-level keys that only an account has (a post-import payload never carries them). */

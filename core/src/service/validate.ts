@@ -2,6 +2,7 @@
  * The validation pipeline: parse -> detect kind -> schema -> rules -> severities -> cap -> locate.
  * Findings are located once, at the end, by the shared locator.
  */
+import { SEVERITY_RANK } from './severity';
 import { associationTable, detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId } from './kinds';
 import { parseDocument, type ParsedDocument } from './parse';
 import { RULES, type Rule } from './rules';
@@ -11,7 +12,7 @@ import { validatorKey } from './contract/validators';
 import { SchemaNavigator, type SchemaView } from './schemaNav';
 import { schemaFindings } from './schemaFindings';
 import type { SchemaSet } from './schemas';
-import { type Diagnostic, dottedPath, type JsonPath, type RawFinding, type RuleSeverity, type Severity } from './types';
+import { type Diagnostic, dottedPath, type JsonPath, type RawFinding, type RuleSeverity } from './types';
 
 export const SOURCE = 'kraken-import';
 export const DEFAULT_MAX_FINDINGS = 200;
@@ -53,8 +54,6 @@ const ACCOUNT_WRAPPERS: Partial<Record<KindId, JsonPath>> = {
   'account-v2-validate': ['payload'],
   'account-v2-create': ['payload'],
 };
-
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 interface Positioned {
   raw: Omit<RawFinding, 'path' | 'target'> & { path: JsonPath };
@@ -286,12 +285,12 @@ export function validateDocument(
     if (override) p.raw = { ...p.raw, severity: override };
     kept.push(p);
   }
-  kept.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.raw.severity] - SEVERITY_ORDER[b.raw.severity]);
+  kept.sort((a, b) => a.start - b.start || SEVERITY_RANK[a.raw.severity] - SEVERITY_RANK[b.raw.severity]);
   let omitted = unexamined;
   let shown = kept;
   if (kept.length > max) {
     // Keep the most severe first when cutting, then show them in document order.
-    const bySeverity = [...kept].sort((a, b) => SEVERITY_ORDER[a.raw.severity] - SEVERITY_ORDER[b.raw.severity] || a.start - b.start);
+    const bySeverity = [...kept].sort((a, b) => SEVERITY_RANK[a.raw.severity] - SEVERITY_RANK[b.raw.severity] || a.start - b.start);
     shown = bySeverity.slice(0, max).sort((a, b) => a.start - b.start);
     omitted += kept.length - max;
   }

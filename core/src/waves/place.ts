@@ -9,6 +9,7 @@
  */
 import { parseDocument } from '../service/parse';
 import { LineIndex } from '../service/text';
+import { isRecordText, jsonLinesLines } from '../files/jsonLines';
 import type { Range } from '../service/types';
 import { failureCodeLabel, unitWhere, type WaveUnit } from './run';
 
@@ -58,9 +59,7 @@ export function placeUnitErrors(file: string, text: string, units: WaveUnit[]): 
   const fileLines = new LineIndex(text);
   const placed: PlacedError[] = [];
   const lost: WaveUnit[] = [];
-  const lines = isLinesFile(file) ? text.split('\n') : undefined;
-  const starts: number[] = [];
-  if (lines) for (let i = 0, at = 0; i < lines.length; at += lines[i].length + 1, i++) starts.push(at);
+  const lines = isLinesFile(file) ? jsonLinesLines(text) : undefined;
   const parsedRecords = new Map<number, ReturnType<typeof parseDocument>>();
 
   for (const u of units) {
@@ -68,12 +67,12 @@ export function placeUnitErrors(file: string, text: string, units: WaveUnit[]): 
     let base: number;
     if (lines) {
       const i = (u.line ?? 1) - 1;
-      if (i < 0 || i >= lines.length || !lines[i].trim()) {
+      if (i < 0 || i >= lines.length || !isRecordText(lines[i].text)) {
         lost.push(u);
         continue;
       }
-      recordText = lines[i].replace(/\r$/, '');
-      base = starts[i];
+      recordText = lines[i].text;
+      base = lines[i].start;
     } else {
       recordText = text;
       base = 0;

@@ -170,6 +170,73 @@ function privateRecord(r: JournalRecord, show: boolean): JournalRecord {
   return { ...r, ...(r.message !== undefined ? { message: redactText(r.message) } : {}), ...(errors ? { errors } : {}) };
 }
 
+/** Per action, in the order actions first appear. */
+function tallyActions(units: WaveUnit[]): Map<string, ActionTally> {
+  const actions = new Map<string, ActionTally>();
+  for (const u of units) {
+    const t = actions.get(u.action) ?? { action: u.action, ok: 0, failed: 0, unknown: 0, 'done-before': 0, total: 0 };
+    t[u.status]++;
+    t.total++;
+    actions.set(u.action, t);
+  }
+  return actions;
+}
+
+/** The errors of a failed or unknown unit, each with its code (Kraken's, else `reason:…`). */
+function unitErrors(u: WaveUnit): Array<{ code: string; path: string | null; message: string }> {
+  if (u.outcome?.errors?.length)
+    return u.outcome.errors.map((e) => ({ code: e.code ?? `reason:${u.outcome?.reason ?? 'invalid'}`, path: e.path, message: e.message }));
+  return [
+    {
+      code: `reason:${u.inDoubt ? 'in-doubt' : (u.outcome?.reason ?? u.status)}`,
+      path: null,
+      message: u.inDoubt
+        ? 'Sent, and no outcome was written (the run was interrupted): check in Kraken.'
+        : (u.outcome?.message ?? u.status),
+    },
+  ];
+}
+
+/** Failures by code: the errors of units that are failed or unknown now, most units first. */
+function groupFailures(units: WaveUnit[], examplesMax: number): FailureGroup[] {
+  const groups = new Map<string, FailureGroup & { seen: Set<WaveUnit> }>();
+  for (const u of units) {
+    if (u.status !== 'failed' && u.status !== 'unknown') continue;
+    for (const e of unitErrors(u)) {
+      const g = groups.get(e.code) ?? { code: e.code, errors: 0, units: 0, examples: [], seen: new Set<WaveUnit>() };
+      g.errors++;
+      if (!g.seen.has(u)) {
+        g.seen.add(u);
+        g.units++;
+      }
+      if (g.examples.length < examplesMax) g.examples.push({ unit: u, path: e.path, message: e.message });
+      groups.set(e.code, g);
+    }
+  }
+  return [...groups.values()]
+    .map(({ seen: _seen, ...g }) => g)
+    .sort((a, b) => b.units - a.units || b.errors - a.errors || a.code.localeCompare(b.code));
+}
+
+/**
+ * The timeline: every minute from the first to the last outcome (gaps as zeros), at most a day of minutes;
+ * beyond that only the minutes that have outcomes.
+ */
+function fillTimeline(buckets: Map<string, MinuteBucket>): MinuteBucket[] {
+  const present = [...buckets.values()].sort((a, b) => a.minute.localeCompare(b.minute));
+  if (present.length <= 1) return present;
+  const from = Date.parse(present[0].minute);
+  const to = Date.parse(present[present.length - 1].minute);
+  const span = (to - from) / 60_000 + 1;
+  if (span > 24 * 60) return present;
+  const timeline: MinuteBucket[] = [];
+  for (let t = from; t <= to; t += 60_000) {
+    const minute = new Date(t).toISOString();
+    timeline.push(buckets.get(minute) ?? { minute, ok: 0, failed: 0, unknown: 0, rateLimited: 0, waitedMs: 0, retries: 0 });
+  }
+  return timeline;
+}
+
 /** Folds journal texts (already read) into a wave. */
 export function foldWaveRun(inputs: Array<{ file: string; text?: string; problem?: string }>, options: ReadWaveOptions = {}): WaveRun {
   const show = options.showPersonalData === true;
@@ -263,63 +330,9 @@ export function foldWaveRun(inputs: Array<{ file: string; text?: string; problem
     for (const { id, ...call } of calls) slow.push({ unit: made.get(id)!, ...call });
   }
 
-  // Per action, in the order actions first appear.
-  const actions = new Map<string, ActionTally>();
-  for (const u of units) {
-    const t = actions.get(u.action) ?? { action: u.action, ok: 0, failed: 0, unknown: 0, 'done-before': 0, total: 0 };
-    t[u.status]++;
-    t.total++;
-    actions.set(u.action, t);
-  }
-
-  // Failures by code: the errors of units that are failed or unknown now.
-  const examplesMax = options.examples ?? 5;
-  const groups = new Map<string, FailureGroup & { seen: Set<WaveUnit> }>();
-  for (const u of units) {
-    if (u.status !== 'failed' && u.status !== 'unknown') continue;
-    const errors: Array<{ code: string; path: string | null; message: string }> = u.outcome?.errors?.length
-      ? u.outcome.errors.map((e) => ({ code: e.code ?? `reason:${u.outcome?.reason ?? 'invalid'}`, path: e.path, message: e.message }))
-      : [
-          {
-            code: `reason:${u.inDoubt ? 'in-doubt' : (u.outcome?.reason ?? u.status)}`,
-            path: null,
-            message: u.inDoubt
-              ? 'Sent, and no outcome was written (the run was interrupted): check in Kraken.'
-              : (u.outcome?.message ?? u.status),
-          },
-        ];
-    for (const e of errors) {
-      const g = groups.get(e.code) ?? { code: e.code, errors: 0, units: 0, examples: [], seen: new Set<WaveUnit>() };
-      g.errors++;
-      if (!g.seen.has(u)) {
-        g.seen.add(u);
-        g.units++;
-      }
-      if (g.examples.length < examplesMax) g.examples.push({ unit: u, path: e.path, message: e.message });
-      groups.set(e.code, g);
-    }
-  }
-  const failures = [...groups.values()]
-    .map(({ seen: _seen, ...g }) => g)
-    .sort((a, b) => b.units - a.units || b.errors - a.errors || a.code.localeCompare(b.code));
-
-  // The timeline: every minute from the first to the last outcome (gaps as zeros), at most a day of minutes;
-  // beyond that only the minutes that have outcomes.
-  const present = [...buckets.values()].sort((a, b) => a.minute.localeCompare(b.minute));
-  let timeline = present;
-  if (present.length > 1) {
-    const from = Date.parse(present[0].minute);
-    const to = Date.parse(present[present.length - 1].minute);
-    const span = (to - from) / 60_000 + 1;
-    if (span <= 24 * 60) {
-      timeline = [];
-      for (let t = from; t <= to; t += 60_000) {
-        const minute = new Date(t).toISOString();
-        timeline.push(buckets.get(minute) ?? { minute, ok: 0, failed: 0, unknown: 0, rateLimited: 0, waitedMs: 0, retries: 0 });
-      }
-    }
-  }
-
+  const actions = tallyActions(units);
+  const failures = groupFailures(units, options.examples ?? 5);
+  const timeline = fillTimeline(buckets);
   const slowest = slow.sort((a, b) => b.ms - a.ms).slice(0, options.slowest ?? 10);
   return { journals, units, actions: [...actions.values()], failures, timeline, slowest, totals };
 }

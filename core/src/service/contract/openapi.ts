@@ -33,6 +33,7 @@ import { PYYAML_SCALAR_TAGS } from './pyyaml';
 
 import type { KindId } from '../kinds';
 import { ENDPOINTS } from '../../endpoints';
+import { isObject } from '../../json';
 
 export type { KindId };
 
@@ -148,10 +149,6 @@ const DESCRIPTION_KEY = /^(?:[a-z]+:)?data-import--[a-z0-9_.-]+$/i;
 const CONFIG_KEYS = new Set(['', 'null', 'none', 'false', 'true']);
 
 type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Parses a served contract: JSON when it looks like JSON, otherwise YAML with PyYAML's scalar types (see

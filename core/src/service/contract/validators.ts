@@ -6,6 +6,7 @@
  * (`Validate <code>⁨valid_to⁩</code> not before …`): `validatorText` turns them into plain text with backticks, and
  * `validatorKey` into the key names are matched by (case, spacing, backticks and invisible characters ignored).
  */
+import { isObject } from '../../json';
 
 export interface DeclaredValidator {
   /** The component under `components.schemas`. */
@@ -45,10 +46,6 @@ export function validatorKey(name: unknown): string {
     .replace(/\s+/g, ' ')
     .replace(/[.\s]+$/, '')
     .trim();
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Every `x-validators` entry under `components.schemas`, in document order. */

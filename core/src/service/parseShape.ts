@@ -1,0 +1,131 @@
+/**
+ * The cheap measures of a text and its parsed value that decide which (costly) checks a document needs: the
+ * nesting depth and where it is deepest, the number of keys, whether a number literal could be inexact.
+ */
+
+/** Python's json module (Kraken's parser) gives up at its recursion limit of about 1000 levels. */
+export const MAX_KRAKEN_DEPTH = 990;
+/** jsonc-parser recurses per level; beyond this we do not build a tolerant tree. */
+export const MAX_TREE_DEPTH = 1000;
+
+export interface Structure {
+  colons: number;
+  maxDepth: number;
+  maxDepthAt: number;
+}
+
+/** One pass over the text outside strings: counts colons (one per property) and the deepest nesting. */
+export function scanStructure(text: string): Structure {
+  let colons = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  let maxDepthAt = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // skip the string
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q === -1) {
+          i = n;
+          break;
+        }
+        let k = q - 1;
+        let bs = 0;
+        while (text.charCodeAt(k) === 92) {
+          bs++;
+          k--;
+        }
+        if ((bs & 1) === 0) {
+          i = q;
+          break;
+        }
+        j = q + 1;
+      }
+    } else if (c === 58) colons++;
+    else if (c === 123 || c === 91) {
+      if (++depth > maxDepth) {
+        maxDepth = depth;
+        maxDepthAt = i;
+      }
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return { colons, maxDepth, maxDepthAt };
+}
+
+interface ValueShape {
+  /** Own keys of all objects (a duplicate key in the text counts once: JSON.parse keeps the last). */
+  keys: number;
+  /** Nesting of containers, the root container being 1 (as the bracket depth of the text). */
+  maxDepth: number;
+  /** Numbers held directly by arrays (their literals are not next to a colon). */
+  arrayNumbers: number;
+}
+
+/** Counts keys, nesting and array-held numbers of a parsed value, iteratively (documents may nest very deeply). */
+export function valueShape(value: unknown): ValueShape {
+  let keys = 0;
+  let maxDepth = 0;
+  let arrayNumbers = 0;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length) {
+    const v = stack.pop();
+    const depth = depths.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) maxDepth = depth;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        if (item !== null && typeof item === 'object') {
+          stack.push(item);
+          depths.push(depth + 1);
+        } else if (typeof item === 'number') arrayNumbers++;
+      }
+    } else {
+      for (const k in v) {
+        keys++;
+        const child = (v as Record<string, unknown>)[k];
+        if (child !== null && typeof child === 'object') {
+          stack.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return { keys, maxDepth, arrayNumbers };
+}
+
+/**
+ * For strict JSON text: the colons that follow a closing quote (property separators), found with indexOf, not a
+ * character scan. Every key is followed by one; the only other colons counted are those opening a string value
+ * (`": x"`), so the count is at least the number of keys in the text, and equals the parsed value's key count only
+ * when no key was dropped as a duplicate. Also tells whether a number literal after a colon could be inexact.
+ */
+export function keyColons(text: string): { colons: number; longNumbers: boolean } {
+  let colons = 0;
+  let longNumbers = false;
+  const n = text.length;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    let j = i - 1;
+    let c = text.charCodeAt(j);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(--j);
+    if (c !== 34) continue;
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === 92) backslashes++;
+    if (backslashes & 1) continue;
+    colons++;
+    // The value: a number literal with more than 15 characters or an exponent may not read back as written.
+    let k = i + 1;
+    let d = text.charCodeAt(k);
+    while (d === 32 || d === 10 || d === 13 || d === 9) d = text.charCodeAt(++k);
+    if (d === 45 || (d >= 48 && d <= 57)) {
+      const start = k;
+      while (k < n && (((d = text.charCodeAt(k)) >= 48 && d <= 57) || d === 45 || d === 43 || d === 46)) k++;
+      if (k - start > 15 || d === 101 || d === 69) longNumbers = true;
+    }
+  }
+  return { colons, longNumbers };
+}
