@@ -24,7 +24,7 @@ import { RangeSerialiser } from '../cli/src/output';
 import { checkPayloadText } from '../core/src/files';
 import { toLspDiagnostic } from '../server/src/server';
 import { bundledSchemaSet, BUNDLED_SCHEMA_FILES } from '../core/src/service/schemas';
-import { startLspServer, type LspServer } from '../test/lsp/harness';
+import { startLspServer, type LspServer } from '../test/integration/lspHarness';
 import { accountOfSize, wave } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -68,11 +68,15 @@ rmSync(join(root, 'out/test'), { recursive: true, force: true });
 const started = Date.now();
 await Promise.all([
   ...bundles.map((b) => esbuild.build({ ...common, ...b, outdir: join(root, 'dist') })),
-  // npm run validators:table: out/scripts/validators-table.js writes docs/validators.md.
+  // npm run validators:table: out/scripts/validators-table.js writes docs/validators.md; npm run wave:demo: out/scripts/waveDemo.js.
   esbuild.build({
     ...common,
     minify: false,
-    entryPoints: { 'validators-table': join(root, 'scripts/validators-table.ts'), structure: join(root, 'scripts/structure.ts') },
+    entryPoints: {
+      'validators-table': join(root, 'scripts/validators-table.ts'),
+      structure: join(root, 'scripts/structure.ts'),
+      waveDemo: join(root, 'scripts/waveDemo.ts'),
+    },
     outdir: join(root, 'out/scripts'),
     packages: 'external',
   }),

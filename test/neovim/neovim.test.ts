@@ -16,9 +16,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startLspServer } from '../lsp/harness';
+import { startLspServer } from '../integration/lspHarness';
+import { REPO_ROOT } from '../helpers';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const NEOVIM_DIR = process.env.NEOVIM_DIR ?? path.join(REPO_ROOT, '.neovim');
 const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');

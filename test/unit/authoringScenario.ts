@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LineIndex } from '../../core/src/service/text';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+import { REPO_ROOT } from '../helpers';
+
+export { REPO_ROOT };
 
 export interface Pos {
   line: number;

@@ -43,7 +43,7 @@ import { confirmationFor } from '../../core/src/send/safety';
 import { callKraken, type KrakenCalls } from '../../core/src/send/call';
 import { firstLineRange, formatResponseEntry, place, relocate, ResponseHistory, type ResponseEntry } from '../../core/src/send/tracking';
 import type { ImportStatusData, ItemResult, KrakenFailure, KrakenResult } from '../../core/src/kraken/types';
-import { REPO_ROOT, fixture, seedAccount } from './helpers';
+import { REPO_ROOT, fixture, seedAccount } from '../helpers';
 
 const V1: EnvironmentSetting = { ...EXAMPLE_ENVIRONMENT, flow: 'v1', production: false, auth: 'api-key-header' };
 const V2: EnvironmentSetting = {

@@ -7,8 +7,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { KRAKEN_COMMANDS } from '../../core/src/send';
+import { REPO_ROOT } from '../helpers';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 
 function tsFiles(dir: string): string[] {

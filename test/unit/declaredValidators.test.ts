@@ -13,7 +13,7 @@ import { createKrakenService, type Diagnostic } from '../../core/src/service';
 import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
 import { certainlyInFuture } from '../../core/src/service/rules/dateInFuture';
 import { formatDecimal, parseDecimal } from '../../core/src/service/rules/decimal';
-import { fixture, REPO_ROOT, SHARED } from './helpers';
+import { fixture, REPO_ROOT, SHARED } from '../helpers';
 
 const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
 const NOW = new Date('2025-06-01T12:00:00Z'); // the UTC+14 date is 2025-06-02

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { endpoint, ENDPOINTS, pathPattern, repeatIsSafe } from '../../core/src/endpoints';
 import { ACTION_LABELS, planRequest, resendAfterInterruption } from '../../core/src/send';
-import { fixture } from './helpers';
+import { fixture } from '../helpers';
 
 const env = { flow: 'v1' as const, operationsTeam: 'A' };
 

@@ -9,7 +9,7 @@ import { pathAtOffset } from '../../core/src/service/cursor';
 import { cursorAnchor, LARGE_AUTHORING_TEXT, largeFoldingRanges, largeTree } from '../../core/src/service/largeDocument';
 import { documentSymbols, foldingRanges, MAX_ITEMS_COMPUTED } from '../../core/src/service/symbols';
 import { LineIndex } from '../../core/src/service/text';
-import { seedAccount } from './helpers';
+import { seedAccount } from '../helpers';
 
 /** The seed account with `count` statements, pretty-printed. */
 function account(count: number): string {

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { createKrakenService } from '../../core/src/service';
 import { ScanLocator } from '../../core/src/service/locate';
 import { LARGE_BROKEN_TEXT, parseDocument } from '../../core/src/service/parse';
-import { seedAccount } from './helpers';
+import { seedAccount } from '../helpers';
 
 /** A pretty-printed account over LARGE_BROKEN_TEXT: the seed with many statements. */
 function largeAccount(): string {

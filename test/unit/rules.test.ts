@@ -8,8 +8,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { createKrakenService, ruleCatalogue, type Diagnostic } from '../../core/src/service';
+import { REPO_ROOT } from '../helpers';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
+const REPO = REPO_ROOT;
 const SEEDS = path.join(REPO, 'test', 'fixtures', 'seeds');
 const service = createKrakenService();
 

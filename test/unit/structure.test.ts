@@ -6,8 +6,9 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { checkStructure, importsOf, judgeImport, longFunctions, MAX_FUNCTION_LINES } from '../../scripts/structure';
+import { REPO_ROOT } from '../helpers';
 
-const root = path.resolve(__dirname, '../../..');
+const root = REPO_ROOT;
 const at = (file: string, specifier: string) => judgeImport(root, { file: path.join(root, file), line: 1, specifier });
 
 describe('structure: one core, thin faces', () => {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { createKrakenService, type Diagnostic } from '../../core/src/service';
 import { detectKind } from '../../core/src/service/kinds';
 import { parseDocument } from '../../core/src/service/parse';
-import { fixture, rangeOf, REPO_ROOT, seedAccount, SHARED } from './helpers';
+import { fixture, rangeOf, REPO_ROOT, seedAccount, SHARED } from '../helpers';
 
 const service = createKrakenService();
 const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === 'error');

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { validatorKey, validatorText } from '../../core/src/service/contract/validators';
 import { RULES } from '../../core/src/service/rules';
 import { collectRows, renderTable, TABLE_FILE } from '../../scripts/validators-table';
-import { REPO_ROOT, SHARED } from './helpers';
+import { REPO_ROOT, SHARED } from '../helpers';
 
 describe('docs/validators.md (every declared Kraken validator and its verdict)', () => {
   const rows = collectRows(SHARED);

@@ -19,6 +19,7 @@ import {
   summaryMessage,
   ValidationCache,
 } from '../../core/src/files/workspaceFiles';
+import { REPO_ROOT } from '../helpers';
 
 describe('globs', () => {
   test('** matches any depth (also none), * and ? stay within one folder', () => {
@@ -166,7 +167,7 @@ describe('change detection and the run plan', () => {
 });
 
 test('the defaults in code are the defaults package.json contributes (the settings UI shows the latter)', () => {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
   const props = manifest.contributes.configuration.properties;
   assert.deepEqual(props['krakenImport.workspaceValidation.include'].default, [...DEFAULT_INCLUDE]);
   assert.deepEqual(props['krakenImport.workspaceValidation.exclude'].default, [...DEFAULT_EXCLUDE]);

@@ -8,6 +8,7 @@
  *   (and this extension's other checks) read it as a nearby double: an identifier can be corrupted on the way.
  * Both are warnings: Kraken accepts the payload either way; the fix is to write the value as a string.
  */
+import { PAYLOAD_KINDS } from '../kinds';
 import type { Rule } from './types';
 import { walkNumbers } from './walk';
 
@@ -89,17 +90,8 @@ export const numberPrecision: Rule = {
   code: 'number-precision',
   severity: 'warning',
   doc: 'A JSON number that a double cannot hold as written: an integer beyond 2^53 (Kraken reads it exactly, but JavaScript tools on the way do not) or a decimal whose value changes when read (Kraken reads 1.0000000000000000001 as 1.0). A warning: Kraken accepts both; write such values as strings.',
-  kinds: [
-    'account',
-    'account-v2-validate',
-    'account-v2-create',
-    'account-v1-create',
-    'notes',
-    'transactions',
-    'statements',
-    'payment-instruction',
-    'business-payment-instruction',
-  ],
+  // Every kind: a number is read the same way in any body.
+  kinds: PAYLOAD_KINDS.map((k) => k.id),
   check(ctx) {
     if (ctx.numbersExact) return; // the parser saw no literal that could read back differently
     // One pass over the text first: most documents have no lossy literal and need no walk.

@@ -14,7 +14,7 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT } from '../helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DocumentInfo, SetContractResult } from '../../core/src/protocol';
-import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
+import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './lspHarness';
 import { GB_MISTAKES } from '../fixtures/contract/expected';
 
 const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(REPO_ROOT, '..', 'shared', 'kraken-openapi');

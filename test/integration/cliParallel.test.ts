@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REPO_ROOT, seedAccount } from './helpers';
+import { REPO_ROOT, seedAccount } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'kraken-cli-jobs-'));

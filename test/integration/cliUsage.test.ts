@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src/index';
 import { editDistance, nearest, parseCommand, UsageError, type CommandDef } from '../../core/src/args';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT } from '../helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');

@@ -20,7 +20,7 @@ import {
   type Rng,
   type ScenarioDiagnostic,
 } from '../unit/authoringScenario';
-import { startLspServer, VSCODE_LIKE_CAPABILITIES, type LspServer, type PublishedDiagnostics } from './harness';
+import { startLspServer, VSCODE_LIKE_CAPABILITIES, type LspServer, type PublishedDiagnostics } from './lspHarness';
 
 const ERROR = 1;
 

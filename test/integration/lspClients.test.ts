@@ -11,10 +11,10 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
+import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './lspHarness';
 
 const ACCOUNT = '{"import_supplier": "X", "customers": [], "sales_channel": "direct"}';
-/** The range of "direct" in ACCOUNT (the CLI places it there too: test/unit/cli.test.ts). */
+/** The range of "direct" in ACCOUNT (the CLI places it there too: test/integration/cli.test.ts). */
 const DIRECT = { start: { line: 0, character: 59 }, end: { line: 0, character: 67 } };
 
 /** Neovim 0.10's announcement, reduced to what matters here: no pull diagnostics, no refresh, literals, snippets. */

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createKrakenService, type Diagnostic, type KindId } from '../../core/src/service';
 import { createContractSchemaSet, type ContractCache } from '../../core/src/service/contract/schemaSet';
-import { fixture, REPO_ROOT, SHARED } from './helpers';
+import { fixture, REPO_ROOT, SHARED } from '../helpers';
 
 const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
 const GB_FILE = path.join(OPENAPI_DIR, 'edf-gb.openapi.yml');

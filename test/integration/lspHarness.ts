@@ -6,7 +6,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+import { REPO_ROOT } from '../helpers';
+
+export { REPO_ROOT };
 export const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
 
 export interface Message {

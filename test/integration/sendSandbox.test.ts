@@ -16,7 +16,7 @@ import { parseCommand, UsageError } from '../../core/src/args';
 import { CreateGate, parseShard, runSend, SEND_COMMAND, type SendIo } from '../../cli/src/send';
 import { readWave, shardOf, unitKey } from '../../core/src/waves';
 import { foldJournal, Journal, JournalLockedError, readJournal, type JournalRecord } from '../../core/src/waves/journal';
-import { fixture, REPO_ROOT } from './helpers';
+import { fixture, REPO_ROOT } from '../helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const KEY = 'sk_test_wave_3c9e1f';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './harness';
+import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './lspHarness';
 
 const seedText = readFileSync(path.join(REPO_ROOT, 'test/fixtures/seeds/seed-account.json'), 'utf8');
 const ERROR = 1;

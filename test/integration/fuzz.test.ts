@@ -14,7 +14,7 @@
  * exit code is 1 exactly when an error diagnostic exists, never 2, and every range is inside its file.
  *
  * CI runs KRAKEN_FUZZ_COUNT (default 3000) documents from the fixed seed; for a long local run:
- *   KRAKEN_FUZZ_SEED=random KRAKEN_FUZZ_COUNT=100000 node --test out/test/unit/fuzz.test.js
+ *   KRAKEN_FUZZ_SEED=random KRAKEN_FUZZ_COUNT=100000 node --test out/test/integration/fuzz.test.js
  * One document of a run is reproduced with KRAKEN_FUZZ_SEED=<seed> KRAKEN_FUZZ_ONLY=<index>. Failing documents are
  * written to $TMPDIR/kraken-fuzz-failures/.
  */
@@ -37,7 +37,7 @@ import {
 } from '../../core/src/service';
 import { parseDocument } from '../../core/src/service/parse';
 import { LineIndex } from '../../core/src/service/text';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT } from '../helpers';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness

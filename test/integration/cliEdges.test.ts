@@ -20,7 +20,7 @@ import { redactText, REDACTED } from '../../core/src/kraken/redact';
 import { bypassesProxy, proxyFor } from '../../core/src/kraken/proxy';
 import { editLine } from '../../cli/src/send';
 import { Journal, JournalLockedError, takeLock } from '../../core/src/waves/journal';
-import { REPO_ROOT, SHARED } from './helpers';
+import { REPO_ROOT, SHARED } from '../helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');

@@ -18,7 +18,7 @@ import { fetchContract } from '../../core/src/contract/source';
 import { startSandbox, type SandboxHandle } from '../../sandbox/src';
 import { formatResponseEntry, type ResponseEntry } from '../../core/src/send/tracking';
 import { isPersonalPath, redactFieldMessage } from '../../core/src/kraken/redact';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT } from '../helpers';
 import { smallAccount } from '../fixtures/smallAccount';
 
 const KEY = 'sk_test_reliability_5e8d2b';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { escapeGithubData, escapeGithubProperty, toGithubAnnotations, toMarkdownSummary, toSarif } from '../../cli/src/reports';
 import type { FileReport } from '../../cli/src/format';
 import { ruleCatalogue } from '../../core/src/service';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'kraken-reports-'));

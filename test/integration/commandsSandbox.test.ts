@@ -13,7 +13,7 @@ import type { EnvironmentSetting } from '../../core/src/send/environments';
 import { describeImportStatus, describeResult, type Outcome } from '../../core/src/send/outcome';
 import { planRequest, type PlanInput, type RequestPlan } from '../../core/src/send/plan';
 import { callKraken } from '../../core/src/send/call';
-import { fixture, seedAccount } from './helpers';
+import { fixture, seedAccount } from '../helpers';
 
 const KEY = 'sandbox-test-key-1234';
 let sandbox: SandboxHandle;
