@@ -14,26 +14,19 @@ import * as path from 'node:path';
 import { parseContractText } from '../core/src/service/contract/openapi';
 import { declaredValidators, validatorKey, type DeclaredValidator } from '../core/src/service/contract/validators';
 import { RULES } from '../core/src/service/rules';
+import { KRAKEN_CONFIG, KRAKEN_DATA, LATER, NOT_DECIDABLE, type Kind, type Verdict } from './verdicts/types';
+import { DATE_VERDICTS } from './verdicts/dates';
+import { SUM_VERDICTS } from './verdicts/sums';
+import { FORMAT_VERDICTS } from './verdicts/formats';
+import { STRUCTURE_VERDICTS } from './verdicts/structure';
 
 export const CONTRACT_FILES = [
   { id: 'edf-gb', file: 'edf-gb.openapi.yml', title: 'EDF GB' },
   { id: 'origin-au', file: 'origin-au.openapi.yml', title: 'Origin AU' },
 ] as const;
 
-type Kind = 'local' | 'partial' | 'kraken-data' | 'kraken-config' | 'clock' | 'not-decidable' | 'not-implemented';
-
-interface Verdict {
-  kind: Kind;
-  text: string;
-}
-
-const KRAKEN_DATA = (what: string): Verdict => ({ kind: 'kraken-data', text: `needs Kraken's data: ${what}` });
-const KRAKEN_CONFIG = (what: string): Verdict => ({ kind: 'kraken-config', text: `needs the instance's configuration: ${what}` });
-const NOT_DECIDABLE = (why: string): Verdict => ({ kind: 'not-decidable', text: `not decidable from its text: ${why}` });
-const LATER = (what: string): Verdict => ({ kind: 'not-implemented', text: `decidable from the payload, not implemented yet: ${what}` });
-
 /** Verdicts by validator name (`validatorKey`), for those the categories would misplace or that deserve a reason. */
-const VERDICTS: Record<string, Verdict> = {
+const BASE_VERDICTS: Record<string, Verdict> = {
   [validatorKey('Validate that either `instruction_reference` or `reference` are provided')]: {
     kind: 'local',
     text: 'checked locally: `reference-exclusive` (error, every payment instruction)',
@@ -105,6 +98,15 @@ const VERDICTS: Record<string, Verdict> = {
 };
 
 /** Fallback verdicts by words in the name, description and error codes: first match wins. */
+/** The reviewed verdicts, one file per family (scripts/verdicts/), on top of the base list above. */
+const VERDICTS: Record<string, Verdict> = {
+  ...BASE_VERDICTS,
+  ...DATE_VERDICTS,
+  ...SUM_VERDICTS,
+  ...FORMAT_VERDICTS,
+  ...STRUCTURE_VERDICTS,
+};
+
 const CATEGORIES: ReadonlyArray<{ test: RegExp; verdict: Verdict }> = [
   { test: /file store|path exists/, verdict: KRAKEN_DATA("the instance's file store (the document must have been uploaded)") },
   {
