@@ -155,6 +155,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     vscode.workspace.onDidCloseTextDocument((doc) => infos.delete(doc.uri.toString())),
   );
 
+  // The commands and the response tabs' file system first: a response tab VS Code restores after a reload
+  // activates the extension (onFileSystem) and must find its provider while the server is still starting.
+  const kraken = registerKrakenCommands(context, { client, log });
   await client.start();
   context.subscriptions.push(
     client.onNotification(DocumentInfoChangedNotification, (info: DocumentInfo & { uri: string }) => {
@@ -163,7 +166,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }),
   );
   void refreshStatus();
-  const kraken = registerKrakenCommands(context, { client, log });
   const contract = registerContract(context, client, log, DOCUMENT_SELECTOR);
   registerWorkspaceValidation(context, () => client);
 

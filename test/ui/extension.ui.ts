@@ -9,7 +9,9 @@
 //   (d) hovering a property shows its documentation;
 //   (c) Ctrl+Space inside an object offers a missing property and inserts it;
 //   (f) "Kraken Import: Validate with Kraken" against a local sandbox (asks the API key in an input box, kept in
-//       SecretStorage) shows Kraken's own error inline, with source "Kraken".
+//       SecretStorage) shows Kraken's own error inline, with source "Kraken";
+//   (g) after a reload of the window, "Show Kraken Responses…" still lists that call (the history lives in the
+//       workspace's state) and opens its response in a tab, without sending anything again.
 //
 // Build and run (after scripts/setup-code-server.sh): node scripts/build.mjs && node --test --test-reporter=spec out/ui/
 // Screenshots: .test-output/ui/ext-*.png. Env: KRAKEN_VSIX=<file> to test an existing package instead of packing one.
@@ -422,6 +424,46 @@ test(
       await hover.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match((await hover.textContent()) ?? '', /kraken-import\(invalid-format\)/, 'the local finding too');
       await screenshot(page, 'ext-f-kraken-inline');
+    });
+  },
+);
+
+test(
+  '(g) the response history outlives a reload: Show Kraken Responses… lists the validate call and opens it',
+  { timeout: 180_000 },
+  async () => {
+    await step('g', async () => {
+      const before = sandboxRequests.length;
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      // The extension is back (its environment item in the status bar).
+      await page.locator('.statusbar-item', { hasText: 'Kraken: Local sandbox' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      await runCommand('Kraken Import: Show Kraken Responses…');
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      const validate = rows.filter({ hasText: /^400 Validate/ }).first();
+      await validate.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match((await validate.textContent()) ?? '', /Local sandbox · POST \/v1\/data-import\/validate-account\//);
+      await validate.click();
+      // The kept exchange in a read-only JSON tab: what was sent where, the key as a placeholder, never the key.
+      const tab = page.locator('.tabs-container .tab.active', { hasText: /^Validate/ });
+      await tab.waitFor({ state: 'visible', timeout: 30_000 });
+      await page.waitForFunction(
+        (sel) => {
+          const text = Array.from(document.querySelectorAll(`${sel} .view-lines .view-line`))
+            .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+            .join('\n');
+          return /"environment": "Local sandbox"/.test(text) && /"Authorization": "Token \$KRAKEN_API_KEY"/.test(text);
+        },
+        EDITOR,
+        { timeout: 30_000 },
+      );
+      const shown = await page.locator(`${EDITOR} .view-lines`).textContent();
+      assert.ok(!(shown ?? '').includes(SANDBOX_KEY), 'the key is never in the tab');
+      assert.equal(sandboxRequests.length, before, 'reopening a kept response sends nothing');
+      // A response tab VS Code restored by itself reads from the same history (onFileSystem activation): no editor
+      // failed to open.
+      assert.equal(await page.getByText('The editor could not be opened').count(), 0, 'no editor failed to open after the reload');
+      await screenshot(page, 'ext-g-response-after-reload');
     });
   },
 );

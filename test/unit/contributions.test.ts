@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { KRAKEN_COMMANDS } from '../../core/src/send';
+import { KRAKEN_COMMANDS, RESPONSE_SCHEME } from '../../core/src/send';
 import { REPO_ROOT } from '../helpers';
 
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -70,7 +70,8 @@ test('menus and keybindings name contributed commands only', () => {
 });
 
 test('activation: no onCommand or onView events (VS Code infers them from contributions since 1.74; engines admits 1.100)', () => {
-  assert.deepEqual(pkg.activationEvents, ['onLanguage:json', 'onLanguage:jsonl']);
+  // onFileSystem is not inferred: a response tab restored after a reload needs the extension's provider.
+  assert.deepEqual(pkg.activationEvents, ['onLanguage:json', 'onLanguage:jsonl', `onFileSystem:${RESPONSE_SCHEME}`]);
   assert.match(pkg.engines.vscode, /^\^1\.100\./);
 });
 

@@ -26,6 +26,9 @@ export interface StoredResponse {
 }
 
 /** At most this many calls are kept per workspace (the oldest go first). */
+/** The URI scheme of a kept call's read-only tab (package.json activates the extension on it: onFileSystem). */
+export const RESPONSE_SCHEME = 'kraken-response';
+
 export const MAX_STORED_RESPONSES = 50;
 /** A body longer than this (as JSON text) is kept as its beginning. */
 export const MAX_STORED_BODY_CHARS = 64 * 1024;

@@ -1,6 +1,6 @@
 /** "Show Responses" (the kept calls, or one document's response log) and "Copy as cURL". */
 import * as vscode from 'vscode';
-import { formatResponseEntry, type StoredResponse } from '../../../../core/src/send';
+import { formatResponseEntry, RESPONSE_SCHEME, type StoredResponse } from '../../../../core/src/send';
 import { type KrakenCommandArgs, type KrakenSession, readArgs } from './session';
 
 /** The workspace's kept calls in a quick pick; the one picked opens in its tab. */
@@ -15,7 +15,7 @@ export async function showResponses(session: KrakenSession, a: unknown): Promise
 export async function copyAsCurl(session: KrakenSession, a: unknown): Promise<string | undefined> {
   const { responseView } = session;
   const uri = a instanceof vscode.Uri ? a : vscode.window.activeTextEditor?.document.uri;
-  let entry = uri?.scheme === 'kraken-response' ? responseView.find(uri) : undefined;
+  let entry = uri?.scheme === RESPONSE_SCHEME ? responseView.find(uri) : undefined;
   if (!entry) {
     const items = responseView.list().map((e) => ({
       label: `${e.exchange.status ?? '—'} ${e.action} — ${e.account}`,

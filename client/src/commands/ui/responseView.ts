@@ -8,9 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ExchangeRecord } from '../../../../core/src/kraken';
-import { addResponse, responseDocumentPath, responseDocumentText, storable, toCurl, type StoredResponse } from '../../../../core/src/send';
+import {
+  addResponse,
+  RESPONSE_SCHEME,
+  responseDocumentPath,
+  responseDocumentText,
+  storable,
+  toCurl,
+  type StoredResponse,
+} from '../../../../core/src/send';
 
-export const RESPONSE_SCHEME = 'kraken-response';
 const STATE_KEY = 'krakenImport.responseHistory';
 
 export class ResponseView implements vscode.FileSystemProvider, vscode.Disposable {
