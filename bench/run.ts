@@ -278,10 +278,10 @@ interface ProcRun {
  * Runs `node <args>`; its stdout is hashed (not kept), its threads' CPU and waiting read from /proc/<pid>/task/*
  * and its peak RSS from /proc/<pid>/status every 10 ms.
  */
-async function runNode(args: string[]): Promise<ProcRun> {
+async function runNode(args: string[], env?: NodeJS.ProcessEnv): Promise<ProcRun> {
   mkdirSync(RESULTS, { recursive: true });
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: env ? { ...process.env, ...env } : process.env });
   const hash = createHash('sha256');
   child.stdout.on('data', (chunk: Buffer) => hash.update(chunk));
   const threads = new Map<string, { run: number; wait: number }>();
@@ -321,9 +321,9 @@ async function runNode(args: string[]): Promise<ProcRun> {
 }
 
 /** Best (lowest) of each measure over `runs` runs of `args`; the statuses and output hashes of all runs. */
-async function bestOf(args: string[], runs: number): Promise<ProcRun & { runs: ProcRun[] }> {
+async function bestOf(args: string[], runs: number, env?: NodeJS.ProcessEnv): Promise<ProcRun & { runs: ProcRun[] }> {
   const all: ProcRun[] = [];
-  for (let i = 0; i < runs; i++) all.push(await runNode(args));
+  for (let i = 0; i < runs; i++) all.push(await runNode(args, env));
   const min = (f: (r: ProcRun) => number) => Math.min(...all.map(f));
   return {
     ...all[0],
@@ -534,6 +534,8 @@ async function bigAccount(): Promise<BigAccountResult> {
 interface StartupResult {
   node: ProcRun;
   validate: ProcRun;
+  /** The same without the code cache (cli/src/codeCache.ts): a first run, or KRAKEN_IMPORT_NO_CODE_CACHE=1. */
+  validateNoCache: ProcRun;
   rules: ProcRun;
   /** dist/client.js loaded (required) with a stand-in `vscode` module: the bundle's own load, not VS Code's activation. */
   clientLoad: ProcRun;
@@ -556,6 +558,7 @@ async function startup(): Promise<StartupResult> {
   return {
     node: await bestOf(['-e', ''], runs),
     validate: await bestOf([CLI, 'validate', small], runs),
+    validateNoCache: await bestOf([CLI, 'validate', small], runs, { KRAKEN_IMPORT_NO_CODE_CACHE: '1' }),
     rules: await bestOf([CLI, 'rules'], runs),
     clientLoad: await bestOf(['-e', CLIENT_LOAD], runs),
   };
@@ -1078,6 +1081,7 @@ async function main(): Promise<void> {
         [
           ['node -e "" (Node itself)', st.node, 'n'],
           ['kraken-import validate <10 KB account>', st.validate, 'v'],
+          ['  the same without the code cache (first run)', st.validateNoCache, 'v'],
           ['kraken-import rules', st.rules, 'r'],
           ['dist/client.js loaded (vscode stood in; not the activation in VS Code)', st.clientLoad, 'c'],
         ].map(([name, r]) => [name as string, fmtMs((r as ProcRun).wall), fmtMs((r as ProcRun).cpu), fmtMs((r as ProcRun).mainThread)]),

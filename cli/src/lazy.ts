@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import type { CommandDef } from '../../core/src/args';
+import { requireWithCodeCache } from './codeCache';
 
 type Commands = typeof import('./commands');
 
@@ -21,10 +22,9 @@ export interface ServerBundle {
 
 const cache = new Map<string, unknown>();
 
-/** A bundle next to this one; the path is computed at run time so esbuild leaves the require alone. */
+/** A bundle next to this one, loaded at run time (with the code cache) so esbuild leaves it out of this one. */
 function bundle<T>(name: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle beside this one, read at run time
-  if (!cache.has(name)) cache.set(name, require(path.join(__dirname, `${name}.js`)));
+  if (!cache.has(name)) cache.set(name, requireWithCodeCache(path.join(__dirname, `${name}.js`), module));
   return cache.get(name) as T;
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Loading a bundle with V8's code cache: the CLI's start-up is mostly compiling its 1.5 MB bundle, and Node 20 has
+ * no built-in compile cache (`module.enableCompileCache` came in Node 22.1; where it exists it is used instead).
+ *
+ * The first run of a bundle compiles it as usual and, when the process exits, writes V8's cached data for what ran
+ * to the user's cache folder; later runs hand it to V8, which skips compiling what it holds. The cache is keyed by
+ * the bundle's path, size and modification time, Node's version and the architecture; V8 checks it again and
+ * rejects data that does not fit (then it is rewritten). It is a cache: a folder that cannot be written, a missing
+ * or corrupt file, only costs the compile. `KRAKEN_IMPORT_NO_CODE_CACHE=1` turns it off.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+/** The folder of the cached data: $XDG_CACHE_HOME (or ~/.cache) /kraken-import/code-cache, private to the user. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(base, 'kraken-import', 'code-cache');
+}
+
+/** The cache file of a bundle as it is now (a changed bundle gets a new name). */
+export function codeCacheFile(file: string, dir = codeCacheDir()): string {
+  const s = statSync(file);
+  const key = [file, s.size, s.mtimeMs, process.version, process.arch].join('\0');
+  return path.join(dir, `${path.basename(file, '.js')}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.bin`);
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes through a temporary file and a rename, so that two processes never leave half a file. */
+function writeAtomically(file: string, data: Buffer): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written costs only the compile next time.
+  }
+}
+
+/**
+ * Runs a CommonJS bundle the way `require` would (its own `module`, `require`, `__filename`, `__dirname`, in the
+ * module cache) and returns its exports; compiles it with the code cache unless that is turned off.
+ */
+export function requireWithCodeCache(file: string, parent?: NodeJS.Module): unknown {
+  const cached = (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[file];
+  if (cached) return cached.exports;
+  const builtIn = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
+  if (process.env.KRAKEN_IMPORT_NO_CODE_CACHE === '1' || builtIn) {
+    if (process.env.KRAKEN_IMPORT_NO_CODE_CACHE !== '1') builtIn?.();
+    return createRequire(file)(file);
+  }
+
+  const cacheFile = codeCacheFile(file);
+  const cachedData = readOrUndefined(cacheFile);
+  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const m = new Module(file, parent) as NodeJS.Module & { filename: string; paths: string[]; loaded: boolean };
+  m.filename = file;
+  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[file] = m;
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  if (!cachedData || script.cachedDataRejected) {
+    // At exit V8's data holds every function this run compiled, not only the top level.
+    process.once('exit', () => writeAtomically(cacheFile, script.createCachedData()));
+  }
+  run.call(m.exports, m.exports, createRequire(file), m, file, path.dirname(file));
+  m.loaded = true;
+  return m.exports;
+}

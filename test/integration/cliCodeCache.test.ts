@@ -1,0 +1,86 @@
+/**
+ * dist/cli.js starts dist/cli-main.js through V8's code cache (cli/src/codeCache.ts): the cache is written once,
+ * reused while the bundle is unchanged, rewritten when it is corrupt, and never needed — a folder that cannot be
+ * written or a cache turned off gives the same output. What it saves is measured by `npm run bench`, not here.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { REPO_ROOT } from '../helpers';
+
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+const work = mkdtempSync(path.join(tmpdir(), 'kraken-code-cache-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const ARGS = ['validate', '--format', 'json', 'examples/account-de.json'];
+
+function cli(env: NodeJS.ProcessEnv, args = ARGS) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the CLI through the code cache', () => {
+  const plain = cli({ KRAKEN_IMPORT_NO_CODE_CACHE: '1', XDG_CACHE_HOME: path.join(work, 'unused') });
+
+  it('turned off: runs as before and writes nothing', () => {
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(JSON.parse(plain.stdout)[0].kind, 'account');
+    assert.throws(() => statSync(path.join(work, 'unused')), /ENOENT/);
+  });
+
+  it('first run writes the cache (a private folder, one file per bundle), later runs reuse it unchanged', () => {
+    const home = path.join(work, 'home');
+    const first = cli({ XDG_CACHE_HOME: home });
+    assert.deepEqual([first.code, first.stdout, first.stderr], [0, plain.stdout, plain.stderr]);
+    const dir = path.join(home, 'kraken-import', 'code-cache');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    const files = readdirSync(dir);
+    assert.equal(files.length, 1, files.join(', '));
+    assert.match(files[0], /^cli-main-[0-9a-f]{16}\.bin$/);
+    const file = path.join(dir, files[0]);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const written = readFileSync(file);
+    assert.ok(written.length > 1000, `cached data of ${written.length} bytes`);
+
+    const second = cli({ XDG_CACHE_HOME: home });
+    assert.deepEqual([second.code, second.stdout], [0, plain.stdout]);
+    // Accepted by V8, so not rewritten.
+    assert.ok(readFileSync(file).equals(written), 'the cache was not rewritten');
+    assert.deepEqual(readdirSync(dir), files, 'no temporary file left behind');
+  });
+
+  it('a corrupt cache file is rejected by V8 and rewritten; the output does not change', () => {
+    const home = path.join(work, 'corrupt');
+    cli({ XDG_CACHE_HOME: home });
+    const dir = path.join(home, 'kraken-import', 'code-cache');
+    const file = path.join(dir, readdirSync(dir)[0]);
+    const garbage = Buffer.alloc(4096, 0x5a);
+    writeFileSync(file, garbage);
+    const r = cli({ XDG_CACHE_HOME: home });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, plain.stdout, plain.stderr]);
+    assert.ok(!readFileSync(file).equals(garbage), 'rewritten with V8 data');
+  });
+
+  it('a cache folder that cannot be created costs nothing but the compile', () => {
+    const blocker = path.join(work, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const r = cli({ XDG_CACHE_HOME: blocker });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, plain.stdout, plain.stderr]);
+  });
+
+  it('the bundles loaded later (cli-commands: send, report, reconcile; the sandbox) go through it too', () => {
+    const home = path.join(work, 'lazy');
+    const r = cli({ XDG_CACHE_HOME: home }, ['sandbox', '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /sandbox/);
+    assert.deepEqual(
+      readdirSync(path.join(home, 'kraken-import', 'code-cache'))
+        .map((f) => f.replace(/-[0-9a-f]{16}\.bin$/, ''))
+        .sort(),
+      ['cli-commands', 'cli-main', 'sandbox'],
+    );
+  });
+});
