@@ -28,6 +28,14 @@ export function codeCacheFile(file: string, dir = codeCacheDir()): string {
   return path.join(dir, `${path.basename(file, '.js')}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.bin`);
 }
 
+/** KRAKEN_IMPORT_NO_CODE_CACHE: `1` off, `0` or unset on; anything else is refused rather than guessed at. */
+export function codeCacheTurnedOff(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0') return false;
+  if (value === '1') return true;
+  process.stderr.write(`kraken-import: KRAKEN_IMPORT_NO_CODE_CACHE must be 1 (no code cache) or 0, not "${value}"\n`);
+  process.exit(2);
+}
+
 function readOrUndefined(file: string): Buffer | undefined {
   try {
     return readFileSync(file);
@@ -55,9 +63,10 @@ function writeAtomically(file: string, data: Buffer): void {
 export function requireWithCodeCache(file: string, parent?: NodeJS.Module): unknown {
   const cached = (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[file];
   if (cached) return cached.exports;
+  const off = codeCacheTurnedOff(process.env.KRAKEN_IMPORT_NO_CODE_CACHE);
   const builtIn = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
-  if (process.env.KRAKEN_IMPORT_NO_CODE_CACHE === '1' || builtIn) {
-    if (process.env.KRAKEN_IMPORT_NO_CODE_CACHE !== '1') builtIn?.();
+  if (off || builtIn) {
+    if (!off) builtIn?.();
     return createRequire(file)(file);
   }
 

@@ -83,4 +83,10 @@ describe('the CLI through the code cache', () => {
       ['cli-commands', 'cli-main', 'sandbox'],
     );
   });
+
+  it('KRAKEN_IMPORT_NO_CODE_CACHE other than 1 or 0 is refused by name (exit 2), nothing runs', () => {
+    const r = cli({ KRAKEN_IMPORT_NO_CODE_CACHE: 'true', XDG_CACHE_HOME: path.join(work, 'refused') });
+    assert.deepEqual([r.code, r.stdout], [2, '']);
+    assert.equal(r.stderr, 'kraken-import: KRAKEN_IMPORT_NO_CODE_CACHE must be 1 (no code cache) or 0, not "true"\n');
+  });
 });
