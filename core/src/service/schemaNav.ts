@@ -111,12 +111,17 @@ export class SchemaNavigator {
       for (const member of s.allOf)
         this.expandInto({ schema: member as JsonSchema, base: ref.base }, value, view, alternative, seen, depth + 1);
     if (isSchema(s.if)) {
-      // Converted contracts wrap nullable combinators as { if: { type: "null" }, else: <schema> }.
+      // Converted contracts wrap nullable combinators as { if: { type: "null" }, else: <schema> }, and an optional
+      // discriminator as { if: { required: [tag] }, then: <selected by the tag>, else: <any branch> }: both are
+      // decided by the value when there is one. Any other condition keeps both sides as alternatives.
       const ifNull = s.if.type === 'null';
-      if (isSchema(s.then) && (!ifNull || value === null))
-        this.expandInto({ schema: s.then, base: ref.base }, value, view, !ifNull, seen, depth + 1);
-      if (isSchema(s.else) && (!ifNull || value !== null))
-        this.expandInto({ schema: s.else, base: ref.base }, value, view, !ifNull, seen, depth + 1);
+      const byTag = !ifNull && value !== undefined && requiredOnly(s.if) !== undefined;
+      const decided = ifNull || byTag;
+      const holds = ifNull ? value === null : conditionHolds(requiredOnly(s.if), value);
+      // The null wrapper's side is the schema itself; a side chosen by the tag is as alternative as its parent.
+      const side = ifNull ? false : byTag ? alternative : true;
+      if (isSchema(s.then) && (!decided || holds)) this.expandInto({ schema: s.then, base: ref.base }, value, view, side, seen, depth + 1);
+      if (isSchema(s.else) && (!decided || !holds)) this.expandInto({ schema: s.else, base: ref.base }, value, view, side, seen, depth + 1);
     }
     for (const keyword of ['oneOf', 'anyOf'] as const) {
       const branches = s[keyword];
@@ -135,16 +140,20 @@ export class SchemaNavigator {
     }
   }
 
-  /** The values of a discriminator tag that select a branch (`const` or `enum` of the tag property). */
+  /**
+   * The values of a discriminator tag that select a branch: those every `const`/`enum` on the tag in the branch
+   * allows (a branch narrows the tag with its own `const` while the shared base lists every type in an `enum`).
+   */
   branchTagValues(branch: SchemaRef, tag: string): unknown[] {
-    const values: unknown[] = [];
+    let values: unknown[] | undefined;
     for (const r of this.expand(branch, undefined).all) {
       const p = (r.schema.properties as Record<string, unknown> | undefined)?.[tag];
       if (!isSchema(p)) continue;
-      if (p.const !== undefined) values.push(p.const);
-      if (Array.isArray(p.enum)) values.push(...p.enum);
+      const allowed = p.const !== undefined ? [p.const] : Array.isArray(p.enum) ? p.enum : undefined;
+      if (!allowed) continue;
+      values = values === undefined ? [...allowed] : values.filter((v) => allowed.includes(v));
     }
-    return values;
+    return values ?? [];
   }
 
   /** The view of property `name` of an object described by `view`; undefined when nothing describes it. */
@@ -394,4 +403,17 @@ export function defaultSnippetsOf(view: SchemaView | undefined): DefaultSnippet[
       .filter((s): s is DefaultSnippet => isRecord(s) && 'body' in s);
   const decided = from(view.all);
   return decided.length ? decided : from(view.alternatives);
+}
+
+/** The property names of an `if` that is only `{ required: [...] }`; undefined for any other condition. */
+function requiredOnly(condition: JsonSchema): string[] | undefined {
+  const keys = Object.keys(condition);
+  const required = condition.required;
+  return keys.length === 1 && Array.isArray(required) && required.every((k) => typeof k === 'string') ? (required as string[]) : undefined;
+}
+
+/** Whether `{ required }` holds for a value (as JSON Schema reads it: a non-object passes). */
+function conditionHolds(required: string[] | undefined, value: unknown): boolean {
+  if (!required) return false;
+  return !isRecord(value) || required.every((k) => value[k] !== undefined);
 }
