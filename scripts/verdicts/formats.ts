@@ -9,7 +9,7 @@ export const FORMAT_VERDICTS: Record<string, Verdict> = {
   [validatorKey('Validate loyalty card number')]: KRAKEN_CONFIG("each loyalty card scheme's number rules are not published"),
   [validatorKey('Validate meter serial number')]: NOT_DECIDABLE('"the specified industry format" is not specified'),
   [validatorKey('Validate sort code')]: NOT_DECIDABLE(
-    "the region's sort code (AU: BSB) norms are not described, e.g. whether \"123-456\" with a dash is accepted",
+    'the region\'s sort code (AU: BSB) norms are not described, e.g. whether "123-456" with a dash is accepted',
   ),
   [validatorKey('Validate that scheme labels have the correct format')]: NOT_DECIDABLE(
     "scheme_labels is a dictionary: whether 'scheme-type:identifier' applies to its keys, its values or key:value pairs is not said",
@@ -21,10 +21,7 @@ export const FORMAT_VERDICTS: Record<string, Verdict> = {
     'the field is required only when the migration involves no on-market switch (its description), which the payload does not show',
   ),
   [validatorKey("Validate that blackhole email addresses are paired with 'online' communication prefernence")]: NOT_DECIDABLE(
-    "the description (online required with a blackhole address) and the code (blackhole_email_with_online_comms) contradict each other, and which addresses are blackhole addresses and on which field is not said",
-  ),
-  [validatorKey('Validate life support contact user email')]: KRAKEN_DATA(
-    'the contact user may be an account user already in Kraken (contact_user_email); which customer is the contact is then looked up',
+    'the description (online required with a blackhole address) and the code (blackhole_email_with_online_comms) contradict each other, and which addresses are blackhole addresses and on which field is not said',
   ),
   [validatorKey('Validate line item number of units')]: KRAKEN_DATA(
     "which line items are standing charges (the product's rates in the instance); the period's day count (inclusive or not) is not said either",

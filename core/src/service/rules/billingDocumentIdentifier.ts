@@ -40,7 +40,10 @@ export const billingDocumentIdentifier: Rule = {
   severity: 'error',
   doc: "The historical statement transactions of a list (the account's historical_statement_transactions, each ledger's) carry the same billing_document_identifier where they carry one. Error with Kraken's code where the contract declares the validator on the account. Doubt: whether Kraken compares across the account's and the ledgers' lists is not said, so each list is compared on its own; a missing identifier is the presence validator's business (it depends on a feature flag). Not checked under the bundled schemas.",
   kinds: ['account'],
-  appliesTo: ['historical_statement_transactions[].billing_document_identifier', 'ledgers[].historical_statement_transactions[].billing_document_identifier'],
+  appliesTo: [
+    'historical_statement_transactions[].billing_document_identifier',
+    'ledgers[].historical_statement_transactions[].billing_document_identifier',
+  ],
   implements: [{ name: VALIDATOR, codes: [CODE] }],
   check(ctx) {
     if (!ctx.underContract || !isRecord(ctx.root)) return;

@@ -115,7 +115,8 @@ const TABLE: readonly Format[] = [
     fields: ['units'],
     on: 'field',
     // An empty list is left alone: whether Kraken reads it as "not provided" is not said.
-    problem: (v) => (Array.isArray(v) && v.length > 0 && v.length !== 2 ? `it has ${v.length} item${v.length === 1 ? '' : 's'}` : undefined),
+    problem: (v) =>
+      Array.isArray(v) && v.length > 0 && v.length !== 2 ? `it has ${v.length} item${v.length === 1 ? '' : 's'}` : undefined,
     expected: 'a list of exactly two readings (the start and end readings of the period)',
   },
   {
@@ -124,7 +125,7 @@ const TABLE: readonly Format[] = [
     fields: ['billing_email'],
     on: 'field',
     problem: (v) => (typeof v === 'string' && v.includes('blackhole+') ? 'it contains "blackhole+"' : undefined),
-    expected: "the customer's real billing address, without \"blackhole+\" (or no billing_email)",
+    expected: 'the customer\'s real billing address, without "blackhole+" (or no billing_email)',
   },
 ];
 

@@ -32,6 +32,7 @@ import { fieldFormats } from './fieldFormats';
 import { occupierName } from './occupierName';
 import { billingDocumentIdentifier } from './billingDocumentIdentifier';
 import { prepayReference } from './prepayReference';
+import { lifeSupportContact } from './lifeSupportContact';
 
 export const RULES: readonly Rule[] = [
   dateOrder,
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   occupierName,
   billingDocumentIdentifier,
   prepayReference,
+  lifeSupportContact,
 ];
 
 export type { Rule, RuleContext } from './types';

@@ -128,21 +128,27 @@ function problemIn(value: string, region: CountryCode, au: string | undefined): 
     parsed = parsePhoneNumberWithError(value, { defaultCountry: region });
   } catch (error) {
     if (!(error instanceof ParseError)) throw error;
-    return error.message === 'TOO_LONG' ? 'it has too many digits' : error.message === 'INVALID_COUNTRY' ? 'the digits after + are not a country calling code' : 'it cannot be read as a phone number';
+    return error.message === 'TOO_LONG'
+      ? 'it has too many digits'
+      : error.message === 'INVALID_COUNTRY'
+        ? 'the digits after + are not a country calling code'
+        : 'it cannot be read as a phone number';
   }
   if (!parsed.isValid()) return `no ${parsed.country ?? `+${parsed.countryCallingCode}`} number of that length or range is in use`;
   if (!au) return undefined;
   if (parsed.country !== 'AU') return `it is a ${parsed.country ?? `+${parsed.countryCallingCode}`} number, not an Australian one`;
   const type = parsed.getType();
   if (au === AU_LANDLINE && type === 'MOBILE') return 'it is an Australian mobile number, not a landline';
-  if (au === AU_MOBILE && type && NOT_MOBILE.has(type)) return `it is an Australian ${type.toLowerCase().replace(/_/g, '-')} number, not a mobile`;
+  if (au === AU_MOBILE && type && NOT_MOBILE.has(type))
+    return `it is an Australian ${type.toLowerCase().replace(/_/g, '-')} number, not a mobile`;
   return undefined;
 }
 
 /** The migration's region under a contract, when certain (see the file's comment). */
 function contractRegion(ctx: RuleContext, fields: readonly Field[]): { region: CountryCode; reason: string } | undefined {
   for (const f of fields)
-    if (activation(ctx, [f.path], AU_NAMES, CODE, undefined)) return { region: 'AU', reason: 'the contract declares Australian phone validators' };
+    if (activation(ctx, [f.path], AU_NAMES, CODE, undefined))
+      return { region: 'AU', reason: 'the contract declares Australian phone validators' };
   return marketOf(ctx.root)?.market === 'GB' ? { region: 'GB', reason: 'the payload has GB meter points' } : undefined;
 }
 

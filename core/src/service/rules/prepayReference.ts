@@ -16,7 +16,7 @@ const PYTHON_INT = /^[+-]?\p{Nd}+(?:_\p{Nd}+)*$/u;
 export const prepayReference: Rule = {
   code: 'prepay-reference-number',
   severity: 'error',
-  doc: "On an electricity meter with is_prepay true, prepay_customer_reference_number is a whole number once whitespace is removed (\"1234 5678\" is fine, \"CRN-1234\" is not). Error with Kraken's code where the contract declares the validator on the field. Gas meters, meters not marked is_prepay: true and empty values are not judged (the description limits it to electricity prepay meters). Not checked under the bundled schemas.",
+  doc: 'On an electricity meter with is_prepay true, prepay_customer_reference_number is a whole number once whitespace is removed ("1234 5678" is fine, "CRN-1234" is not). Error with Kraken\'s code where the contract declares the validator on the field. Gas meters, meters not marked is_prepay: true and empty values are not judged (the description limits it to electricity prepay meters). Not checked under the bundled schemas.',
   kinds: ['account'],
   appliesTo: ['supply_addresses[].meter_points[].meters[].prepay_customer_reference_number'],
   implements: [{ name: VALIDATOR, codes: [CODE] }],
