@@ -159,6 +159,8 @@ function bundledNote(code: string): string {
       return 'warning for transaction dates, otherwise not checked';
     case 'balance-sum':
       return 'warning for the ledger formula, otherwise not checked';
+    case 'phone-number':
+      return "customers' numbers: error for no number at all, warning for one invalid in its country";
     case 'agreement-before-supply-start':
     case 'payment-schedule-overlap':
       return 'warning';
