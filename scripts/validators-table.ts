@@ -68,13 +68,8 @@ const BASE_VERDICTS: Record<string, Verdict> = {
   [validatorKey('Validate concession card dates')]: LATER(
     'several date orders on concession cards plus a next validation date in the future',
   ),
-  [validatorKey('Validate that the customer\'s name is not "The Occupier"')]: LATER('a name comparison'),
   [validatorKey('Validate email address is not test address')]: KRAKEN_CONFIG('which addresses count as test addresses is not published'),
   [validatorKey('Validate email is not internal')]: KRAKEN_CONFIG("the instance's internal domains"),
-  [validatorKey("Validate 'blackhole+' is not in billing email")]: LATER('a substring test on billing_email'),
-  [validatorKey("Validate that blackhole email addresses are paired with 'online' communication prefernence")]: LATER(
-    'a substring test and communication_preference',
-  ),
   [validatorKey('Validate address')]: NOT_DECIDABLE('the address rules are not described'),
   [validatorKey('Validate supply address')]: NOT_DECIDABLE('the address rules are not described'),
   [validatorKey('Validate and normalize postcode')]: NOT_DECIDABLE('the postcode rules are not described (and it normalises)'),
@@ -164,6 +159,8 @@ function bundledNote(code: string): string {
       return 'warning for transaction dates, otherwise not checked';
     case 'balance-sum':
       return 'warning for the ledger formula, otherwise not checked';
+    case 'phone-number':
+      return "customers' numbers: error for no number at all, warning for one invalid in its country";
     case 'agreement-before-supply-start':
     case 'payment-schedule-overlap':
       return 'warning';

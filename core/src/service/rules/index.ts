@@ -28,6 +28,11 @@ import { prmFormat } from './prmFormat';
 import { referenceExclusive } from './referenceExclusive';
 import { transferReadingMeter } from './transferReadingMeter';
 import { uniqueIds } from './uniqueIds';
+import { fieldFormats } from './fieldFormats';
+import { occupierName } from './occupierName';
+import { billingDocumentIdentifier } from './billingDocumentIdentifier';
+import { prepayReference } from './prepayReference';
+import { lifeSupportContact } from './lifeSupportContact';
 
 export const RULES: readonly Rule[] = [
   dateOrder,
@@ -58,6 +63,11 @@ export const RULES: readonly Rule[] = [
   uniqueChildren,
   domesticBusiness,
   requiredWhen,
+  fieldFormats,
+  occupierName,
+  billingDocumentIdentifier,
+  prepayReference,
+  lifeSupportContact,
 ];
 
 export type { Rule, RuleContext } from './types';
