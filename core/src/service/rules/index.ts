@@ -28,6 +28,10 @@ import { prmFormat } from './prmFormat';
 import { referenceExclusive } from './referenceExclusive';
 import { transferReadingMeter } from './transferReadingMeter';
 import { uniqueIds } from './uniqueIds';
+import { amountSums } from './amountSums';
+import { duplicateValues } from './duplicateValues';
+import { countLimits } from './countLimits';
+import { uniformValues } from './uniformValues';
 
 export const RULES: readonly Rule[] = [
   dateOrder,
@@ -58,6 +62,10 @@ export const RULES: readonly Rule[] = [
   uniqueChildren,
   domesticBusiness,
   requiredWhen,
+  amountSums,
+  duplicateValues,
+  countLimits,
+  uniformValues,
 ];
 
 export type { Rule, RuleContext } from './types';
