@@ -99,7 +99,9 @@ describe('rule catalogue', () => {
     }
     assert.deepEqual(rules.map((r) => `${r.code} ${r.severity}`).sort(), [
       'agreement-before-supply-start error',
+      'amount-sum error',
       'balance-sum error',
+      'count-limit error',
       'customer-family-name error',
       'date-in-future error',
       'date-order error',
@@ -115,6 +117,7 @@ describe('rule catalogue', () => {
       'melo-format warning',
       'mpan-check-digit warning',
       'mprn-check-digit warning',
+      'no-duplicates error',
       'note-content error',
       'number-precision warning',
       'payment-schedule-overlap error',
@@ -124,6 +127,7 @@ describe('rule catalogue', () => {
       'required-when error',
       'statement-dates error',
       'transfer-reading-meter warning',
+      'uniform-values error',
       'unique-children error',
       'unique-ids error',
     ]);

@@ -45,6 +45,12 @@ interface CurrentList {
   to: string;
   exactlyOne: boolean;
   what: string;
+  /**
+   * Not listed in `implements` yet: declared on AU embedded electricity meter points, a branch of a discriminator the
+   * contract makes optional (supply_type), which the schema navigator keeps as an alternative even when the payload
+   * gives supply_type, so `ctx.declared` reports nothing there. The check runs as soon as it does.
+   */
+  unreachable?: true;
 }
 
 const CURRENT: readonly CurrentList[] = [
@@ -55,6 +61,7 @@ const CURRENT: readonly CurrentList[] = [
     from: 'from_date',
     to: 'to_date',
     exactlyOne: true,
+    unreachable: true,
     what: 'distributor',
   },
   {
@@ -64,6 +71,7 @@ const CURRENT: readonly CurrentList[] = [
     from: 'from_date',
     to: 'to_date',
     exactlyOne: true,
+    unreachable: true,
     what: 'meter data provider',
   },
   {
@@ -73,6 +81,7 @@ const CURRENT: readonly CurrentList[] = [
     from: 'active_from',
     to: 'active_to',
     exactlyOne: true,
+    unreachable: true,
     what: 'NMI status period',
   },
   {
@@ -173,7 +182,7 @@ function accountCounts(ctx: RuleContext, root: Record<string, unknown>): void {
 export const countLimits: Rule = {
   code: 'count-limit',
   severity: 'error',
-  doc: 'Counts Kraken declares: exactly one current distributor, meter data provider and NMI status period per embedded electricity meter point; at most one current concession card per customer; life support on at most one supply address; at most one property administrator per supply address; an unknown occupier account (unknown_occupier true) with at most one supply address and no customers. Whether "current" means open-ended or spanning Kraken\'s clock at send time is not published, so only what is certain either way is reported: two open-ended entries that have started in every time zone are too many, a list whose entries have all ended in every time zone (or an empty list) has none. Errors with Kraken\'s code where the contract in force declares the validator; not checked under the bundled schemas (the seed pages do not state these counts).',
+  doc: 'Counts Kraken declares: exactly one current distributor, meter data provider and NMI status period per embedded electricity meter point; at most one current concession card per customer; life support on at most one supply address; at most one property administrator per supply address; an unknown occupier account (unknown_occupier true) with at most one supply address and no customers. Whether "current" means open-ended or spanning Kraken\'s clock at send time is not published, so only what is certain either way is reported: two open-ended entries that have started in every time zone are too many, a list whose entries have all ended in every time zone (or an empty list) has none. Errors with Kraken\'s code where the contract in force declares the validator; not checked under the bundled schemas (the seed pages do not state these counts). The three embedded-meter-point counts are not active yet: the schema view does not single out the EMBEDDED_ELECTRICITY branch of an AU meter point (see `unreachable`).',
   kinds: ['account', 'account-v2-create'],
   appliesTo: [
     ...CURRENT.map((c) => `*.${c.list}`),
@@ -183,7 +192,7 @@ export const countLimits: Rule = {
     'customers',
   ],
   implements: [
-    ...CURRENT.map((c) => ({ name: c.validator, codes: [c.code] })),
+    ...CURRENT.filter((c) => !c.unreachable).map((c) => ({ name: c.validator, codes: [c.code] })),
     { name: LIFE_SUPPORT, codes: ['life_support_for_more_than_one_address'] },
     { name: ADMINISTRATORS, codes: ['multiple_property_administrators'] },
     { name: OCCUPIER_PROPERTIES, codes: ['occupier_account_with_multiple_supply_addresses'] },
