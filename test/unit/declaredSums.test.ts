@@ -380,6 +380,11 @@ describe('count-limit', () => {
     assert.deepEqual(found(au, withCards('2025-05-31')), [
       'error count-limit customers.0.concession_cards.1 too_many_current_concession_cards',
     ]);
+    const expired = withCards('2025-05-31');
+    expired.customers[0].concession_cards[0].card_expiry_date = '2025-05-30'; // expired everywhere: not current
+    assert.deepEqual(found(au, expired), []);
+    expired.customers[0].concession_cards[0].card_expiry_date = '2025-05-31'; // maybe still valid somewhere today
+    assert.deepEqual(found(au, expired), ['error count-limit customers.0.concession_cards.1 too_many_current_concession_cards']);
   });
 
   it('life_support_for_more_than_one_address (AU); GB declares no life support', () => {
@@ -444,6 +449,8 @@ describe('uniform-values', () => {
     const g = embeddedGas();
     const meters = g.supply_addresses[0].meter_points[0].meters;
     meters.push({ ...clone(meters[0]), meter_serial_number: 'Z16N389557' });
+    assert.deepEqual(found(au, g), []);
+    meters[1].reading_route = ' n3q26he1 '; // case and spacing: Kraken's comparison is not published, not reported
     assert.deepEqual(found(au, g), []);
     meters[1].reading_route = 'N3Q26HE2';
     assert.deepEqual(found(au, g), [

@@ -45,6 +45,8 @@ interface CurrentList {
   to: string;
   exactlyOne: boolean;
   what: string;
+  /** Further end dates that may make an entry not current (a concession card's expiry): counted only while not certainly past. */
+  alsoEnds?: readonly string[];
   /**
    * Not listed in `implements` yet: declared on AU embedded electricity meter points, a branch of a discriminator the
    * contract makes optional (supply_type), which the schema navigator keeps as an alternative even when the payload
@@ -92,6 +94,7 @@ const CURRENT: readonly CurrentList[] = [
     to: 'applies_to_date',
     exactlyOne: false,
     what: 'concession card',
+    alsoEnds: ['card_expiry_date'],
   },
 ];
 
@@ -112,7 +115,8 @@ function checkCurrent(ctx: RuleContext, c: CurrentList, items: unknown[], path: 
       return;
     }
     const to = item[c.to];
-    if ((to === undefined || to === null) && certainlyStarted(item[c.from], ctx.now)) open.push(i);
+    const expired = c.alsoEnds?.some((k) => certainlyEnded(item[k], ctx.now)) ?? false;
+    if ((to === undefined || to === null) && certainlyStarted(item[c.from], ctx.now) && !expired) open.push(i);
     if (!certainlyEnded(to, ctx.now)) allEnded = false;
   });
   const at = (i: number) => [...path, i];
@@ -182,7 +186,7 @@ function accountCounts(ctx: RuleContext, root: Record<string, unknown>): void {
 export const countLimits: Rule = {
   code: 'count-limit',
   severity: 'error',
-  doc: 'Counts Kraken declares: exactly one current distributor, meter data provider and NMI status period per embedded electricity meter point; at most one current concession card per customer; life support on at most one supply address; at most one property administrator per supply address; an unknown occupier account (unknown_occupier true) with at most one supply address and no customers. Whether "current" means open-ended or spanning Kraken\'s clock at send time is not published, so only what is certain either way is reported: two open-ended entries that have started in every time zone are too many, a list whose entries have all ended in every time zone (or an empty list) has none. Errors with Kraken\'s code where the contract in force declares the validator; not checked under the bundled schemas (the seed pages do not state these counts). The three embedded-meter-point counts are not active yet: the schema view does not single out the EMBEDDED_ELECTRICITY branch of an AU meter point (see `unreachable`).',
+  doc: 'Counts Kraken declares: exactly one current distributor, meter data provider and NMI status period per embedded electricity meter point; at most one current concession card per customer (a card whose card_expiry_date has passed is not counted); life support on at most one supply address; at most one property administrator per supply address; an unknown occupier account (unknown_occupier true) with at most one supply address and no customers. Whether "current" means open-ended or spanning Kraken\'s clock at send time is not published, so only what is certain either way is reported: two open-ended entries that have started in every time zone are too many, a list whose entries have all ended in every time zone (or an empty list) has none. Errors with Kraken\'s code where the contract in force declares the validator; not checked under the bundled schemas (the seed pages do not state these counts). The three embedded-meter-point counts are not active yet: the schema view does not single out the EMBEDDED_ELECTRICITY branch of an AU meter point (see `unreachable`).',
   kinds: ['account', 'account-v2-create'],
   appliesTo: [
     ...CURRENT.map((c) => `*.${c.list}`),

@@ -66,10 +66,16 @@ function readingRoutes(root: Record<string, unknown>): Array<{ value: string; pa
   return out;
 }
 
+/** Reading routes compared leniently (case and inner spacing ignored): only a difference Kraken cannot overlook is reported. */
+function sameRoute(a: string, b: string): boolean {
+  const norm = (v: string) => v.replace(/\s+/g, ' ').toUpperCase();
+  return norm(a) === norm(b);
+}
+
 export const uniformValues: Rule = {
   code: 'uniform-values',
   severity: 'error',
-  doc: "Values Kraken declares must agree across the account: every reading_route (embedded gas meters, embedded water meter points) is the same; payment instructions, and payment schedules, either all give a ledger_code or none does. Reading routes are compared exactly (trimmed); an empty or null ledger_code is not counted either way (Kraken's reading is not published), only items without the key are reported. Errors with Kraken's code where the contract in force declares the validator; not checked under the bundled schemas (the seed pages do not state these checks; the seed account gives a ledger_code on every instruction and schedule).",
+  doc: "Values Kraken declares must agree across the account: every reading_route (embedded gas meters, embedded water meter points) is the same; payment instructions, and payment schedules, either all give a ledger_code or none does. Reading routes are compared leniently (case and spacing ignored: Kraken's comparison is not published, so only a certain difference is reported); an empty or null ledger_code is not counted either way (Kraken's reading is not published), only items without the key are reported. Errors with Kraken's code where the contract in force declares the validator; not checked under the bundled schemas (the seed pages do not state these checks; the seed account gives a ledger_code on every instruction and schedule).",
   kinds: ['account', 'account-v2-create'],
   appliesTo: [
     'supply_addresses[].meter_points[].reading_route',
@@ -92,7 +98,7 @@ export const uniformValues: Rule = {
     if (!a) return;
     const first = routes[0];
     for (const r of routes.slice(1)) {
-      if (r.value === first.value) continue;
+      if (sameRoute(r.value, first.value)) continue;
       ctx.report(
         r.path,
         `reading_route ${quote(r.value)} differs from ${quote(first.value)} at ${dotted(first.path)}: Kraken requires every reading route of the account to match.`,
