@@ -263,6 +263,19 @@ describe('no-duplicates', () => {
     ]);
   });
 
+  it('duplicate_supply_addresses_found: AU structured addresses only when identical', () => {
+    const a = auAccount();
+    const second = clone(a.supply_addresses[0]);
+    second.meter_points[0].mpxn = '4103445585';
+    delete second.property_administrators;
+    second.is_landlord = false;
+    second.supply_address.locality = ' Sydney ';
+    a.supply_addresses.push(second);
+    assert.deepEqual(found(au, a), ['error no-duplicates supply_addresses.1.supply_address duplicate_supply_addresses_found']);
+    second.supply_address.structured_street_address.house_number_1 = 13;
+    assert.deepEqual(found(au, a), []);
+  });
+
   it('duplicate_meter_points_on_different_supply_addresses_provided (GB); a repeat within one address is another validator', () => {
     const a = secondAddress(uk());
     a.supply_addresses[1].meter_points[0].identifier = '1200060176720';
@@ -391,6 +404,7 @@ describe('count-limit', () => {
     const a = auAccount();
     const second = clone(a.supply_addresses[0]);
     second.meter_points[0].mpxn = '4103445585';
+    second.supply_address.structured_street_address.house_number_1 = 13;
     delete second.property_administrators;
     second.is_landlord = false;
     a.supply_addresses.push(second);
