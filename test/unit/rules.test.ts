@@ -99,8 +99,10 @@ describe('rule catalogue', () => {
     }
     assert.deepEqual(rules.map((r) => `${r.code} ${r.severity}`).sort(), [
       'agreement-before-supply-start error',
+      'amount-sum error',
       'balance-sum error',
       'billing-document-identifier error',
+      'count-limit error',
       'customer-family-name error',
       'date-in-future error',
       'date-order error',
@@ -118,6 +120,7 @@ describe('rule catalogue', () => {
       'melo-format warning',
       'mpan-check-digit warning',
       'mprn-check-digit warning',
+      'no-duplicates error',
       'note-content error',
       'number-precision warning',
       'occupier-name error',
@@ -129,6 +132,7 @@ describe('rule catalogue', () => {
       'required-when error',
       'statement-dates error',
       'transfer-reading-meter warning',
+      'uniform-values error',
       'unique-children error',
       'unique-ids error',
     ]);

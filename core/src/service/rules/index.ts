@@ -33,6 +33,10 @@ import { occupierName } from './occupierName';
 import { billingDocumentIdentifier } from './billingDocumentIdentifier';
 import { prepayReference } from './prepayReference';
 import { lifeSupportContact } from './lifeSupportContact';
+import { amountSums } from './amountSums';
+import { duplicateValues } from './duplicateValues';
+import { countLimits } from './countLimits';
+import { uniformValues } from './uniformValues';
 
 export const RULES: readonly Rule[] = [
   dateOrder,
@@ -68,6 +72,10 @@ export const RULES: readonly Rule[] = [
   billingDocumentIdentifier,
   prepayReference,
   lifeSupportContact,
+  amountSums,
+  duplicateValues,
+  countLimits,
+  uniformValues,
 ];
 
 export type { Rule, RuleContext } from './types';
