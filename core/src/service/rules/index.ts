@@ -28,6 +28,12 @@ import { prmFormat } from './prmFormat';
 import { referenceExclusive } from './referenceExclusive';
 import { transferReadingMeter } from './transferReadingMeter';
 import { uniqueIds } from './uniqueIds';
+import { periodLists } from './periodLists';
+import { contributionPeriods } from './contributionPeriods';
+import { eepaPeriods } from './eepaPeriods';
+import { orderedDates } from './orderedDates';
+import { futureDates } from './futureDates';
+import { dayOfMonth } from './dayOfMonth';
 
 export const RULES: readonly Rule[] = [
   dateOrder,
@@ -58,6 +64,12 @@ export const RULES: readonly Rule[] = [
   uniqueChildren,
   domesticBusiness,
   requiredWhen,
+  periodLists,
+  contributionPeriods,
+  eepaPeriods,
+  orderedDates,
+  futureDates,
+  dayOfMonth,
 ];
 
 export type { Rule, RuleContext } from './types';
