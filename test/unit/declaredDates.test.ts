@@ -34,6 +34,8 @@ const RULE_CODES = new Set([
   'day-of-month',
   'agreement-before-supply-start',
   'date-order',
+  'billed-to-date',
+  'statement-order',
 ]);
 
 /** `severity code path krakenCode` of this family's findings. */
@@ -499,6 +501,158 @@ describe('the v2 schedule window (schedule_window_start__after_end)', () => {
     assert.deepEqual(found(gb, doc('2025-06-05T10:00:00Z'), 'account-v2-create'), []);
     assert.deepEqual(found(gb, doc('2025-06-05T09:00:00Z'), 'account-v2-create'), [
       'error date-order task_params.schedule_window_end schedule_window_start__after_end',
+    ]);
+  });
+});
+
+describe('readings on the last billed to date (transfer_reading_dates_must_match_last_billed_to_date, transfer_vend_read_date_must_match_last_billed_to_date)', () => {
+  it("GB: the account's date applies; a transfer reading a day off fails", () => {
+    const bad = uk();
+    bad.supply_addresses[0].meter_points[0].meters[0].transfer_readings[0].reading_date = '2019-07-31';
+    assert.deepEqual(found(gb, bad), [
+      `error billed-to-date ${MP0}.meters.0.transfer_readings.0.reading_date transfer_reading_dates_must_match_last_billed_to_date`,
+    ]);
+  });
+  it("AU: the register's date applies (2019-08-01 in the fixture); the reading on it passes, a day later fails", () => {
+    const a = auAccount();
+    delete a.last_billed_to_date;
+    assert.deepEqual(found(au, a), []);
+    a.supply_addresses[0].meter_points[0].meters[2].transfer_readings[0].reading_date = '2019-08-02';
+    assert.deepEqual(found(au, a), [
+      `error billed-to-date ${MP0}.meters.2.transfer_readings.0.reading_date transfer_reading_dates_must_match_last_billed_to_date`,
+    ]);
+  });
+  it('GB prepay meter: transfer_vend_read_date the day before the last billed to date (the field says so; the fixture does)', () => {
+    const withVend = (date: string): Json => {
+      const a = uk();
+      const meter = a.supply_addresses[0].meter_points[0].meters[0];
+      meter.is_prepay = true;
+      meter.prepay_details = { credit_balance: '1.00', debt_balance: '0.00', transfer_vend_read_date: date };
+      return a;
+    };
+    assert.deepEqual(found(gb, withVend('2019-07-31')), []);
+    assert.deepEqual(found(gb, withVend('2019-08-01')), [
+      `error billed-to-date ${MP0}.meters.0.prepay_details.transfer_vend_read_date transfer_vend_read_date_must_match_last_billed_to_date`,
+    ]);
+  });
+});
+
+describe('billed readings after the last billed to date (billed_reading_after_last_billed_to_date)', () => {
+  it("AU: after both the supply point's and the register's date fails; on the later of them passes; one date alone is not checked", () => {
+    const withReading = (date: string, pointDate?: string): Json => {
+      const a = auAccount();
+      const mp = a.supply_addresses[0].meter_points[0];
+      if (pointDate) mp.last_billed_to_date = pointDate;
+      mp.meters[2].reading_history[0].reading_date = date; // register 1: last_billed_to_date 2019-08-01
+      return a;
+    };
+    assert.deepEqual(found(au, withReading('2019-08-01', '2019-07-01')), []);
+    assert.deepEqual(found(au, withReading('2019-08-02', '2019-07-01')), [
+      `error billed-to-date ${MP0}.meters.2.reading_history.0.reading_date billed_reading_after_last_billed_to_date`,
+    ]);
+    assert.deepEqual(found(au, withReading('2019-08-02')), []);
+  });
+});
+
+describe('agreements cover the last billed to date (no_agreement_covering_last_billed_to_date)', () => {
+  it('GB: an agreement starting on it passes; one starting the day after fails; a point whose supply starts later is not checked', () => {
+    assert.deepEqual(found(gb, uk()), []);
+    const bad = uk();
+    bad.supply_addresses[0].meter_points[0].agreements[0].effective_from = '2019-08-02';
+    bad.supply_addresses[0].meter_points[0].meters[0].transfer_readings[0].reading_date = '2019-08-01';
+    assert.deepEqual(found(gb, bad), [`error billed-to-date ${MP0}.agreements no_agreement_covering_last_billed_to_date`]);
+    bad.supply_addresses[0].meter_points[0].supply_start_date = '2019-08-02';
+    assert.deepEqual(found(gb, bad), []);
+  });
+  it('AU does not declare it (its own "contracts cover last billed due date" is a verdict): nothing', () => {
+    const a = auAccount();
+    assert.deepEqual(found(au, a), []);
+  });
+});
+
+describe('statement transaction order (historical_statement_transaction_after_current_statement_transaction, current_statement_transaction_before_current_statement_opening_date)', () => {
+  const gbAccount = (historical: string, current: string): Json => {
+    const a = uk();
+    delete a.ledgers;
+    a.last_statement_closing_date = '2019-07-31';
+    a.historical_statement_transactions = [
+      { transaction_id: 'h1', transaction_date: historical, amount: '10.00', type: 'PAYMENT', reason: 'ACCOUNT_CHARGE_PAYMENT' },
+    ];
+    a.current_statement_transactions = [
+      { transaction_id: 'c1', transaction_date: current, amount: '10.00', type: 'PAYMENT', reason: 'ACCOUNT_CHARGE_PAYMENT' },
+    ];
+    return a;
+  };
+  it('GB: a historical transaction on the day of the earliest current one passes, a day later fails', () => {
+    assert.deepEqual(found(gb, gbAccount('2019-08-01', '2019-08-01')), []);
+    assert.deepEqual(found(gb, gbAccount('2019-08-02', '2019-08-01')), [
+      'error statement-order historical_statement_transactions.0.transaction_date historical_statement_transaction_after_current_statement_transaction',
+    ]);
+  });
+  it('GB: a current transaction on the closing date is before the opening date (the day after)', () => {
+    assert.deepEqual(found(gb, gbAccount('2019-07-01', '2019-07-31')), [
+      'error statement-order current_statement_transactions.0.transaction_date current_statement_transaction_before_current_statement_opening_date',
+    ]);
+  });
+  it('AU ledger: historical after current', () => {
+    const a = auAccount();
+    a.ledgers[0].historical_statement_transactions[0].transaction_date = '2019-08-05';
+    a.ledgers[0].last_statement_closing_date = '2019-08-05';
+    a.ledgers[0].last_statement_issue_date = '2019-08-05';
+    a.ledgers[0].current_statement_transactions.forEach((t: Json) => (t.transaction_date = '2019-08-06'));
+    assert.deepEqual(found(au, a), []);
+    a.ledgers[0].current_statement_transactions[0].transaction_date = '2019-08-05';
+    assert.deepEqual(found(au, a), [
+      'error statement-order ledgers.0.current_statement_transactions.0.transaction_date current_statement_transaction_before_current_statement_opening_date',
+    ]);
+    // Before the closing date: statement-dates' current_statement_transaction_before_last_statement_closing_date (declared on the ledger).
+    a.ledgers[0].current_statement_transactions[0].transaction_date = '2019-08-04';
+    assert.deepEqual(found(au, a), [
+      'error statement-order ledgers.0.historical_statement_transactions.0.transaction_date historical_statement_transaction_after_current_statement_transaction',
+    ]);
+  });
+});
+
+describe('no gaps before future payment schedules (payment_schedule_date_gaps)', () => {
+  const withSchedules = (nextStart: string): Json => {
+    const a = uk();
+    a.payment_schedules[1].end_date = '2025-06-01';
+    a.payment_schedules.push({ amount: '70.00', day_of_month: 2, frequency: 'MONTHLY', means: 'DD', start_date: nextStart });
+    return a;
+  };
+  it('starting the day after the current one ends passes; two days after is a gap', () => {
+    assert.deepEqual(found(gb, withSchedules('2025-06-02')), []);
+    assert.deepEqual(found(au, { ...auAccount(), payment_schedules: withSchedules('2025-06-02').payment_schedules }), []);
+    const a = withSchedules('2025-07-01');
+    assert.deepEqual(found(gb, a), ['error future-dates payment_schedules.2.start_date payment_schedule_date_gaps']);
+  });
+  it('a gap before a past schedule does not count', () => {
+    const a = uk();
+    a.payment_schedules[1].end_date = '2019-01-01';
+    a.payment_schedules.push({ amount: '70.00', day_of_month: 2, frequency: 'MONTHLY', means: 'DD', start_date: '2020-01-01' });
+    assert.deepEqual(found(gb, a), []);
+  });
+});
+
+describe('concession card next_validation_date in the future (invalid_concession_cards_dates)', () => {
+  it('the latest "today" anywhere is still in the future somewhere; the earliest is not', () => {
+    const withNext = (next: string): Json => {
+      const a = auAccount();
+      a.customers[0].concession_cards = [
+        {
+          card_number: '1',
+          card_type: 'OTHER',
+          validation_source: 'MANUAL',
+          validation_status: 'PASS',
+          applies_from_date: '2019-01-01',
+          next_validation_date: next,
+        },
+      ];
+      return a;
+    };
+    assert.deepEqual(found(au, withNext('2025-06-02')), []);
+    assert.deepEqual(found(au, withNext('2025-06-01')), [
+      'error ordered-dates customers.0.concession_cards.0.next_validation_date invalid_concession_cards_dates',
     ]);
   });
 });

@@ -100,6 +100,7 @@ describe('rule catalogue', () => {
     assert.deepEqual(rules.map((r) => `${r.code} ${r.severity}`).sort(), [
       'agreement-before-supply-start error',
       'balance-sum error',
+      'billed-to-date error',
       'contribution-periods error',
       'customer-family-name error',
       'date-in-future error',
@@ -129,6 +130,7 @@ describe('rule catalogue', () => {
       'reference-exclusive error',
       'required-when error',
       'statement-dates error',
+      'statement-order error',
       'transfer-reading-meter warning',
       'unique-children error',
       'unique-ids error',

@@ -1,7 +1,7 @@
 import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
 import { certainlyInFuture } from './dateInFuture';
-import { absent, dayOf } from './periodDates';
+import { absent, dayOf, nextDay, periodsOf, type Period } from './periodDates';
 import { isRecord, selectObjects } from './select';
 import type { Rule, RuleContext } from './types';
 
@@ -9,6 +9,7 @@ const STARTING = 'Validate that no billable meter points are starting supply in 
 const ENDING = 'Validate that no meter points are ending supply in the future';
 const STATEMENT_END = 'Validate historical statement period end must not be in the future';
 const CONFIG = 'Validate that configuration periods start in the past';
+const GAPS = 'Validate no gaps in future dated payment schedules';
 
 function today(ctx: RuleContext): string {
   return ctx.now.toISOString().slice(0, 10);
@@ -95,27 +96,58 @@ function configurationPeriods(ctx: RuleContext): void {
   }
 }
 
+/** Payment schedules (not debt repayment plans) starting in the future follow the one before without a gap, per ledger_code. */
+function scheduleGaps(ctx: RuleContext): void {
+  const root = ctx.root;
+  if (!isRecord(root) || !Array.isArray(root.payment_schedules)) return;
+  const a = activation(ctx, [['payment_schedules'], []], [GAPS], 'payment_schedule_date_gaps', undefined);
+  if (!a) return;
+  const groups = new Map<string, Period[]>();
+  for (const p of periodsOf(root.payment_schedules, 'start_date', 'end_date')) {
+    if (p.item.is_debt_repayment_plan === true) continue;
+    const g = typeof p.item.ledger_code === 'string' ? p.item.ledger_code : '';
+    groups.set(g, [...(groups.get(g) ?? []), p]);
+  }
+  for (const list of groups.values()) {
+    list.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1];
+      const next = list[i];
+      // A gap however Kraken reads end_date (the last day, or the day the schedule stops): more than a day apart.
+      if (prev.end === undefined || next.start <= nextDay(prev.end) || !future(next.item.start_date, ctx)) continue;
+      ctx.report(
+        ['payment_schedules', next.index, 'start_date'],
+        `This payment schedule starts in the future (${next.start}) but the one before it (payment_schedules.${prev.index}) ends on ${prev.end}: Kraken rejects gaps before future payment schedules (payment_schedule_date_gaps). Start it when the previous one ends, or extend the previous one.`,
+        { severity: a.severity, data: findingData(a, { other: `payment_schedules.${prev.index}` }) },
+      );
+    }
+  }
+}
+
 export const futureDates: Rule = {
   code: 'future-dates',
   severity: 'error',
-  doc: "Dates Kraken declares must not be in the future, where the contract in force declares the validator (errors with Kraken's code): meter points' supply_end_date (future_supply_end_date) and billable meter points' supply_start_date (future_supply_start_date; billable: no supply_end_date or one in the future), last_statement_closing_date on the account and its ledgers (historical_statement_period_end_in_future; a latest historical transaction in the future is date-in-future's transaction_in_future), configuration periods' effective_from_date (configuration_period_starts_in_future), and the latest configuration period open-ended (latest_configuration_period_not_open_ended). \"Now\" is the validation's clock; a date counts as future only when it is after today in every time zone (UTC+14), as date-in-future does. Not checked under the bundled schemas.",
+  doc: "Dates Kraken declares must not be in the future, where the contract in force declares the validator (errors with Kraken's code): meter points' supply_end_date (future_supply_end_date) and billable meter points' supply_start_date (future_supply_start_date; billable: no supply_end_date or one in the future), last_statement_closing_date on the account and its ledgers (historical_statement_period_end_in_future; a latest historical transaction in the future is date-in-future's transaction_in_future), configuration periods' effective_from_date (configuration_period_starts_in_future), and the latest configuration period open-ended (latest_configuration_period_not_open_ended); a payment schedule (not a debt repayment plan) starting in the future follows the previous one of its ledger_code without a gap (payment_schedule_date_gaps; only a gap of more than a day, a gap however end_date is read). \"Now\" is the validation's clock; a date counts as future only when it is after today in every time zone (UTC+14), as date-in-future does. Not checked under the bundled schemas.",
   kinds: ['account'],
   appliesTo: [
     'supply_addresses[].meter_points[].supply_start_date',
     'supply_addresses[].meter_points[].supply_end_date',
     '*.last_statement_closing_date',
     'supply_addresses[].meter_points[].configuration_periods[].effective_from_date',
+    'payment_schedules[].start_date',
   ],
   implements: [
     { name: STARTING, codes: ['future_supply_start_date'] },
     { name: ENDING, codes: ['future_supply_end_date'] },
     { name: STATEMENT_END, codes: ['historical_statement_period_end_in_future'] },
     { name: CONFIG, codes: ['configuration_period_starts_in_future', 'latest_configuration_period_not_open_ended'] },
+    { name: GAPS, codes: ['payment_schedule_date_gaps'] },
   ],
   check(ctx) {
     if (!ctx.underContract) return;
     supplyDates(ctx);
     statementEnd(ctx);
     configurationPeriods(ctx);
+    scheduleGaps(ctx);
   },
 };

@@ -34,6 +34,8 @@ import { eepaPeriods } from './eepaPeriods';
 import { orderedDates } from './orderedDates';
 import { futureDates } from './futureDates';
 import { dayOfMonth } from './dayOfMonth';
+import { billedToDate } from './billedToDate';
+import { statementOrder } from './statementOrder';
 
 export const RULES: readonly Rule[] = [
   dateOrder,
@@ -70,6 +72,8 @@ export const RULES: readonly Rule[] = [
   orderedDates,
   futureDates,
   dayOfMonth,
+  billedToDate,
+  statementOrder,
 ];
 
 export type { Rule, RuleContext } from './types';

@@ -140,10 +140,29 @@ function checkInstalments(ctx: RuleContext, obj: Record<string, unknown>, path: 
   });
 }
 
+/** The earliest "today" anywhere (UTC-12): a date on or before it is not in the future now, nor when sent later. */
+function earliestToday(now: Date): string {
+  return new Date(now.getTime() - 12 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A concession card's next_validation_date must be in the future: flagged when it is today or earlier everywhere. */
+function checkNextValidation(ctx: RuleContext, obj: Record<string, unknown>, path: JsonPath): void {
+  const next = dayOf(obj.next_validation_date);
+  const today = earliestToday(ctx.now);
+  if (!next || next > today) return;
+  const a = activation(ctx, [path], [CONCESSION], 'invalid_concession_cards_dates', undefined);
+  if (!a) return;
+  ctx.report(
+    [...path, 'next_validation_date'],
+    `next_validation_date (${next}) is not in the future (today is ${today} or later everywhere): Kraken requires the card's next validation to be ahead${a.krakenCode ? ' (Kraken: invalid_concession_cards_dates)' : ''}. Give the date the card is next due to be validated.`,
+    { severity: a.severity, data: findingData(a, { today }) },
+  );
+}
+
 export const orderedDates: Rule = {
   code: 'ordered-dates',
   severity: 'error',
-  doc: 'Dates Kraken orders within one object, where the contract in force declares the validator on it (errors with Kraken\'s code): net emissions from_time/to_time, payment adequacy created_at/applied_at, a payment schedule\'s debt_repayment_end_date not after its end_date and its instalments\' payment_date within start_date..end_date, concession cards (issue ≤ applies from ≤ applies to ≤ expiry, issue ≤ expiry), payment plans (plan start ≤ first payment ≤ last payment, next payment ≤ last payment). Only a strictly reversed order is flagged: where the text says "after" or "greater than", equal dates are left to Kraken; date-times without and with a zone are compared only when no reading of the zone can fix the order. Which of the payment plan\'s three codes Kraken gives for which pair is read from their names. A concession card\'s next validation date ("in the future") is not checked here (Kraken\'s clock at send time). Not checked under the bundled schemas.',
+  doc: 'Dates Kraken orders within one object, where the contract in force declares the validator on it (errors with Kraken\'s code): net emissions from_time/to_time, payment adequacy created_at/applied_at, a payment schedule\'s debt_repayment_end_date not after its end_date and its instalments\' payment_date within start_date..end_date, concession cards (issue ≤ applies from ≤ applies to ≤ expiry, issue ≤ expiry), payment plans (plan start ≤ first payment ≤ last payment, next payment ≤ last payment). Only a strictly reversed order is flagged: where the text says "after" or "greater than", equal dates are left to Kraken; date-times without and with a zone are compared only when no reading of the zone can fix the order. Which of the payment plan\'s three codes Kraken gives for which pair is read from their names. A concession card\'s next_validation_date must be in the future: flagged when it is on or before the earliest "today" anywhere (UTC-12), which stays true whenever the payload is sent. Not checked under the bundled schemas.',
   kinds: ['account'],
   appliesTo: [...new Set(ORDERS.map((o) => `*.${o.later}`)), '*.instalments[].payment_date'],
   implements: [
@@ -164,6 +183,7 @@ export const orderedDates: Rule = {
         const a = activation(ctx, [path], [INSTALMENTS], INSTALMENTS_CODE, undefined);
         if (a) checkInstalments(ctx, obj, path, a);
       }
+      if ('next_validation_date' in obj && 'card_number' in obj) checkNextValidation(ctx, obj, (path ??= paths[i].toPath()));
       for (const o of ORDERS) {
         const earlier = at(obj, o.earlier);
         const later = at(obj, o.later);
