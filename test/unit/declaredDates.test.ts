@@ -191,17 +191,17 @@ describe('supply dates not in the future (future_supply_end_date, future_supply_
 });
 
 describe('historical statement period end not in the future (historical_statement_period_end_in_future)', () => {
-  it('GB ledger and AU ledger closing dates', () => {
+  it("GB account and AU ledger closing dates (GB's schema has no ledgers: not read there)", () => {
     const ok = uk();
-    ok.ledgers[0].last_statement_closing_date = '2025-06-02';
-    ok.ledgers[0].last_statement_issue_date = '2025-06-02';
+    ok.last_statement_closing_date = '2025-06-02';
     assert.deepEqual(found(gb, ok), []);
     const bad = uk();
-    bad.ledgers[0].last_statement_closing_date = '2025-06-03';
-    bad.ledgers[0].last_statement_issue_date = '2025-06-03';
-    assert.deepEqual(found(gb, bad), [
-      'error future-dates ledgers.0.last_statement_closing_date historical_statement_period_end_in_future',
-    ]);
+    bad.last_statement_closing_date = '2025-06-03';
+    assert.deepEqual(found(gb, bad), ['error future-dates last_statement_closing_date historical_statement_period_end_in_future']);
+    const ledger = uk();
+    ledger.ledgers[0].last_statement_closing_date = '2025-06-03';
+    ledger.ledgers[0].last_statement_issue_date = '2025-06-03';
+    assert.deepEqual(found(gb, ledger), []);
     const a = auAccount();
     a.ledgers[0].last_statement_closing_date = '2025-06-03';
     a.ledgers[0].last_statement_issue_date = '2025-06-03';

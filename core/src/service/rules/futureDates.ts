@@ -51,7 +51,8 @@ function statementEnd(ctx: RuleContext): void {
   const a = activation(ctx, [[]], [STATEMENT_END], 'historical_statement_period_end_in_future', undefined);
   if (!a || !isRecord(ctx.root)) return;
   const holders: Array<{ value: Record<string, unknown>; path: JsonPath }> = [{ value: ctx.root, path: [] }];
-  holders.push(...selectObjects(ctx.root, 'ledgers[]'));
+  // Ledgers the contract describes (Origin AU); GB's account schema has no ledgers, Kraken does not read them there.
+  holders.push(...selectObjects(ctx.root, 'ledgers[]').filter((l) => ctx.declared(l.path) !== undefined));
   for (const h of holders) {
     const v = h.value.last_statement_closing_date;
     if (!future(v, ctx)) continue;
