@@ -656,3 +656,45 @@ describe('concession card next_validation_date in the future (invalid_concession
     ]);
   });
 });
+
+describe('a contract that does not declare the validator on that schema reports nothing', () => {
+  it("AU: GB's capacity values, configuration periods, smart_read_cycle_day, prepay vend read, supply end dates", () => {
+    const a = auAccount();
+    const mp = a.supply_addresses[0].meter_points[0];
+    mp.supply_type = 'ELECTRICITY';
+    mp.capacity_values = [
+      { effective_from_date: '2019-01-01', effective_to_date: '2019-01-01', value: '1' },
+      { effective_from_date: '2019-03-01', value: '2' },
+    ];
+    mp.configuration_periods = [{ effective_from_date: '2099-01-01', effective_to_date: '2099-02-01' }];
+    mp.meters[0].is_prepay = true;
+    mp.meters[0].prepay_details = { credit_balance: '1', debt_balance: '0', transfer_vend_read_date: '2001-01-01' };
+    a.smart_read_cycle_day = 40;
+    assert.deepEqual(found(au, a), []);
+  });
+  it("GB: AU's concession cards, payment plans, net emissions and contract terms", () => {
+    const a = uk();
+    a.customers[0].concession_cards = [
+      { card_issue_date: '2020-01-01', card_expiry_date: '2019-01-01', next_validation_date: '2001-01-01' },
+    ];
+    a.statements = [{ net_emissions: [{ from_time: '2019-06-01T00:00:00Z', to_time: '2019-05-01T00:00:00Z' }] }];
+    a.account_contracts = [
+      {
+        versions: [
+          {
+            terms: [
+              {
+                term_type: 'CONTRACTED_VOLUME_CONFIGURATION',
+                periods: [
+                  { market_name: 'AUS_GAS', valid_from_date: '2019-01-01', valid_to_date: '2019-12-31' },
+                  { market_name: 'AUS_GAS', valid_from_date: '2019-02-01', valid_to_date: '2019-12-31' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ];
+    assert.deepEqual(found(gb, a), []);
+  });
+});
