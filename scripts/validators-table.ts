@@ -55,19 +55,6 @@ const BASE_VERDICTS: Record<string, Verdict> = {
     kind: 'clock',
     text: 'needs the current date in Kraken at send time (a date valid now may be past when sent); not checked',
   },
-  [validatorKey('Validate that no billable meter points are starting supply in the future')]: LATER(
-    'supply_start_date after today on meter points without a past supply_end_date',
-  ),
-  [validatorKey('Validate that no meter points are ending supply in the future')]: LATER('supply_end_date after today'),
-  [validatorKey('Validate historical statement period end must not be in the future')]: LATER(
-    'last_statement_closing_date (or the latest transaction date) after today',
-  ),
-  [validatorKey('Validate that configuration periods start in the past')]: LATER(
-    'effective_from_date after today; the latest period open-ended',
-  ),
-  [validatorKey('Validate concession card dates')]: LATER(
-    'several date orders on concession cards plus a next validation date in the future',
-  ),
   [validatorKey('Validate email address is not test address')]: KRAKEN_CONFIG('which addresses count as test addresses is not published'),
   [validatorKey('Validate email is not internal')]: KRAKEN_CONFIG("the instance's internal domains"),
   [validatorKey('Validate address')]: NOT_DECIDABLE('the address rules are not described'),
@@ -87,9 +74,6 @@ const BASE_VERDICTS: Record<string, Verdict> = {
   [validatorKey('Derive occupier billing address from supply address')]: { kind: 'not-decidable', text: 'a derivation, not a check' },
   [validatorKey('Convert supply point external identifier to ID')]: KRAKEN_DATA('looks the supply point up'),
   [validatorKey('Convert supply point external identifiers to IDs')]: KRAKEN_DATA('looks the supply points up'),
-  [validatorKey('Populate start and end date times, and ensures start is before end')]: LATER(
-    'start before end after Kraken fills in the times',
-  ),
 };
 
 /** Fallback verdicts by words in the name, description and error codes: first match wins. */

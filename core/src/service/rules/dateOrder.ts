@@ -1,3 +1,4 @@
+import { validatorKey } from '../contract/validators';
 import { toTimestamp } from '../formats';
 import type { Severity } from '../types';
 import type { DeclaredAt, Rule } from './types';
@@ -58,12 +59,18 @@ const PAIRS: readonly Pair[] = [
 /** `Validate `to` not before [or equal to] `from``: the contracts' date-pair validators. */
 const DECLARED_PAIR = /^validate (\w+) not before( or equal to)? (\w+)$/;
 
-/** The pairs a schema declares: `from>to` -> strict (not equal either). */
-function declaredPairs(d: DeclaredAt | undefined): Map<string, boolean> {
-  const out = new Map<string, boolean>();
+/** TaskParameters' validator that fills in the v2 schedule window and checks its order (equal times are not flagged). */
+const SCHEDULE_WINDOW = 'Populate start and end date times, and ensures start is before end';
+const SCHEDULE_WINDOW_KEY = validatorKey(SCHEDULE_WINDOW);
+
+/** The pairs a schema declares: `from>to` -> strict (not equal either) and Kraken's code. */
+function declaredPairs(d: DeclaredAt | undefined): Map<string, { strict: boolean; code: string }> {
+  const out = new Map<string, { strict: boolean; code: string }>();
   for (const name of d?.names ?? []) {
     const m = DECLARED_PAIR.exec(name);
-    if (m) out.set(`${m[3]}>${m[1]}`, !!m[2]);
+    if (m) out.set(`${m[3]}>${m[1]}`, { strict: !!m[2], code: m[2] ? 'start_date_same_as_end_date' : 'start_date_later_than_end_date' });
+    else if (name === SCHEDULE_WINDOW_KEY)
+      out.set('schedule_window_start>schedule_window_end', { strict: false, code: 'schedule_window_start__after_end' });
   }
   return out;
 }
@@ -112,10 +119,13 @@ export const dateOrder: Rule = {
   doc: 'A period must not end before it starts. Error where a Kraken contract declares the check (agreements, supply dates, start_date/end_date, partner organisations, the v2 schedule window, note unpin_at); warning for the other pairs (German operators, profiles, balancing periods, meters and registers; bill periods; GB meters; move-out), whose check is not published.',
   kinds: ['account', 'account-v2-create', 'transactions', 'statements', 'notes'],
   appliesTo: [...new Set(PAIRS.flatMap((p) => [`*.${p.from}`, `*.${p.to}`]))],
-  implements: IMPLEMENTED_PAIRS.map(([from, to, strict]) => ({
-    name: `Validate \`${to}\` not before ${strict ? 'or equal to ' : ''}\`${from}\``,
-    codes: [strict ? 'start_date_same_as_end_date' : 'start_date_later_than_end_date'],
-  })),
+  implements: [
+    ...IMPLEMENTED_PAIRS.map(([from, to, strict]) => ({
+      name: `Validate \`${to}\` not before ${strict ? 'or equal to ' : ''}\`${from}\``,
+      codes: [strict ? 'start_date_same_as_end_date' : 'start_date_later_than_end_date'],
+    })),
+    { name: SCHEDULE_WINDOW, codes: ['schedule_window_start__after_end'] },
+  ],
   check(ctx) {
     // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
     const { objects, paths } = objectsOutsideMetadata(ctx.root);
@@ -125,7 +135,7 @@ export const dateOrder: Rule = {
       // The key the object is held under: its array's key for an array item.
       const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
       let done = 0; // bit PAIR_GROUP[i]: that key pair is checked
-      let declared: Map<string, boolean> | undefined;
+      let declared: Map<string, { strict: boolean; code: string }> | undefined;
       for (const end in obj) {
         const candidates = PAIRS_BY_END.get(end);
         if (candidates === undefined) continue;
@@ -153,8 +163,8 @@ export const dateOrder: Rule = {
             if (d === undefined) severity = 'warning';
             else {
               severity = 'error';
-              strict = d;
-              krakenCode = d ? 'start_date_same_as_end_date' : 'start_date_later_than_end_date';
+              strict = d.strict;
+              krakenCode = d.code;
             }
           }
           const equal = margin === 0 && startsAt === endsAt;

@@ -37,6 +37,14 @@ import { amountSums } from './amountSums';
 import { duplicateValues } from './duplicateValues';
 import { countLimits } from './countLimits';
 import { uniformValues } from './uniformValues';
+import { periodLists } from './periodLists';
+import { contributionPeriods } from './contributionPeriods';
+import { eepaPeriods } from './eepaPeriods';
+import { orderedDates } from './orderedDates';
+import { futureDates } from './futureDates';
+import { dayOfMonth } from './dayOfMonth';
+import { billedToDate } from './billedToDate';
+import { statementOrder } from './statementOrder';
 
 export const RULES: readonly Rule[] = [
   dateOrder,
@@ -76,6 +84,14 @@ export const RULES: readonly Rule[] = [
   duplicateValues,
   countLimits,
   uniformValues,
+  periodLists,
+  contributionPeriods,
+  eepaPeriods,
+  orderedDates,
+  futureDates,
+  dayOfMonth,
+  billedToDate,
+  statementOrder,
 ];
 
 export type { Rule, RuleContext } from './types';
