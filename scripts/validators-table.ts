@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { parseContractText } from '../core/src/service/contract/openapi';
 import { declaredValidators, validatorKey, type DeclaredValidator } from '../core/src/service/contract/validators';
 import { RULES } from '../core/src/service/rules';
-import { KRAKEN_CONFIG, KRAKEN_DATA, LATER, NOT_DECIDABLE, type Kind, type Verdict } from './verdicts/types';
+import { KRAKEN_CONFIG, KRAKEN_DATA, NOT_DECIDABLE, type Kind, type Verdict } from './verdicts/types';
 import { DATE_VERDICTS } from './verdicts/dates';
 import { SUM_VERDICTS } from './verdicts/sums';
 import { FORMAT_VERDICTS } from './verdicts/formats';
