@@ -1,4 +1,60 @@
 /** Reviewed verdicts for the validators about required-if, not-both and structure: by validator name (`validatorKey`). */
-import type { Verdict } from './types';
+import { validatorKey } from '../../core/src/service/contract/validators';
+import { KRAKEN_CONFIG, KRAKEN_DATA, LATER, NOT_DECIDABLE, type Verdict } from './types';
 
-export const STRUCTURE_VERDICTS: Record<string, Verdict> = {};
+export const STRUCTURE_VERDICTS: Record<string, Verdict> = {
+  [validatorKey('Validate all billable meter points are covered by agreements in the payload')]: NOT_DECIDABLE(
+    '"the period covered by Kraken from a billing perspective" is not defined (from the last billed date? the supply start?), and which meter points are billable depends on the date at send time',
+  ),
+  [validatorKey('Validate billing address fields')]: NOT_DECIDABLE('the "correct format" of a legacy billing address is not described'),
+  [validatorKey('Validate life support registration state and life support status combination')]: NOT_DECIDABLE(
+    'which registration_state / life_support_status combinations are valid is not listed',
+  ),
+  [validatorKey('Validate meter exchange readings provided')]: LATER(
+    'an exchanged meter (removed_on given) needs transfer_readings and a reading dated removed_on (in transfer_readings or reading_history)',
+  ),
+  [validatorKey('Validate that a last billed to date is provided for an exchanged meter')]: LATER(
+    'last_billed_to_date on each settlement register of an exchanged electricity meter, on an exchanged gas meter, and none on its replacement (which meter replaces which is read from installed_on/removed_on)',
+  ),
+  [validatorKey('Validate that all billable meter points have active meters')]: LATER(
+    'meter points without supply_end_date (or one after today, ctx.now) need a meter without removed_on unless measurement_class is unmetered; which classes are unmetered is not listed',
+  ),
+  [validatorKey('Validate that all off supply meter points with meters have a final reading')]: LATER(
+    'a meter point whose supply_end_date is before today (ctx.now) and that has meters needs a reading dated supply_end_date',
+  ),
+  [validatorKey('Validate that at least one of the meter points needs billing')]: LATER(
+    'at least one meter point without supply_end_date or with one after today (ctx.now); certain only when all have ended before today in every time zone',
+  ),
+  [validatorKey('Validate that terms with supply type matches a supply point supply type')]: LATER(
+    "each contract version's terms[].supply_type against the payload's supply points' supply_type",
+  ),
+  [validatorKey('Validate that there are no current statement transactions for unbillable ledger')]: KRAKEN_CONFIG(
+    'which ledger types never issue bills is configured per instance (ledger_code)',
+  ),
+  [validatorKey('Validate that dummy meter exchanges are valid')]: LATER(
+    'meters sharing a meter_serial_number must be dummy exchanges commissioned one day after the previous was decommissioned; the dummy flag is not among the contract meter fields',
+  ),
+  [validatorKey('Validate concession cards or credits paid without primary place of residence')]: NOT_DECIDABLE(
+    'the exception for a "proprietor account" is not defined in the payload',
+  ),
+  [validatorKey('Validate exclusive role assignment')]: KRAKEN_DATA(
+    'which roles are exclusively assignable is not published, and the roles a user already holds are in the instance',
+  ),
+  [validatorKey('Validate user role')]: NOT_DECIDABLE(
+    "the contracts' own examples give customers without account_roles or portfolio_roles; whether a default role (or the singular role) satisfies it is not said",
+  ),
+  [validatorKey('Validate account type is valid')]: NOT_DECIDABLE(
+    'which fields count as "an account type" (account_type, is_portfolio_lead, is_managed, unknown_occupier…) is not said',
+  ),
+  [validatorKey('Validate category and subcategory')]: KRAKEN_CONFIG(
+    'the valid category and subcategory combinations per event type are not published',
+  ),
+  [validatorKey('Validate supply charge target')]: NOT_DECIDABLE('what a correctly supplied charge target in params is, is not described'),
+  [validatorKey('Validate business user info against customer info')]: NOT_DECIDABLE('which "basic fields" must match is not listed'),
+  [validatorKey('Validate that business information is provided if not linking account to business with contract')]: KRAKEN_CONFIG(
+    "the import supplier's link_account_to_business_with_contract setting",
+  ),
+  [validatorKey('Validate that business information is not provided if linking an account to the business of the business contract.')]:
+    KRAKEN_CONFIG("the import supplier's link_account_to_business_with_contract setting"),
+  [validatorKey('Validate the business details value')]: KRAKEN_CONFIG('the validation configured for each registered business detail key'),
+};
