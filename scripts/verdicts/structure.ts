@@ -57,4 +57,7 @@ export const STRUCTURE_VERDICTS: Record<string, Verdict> = {
   [validatorKey('Validate that business information is not provided if linking an account to the business of the business contract.')]:
     KRAKEN_CONFIG("the import supplier's link_account_to_business_with_contract setting"),
   [validatorKey('Validate the business details value')]: KRAKEN_CONFIG('the validation configured for each registered business detail key'),
+  [validatorKey('Validate that at least one contract identifier is provided for import')]: LATER(
+    'neither business_contract_identifiers nor business_contract_identifier on a business with enforce_business_contracts_exist true; the schema navigation does not yet pick BusinessWithExistingContracts from that boolean discriminator, so the validator is not found on the business',
+  ),
 };

@@ -42,3 +42,375 @@ describe('the contract fixtures and the seed give no finding of these rules', ()
     assert.deepEqual(found(bundled, seed()), []);
   });
 });
+
+/** Passes with `pass` applied to a fresh fixture, fails with `fail` with exactly `expected`. */
+function boundary(service: typeof gb, base: () => Json, pass: (d: Json) => void, fail: (d: Json) => void, expected: string[]) {
+  const ok = base();
+  pass(ok);
+  assert.deepEqual(found(service, ok), [], 'the boundary passes');
+  const bad = base();
+  pass(bad);
+  fail(bad);
+  assert.deepEqual(found(service, bad), expected);
+}
+
+const E = (path: string, code: string, rule = 'required-if') => `error ${rule} ${path} ${code}`;
+const A = (path: string, code: string) => E(path, code, 'account-structure');
+const elecPoint = (d: Json) => d.supply_addresses[0].meter_points[0];
+const gasPoint = (d: Json) => d.supply_addresses[0].meter_points[1];
+
+describe('required-if: payment schedules (GB and AU PaymentSchedule)', () => {
+  it('debt_repayment_missing_end_date: a zero element needs no end date, a non-zero one does', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        d.payment_schedules[1].debt_repayment_element = '0.00';
+      },
+      (d) => {
+        d.payment_schedules[1].debt_repayment_element = '0.01';
+      },
+      [E('payment_schedules.1.debt_repayment_end_date', 'debt_repayment_missing_end_date')],
+    );
+    // The fixture's first schedule gives both.
+    assert.equal(uk().payment_schedules[0].debt_repayment_end_date, '2020-03-26');
+  });
+
+  it('invalid_payment_schedule_to_exempt_from_payment_adequacy: REGULAR may be exempt, BILL may not', () => {
+    boundary(
+      au,
+      auAccount,
+      (d) => Object.assign(d.payment_schedules[1], { trigger: 'REGULAR', exempt_from_payment_adequacy: true }),
+      (d) => {
+        d.payment_schedules[1].trigger = 'BILL';
+        delete d.payment_schedules[1].day_of_month;
+        delete d.payment_schedules[1].frequency;
+      },
+      [E('payment_schedules.1.exempt_from_payment_adequacy', 'invalid_payment_schedule_to_exempt_from_payment_adequacy')],
+    );
+  });
+
+  it('standalone_payment_request_method_code_unexpected: MANUAL passes, DD fails', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => Object.assign(d.payment_schedules[1], { means: 'MANUAL', standalone_payment_request_method_code: 'X' }),
+      (d) => {
+        d.payment_schedules[1].means = 'DD';
+      },
+      [E('payment_schedules.1.standalone_payment_request_method_code', 'standalone_payment_request_method_code_unexpected')],
+    );
+  });
+});
+
+describe('required-if: account billing options', () => {
+  it('account_billing_options_period_data_required: without industry billing both period fields are needed', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        d.account_type = 'BUSINESS';
+        d.account_billing_options = { use_industry_billing: false, period_start_day: 1, period_length: 'MONTHLY' };
+      },
+      (d) => {
+        d.account_billing_options.period_length = '';
+      },
+      [
+        E('account_billing_options.period_length', 'account_billing_options_period_data_required'),
+        A('account_billing_options.period_length', 'business_account_missing_billing_options'),
+      ],
+    );
+  });
+
+  it('account_billing_options_period_start_month_required (AU): MONTHLY x1 needs no month, x2 does, QUARTERLY does', () => {
+    const opts = { use_industry_billing: false, period_start_day: 1, period_length: 'MONTHLY', period_length_multiplier: 1 };
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.account_billing_options = { ...opts }),
+      (d) => (d.account_billing_options.period_length_multiplier = 2),
+      [E('account_billing_options.period_start_month', 'account_billing_options_period_start_month_required')],
+    );
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.account_billing_options = { ...opts, period_length: 'QUARTERLY', period_start_month: 3 }),
+      (d) => delete d.account_billing_options.period_start_month,
+      [E('account_billing_options.period_start_month', 'account_billing_options_period_start_month_required')],
+    );
+  });
+});
+
+describe('required-if: payment adequacy, FiT, hardship, concession cards, complaints', () => {
+  const change = {
+    average_monthly_charge: 1,
+    average_monthly_elec_charge: 1,
+    average_monthly_gas_charge: 0,
+    balance_adjustment: 0,
+    created_at: '2019-01-01T00:00:00Z',
+    current_balance: 0,
+    existing_direct_debit_payment: 1,
+    new_direct_debit: 1,
+    target_balance: 0,
+  };
+  it('payment adequacy: applied_at alone passes; both, or neither, fail', () => {
+    const base = () => {
+      const d = uk();
+      delete d.last_payment_review_date;
+      d.payment_adequacy_changes = [{ ...change, applied_at: '2019-01-02T00:00:00Z' }];
+      return d;
+    };
+    boundary(
+      gb,
+      base,
+      () => {},
+      (d) => (d.payment_adequacy_changes[0].should_not_be_applied_reason = 'too small'),
+      [E('payment_adequacy_changes.0.should_not_be_applied_reason', 'payment_adequacy_should_not_have_been_applied')],
+    );
+    boundary(
+      gb,
+      base,
+      () => {},
+      (d) => delete d.payment_adequacy_changes[0].applied_at,
+      [E('payment_adequacy_changes.0.should_not_be_applied_reason', 'payment_adequacy_missing_reason')],
+    );
+  });
+
+  it('payment_instruction_details_incomplete: BACS needs vendor_name and instruction_reference; CHEQUE does not', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => (d.fit = { payment_method: 'BACS', vendor_name: 'STRIPE', instruction_reference: 'R1', installations: [], meters: [] }),
+      (d) => delete d.fit.instruction_reference,
+      [E('fit.instruction_reference', 'payment_instruction_details_incomplete')],
+    );
+    const cheque = uk();
+    cheque.fit = { payment_method: 'CHEQUE', installations: [], meters: [] };
+    assert.deepEqual(found(gb, cheque), []);
+  });
+
+  it('AU payment plan with is_hardship: additional_information and its four fields', () => {
+    const plan = {
+      debt_amount: '10.00',
+      initial_schedule_type: 'DIRECT_DEBIT',
+      is_hardship: true,
+      next_payment_date: '2019-09-01',
+      number_of_remaining_instalments: 3,
+      ongoing_amount: '5.00',
+      payment_frequency: 'MONTHLY',
+      payment_frequency_multiplier: 1,
+      plan_type: 'MIGRATION_DEBT_PLAN',
+      additional_information: {
+        first_payment_date: '2019-08-01',
+        plan_start_date: '2019-07-01',
+        plan_requested_by: 'SELF_IDENTIFIED',
+        hardship_circumstance: 'OTHER',
+      },
+    };
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.payment_plans = [structuredClone(plan)]),
+      (d) => delete d.payment_plans[0].additional_information.plan_requested_by,
+      [E('payment_plans.0.additional_information.plan_requested_by', 'field_required_for_hardship')],
+    );
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.payment_plans = [structuredClone(plan)]),
+      (d) => delete d.payment_plans[0].additional_information,
+      [E('payment_plans.0.additional_information', 'missing_additional_info')],
+    );
+    const notHardship = auAccount();
+    notHardship.payment_plans = [{ ...structuredClone(plan), is_hardship: false, additional_information: undefined }];
+    assert.deepEqual(found(au, notHardship), []);
+  });
+
+  it('AU hardship agreement: an exit_reason needs the end_date', () => {
+    const agreement = { hardship_entry_reason: 'SELF_IDENTIFIED', hardship_type: 'OTHER', start_date: '2019-01-01' };
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.hardship_agreements = [{ ...agreement, exit_reason: 'CUSTOMER_REQUEST', end_date: '2019-06-01' }]),
+      (d) => delete d.hardship_agreements[0].end_date,
+      [E('hardship_agreements.0.end_date', 'hardship_agreement_end_date_not_set_with_exit_reason')],
+    );
+  });
+
+  it('AU concession card: FAIL needs validation_failure_reason', () => {
+    const card = { applies_from_date: '2019-01-01', card_number: '123', card_type: 'OTHER', validation_source: 'API' };
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.customers[0].concession_cards = [{ ...card, validation_status: 'FAIL', validation_failure_reason: 'expired' }]),
+      (d) => delete d.customers[0].concession_cards[0].validation_failure_reason,
+      [E('customers.0.concession_cards.0.validation_failure_reason', 'validation_failure_reason_required')],
+    );
+  });
+
+  it('complaints: one official field needs the other two; an eight week letter needs the CHSR letter', () => {
+    const complaint = {
+      complainant_email: 'a@example.com',
+      complainant_name: 'A',
+      complaint_contacts: [],
+      created_at: '2019-01-01T00:00:00Z',
+      has_chsr_letter_been_sent: true,
+      has_eight_week_letter_been_sent: true,
+      subtype_of_complaint: 'X',
+      type_of_complaint: 'Y',
+      official_reference_number: 'R',
+      official_entity: 'OMBUDSMAN',
+      official_status: 'OPEN',
+    };
+    boundary(
+      gb,
+      uk,
+      (d) => (d.complaints = [{ ...complaint }]),
+      (d) => {
+        delete d.complaints[0].official_entity;
+        delete d.complaints[0].official_status;
+      },
+      [
+        E('complaints.0.official_entity', 'official_complaint_field_missing'),
+        E('complaints.0.official_status', 'official_complaint_field_missing'),
+      ],
+    );
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.complaints = [{ ...complaint }]),
+      (d) => (d.complaints[0].has_chsr_letter_been_sent = false),
+      [E('complaints.0.has_chsr_letter_been_sent', 'chsr_letter_not_sent')],
+    );
+  });
+});
+
+describe('required-if: GB meter points and meters', () => {
+  it('smart_refusal_reason_given_for_interest: NOT_INTERESTED with a reason passes (the fixture), INTERESTED fails', () => {
+    boundary(
+      gb,
+      uk,
+      () => {},
+      (d) => (elecPoint(d).smart_refusal_interest.type = 'INTERESTED'),
+      [E('supply_addresses.0.meter_points.0.smart_refusal_interest.refusal_reason', 'smart_refusal_reason_given_for_interest')],
+    );
+  });
+
+  it('agents_and_mpids_to_appoint_provided: agents alone pass, with mop_to_appoint fail', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => (elecPoint(d).agents = { mop_contract: { agent_mpid: 'ABCD' } }),
+      (d) => (elecPoint(d).mop_to_appoint = 'ABCD'),
+      [E('supply_addresses.0.meter_points.0.mop_to_appoint', 'agents_and_mpids_to_appoint_provided')],
+    );
+  });
+
+  it('both_landlord_details_and_property_administrators_provided (GB and AU supply addresses)', () => {
+    boundary(
+      gb,
+      uk,
+      () => {},
+      (d) => (d.supply_addresses[0].landlord_details = { given_name: 'L' }),
+      [E('supply_addresses.0.property_administrators', 'both_landlord_details_and_property_administrators_provided')],
+    );
+    boundary(
+      au,
+      auAccount,
+      () => {},
+      (d) => (d.supply_addresses[0].landlord_details = { given_name: 'L' }),
+      [E('supply_addresses.0.property_administrators', 'both_landlord_details_and_property_administrators_provided')],
+    );
+  });
+
+  it('prepay and smart fields only on prepay and smart meters (the fixture gas meter is both)', () => {
+    boundary(
+      gb,
+      uk,
+      () => {},
+      (d) => (gasPoint(d).meters[0].is_prepay = false),
+      [E('supply_addresses.0.meter_points.1.meters.0.prepay_details', 'prepay_details_on_non_prepay_meter')],
+    );
+    boundary(
+      gb,
+      uk,
+      (d) => (gasPoint(d).meters[0].smart_device_id = '01-23'),
+      (d) => (gasPoint(d).meters[0].smart_type = 'NONE'),
+      [E('supply_addresses.0.meter_points.1.meters.0.smart_device_id', 'smart_details_provided_for_non_smart_meter')],
+    );
+  });
+
+  it("transfer readings name one of the electricity meter's registers, exactly", () => {
+    boundary(
+      gb,
+      uk,
+      () => {},
+      (d) => (elecPoint(d).meters[0].transfer_readings[0].register_id = '01'),
+      [E('supply_addresses.0.meter_points.0.meters.0.transfer_readings.0.register_id', 'reading_register_id_not_recognised')],
+    );
+    boundary(
+      gb,
+      uk,
+      () => {},
+      (d) => delete elecPoint(d).meters[0].transfer_readings[0].register_id,
+      [E('supply_addresses.0.meter_points.0.meters.0.transfer_readings.0.register_id', 'reading_without_register_id')],
+    );
+  });
+
+  it('registers_missing_for_active_electricity_meter: a removed meter needs none, an active one does', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        const m = elecPoint(d).meters[0];
+        delete m.registers;
+        delete m.transfer_readings;
+        delete m.reading_history;
+        m.removed_on = '2019-07-01';
+      },
+      (d) => delete elecPoint(d).meters[0].removed_on,
+      [E('supply_addresses.0.meter_points.0.meters.0.registers', 'registers_missing_for_active_electricity_meter')],
+    );
+  });
+});
+
+describe('required-if: AU contracts and billing address', () => {
+  it('contract_versions_does_not_include_current: the earliest version applies from valid_from_date', () => {
+    const contract = {
+      identifier: 'C1',
+      signed_at_date: '2019-01-01',
+      valid_from_date: '2019-02-01',
+      versions: [
+        { applicable_at_date: '2020-02-01', terms: [] },
+        { applicable_at_date: '2019-02-01', terms: [] },
+      ],
+    };
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.account_contracts = [structuredClone(contract)]),
+      (d) => (d.account_contracts[0].valid_from_date = '2019-01-31'),
+      [E('account_contracts.0.versions.1.applicable_at_date', 'contract_versions_does_not_include_current')],
+    );
+  });
+
+  it('field_required_for_aus_billing_address: country AU needs locality, administrative_area and postal_code', () => {
+    const address = { country: 'AU', locality: 'Sydney', administrative_area: 'NSW', postal_code: '2000', street_address: '1 X St' };
+    const base = () => {
+      const d = auAccount();
+      for (const k of Object.keys(d)) if (/^billing_(address\d|postcode)$/.test(k)) delete d[k];
+      d.billing_address = { ...address };
+      return d;
+    };
+    boundary(
+      au,
+      base,
+      () => {},
+      (d) => (d.billing_address.postal_code = ''),
+      [E('billing_address.postal_code', 'field_required_for_aus_billing_address')],
+    );
+    const abroad = base();
+    abroad.billing_address = { country: 'NZ', street_address: '1 X St' };
+    assert.deepEqual(found(au, abroad), []);
+  });
+});

@@ -38,12 +38,13 @@ function valueAt(root: unknown, path: JsonPath): unknown {
 }
 
 /**
- * A meter of a GAS meter point. The contract's GB meter points are a oneOf by supply_type whose branches both reach
- * the electricity validators' schemas, so the electricity-only checks look at the meter point themselves.
+ * The supply_type of the meter point holding a meter. The contracts' meter points are a oneOf by supply_type and the
+ * validators declared on one branch's meters reach the others' too, so meter checks of one branch read it themselves
+ * (a meter point without supply_type is not judged: the schema reports it).
  */
-const onGasPoint = (up: (n: number) => unknown): boolean => {
+const pointType = (up: (n: number) => unknown): unknown => {
   const point = up(2);
-  return isRecord(point) && point.supply_type === 'GAS';
+  return isRecord(point) ? point.supply_type : undefined;
 };
 
 /** A decimal string or number that is certainly not zero (other strings are the schema's concern: not judged). */
@@ -213,27 +214,11 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
         : [],
   },
   {
-    validator: 'Validate that at least one contract identifier is provided for import',
-    codes: ['missing_contract_identifier'],
-    keys: ['business_contract_identifier', 'business_contract_identifiers', 'company_name', 'business_type', 'users', 'details'],
-    judge: (o) =>
-      !provided(o.business_contract_identifier) && !provided(o.business_contract_identifiers)
-        ? [
-            {
-              at: [],
-              code: 'missing_contract_identifier',
-              message:
-                'The business gives neither business_contract_identifiers nor business_contract_identifier: at least one contract identifier is required (missing_contract_identifier).',
-            },
-          ]
-        : [],
-  },
-  {
     validator: 'Validate that either agents or MPIDs to appoint are provided, or none are provided',
     codes: ['agents_and_mpids_to_appoint_provided'],
     keys: ['agents'],
     judge: (o) => {
-      if (!provided(o.agents)) return [];
+      if (!provided(o.agents) || o.supply_type === 'GAS') return [];
       return APPOINT.filter((f) => provided(o[f]))
         .slice(0, 1)
         .map((f) => ({
@@ -370,7 +355,7 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
     codes: ['reading_without_register_id', 'reading_register_id_not_recognised'],
     keys: ['transfer_readings'],
     judge: (o, up) => {
-      if (onGasPoint(up)) return [];
+      if (pointType(up) !== 'ELECTRICITY') return [];
       const readings = Array.isArray(o.transfer_readings) ? o.transfer_readings : [];
       const registers = Array.isArray(o.registers) ? o.registers : [];
       const ids = registers.map((r) => (isRecord(r) ? r.register_id : undefined)).filter((id): id is string => typeof id === 'string');
@@ -418,8 +403,12 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
     validator: 'Validate transfer readings required for active basic meter',
     codes: ['required_transfer_readings'],
     keys: ['meter_installation_type'],
-    judge: (o) =>
-      o.meter_installation_type === 'BASIC' && o.status === 'C' && !provided(o.active_to) && !provided(o.transfer_readings)
+    judge: (o, up) =>
+      pointType(up) === 'EMBEDDED_ELECTRICITY' &&
+      o.meter_installation_type === 'BASIC' &&
+      o.status === 'C' &&
+      !provided(o.active_to) &&
+      !provided(o.transfer_readings)
         ? [need('transfer_readings', 'required_transfer_readings', 'the meter is an active (status C, no active_to) BASIC meter')]
         : [],
   },
@@ -441,7 +430,7 @@ const KEYS = new Set(OBJECT_CHECKS.flatMap((c) => c.keys));
 export const requiredIf: Rule = {
   code: 'required-if',
   severity: 'error',
-  doc: "Fields Kraken requires, or refuses, depending on another field of the same object: debt_repayment_end_date with a non-zero debt_repayment_element; exempt_from_payment_adequacy only on regular schedules (flagged for PLAN, BALANCE and BILL; REGULAR_PLAN is not judged); standalone_payment_request_method_code only when means is MANUAL; period_start_day and period_length when use_industry_billing is false (industry billing with period data is not judged: the AU strict billing options require the period fields anyway); period_start_month for QUARTERLY, or MONTHLY with a multiplier above 1 (not judged with industry billing); applied_at or should_not_be_applied_reason on a payment adequacy change, not both; vendor_name and instruction_reference for BACS FiT payments; the hardship fields of a payment plan when is_hardship is true; no smart refusal_reason when type is INTERESTED; a business contract identifier; agents or the MPIDs to appoint, not both; landlord_details or property_administrators, not both; a hardship agreement's end_date with its exit_reason; validation_failure_reason when validation_status is FAIL; all three official complaint fields once one is given; has_chsr_letter_been_sent not false when the eight week letter was sent; prepay fields only with is_prepay, smart fields only with a smart_type other than NONE; the earliest contract version applicable from the contract's valid_from_date; each transfer reading of an electricity meter with a register_id, one of the meter's registers (judged when it lists them); registers on every meter without removed_on; transfer_readings on an AU BASIC meter with status C and no active_to; locality, administrative_area and postal_code in a billing address with country AU. Errors with Kraken's code where the contract in force declares the validator on that object; an empty value does not count as given. Not checked under the bundled schemas: the seed pages do not state it.",
+  doc: "Fields Kraken requires, or refuses, depending on another field of the same object: debt_repayment_end_date with a non-zero debt_repayment_element; exempt_from_payment_adequacy only on regular schedules (flagged for PLAN, BALANCE and BILL; REGULAR_PLAN is not judged); standalone_payment_request_method_code only when means is MANUAL; period_start_day and period_length when use_industry_billing is false (industry billing with period data is not judged: the AU strict billing options require the period fields anyway); period_start_month for QUARTERLY, or MONTHLY with a multiplier above 1 (not judged with industry billing); applied_at or should_not_be_applied_reason on a payment adequacy change, not both; vendor_name and instruction_reference for BACS FiT payments; the hardship fields of a payment plan when is_hardship is true; no smart refusal_reason when type is INTERESTED; agents or the MPIDs to appoint, not both; landlord_details or property_administrators, not both; a hardship agreement's end_date with its exit_reason; validation_failure_reason when validation_status is FAIL; all three official complaint fields once one is given; has_chsr_letter_been_sent not false when the eight week letter was sent; prepay fields only with is_prepay, smart fields only with a smart_type other than NONE; the earliest contract version applicable from the contract's valid_from_date; each transfer reading of a meter of an ELECTRICITY meter point with a register_id, one of the meter's registers (judged when it lists them); registers on every meter without removed_on; transfer_readings on a BASIC meter of an EMBEDDED_ELECTRICITY point with status C and no active_to; locality, administrative_area and postal_code in a billing address with country AU. Errors with Kraken's code where the contract in force declares the validator on that object; an empty value does not count as given. Not checked under the bundled schemas: the seed pages do not state it.",
   kinds: ['account', 'account-v2-create'],
   appliesTo: [
     'payment_schedules[].debt_repayment_end_date',
