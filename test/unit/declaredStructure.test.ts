@@ -414,3 +414,260 @@ describe('required-if: AU contracts and billing address', () => {
     assert.deepEqual(found(au, abroad), []);
   });
 });
+
+describe('account-structure: what an account of a type may hold', () => {
+  it('portfolio_lead_has_a_supply_address and system_account_has_a_supply_address', () => {
+    const lead = uk();
+    lead.is_portfolio_lead = true;
+    assert.deepEqual(found(gb, lead), [A('supply_addresses', 'portfolio_lead_has_a_supply_address')]);
+    delete lead.supply_addresses;
+    assert.deepEqual(found(gb, lead), []);
+    const system = auAccount();
+    system.account_type = 'SYSTEM';
+    assert.deepEqual(found(au, system), [A('supply_addresses', 'system_account_has_a_supply_address')]);
+    system.account_type = 'BUSINESS';
+    assert.deepEqual(found(au, system), []);
+  });
+
+  it('business_supply_type_on_domestic_account and tax_exemptions_provided_for_domestic_account (GB)', () => {
+    const exemption = (d: Json) => (elecPoint(d).vat_exemptions = [{ start_date: '2019-01-01', percentage: '100' }]);
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        d.account_type = 'BUSINESS';
+        exemption(d);
+      },
+      (d) => (d.account_type = 'DOMESTIC'),
+      [A('supply_addresses.0.meter_points.0.vat_exemptions', 'tax_exemptions_provided_for_domestic_account')],
+    );
+    const certificates = uk();
+    elecPoint(certificates).supply_type = 'ROCS_EXPORT_CERTIFICATES';
+    assert.ok(
+      found(gb, certificates).includes(A('supply_addresses.0.meter_points.0.supply_type', 'business_supply_type_on_domestic_account')),
+    );
+    certificates.account_type = 'BUSINESS';
+    assert.deepEqual(found(gb, certificates), []);
+  });
+
+  it('AU portfolio lead: ONLINE communication, payment terms applied to the portfolio only by the lead', () => {
+    const terms = { number_of_days_to_pay: 14, valid_from: '2019-01-01' };
+    const lead = () => {
+      const d = auAccount();
+      delete d.supply_addresses;
+      d.is_portfolio_lead = true;
+      d.payment_terms = { ...terms, apply_to_portfolio: true };
+      return d;
+    };
+    boundary(
+      au,
+      lead,
+      () => {},
+      (d) => (d.communication_preference = 'PRINT'),
+      [A('communication_preference', 'invalid_portfolio_lead_communication_preference')],
+    );
+    boundary(
+      au,
+      lead,
+      () => {},
+      (d) => (d.payment_terms.apply_to_portfolio = false),
+      [A('payment_terms.apply_to_portfolio', 'invalid_apply_to_portfolio')],
+    );
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.payment_terms = { ...terms }),
+      (d) => (d.payment_terms.apply_to_portfolio = true),
+      [A('payment_terms.apply_to_portfolio', 'invalid_apply_to_portfolio')],
+    );
+  });
+});
+
+describe('account-structure: fields the account needs when others are given', () => {
+  it('historical statement transactions need last_statement_closing_date or a last_billed_to_date', () => {
+    const transaction = { transaction_id: '9', transaction_date: '2019-01-05', amount: '1.00', type: 'CHARGE', reason: 'DEFAULT' };
+    boundary(
+      gb,
+      uk,
+      (d) => (d.historical_statement_transactions = [transaction]),
+      (d) => delete d.last_billed_to_date,
+      [
+        A(
+          'historical_statement_transactions',
+          'historical_statement_transactions_without_last_statement_closing_date_or_last_billed_to_date',
+        ),
+      ],
+    );
+    // A last_billed_to_date on a supply point counts.
+    const below = uk();
+    below.historical_statement_transactions = [transaction];
+    elecPoint(below).last_billed_to_date = below.last_billed_to_date;
+    delete below.last_billed_to_date;
+    assert.deepEqual(found(gb, below), []);
+  });
+
+  it('next_bill_to_date_not_provided_for_quarterly_billing (GB): QUARTERLY without industry billing', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        d.account_type = 'BUSINESS';
+        d.account_billing_options = { use_industry_billing: false, period_start_day: 1, period_length: 'QUARTERLY' };
+      },
+      (d) => delete d.next_bill_due_date,
+      [A('next_bill_due_date', 'next_bill_to_date_not_provided_for_quarterly_billing')],
+    );
+  });
+
+  it('business_account_missing_billing_options (GB): a BUSINESS account giving options gives both period fields', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        d.account_type = 'BUSINESS';
+        d.account_billing_options = { period_start_day: 1, period_length: 'MONTHLY' };
+      },
+      (d) => delete d.account_billing_options.period_start_day,
+      [A('account_billing_options.period_start_day', 'business_account_missing_billing_options')],
+    );
+  });
+
+  it('account_contracts_without_supply_points (AU)', () => {
+    const contract = { identifier: 'C1', signed_at_date: '2019-01-01', valid_from_date: '2019-02-01' };
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.account_contracts = [contract]),
+      (d) => delete d.supply_addresses,
+      [A('account_contracts', 'account_contracts_without_supply_points')],
+    );
+  });
+
+  it('billing_address_not_provided (GB): billing_address1 and billing_postcode unless an occupier account', () => {
+    boundary(
+      gb,
+      uk,
+      () => {},
+      (d) => delete d.billing_postcode,
+      [A('billing_postcode', 'billing_address_not_provided')],
+    );
+    const occupier = uk();
+    delete occupier.billing_postcode;
+    occupier.account_type = 'DOMESTIC_OCCUPIER';
+    assert.deepEqual(found(gb, occupier), []);
+  });
+});
+
+describe('account-structure: references inside the payload', () => {
+  const instruction = { instruction_identifier: 'I1', reference: 'R', type: 'DIRECT_DEBIT', vendor: 'STRIPE' };
+  it('ledger_identifier and ACTIVE_NEW instruction_identifier name a ledger and an instruction of the payload', () => {
+    const base = () => {
+      const d = uk();
+      d.ledgers[0].ledger_identifier = 'L1';
+      d.payment_instructions = [{ ...instruction }];
+      d.payment_preferences = [
+        { type: 'ACTIVE_NEW', ledger_identifier: 'L1', instruction_reference_params: { instruction_identifier: 'I1' } },
+      ];
+      return d;
+    };
+    boundary(
+      gb,
+      base,
+      () => {},
+      (d) => (d.payment_preferences[0].ledger_identifier = 'L2'),
+      [A('payment_preferences.0.ledger_identifier', 'invalid_payment_preference_ledger_identifier')],
+    );
+    boundary(
+      gb,
+      base,
+      () => {},
+      (d) => (d.payment_preferences[0].instruction_reference_params.instruction_identifier = 'I2'),
+      [
+        A(
+          'payment_preferences.0.instruction_reference_params.instruction_identifier',
+          'active_new_payment_preference_invalid_instruction_identifier',
+        ),
+      ],
+    );
+  });
+
+  it("agreement_business_contract_identifier_not_declared: an agreement's identifier is one the business declares", () => {
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        d.business = { business_contract_identifiers: ['C1', 'C2'] };
+        elecPoint(d).agreements[0].business_contract_identifier = 'C2';
+      },
+      (d) => (elecPoint(d).agreements[0].business_contract_identifier = 'C3'),
+      [
+        A(
+          'supply_addresses.0.meter_points.0.agreements.0.business_contract_identifier',
+          'agreement_business_contract_identifier_not_declared',
+        ),
+      ],
+    );
+  });
+
+  it('AU concessions: one customer holds the cards and the credits; a primary place of residence needs a concession', () => {
+    const card = {
+      applies_from_date: '2019-01-01',
+      card_number: '123',
+      card_type: 'OTHER',
+      validation_source: 'API',
+      validation_status: 'PASS',
+    };
+    boundary(
+      au,
+      auAccount,
+      (d) => {
+        d.customers[0].concession_cards = [{ ...card }];
+        d.customers[0].concession_credits_paid_current_year = '10.00';
+        d.customers[1].concession_credits_paid_current_year = '0.00';
+        d.supply_addresses[0].primary_place_of_residence_since = '2019-04-01';
+      },
+      (d) => (d.customers[1].concession_cards = [{ ...card }]),
+      [A('customers.1.concession_cards', 'concession_cards_too_many_users')],
+    );
+    boundary(
+      au,
+      auAccount,
+      (d) => (d.customers[0].concession_credits_paid_current_year = '10.00'),
+      (d) => (d.customers[1].concession_cards = [{ ...card }]),
+      [A('customers.0.concession_credits_paid_current_year', 'concession_credits_and_cards_too_many_users')],
+    );
+    boundary(
+      au,
+      auAccount,
+      (d) => {
+        d.supply_addresses[0].primary_place_of_residence_since = '2019-04-01';
+        d.customers[2].manually_defined_eligibility_periods = [{ start_date: '2019-01-01' }];
+      },
+      (d) => delete d.customers[2].manually_defined_eligibility_periods,
+      [
+        A(
+          'supply_addresses.0.primary_place_of_residence_since',
+          'primary_place_of_residence_without_concession_card_or_credits_paid_or_rebate',
+        ),
+      ],
+    );
+  });
+});
+
+describe('silent where the contract does not declare the validator, and under the bundled schemas', () => {
+  it('GB-only validators on an AU payload, AU-only ones on a GB payload, and the seed with the same mistakes', () => {
+    // billing_address_not_provided is GB's (EnergyAccount); AU declares nothing of the kind.
+    const au1 = auAccount();
+    delete au1.billing_postcode;
+    assert.deepEqual(found(au, au1), []);
+    // validation_failure_reason_required is AU's (AusConcessionCard); GB customers have no concession cards.
+    const gb1 = uk();
+    gb1.customers[0].concession_cards = [{ card_number: '1', validation_status: 'FAIL' }];
+    assert.deepEqual(found(gb, gb1), []);
+    const seedDoc = seed();
+    seedDoc.payment_schedules = [{ trigger: 'BILL', exempt_from_payment_adequacy: true, debt_repayment_element: '5.00', means: 'DD' }];
+    seedDoc.is_portfolio_lead = true;
+    seedDoc.supply_addresses = seedDoc.supply_addresses ?? [{}];
+    assert.deepEqual(found(bundled, seedDoc), []);
+  });
+});
