@@ -367,6 +367,8 @@ describe('required-if: GB meter points and meters', () => {
         delete m.transfer_readings;
         delete m.reading_history;
         m.removed_on = '2019-07-01';
+        // Without an active meter the point would need one (meter_point_with_no_meters) unless it gives its class.
+        elecPoint(d).measurement_class = 'A';
       },
       (d) => delete elecPoint(d).meters[0].removed_on,
       [E('supply_addresses.0.meter_points.0.meters.0.registers', 'registers_missing_for_active_electricity_meter')],
@@ -669,5 +671,46 @@ describe('silent where the contract does not declare the validator, and under th
     seedDoc.is_portfolio_lead = true;
     seedDoc.supply_addresses = seedDoc.supply_addresses ?? [{}];
     assert.deepEqual(found(bundled, seedDoc), []);
+  });
+});
+
+describe('account-structure: billable GB meter points (today from the injected clock, certain in every time zone)', () => {
+  // NOW is 2025-06-01T12:00Z: 2025-05-31 is past everywhere; 2025-06-01 is not (UTC-12 is still on 2025-06-01 at 00:00).
+  it('no_supply_point_on_supply: a point ending today may still be billable; all ended before today fails', () => {
+    const ended = (day: string) => (d: Json) => {
+      for (const p of d.supply_addresses[0].meter_points) {
+        p.supply_end_date = day;
+        for (const m of p.meters) m.transfer_readings.push({ ...m.transfer_readings[0], reading_date: day });
+      }
+    };
+    boundary(gb, uk, ended('2025-06-01'), (d) => ended('2025-05-31')(d), [A('', 'no_supply_point_on_supply')]);
+  });
+
+  it('no_reading_on_supply_end_date: an ended point with meters needs a reading dated its end', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => {
+        elecPoint(d).supply_end_date = '2020-01-31';
+        elecPoint(d).meters[0].reading_history.push({
+          register_id: '1',
+          reading_date: '2020-01-31',
+          reading_value: '1100.00',
+          reading_type: 'CUSTOMER',
+        });
+      },
+      (d) => (elecPoint(d).supply_end_date = '2020-01-30'),
+      [A('supply_addresses.0.meter_points.0.supply_end_date', 'no_reading_on_supply_end_date')],
+    );
+  });
+
+  it('meter_point_with_no_meters: an open-ended point needs a meter without a past removed_on', () => {
+    boundary(
+      gb,
+      uk,
+      (d) => (gasPoint(d).meters[0].removed_on = '2025-06-02'),
+      (d) => (gasPoint(d).meters[0].removed_on = '2025-05-31'),
+      [A('supply_addresses.0.meter_points.1.meters', 'meter_point_with_no_meters')],
+    );
   });
 });

@@ -25,7 +25,39 @@ interface Hit {
 interface AccountCheck {
   validator: string;
   codes: readonly string[];
-  judge(root: Obj): Hit[];
+  judge(root: Obj, now: Date): Hit[];
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A plain date before today in every time zone (UTC-12 is the latest to reach a day). */
+function certainlyPast(v: unknown, now: Date): boolean {
+  if (typeof v !== 'string' || !DAY.test(v)) return false;
+  return v < new Date(now.getTime() - 12 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A plain date after today in every time zone (UTC+14 is the first to reach a day). */
+function certainlyFuture(v: unknown, now: Date): boolean {
+  if (typeof v !== 'string' || !DAY.test(v)) return false;
+  return v > new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** GB meter points (`supply_periods` ones are not judged: their periods are not read here). */
+function gbPoints(root: Obj) {
+  return selectObjects(root, 'supply_addresses[].meter_points[]').filter((p) => !('supply_periods' in p.value));
+}
+
+/** Billable for certain: open-ended, or ending after today everywhere. */
+const billable = (p: Obj, now: Date): boolean =>
+  p.supply_end_date === undefined || p.supply_end_date === null || certainlyFuture(p.supply_end_date, now);
+
+function readingDates(point: Obj): Set<string> {
+  const out = new Set<string>();
+  for (const m of Array.isArray(point.meters) ? point.meters : [])
+    for (const list of isRecord(m) ? [m.transfer_readings, m.reading_history] : [])
+      for (const r of Array.isArray(list) ? list : [])
+        if (isRecord(r) && typeof r.reading_date === 'string') out.add(r.reading_date.slice(0, 10));
+  return out;
 }
 
 const isLead = (r: Obj): boolean => r.is_portfolio_lead === true || r.account_type === 'PORTFOLIO_LEAD';
@@ -342,12 +374,56 @@ export const ACCOUNT_CHECKS: readonly AccountCheck[] = [
           ];
     },
   },
+  {
+    validator: 'Validate that at least one of the meter points needs billing',
+    codes: ['no_supply_point_on_supply'],
+    judge: (r, now) => {
+      const pts = gbPoints(r);
+      if (pts.length === 0 || pts.length !== selectObjects(r, 'supply_addresses[].meter_points[]').length) return [];
+      if (!pts.every((p) => certainlyPast(p.value.supply_end_date, now))) return [];
+      return [
+        {
+          at: [],
+          code: 'no_supply_point_on_supply',
+          message: `Every meter point of this account ended supply before today (supply_end_date): Kraken needs at least one billable meter point, open-ended or ending in the future.`,
+        },
+      ];
+    },
+  },
+  {
+    validator: 'Validate that all off supply meter points with meters have a final reading',
+    codes: ['no_reading_on_supply_end_date'],
+    judge: (r, now) =>
+      gbPoints(r)
+        .filter((p) => certainlyPast(p.value.supply_end_date, now) && provided(p.value.meters))
+        .filter((p) => !readingDates(p.value).has(p.value.supply_end_date as string))
+        .map((p) => ({
+          at: [...p.path, 'supply_end_date'],
+          code: 'no_reading_on_supply_end_date',
+          message: `The meter point ended supply on ${p.value.supply_end_date as string} but none of its meters has a reading dated that day (transfer_readings or reading_history): add the final reading.`,
+        })),
+  },
+  {
+    validator: 'Validate that all billable meter points have active meters',
+    codes: ['meter_point_with_no_meters'],
+    judge: (r, now) =>
+      gbPoints(r)
+        // Some measurement classes are unmetered; the contract does not list which: a point with one is not judged.
+        .filter((p) => billable(p.value, now) && !provided(p.value.measurement_class))
+        .filter((p) => !(Array.isArray(p.value.meters) ? p.value.meters : []).some((m) => isRecord(m) && !certainlyPast(m.removed_on, now)))
+        .map((p) => ({
+          at: [...p.path, 'meters'],
+          code: 'meter_point_with_no_meters',
+          message:
+            'The meter point is billable (no supply_end_date, or one in the future) but has no active meter (one without a removed_on in the past): add its current meter, or give its measurement_class if it is unmetered.',
+        })),
+  },
 ];
 
 export const accountStructure: Rule = {
   code: 'account-structure',
   severity: 'error',
-  doc: "What an account may hold by its type, and what it needs when other fields are given: no supply_addresses on a portfolio lead (is_portfolio_lead true or account_type PORTFOLIO_LEAD) or a SYSTEM account; last_statement_closing_date or a last_billed_to_date (account or anywhere under the supply addresses) with historical_statement_transactions; next_bill_due_date when account_billing_options has use_industry_billing false and period_length QUARTERLY; a supply point with account_contracts; period_start_day and period_length in a BUSINESS account's account_billing_options (not judged with use_industry_billing true); no REGOS/ROCS export-certificate supply points and no vat/ccl exemptions on a DOMESTIC account (other account types are not judged); communication_preference not PRINT on a portfolio lead; payment_terms.apply_to_portfolio true only on, and not false on, a portfolio lead; a payment preference's ledger_identifier names a ledger of the payload (judged only when the payload lists ledgers); an ACTIVE_NEW payment preference's instruction_identifier names one of payment_instructions; an agreement's business_contract_identifier is one the business declares (judged only when it declares some); concession cards on at most one customer, non-zero concession_credits_paid_current_year on at most one, and the same one; billing_address1 and billing_postcode (or billing_address) unless unknown_occupier is true or account_type is an OCCUPIER type; a primary_place_of_residence_since only when a customer has concession cards, concession credits paid or manually defined eligibility periods. Errors with Kraken's code where the contract in force declares the validator on the account. Not checked under the bundled schemas: the seed pages do not state it.",
+  doc: "What an account may hold by its type, and what it needs when other fields are given: no supply_addresses on a portfolio lead (is_portfolio_lead true or account_type PORTFOLIO_LEAD) or a SYSTEM account; last_statement_closing_date or a last_billed_to_date (account or anywhere under the supply addresses) with historical_statement_transactions; next_bill_due_date when account_billing_options has use_industry_billing false and period_length QUARTERLY; a supply point with account_contracts; period_start_day and period_length in a BUSINESS account's account_billing_options (not judged with use_industry_billing true); no REGOS/ROCS export-certificate supply points and no vat/ccl exemptions on a DOMESTIC account (other account types are not judged); communication_preference not PRINT on a portfolio lead; payment_terms.apply_to_portfolio true only on, and not false on, a portfolio lead; a payment preference's ledger_identifier names a ledger of the payload (judged only when the payload lists ledgers); an ACTIVE_NEW payment preference's instruction_identifier names one of payment_instructions; an agreement's business_contract_identifier is one the business declares (judged only when it declares some); concession cards on at most one customer, non-zero concession_credits_paid_current_year on at most one, and the same one; billing_address1 and billing_postcode (or billing_address) unless unknown_occupier is true or account_type is an OCCUPIER type; a primary_place_of_residence_since only when a customer has concession cards, concession credits paid or manually defined eligibility periods; GB meter points (those with supply_periods are not judged): not all ended before today, a reading dated the supply_end_date on a point that ended before today and has meters, an active meter (no removed_on in the past) on a point that is open-ended or ends after today unless it gives a measurement_class (the unmetered classes are not listed). Today is ctx.now, past and future only where certain in every time zone. Errors with Kraken's code where the contract in force declares the validator on the account. Not checked under the bundled schemas: the seed pages do not state it.",
   kinds: ['account', 'account-v2-create'],
   appliesTo: [
     'supply_addresses',
@@ -369,6 +445,8 @@ export const accountStructure: Rule = {
     'billing_address1',
     'billing_postcode',
     'supply_addresses[].primary_place_of_residence_since',
+    'supply_addresses[].meter_points[].supply_end_date',
+    'supply_addresses[].meter_points[].meters',
   ],
   implements: ACCOUNT_CHECKS.map((c) => ({ name: c.validator, codes: c.codes })),
   check(ctx) {
@@ -378,7 +456,7 @@ export const accountStructure: Rule = {
     if (!declared) return;
     for (const c of ACCOUNT_CHECKS) {
       if (!c.codes.some((code) => declared.errors.has(code))) continue;
-      for (const hit of c.judge(root)) {
+      for (const hit of c.judge(root, ctx.now)) {
         const a = activation(ctx, [[]], [c.validator], hit.code, undefined);
         if (!a) continue;
         ctx.report(hit.at, hit.message, { severity: a.severity, target: hit.key ? 'key' : undefined, data: findingData(a, {}) });
