@@ -14,7 +14,7 @@ export const STRUCTURE_VERDICTS: Record<string, Verdict> = {
     "which meters count as exchanged is not said: the AU contract's own example has meters removed in 2014 and 2016 with neither transfer_readings nor a reading on removed_on",
   ),
   [validatorKey('Validate that a last billed to date is provided for an exchanged meter')]: NOT_DECIDABLE(
-    "which meters count as exchanged (and which replaces which) is not said; removed meters in the contracts' own examples carry no last_billed_to_date",
+    'which meters count as exchanged (and which replaces which) is not said: a meter with removed_on may predate the billing period Kraken takes over, as in the AU example (meters removed in 2014 and 2016), where no last billed date is asked for',
   ),
   [validatorKey('Validate that terms with supply type matches a supply point supply type')]: LATER(
     "each contract version's terms[].supply_type against the payload's supply points' supply_type",
