@@ -16,9 +16,6 @@ export const STRUCTURE_VERDICTS: Record<string, Verdict> = {
   [validatorKey('Validate that a last billed to date is provided for an exchanged meter')]: NOT_DECIDABLE(
     'which meters count as exchanged (and which replaces which) is not said: a meter with removed_on may predate the billing period Kraken takes over, as in the AU example (meters removed in 2014 and 2016), where no last billed date is asked for',
   ),
-  [validatorKey('Validate that terms with supply type matches a supply point supply type')]: LATER(
-    "each contract version's terms[].supply_type against the payload's supply points' supply_type",
-  ),
   [validatorKey('Validate that there are no current statement transactions for unbillable ledger')]: KRAKEN_CONFIG(
     'which ledger types never issue bills is configured per instance (ledger_code)',
   ),

@@ -714,3 +714,25 @@ describe('account-structure: billable GB meter points (today from the injected c
     );
   });
 });
+
+describe('account-structure: term_supply_type_mismatch (AU contract terms)', () => {
+  it("a term's supply_type matches a supply point's; another one fails", () => {
+    const fee = { term_type: 'TERMINATION_FEE', supply_type: 'ELECTRICITY', amount: '10.00' };
+    const contract = {
+      identifier: 'C1',
+      signed_at_date: '2019-01-01',
+      valid_from_date: '2019-02-01',
+      versions: [{ applicable_at_date: '2019-02-01', terms: [fee] }],
+    };
+    boundary(
+      au,
+      auAccount,
+      (d) => {
+        d.supply_addresses[0].meter_points[0].supply_type = 'ELECTRICITY';
+        d.account_contracts = [structuredClone(contract)];
+      },
+      (d) => (d.account_contracts[0].versions[0].terms[0].supply_type = 'GAS'),
+      [A('account_contracts.0.versions.0.terms.0.supply_type', 'term_supply_type_mismatch')],
+    );
+  });
+});

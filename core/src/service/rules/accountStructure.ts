@@ -418,12 +418,37 @@ export const ACCOUNT_CHECKS: readonly AccountCheck[] = [
             'The meter point is billable (no supply_end_date, or one in the future) but has no active meter (one without a removed_on in the past): add its current meter, or give its measurement_class if it is unmetered.',
         })),
   },
+  {
+    validator: 'Validate that terms with supply type matches a supply point supply type',
+    codes: ['term_supply_type_mismatch'],
+    judge: (r) => {
+      const types = points(r)
+        .map((p) => p.value.supply_type)
+        .filter((t): t is string => typeof t === 'string');
+      // Without supply points in the payload (or without their supply_type) there is nothing to match against.
+      if (types.length === 0) return [];
+      const out: Hit[] = [];
+      const { objects, paths } = objectsOutsideMetadata(r);
+      objects.forEach((o, i) => {
+        const t = o.supply_type;
+        if (typeof t !== 'string' || types.includes(t)) return;
+        const path = paths[i].toPath();
+        if (path[path.length - 2] !== 'terms') return;
+        out.push({
+          at: [...path, 'supply_type'],
+          code: 'term_supply_type_mismatch',
+          message: `The term's supply_type ${quote(t)} matches no supply point of this payload (their supply types: ${listQuoted([...new Set(types)])}). Correct it, or add the supply point.`,
+        });
+      });
+      return out;
+    },
+  },
 ];
 
 export const accountStructure: Rule = {
   code: 'account-structure',
   severity: 'error',
-  doc: "What an account may hold by its type, and what it needs when other fields are given: no supply_addresses on a portfolio lead (is_portfolio_lead true or account_type PORTFOLIO_LEAD) or a SYSTEM account; last_statement_closing_date or a last_billed_to_date (account or anywhere under the supply addresses) with historical_statement_transactions; next_bill_due_date when account_billing_options has use_industry_billing false and period_length QUARTERLY; a supply point with account_contracts; period_start_day and period_length in a BUSINESS account's account_billing_options (not judged with use_industry_billing true); no REGOS/ROCS export-certificate supply points and no vat/ccl exemptions on a DOMESTIC account (other account types are not judged); communication_preference not PRINT on a portfolio lead; payment_terms.apply_to_portfolio true only on, and not false on, a portfolio lead; a payment preference's ledger_identifier names a ledger of the payload (judged only when the payload lists ledgers); an ACTIVE_NEW payment preference's instruction_identifier names one of payment_instructions; an agreement's business_contract_identifier is one the business declares (judged only when it declares some); concession cards on at most one customer, non-zero concession_credits_paid_current_year on at most one, and the same one; billing_address1 and billing_postcode (or billing_address) unless unknown_occupier is true or account_type is an OCCUPIER type; a primary_place_of_residence_since only when a customer has concession cards, concession credits paid or manually defined eligibility periods; GB meter points (those with supply_periods are not judged): not all ended before today, a reading dated the supply_end_date on a point that ended before today and has meters, an active meter (no removed_on in the past) on a point that is open-ended or ends after today unless it gives a measurement_class (the unmetered classes are not listed). Today is ctx.now, past and future only where certain in every time zone. Errors with Kraken's code where the contract in force declares the validator on the account. Not checked under the bundled schemas: the seed pages do not state it.",
+  doc: "What an account may hold by its type, and what it needs when other fields are given: no supply_addresses on a portfolio lead (is_portfolio_lead true or account_type PORTFOLIO_LEAD) or a SYSTEM account; last_statement_closing_date or a last_billed_to_date (account or anywhere under the supply addresses) with historical_statement_transactions; next_bill_due_date when account_billing_options has use_industry_billing false and period_length QUARTERLY; a supply point with account_contracts; period_start_day and period_length in a BUSINESS account's account_billing_options (not judged with use_industry_billing true); no REGOS/ROCS export-certificate supply points and no vat/ccl exemptions on a DOMESTIC account (other account types are not judged); communication_preference not PRINT on a portfolio lead; payment_terms.apply_to_portfolio true only on, and not false on, a portfolio lead; a payment preference's ledger_identifier names a ledger of the payload (judged only when the payload lists ledgers); an ACTIVE_NEW payment preference's instruction_identifier names one of payment_instructions; an agreement's business_contract_identifier is one the business declares (judged only when it declares some); concession cards on at most one customer, non-zero concession_credits_paid_current_year on at most one, and the same one; billing_address1 and billing_postcode (or billing_address) unless unknown_occupier is true or account_type is an OCCUPIER type; a primary_place_of_residence_since only when a customer has concession cards, concession credits paid or manually defined eligibility periods; GB meter points (those with supply_periods are not judged): not all ended before today, a reading dated the supply_end_date on a point that ended before today and has meters, an active meter (no removed_on in the past) on a point that is open-ended or ends after today unless it gives a measurement_class (the unmetered classes are not listed). a term (terms[]) with a supply_type matches a supply point's supply_type (judged when the payload has supply points with supply_type). Today is ctx.now, past and future only where certain in every time zone. Errors with Kraken's code where the contract in force declares the validator on the account. Not checked under the bundled schemas: the seed pages do not state it.",
   kinds: ['account', 'account-v2-create'],
   appliesTo: [
     'supply_addresses',
@@ -447,6 +472,7 @@ export const accountStructure: Rule = {
     'supply_addresses[].primary_place_of_residence_since',
     'supply_addresses[].meter_points[].supply_end_date',
     'supply_addresses[].meter_points[].meters',
+    '*.terms[].supply_type',
   ],
   implements: ACCOUNT_CHECKS.map((c) => ({ name: c.validator, codes: c.codes })),
   check(ctx) {
