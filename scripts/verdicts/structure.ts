@@ -19,9 +19,6 @@ export const STRUCTURE_VERDICTS: Record<string, Verdict> = {
   [validatorKey('Validate that there are no current statement transactions for unbillable ledger')]: KRAKEN_CONFIG(
     'which ledger types never issue bills is configured per instance (ledger_code)',
   ),
-  [validatorKey('Validate that dummy meter exchanges are valid')]: LATER(
-    'meters sharing a meter_serial_number must be dummy exchanges commissioned one day after the previous was decommissioned; the dummy flag is not among the contract meter fields',
-  ),
   [validatorKey('Validate concession cards or credits paid without primary place of residence')]: NOT_DECIDABLE(
     'the exception for a "proprietor account" is not defined in the payload',
   ),

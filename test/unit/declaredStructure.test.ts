@@ -736,3 +736,18 @@ describe('account-structure: term_supply_type_mismatch (AU contract terms)', () 
     );
   });
 });
+
+describe('required-if: multiple_non_dmex_meters_with_serial_number (GB meter points)', () => {
+  it('a removed meter and its dummy exchange share a serial number; two current ones may not', () => {
+    const dummy = (d: Json) => {
+      const m = gasPoint(d).meters[0];
+      gasPoint(d).meters = [
+        { ...structuredClone(m), removed_on: '2019-05-01', installed_on: '2002-01-01' },
+        { ...m, installed_on: '2019-05-02' },
+      ];
+    };
+    boundary(gb, uk, dummy, (d) => delete gasPoint(d).meters[0].removed_on, [
+      E('supply_addresses.0.meter_points.1.meters.1.meter_serial_number', 'multiple_non_dmex_meters_with_serial_number'),
+    ]);
+  });
+});

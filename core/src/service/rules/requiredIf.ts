@@ -423,6 +423,28 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
           )
         : [],
   },
+  {
+    validator: 'Validate that dummy meter exchanges are valid',
+    codes: ['multiple_non_dmex_meters_with_serial_number'],
+    keys: ['meters'],
+    // Only the certain part: a dummy exchange replaces a decommissioned meter, so of the meters sharing a serial
+    // number at most one may lack removed_on. The one-day gap is not judged (the text does not name the fields).
+    judge: (o) => {
+      const meters = Array.isArray(o.meters) ? o.meters : [];
+      const active = new Map<string, number[]>();
+      meters.forEach((m, i) => {
+        if (!isRecord(m) || typeof m.meter_serial_number !== 'string' || provided(m.removed_on)) return;
+        active.set(m.meter_serial_number, [...(active.get(m.meter_serial_number) ?? []), i]);
+      });
+      return [...active.entries()]
+        .filter(([, at]) => at.length > 1)
+        .map(([serial, at]) => ({
+          at: ['meters', at[1], 'meter_serial_number'],
+          code: 'multiple_non_dmex_meters_with_serial_number',
+          message: `${at.length} meters of this meter point share the serial number ${quote(serial)} without a removed_on, and only one of them may be current: a dummy meter exchange replaces a meter that was removed (removed_on). Give the earlier meter its removed_on, or correct the serial number.`,
+        }));
+    },
+  },
 ];
 
 const KEYS = new Set(OBJECT_CHECKS.flatMap((c) => c.keys));
@@ -430,7 +452,7 @@ const KEYS = new Set(OBJECT_CHECKS.flatMap((c) => c.keys));
 export const requiredIf: Rule = {
   code: 'required-if',
   severity: 'error',
-  doc: "Fields Kraken requires, or refuses, depending on another field of the same object: debt_repayment_end_date with a non-zero debt_repayment_element; exempt_from_payment_adequacy only on regular schedules (flagged for PLAN, BALANCE and BILL; REGULAR_PLAN is not judged); standalone_payment_request_method_code only when means is MANUAL; period_start_day and period_length when use_industry_billing is false (industry billing with period data is not judged: the AU strict billing options require the period fields anyway); period_start_month for QUARTERLY, or MONTHLY with a multiplier above 1 (not judged with industry billing); applied_at or should_not_be_applied_reason on a payment adequacy change, not both; vendor_name and instruction_reference for BACS FiT payments; the hardship fields of a payment plan when is_hardship is true; no smart refusal_reason when type is INTERESTED; agents or the MPIDs to appoint, not both; landlord_details or property_administrators, not both; a hardship agreement's end_date with its exit_reason; validation_failure_reason when validation_status is FAIL; all three official complaint fields once one is given; has_chsr_letter_been_sent not false when the eight week letter was sent; prepay fields only with is_prepay, smart fields only with a smart_type other than NONE; the earliest contract version applicable from the contract's valid_from_date; each transfer reading of a meter of an ELECTRICITY meter point with a register_id, one of the meter's registers (judged when it lists them); registers on every meter without removed_on; transfer_readings on a BASIC meter of an EMBEDDED_ELECTRICITY point with status C and no active_to; locality, administrative_area and postal_code in a billing address with country AU. Errors with Kraken's code where the contract in force declares the validator on that object; an empty value does not count as given. Not checked under the bundled schemas: the seed pages do not state it.",
+  doc: "Fields Kraken requires, or refuses, depending on another field of the same object: debt_repayment_end_date with a non-zero debt_repayment_element; exempt_from_payment_adequacy only on regular schedules (flagged for PLAN, BALANCE and BILL; REGULAR_PLAN is not judged); standalone_payment_request_method_code only when means is MANUAL; period_start_day and period_length when use_industry_billing is false (industry billing with period data is not judged: the AU strict billing options require the period fields anyway); period_start_month for QUARTERLY, or MONTHLY with a multiplier above 1 (not judged with industry billing); applied_at or should_not_be_applied_reason on a payment adequacy change, not both; vendor_name and instruction_reference for BACS FiT payments; the hardship fields of a payment plan when is_hardship is true; no smart refusal_reason when type is INTERESTED; agents or the MPIDs to appoint, not both; landlord_details or property_administrators, not both; a hardship agreement's end_date with its exit_reason; validation_failure_reason when validation_status is FAIL; all three official complaint fields once one is given; has_chsr_letter_been_sent not false when the eight week letter was sent; prepay fields only with is_prepay, smart fields only with a smart_type other than NONE; the earliest contract version applicable from the contract's valid_from_date; each transfer reading of a meter of an ELECTRICITY meter point with a register_id, one of the meter's registers (judged when it lists them); registers on every meter without removed_on; transfer_readings on a BASIC meter of an EMBEDDED_ELECTRICITY point with status C and no active_to; locality, administrative_area and postal_code in a billing address with country AU; at most one meter without removed_on per serial number on a meter point (dummy exchanges; the one-day gap is not judged). Errors with Kraken's code where the contract in force declares the validator on that object; an empty value does not count as given. Not checked under the bundled schemas: the seed pages do not state it.",
   kinds: ['account', 'account-v2-create'],
   appliesTo: [
     'payment_schedules[].debt_repayment_end_date',
