@@ -108,8 +108,8 @@ export const ACCOUNT_CHECKS: readonly AccountCheck[] = [
       if (!provided(r.historical_statement_transactions) || provided(r.last_statement_closing_date) || provided(r.last_billed_to_date))
         return [];
       // Any last_billed_to_date under the supply addresses (supply point, meter, register) counts.
-      let below = false;
-      objectsOutsideMetadata(r.supply_addresses).objects.forEach((o) => (below ||= provided(o.last_billed_to_date)));
+      const { objects, paths } = objectsOutsideMetadata(r);
+      const below = objects.some((o, i) => provided(o.last_billed_to_date) && paths[i].toPath()[0] === 'supply_addresses');
       return below
         ? []
         : [
