@@ -157,7 +157,8 @@ export function verdictFor(v: DeclaredValidator, rules = ruleVerdicts()): Verdic
   const key = validatorKey(v.name);
   const fromRule = rules.get(key);
   if (fromRule) return fromRule;
-  const explicit = VERDICTS[key];
+  // A validator without a name is known by its error codes (`codes:a,b`).
+  const explicit = VERDICTS[key || `codes:${v.possibleErrors.join(',')}`];
   if (explicit && explicit.text) return explicit;
   const words = `${v.name} ${v.description} ${v.possibleErrors.join(' ')}`.toLowerCase();
   for (const c of CATEGORIES) if (c.test.test(words)) return c.verdict;

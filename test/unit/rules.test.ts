@@ -98,6 +98,7 @@ describe('rule catalogue', () => {
       if (r.severity === 'warning') assert.match(r.doc, /A warning:|warning/i, `${r.code}: a warning says why`);
     }
     assert.deepEqual(rules.map((r) => `${r.code} ${r.severity}`).sort(), [
+      'account-structure error',
       'agreement-before-supply-start error',
       'amount-sum error',
       'balance-sum error',
@@ -136,6 +137,7 @@ describe('rule catalogue', () => {
       'prepay-reference-number error',
       'prm-format warning',
       'reference-exclusive error',
+      'required-if error',
       'required-when error',
       'statement-dates error',
       'statement-order error',

@@ -9,6 +9,8 @@ import { domesticBusiness } from './domesticBusiness';
 import { exclusiveFields } from './exclusiveFields';
 import { paymentSchedules } from './paymentSchedules';
 import { requiredWhen } from './requiredWhen';
+import { requiredIf } from './requiredIf';
+import { accountStructure } from './accountStructure';
 import { statementDates } from './statementDates';
 import { uniqueChildren } from './uniqueChildren';
 import { decimalAmount } from './decimalAmount';
@@ -92,6 +94,8 @@ export const RULES: readonly Rule[] = [
   dayOfMonth,
   billedToDate,
   statementOrder,
+  requiredIf,
+  accountStructure,
 ];
 
 export type { Rule, RuleContext } from './types';
