@@ -125,10 +125,13 @@ function ruleVerdicts(): Map<string, Verdict> {
   const out = new Map<string, Verdict>();
   for (const rule of RULES) {
     for (const v of rule.implements ?? []) {
-      out.set(validatorKey(v.name), {
-        kind: 'local',
-        text: `checked locally: \`${rule.code}\` (error with Kraken's code where the contract declares it on the schema; silent where it does not; bundled schemas: ${bundledNote(rule.code)})`,
-      });
+      const how = `\`${rule.code}\` (error with Kraken's code where the contract declares it on the schema; silent where it does not; bundled schemas: ${bundledNote(rule.code)})`;
+      out.set(
+        validatorKey(v.name),
+        v.notChecked
+          ? { kind: 'partial', text: `checked in part: ${how}; ${v.notChecked}` }
+          : { kind: 'local', text: `checked locally: ${how}` },
+      );
     }
   }
   return out;

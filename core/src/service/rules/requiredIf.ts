@@ -24,6 +24,8 @@ export interface Hit {
 export interface ObjectCheck {
   validator: string;
   codes: readonly string[];
+  /** What of the validator is left unchecked, and why (the table says "checked in part"). */
+  notChecked?: string;
   /** The object is a candidate only when it has one of these keys (cheap pre-filter). */
   keys: readonly string[];
   /** `up(n)`: the value n steps up the path (1: the array or object holding this one). */
@@ -113,6 +115,8 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
   {
     validator: 'Validate industry billing or period provided',
     codes: ['account_billing_options_period_data_required'],
+    notChecked:
+      'the other half (industry billing given together with period data) is not checked: AU\'s billing options require period_start_day even with industry billing, so which "period data" it refuses is unclear',
     keys: ['use_industry_billing'],
     judge: (o) => {
       if (o.use_industry_billing !== false) return [];
@@ -483,7 +487,7 @@ export const requiredIf: Rule = {
     'billing_address.administrative_area',
     'billing_address.postal_code',
   ],
-  implements: OBJECT_CHECKS.map((c) => ({ name: c.validator, codes: c.codes })),
+  implements: OBJECT_CHECKS.map((c) => ({ name: c.validator, codes: c.codes, ...(c.notChecked ? { notChecked: c.notChecked } : {}) })),
   check(ctx) {
     if (!ctx.underContract) return;
     const { objects, paths } = objectsOutsideMetadata(ctx.root);

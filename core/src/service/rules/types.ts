@@ -41,6 +41,8 @@ export interface ImplementedValidator {
   readonly name: string;
   /** The error codes the rule reports for it (a subset of its `possible_errors`). */
   readonly codes: readonly string[];
+  /** What of the validator the rule does not check, and why (docs/validators.md: "checked in part"). */
+  readonly notChecked?: string;
 }
 
 /** A migration rule: one file each, exporting one of these. */
