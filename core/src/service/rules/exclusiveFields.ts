@@ -1,7 +1,7 @@
 import { activation, findingData } from './declared';
 import { provided } from './provided';
 import type { Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { hasAnyKey, objectsOutsideMetadata } from './walk';
 
 /** "Not both" validators: where one group of fields is given, the other must not be. */
 interface Exclusive {
@@ -65,9 +65,7 @@ export const exclusiveFields: Rule = {
     const { objects, paths } = objectsOutsideMetadata(ctx.root);
     for (let o = 0; o < objects.length; o++) {
       const obj = objects[o];
-      let any = false;
-      for (const k in obj) if (KEYS.has(k)) any = true;
-      if (!any) continue;
+      if (!hasAnyKey(obj, KEYS)) continue;
       const path = paths[o].toPath();
       for (const t of TABLE) {
         const a1 = t.first.find((k) => provided(obj[k]));

@@ -8,7 +8,7 @@ import { listQuoted, quote } from './messages';
 import { provided } from './provided';
 import { isRecord } from './select';
 import type { Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { hasAnyKey, objectsOutsideMetadata } from './walk';
 
 type Obj = Record<string, unknown>;
 
@@ -493,9 +493,7 @@ export const requiredIf: Rule = {
     const { objects, paths } = objectsOutsideMetadata(ctx.root);
     for (let i = 0; i < objects.length; i++) {
       const obj = objects[i];
-      let any = false;
-      for (const k in obj) if (KEYS.has(k)) any = true;
-      if (!any) continue;
+      if (!hasAnyKey(obj, KEYS)) continue;
       let path: JsonPath | undefined;
       for (const c of OBJECT_CHECKS) {
         if (!c.keys.some((k) => k in obj)) continue;

@@ -2,7 +2,7 @@ import { activation, findingData } from './declared';
 import { amountAt } from './decimal';
 import { provided } from './provided';
 import type { Rule, RuleContext } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { hasAnyKey, objectsOutsideMetadata } from './walk';
 
 /** "Required if" validators: when `when` holds on an object, `field` must be given. */
 interface RequiredWhen {
@@ -85,9 +85,7 @@ export const requiredWhen: Rule = {
     const { objects, paths } = objectsOutsideMetadata(ctx.root);
     for (let o = 0; o < objects.length; o++) {
       const obj = objects[o];
-      let any = false;
-      for (const k in obj) if (TRIGGERS.has(k)) any = true;
-      if (!any) continue;
+      if (!hasAnyKey(obj, TRIGGERS)) continue;
       const path = paths[o].toPath();
       for (const t of TABLE) {
         if (!t.when(obj)) continue;

@@ -86,6 +86,12 @@ export function objectsOutsideMetadata(root: unknown): { objects: Record<string,
   return walked;
 }
 
+/** Whether an object has at least one of `keys` (the cheap pre-filter of the table-driven rules). */
+export function hasAnyKey(obj: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  for (const k in obj) if (keys.has(k)) return true;
+  return false;
+}
+
 /** Visits every number in a value, iteratively. */
 export function walkNumbers(root: unknown, visit: (n: number, path: PathNode) => void, base: PathNode = ROOT_PATH): void {
   const stack: Array<{ value: unknown; path: PathNode }> = [{ value: root, path: base }];
