@@ -84,10 +84,8 @@ export function unitId(env: string, key: string): string {
   return `${env}\u0000${key}`;
 }
 
-/** Reads a journal; unreadable lines (a torn last write) are counted, not thrown. */
-export function readJournal(file: string): { records: JournalRecord[]; torn: number; endsWithNewline: boolean } {
-  if (!existsSync(file)) return { records: [], torn: 0, endsWithNewline: true };
-  const text = readFileSync(file, 'utf8');
+/** The records of one journal text; unreadable lines (a torn write) are counted, not thrown. */
+export function parseJournalText(text: string): { records: JournalRecord[]; torn: number } {
   const records: JournalRecord[] = [];
   let torn = 0;
   for (const line of text.split('\n')) {
@@ -99,6 +97,7 @@ export function readJournal(file: string): { records: JournalRecord[]; torn: num
         typeof r === 'object' &&
         typeof r.key === 'string' &&
         typeof r.env === 'string' &&
+        typeof r.action === 'string' &&
         (r.phase === 'attempt' || r.phase === 'outcome')
       )
         records.push(r);
@@ -107,7 +106,14 @@ export function readJournal(file: string): { records: JournalRecord[]; torn: num
       torn++;
     }
   }
-  return { records, torn, endsWithNewline: text === '' || text.endsWith('\n') };
+  return { records, torn };
+}
+
+/** Reads a journal file (see parseJournalText); a missing file is an empty journal. */
+export function readJournal(file: string): { records: JournalRecord[]; torn: number; endsWithNewline: boolean } {
+  if (!existsSync(file)) return { records: [], torn: 0, endsWithNewline: true };
+  const text = readFileSync(file, 'utf8');
+  return { ...parseJournalText(text), endsWithNewline: text === '' || text.endsWith('\n') };
 }
 
 /** Folds records into the state of each unit (env + key). */

@@ -12,7 +12,7 @@
  * unless `showPersonalData`.
  */
 import { readFileSync } from 'node:fs';
-import type { JournalError, JournalRecord } from './journal';
+import { parseJournalText, type JournalError, type JournalRecord } from './journal';
 import { redactFieldMessage, redactText } from '../kraken/redact';
 
 export type UnitStatus = 'ok' | 'failed' | 'unknown' | 'done-before';
@@ -117,31 +117,6 @@ export interface ReadWaveOptions {
   examples?: number;
   /** Slowest calls kept. Default 10. */
   slowest?: number;
-}
-
-/** The records of one journal text; unreadable lines (a torn write) are counted. */
-export function parseJournalText(text: string): { records: JournalRecord[]; torn: number } {
-  const records: JournalRecord[] = [];
-  let torn = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as JournalRecord;
-      if (
-        r &&
-        typeof r === 'object' &&
-        typeof r.key === 'string' &&
-        typeof r.env === 'string' &&
-        typeof r.action === 'string' &&
-        (r.phase === 'attempt' || r.phase === 'outcome')
-      )
-        records.push(r);
-      else torn++;
-    } catch {
-      torn++;
-    }
-  }
-  return { records, torn };
 }
 
 /** Reads journal files from disk and folds them (a missing or unreadable file is named in its summary). */
