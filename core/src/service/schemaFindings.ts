@@ -15,6 +15,7 @@ import type { ErrorObject } from 'ajv';
 import { FORMAT_HINTS } from './formats';
 import { humanize, listValues, nearest } from './suggest';
 import type { JsonPath, RawFinding } from './types';
+import { decodeEntities } from './text';
 
 type Schema = Record<string, unknown>;
 
@@ -85,14 +86,7 @@ function fieldName(path: JsonPath): string {
 function firstSentence(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || !raw || /^[a-z0-9-]+--/.test(raw)) return undefined;
   // Instance contracts write descriptions as HTML (`<p>The Market Participant ID …</p>`).
-  const s = raw
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
+  const s = decodeEntities(raw.replace(/<[^>]*>/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();
   if (!s) return undefined;

@@ -112,7 +112,8 @@ export interface SchemaSet {
   describe?(kind: KindId): string | undefined;
 }
 
-function resolvePointer(doc: unknown, pointer: string): JsonSchema | undefined {
+/** The schema at a JSON pointer (`/definitions/x`, escapes decoded) inside a schema document. */
+export function resolvePointer(doc: unknown, pointer: string): JsonSchema | undefined {
   let node: unknown = doc;
   for (const raw of pointer.split('/').filter(Boolean)) {
     const part = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');

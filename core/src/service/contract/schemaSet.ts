@@ -16,7 +16,7 @@ import { _, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import equal from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
-import { createAjv, linearErrors, prepareSchema, type JsonSchema, type SchemaSet } from '../schemas';
+import { createAjv, linearErrors, prepareSchema, resolvePointer, type JsonSchema, type SchemaSet } from '../schemas';
 import { convertContract, parseContractText, type Contract, type KindId } from './openapi';
 
 /** Bump when what is cached (the Contract JSON, the standalone code and its runtime) changes shape. */
@@ -68,16 +68,6 @@ const FORMATS_MODULE = 'kraken-import/formats';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function resolvePointer(doc: unknown, pointer: string): JsonSchema | undefined {
-  let node: unknown = doc;
-  for (const raw of pointer.split('/').filter(Boolean)) {
-    const part = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node && typeof node === 'object' ? (node as JsonSchema) : undefined;
 }
 
 function round(ms: number): number {

@@ -7,6 +7,7 @@
  * `validatorKey` into the key names are matched by (case, spacing, backticks and invisible characters ignored).
  */
 import { isObject } from '../../json';
+import { decodeEntities } from '../text';
 
 export interface DeclaredValidator {
   /** The component under `components.schemas`. */
@@ -25,17 +26,11 @@ const INVISIBLE = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g
 /** HTML fragment -> plain text: `<code>x</code>` -> `` `x` ``, other tags dropped, entities and spaces tidied. */
 export function validatorText(raw: unknown): string {
   if (typeof raw !== 'string') return '';
-  return raw
+  const text = raw
     .replace(INVISIBLE, '')
     .replace(/<\/?code>/gi, '`')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(/<[^>]+>/g, '');
+  return decodeEntities(text).replace(/\s+/g, ' ').trim();
 }
 
 /** The key validator names are matched by: plain text, lower case, without backticks, quotes or repeated spaces. */
