@@ -445,7 +445,8 @@ test(
       assert.match((await validate.textContent()) ?? '', /Local sandbox · POST \/v1\/data-import\/validate-account\//);
       await validate.click();
       // The kept exchange in a read-only JSON tab: what was sent where, the key as a placeholder, never the key.
-      const tab = page.locator('.tabs-container .tab.active', { hasText: /^Validate/ });
+      // The tab of the active group (the one VS Code restored may be active in the other group too).
+      const tab = page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: /^Validate/ });
       await tab.waitFor({ state: 'visible', timeout: 30_000 });
       await page.waitForFunction(
         (sel) => {
