@@ -43,6 +43,8 @@ exports.activate = function activate(context) {
   status.show();
   const check = (doc) => {
     if (doc.languageId !== 'json' && !doc.fileName.endsWith('.json')) return;
+    // Only the workspace's files: the workbench may load the user's settings.json as a document too.
+    if (!vscode.workspace.getWorkspaceFolder(doc.uri)) return;
     const end = Math.max(1, doc.lineAt(0).text.length);
     const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, end), ${JSON.stringify(SMOKE_MESSAGE)}, vscode.DiagnosticSeverity.Error);
     d.source = 'harness-smoke';
