@@ -6,11 +6,11 @@
  * to the user's cache folder; later runs hand it to V8, which skips compiling what it holds. The cache is keyed by
  * the bundle's path, size and modification time, Node's version and the architecture; V8 checks it again and
  * rejects data that does not fit (then it is rewritten). It is a cache: a folder that cannot be written, a missing
- * or corrupt file, only costs the compile. `KRAKEN_IMPORT_NO_CODE_CACHE=1` turns it off.
+ * or corrupt file, only costs the compile. A bundle keeps its newest few files (other builds of it are pruned when a
+ * new one is written). `KRAKEN_IMPORT_NO_CODE_CACHE=1` turns it off.
  */
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,7 +26,17 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function codeCacheFile(file: string, dir = codeCacheDir()): string {
   const s = statSync(file);
   const key = [file, s.size, s.mtimeMs, process.version, process.arch].join('\0');
-  return path.join(dir, `${path.basename(file, '.js')}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.bin`);
+  return path.join(dir, `${path.basename(file, '.js')}-${fnv1a64(key)}.bin`);
+}
+
+/**
+ * FNV-1a, 64 bits, as 16 hex digits: a file name for a short key, not a security measure (V8 checks the data it is
+ * given). Not node:crypto, whose loading alone is a few milliseconds of every start.
+ */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text, 'utf8')) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
 }
 
 /** KRAKEN_IMPORT_NO_CODE_CACHE: `1` off, `0` or unset on; anything else is refused rather than guessed at. */
@@ -52,6 +62,27 @@ function readOrUndefined(file: string): Buffer | undefined {
 export function readSource(file: string): string {
   const bytes = readFileSync(file);
   return typeof isAscii === 'function' && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/** Cache files kept per bundle: a few installs (or checkouts) side by side; older builds' files go. */
+export const CODE_CACHE_KEEP = 4;
+
+/**
+ * Removes the oldest files of the same bundle beyond CODE_CACHE_KEEP (each upgrade or rebuild leaves one of 1–2 MB
+ * otherwise). Runs only after writing, which a run does only when its bundle had no usable cache.
+ */
+export function pruneCodeCache(written: string): void {
+  try {
+    const dir = path.dirname(written);
+    const bundle = path.basename(written).replace(/-[0-9a-f]{16}\.bin$/, '');
+    const same = readdirSync(dir)
+      .filter((f) => f.endsWith('.bin') && f.replace(/-[0-9a-f]{16}\.bin$/, '') === bundle)
+      .map((f) => ({ file: path.join(dir, f), mtime: statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { file } of same.slice(CODE_CACHE_KEEP)) if (file !== written) rmSync(file, { force: true });
+  } catch {
+    // Pruning is housekeeping: a file another process removed first, or an unreadable folder, changes nothing.
+  }
 }
 
 /** Writes through a temporary file and a rename, so that two processes never leave half a file. */
@@ -91,7 +122,10 @@ export function requireWithCodeCache(file: string, parent?: NodeJS.Module): unkn
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   if (!cachedData || script.cachedDataRejected) {
     // At exit V8's data holds every function this run compiled, not only the top level.
-    process.once('exit', () => writeAtomically(cacheFile, script.createCachedData()));
+    process.once('exit', () => {
+      writeAtomically(cacheFile, script.createCachedData());
+      pruneCodeCache(cacheFile);
+    });
   }
   run.call(m.exports, m.exports, createRequire(file), m, file, path.dirname(file));
   m.loaded = true;

@@ -11,10 +11,10 @@
  * gate for creates, the journal (see journal.ts) so that a rerun skips what succeeded and checks an interrupted
  * create in Kraken instead of sending it again, shards, progress and the summary.
  */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { nearest, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import { describeEmptyFolder, readStdinBytes } from '../../core/src/files';
+import { randomHex } from '../../core/src/hash';
 import { describeProxy, KrakenClient, proxyAgentsFromEnv, proxyFor, type KrakenClientOptions } from '../../core/src/kraken';
 import { ACTION_LABELS, parseEnvironments, type ActionId, type EnvironmentSetting } from '../../core/src/send';
 import { isKindId, PAYLOAD_KINDS, type KindId } from '../../core/src/service';
@@ -352,7 +352,7 @@ interface WaveInput {
 async function runWave(w: WaveInput): Promise<number> {
   const { args, io, env, actions } = w;
   // Time, process and a random part: two runs in one second of one process (a resume straight after a run) are two runs.
-  const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${process.pid}-${randomHex(3)}`;
   const stats: WaveStats = { rateLimited: 0, rateWaitMs: 0, retries: 0, requests: 0, notPayload: 0, notApplicable: 0 };
   const client = new KrakenClient(
     {

@@ -6,11 +6,11 @@
 import { strict as assert } from 'node:assert';
 import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readSource } from '../../cli/src/codeCache';
+import { CODE_CACHE_KEEP, readSource } from '../../cli/src/codeCache';
 import { REPO_ROOT } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -92,6 +92,28 @@ describe('the CLI through the code cache', () => {
     const file = path.join(work, 'utf8-bundle.js');
     writeFileSync(file, 'module.exports = "Ä€ — ✓";\n');
     assert.equal(readSource(file), 'module.exports = "Ä€ — ✓";\n');
+  });
+
+  it('writing a new cache file prunes the oldest of the same bundle beyond CODE_CACHE_KEEP; other bundles are left alone', () => {
+    const home = path.join(work, 'prune');
+    const dir = path.join(home, 'kraken-import', 'code-cache');
+    mkdirSync(dir, { recursive: true });
+    const old = (name: string, daysAgo: number) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, 'stale');
+      const t = new Date(Date.now() - daysAgo * 86_400_000);
+      utimesSync(file, t, t);
+      return name;
+    };
+    const stale = [1, 2, 3, 4, 5].map((d) => old(`cli-main-${String(d).repeat(16)}.bin`, d));
+    const other = old('cli-commands-aaaaaaaaaaaaaaaa.bin', 30);
+    const r = cli({ XDG_CACHE_HOME: home });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, plain.stdout, plain.stderr]);
+    const left = readdirSync(dir).sort();
+    const written = left.filter((f) => f.startsWith('cli-main-') && !stale.includes(f));
+    assert.equal(written.length, 1, 'the new cache file');
+    assert.equal(CODE_CACHE_KEEP, 4);
+    assert.deepEqual(left, [other, ...stale.slice(0, 3), ...written].sort(), 'the three newest stale files, the new one, the other bundle');
   });
 
   it('KRAKEN_IMPORT_NO_CODE_CACHE other than 1 or 0 is refused by name (exit 2), nothing runs', () => {

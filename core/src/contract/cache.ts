@@ -8,7 +8,7 @@
  * both places above); nothing is cached from or for a workspace.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash';
 import * as path from 'node:path';
 import type { ContractCache } from '../service/contract/schemaSet';
 
@@ -92,7 +92,7 @@ export function fileContractCache(dir: string, options: FileCacheOptions = {}): 
 export function bundleBuildId(file: string = __filename): string {
   try {
     const s = statSync(file);
-    return createHash('sha256').update(`${file}\n${s.size}\n${s.mtimeMs}`).digest('hex').slice(0, 16);
+    return sha256Hex(`${file}\n${s.size}\n${s.mtimeMs}`).slice(0, 16);
   } catch {
     return 'unknown-build';
   }

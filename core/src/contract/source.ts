@@ -11,7 +11,7 @@
  * another origin). Any failure (network, timeout, HTTP error) falls back to the cached copy and says how old it is;
  * with no cached copy it is an error.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isLoopbackHost, send, TransportError, type HttpResponse } from '../kraken/http';
@@ -91,7 +91,7 @@ const ACCEPT = 'application/vnd.oai.openapi, application/vnd.oai.openapi+json, a
 const MAX_REDIRECTS = 5;
 
 export function cacheFileFor(cacheDir: string, url: string): string {
-  return path.join(cacheDir, `${createHash('sha256').update(url).digest('hex')}.json`);
+  return path.join(cacheDir, `${sha256Hex(url)}.json`);
 }
 
 export function readCachedContract(cacheDir: string, url: string): CachedContract | undefined {

@@ -3,7 +3,7 @@
  * kind, the account or business it is about (the journal's identity) and a hash of its content; the journal key of
  * an action on one; the shard a key belongs to. Read by `kraken-import send` and the editor's wave commands.
  */
-import { createHash } from 'node:crypto';
+import { sha256, sha256Hex } from '../hash';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKrakenService, type KindId } from '../service';
@@ -29,12 +29,12 @@ export interface WaveItem {
 }
 
 function hashOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return sha256Hex(text).slice(0, 16);
 }
 
 /** Shard 0…n-1 of a key: a stable hash, independent of file order and of the machine. */
 export function shardOf(key: string, n: number): number {
-  return createHash('sha256').update(key).digest().readUInt32BE(0) % n;
+  return sha256(key).readUInt32BE(0) % n;
 }
 
 export function displayPath(file: string, cwd: string): string {

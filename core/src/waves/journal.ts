@@ -9,7 +9,7 @@
  * Records are matched by environment name and unit key (`<action>|<account>` for creates; with a content hash for
  * actions whose body matters, see send.ts). A torn last line (killed mid-write) is ignored.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../hash';
 import {
   closeSync,
   existsSync,
@@ -264,7 +264,7 @@ interface LockHolder {
  * (link fails with EEXIST when `file` exists), so no one ever reads a half-written lock. False when it exists.
  */
 function createExclusive(file: string, content: string): boolean {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   writeFileSync(tmp, content, { flag: 'wx' });
   try {
     linkSync(tmp, file);

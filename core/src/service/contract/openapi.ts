@@ -27,7 +27,7 @@
  * - Descriptions that are i18n keys (`data-import--field-definition--…--html`) stay, flagged
  *   `x-description-is-key: true`. `x-comment` -> `$comment`. Other `x-*` keys are kept as they are.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../hash';
 import { parse as parseYaml } from 'yaml';
 import { PYYAML_SCALAR_TAGS } from './pyyaml';
 
@@ -757,7 +757,7 @@ export function convertContract(doc: unknown, source: string): Contract {
     source,
     title: '',
     version: '',
-    hash: createHash('sha256').update(canonicalJson(doc)).digest('hex'),
+    hash: sha256Hex(canonicalJson(doc)),
     kinds: {},
     examples: [],
     stats: { paths: 0, schemas: 0, fields: 0, enums: 0, ignored: [] },

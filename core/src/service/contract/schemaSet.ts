@@ -11,7 +11,7 @@
  *   in tens of milliseconds instead of parsing the YAML and compiling again. Entries carry the build id, so another
  *   build never reuses them. The cache is only I/O behind an interface: this module reads no files.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../hash';
 import { _, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import equal from 'ajv/dist/runtime/equal';
@@ -65,10 +65,6 @@ export interface ContractTimings {
 
 /** The modules standalone validator code may `require` (see `compileStandalone`). */
 const FORMATS_MODULE = 'kraken-import/formats';
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function round(ms: number): number {
   return Math.round(ms);
@@ -179,7 +175,7 @@ export class ContractSchemaSet implements SchemaSet {
   }
 
   private validatorKey(kind: KindId): string {
-    return `validator-${sha256(`${CONTRACT_CACHE_FORMAT}\n${this.options.buildId ?? ''}\n${this.contract.hash}\n${kind}`).slice(0, 40)}.js`;
+    return `validator-${sha256Hex(`${CONTRACT_CACHE_FORMAT}\n${this.options.buildId ?? ''}\n${this.contract.hash}\n${kind}`).slice(0, 40)}.js`;
   }
 
   private compile(kind: KindId, schema: JsonSchema): ValidateFunction {
@@ -253,8 +249,8 @@ export interface CreatedContractSet {
  */
 export function createContractSchemaSet(text: string, source: string, options: ContractSetOptions = {}): CreatedContractSet {
   const started = performance.now();
-  const textSha256 = sha256(text);
-  const key = `contract-${sha256(`${CONTRACT_CACHE_FORMAT}\n${options.buildId ?? ''}\n${textSha256}`).slice(0, 40)}.json`;
+  const textSha256 = sha256Hex(text);
+  const key = `contract-${sha256Hex(`${CONTRACT_CACHE_FORMAT}\n${options.buildId ?? ''}\n${textSha256}`).slice(0, 40)}.json`;
   let contract: Contract | undefined;
   let timings: Omit<ContractTimings, 'compile'> | undefined;
   if (options.cache) {
