@@ -237,54 +237,41 @@ export function validateRange(
 ): RangeOutput {
   const window = new ByteWindow(read, size, Math.max(0, start - 1), end);
   try {
-    return validateWindow(window, size, file, start, end, kind, check, serialiser);
+    let pos = start;
+    // A range that starts inside a record (the previous range's last one) begins after that record's "\n".
+    if (start > 0 && start < size && window.byteAt(start - 1) !== LINE_FEED) pos = window.newlineFrom(start) + 1;
+    let newlines = 0;
+    let breaks = 0;
+    while (pos < end && pos < size) {
+      const nl = window.newlineFrom(pos);
+      const to = nl;
+      const bytes = window.bytes(pos, to);
+      // Lone "\r"s inside the line are line breaks for editors (and for the service's positions); "\r\n" is one.
+      const lone = loneCarriageReturns(bytes);
+      const record = lineRecordBytes(bytes);
+      if (mayBeRecordBytes(record)) {
+        const valid = isUtf8(record);
+        const text = valid ? record.toString('utf8') : decoder.decode(record);
+        if (isRecordText(text)) {
+          const r = check(file, text, kind);
+          const diagnostics = valid ? r.diagnostics : [encodingFinding(text), ...r.diagnostics];
+          const report: RelativeReport = { file, line: newlines + 1, editorLine: breaks, kind: r.kind, diagnostics };
+          if (r.shape) report.shape = r.shape;
+          if (r.skipped) report.skipped = r.skipped;
+          serialiser.add(report);
+        }
+      }
+      breaks += lone;
+      if (nl < size) {
+        newlines++;
+        breaks++;
+      }
+      pos = to + 1;
+    }
+    return serialiser.done(newlines, breaks);
   } finally {
     window.release();
   }
-}
-
-function validateWindow(
-  window: ByteWindow,
-  size: number,
-  file: string,
-  start: number,
-  end: number,
-  kind: KindId | undefined,
-  check: RecordCheck,
-  serialiser: RangeSerialiser,
-): RangeOutput {
-  let pos = start;
-  // A range that starts inside a record (the previous range's last one) begins after that record's "\n".
-  if (start > 0 && start < size && window.byteAt(start - 1) !== LINE_FEED) pos = window.newlineFrom(start) + 1;
-  let newlines = 0;
-  let breaks = 0;
-  while (pos < end && pos < size) {
-    const nl = window.newlineFrom(pos);
-    const to = nl;
-    const bytes = window.bytes(pos, to);
-    // Lone "\r"s inside the line are line breaks for editors (and for the service's positions); "\r\n" is one.
-    const lone = loneCarriageReturns(bytes);
-    const record = lineRecordBytes(bytes);
-    if (mayBeRecordBytes(record)) {
-      const valid = isUtf8(record);
-      const text = valid ? record.toString('utf8') : decoder.decode(record);
-      if (isRecordText(text)) {
-        const r = check(file, text, kind);
-        const diagnostics = valid ? r.diagnostics : [encodingFinding(text), ...r.diagnostics];
-        const report: RelativeReport = { file, line: newlines + 1, editorLine: breaks, kind: r.kind, diagnostics };
-        if (r.shape) report.shape = r.shape;
-        if (r.skipped) report.skipped = r.skipped;
-        serialiser.add(report);
-      }
-    }
-    breaks += lone;
-    if (nl < size) {
-      newlines++;
-      breaks++;
-    }
-    pos = to + 1;
-  }
-  return serialiser.done(newlines, breaks);
 }
 
 /** The worker side: answers range requests until the pool closes the port. */
