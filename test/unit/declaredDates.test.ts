@@ -5,25 +5,8 @@
  * validator on that schema reports nothing. The clock is injected: no test depends on the date.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, type Diagnostic } from '../../core/src/service';
-import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
-import { fixture, REPO_ROOT, SHARED } from '../helpers';
-
-const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
-const NOW = new Date('2025-06-01T12:00:00Z'); // the latest "today" anywhere (UTC+14) is 2025-06-02
-const contract = (file: string) =>
-  createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, file), 'utf8'), file, { buildId: 'test' }).schemaSet;
-const gb = createKrakenService({ schemaSet: contract('edf-gb.openapi.yml'), now: NOW });
-const au = createKrakenService({ schemaSet: contract('origin-au.openapi.yml'), now: NOW });
-const bundled = createKrakenService({ now: NOW });
-
-type Json = any;
-const uk = (): Json => JSON.parse(fixture('contract/uk-account.json'));
-const auAccount = (): Json => JSON.parse(fixture('contract/au-account.json'));
-const seed = (): Json => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'seeds', 'seed-account.json'), 'utf8'));
+import { au, auAccount, bundled, findingsOf, gb, type Json, seed, uk } from '../declared';
 
 const RULE_CODES = new Set([
   'period-lists',
@@ -39,12 +22,7 @@ const RULE_CODES = new Set([
 ]);
 
 /** `severity code path krakenCode` of this family's findings. */
-function found(service: typeof gb, doc: Json, kind?: 'account' | 'account-v2-create'): string[] {
-  const ds: Diagnostic[] = service.validate(JSON.stringify(doc, null, 2), kind ? { kind } : {}).diagnostics;
-  return ds
-    .filter((d) => RULE_CODES.has(d.code))
-    .map((d) => `${d.severity} ${d.code} ${d.path} ${(d.data as Record<string, unknown> | undefined)?.krakenCode ?? '-'}`);
-}
+const found = findingsOf(RULE_CODES);
 
 const MP0 = 'supply_addresses.0.meter_points.0';
 const MP1 = 'supply_addresses.0.meter_points.1';

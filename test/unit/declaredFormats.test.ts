@@ -6,29 +6,10 @@
  * bundled (German) schemas keep their behaviour. The clock is injected; no test depends on the date.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, type Diagnostic } from '../../core/src/service';
-import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
 import { validatorKey } from '../../core/src/service/contract/validators';
 import { declaredOfDocument } from '../../core/src/service/validate';
-import { fixture, REPO_ROOT, SHARED } from '../helpers';
-
-const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
-const NOW = new Date('2025-06-01T12:00:00Z');
-const contract = (file: string) =>
-  createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, file), 'utf8'), file, { buildId: 'test' }).schemaSet;
-const GB = contract('edf-gb.openapi.yml');
-const AU = contract('origin-au.openapi.yml');
-const gb = createKrakenService({ schemaSet: GB, now: NOW });
-const au = createKrakenService({ schemaSet: AU, now: NOW });
-const bundled = createKrakenService({ now: NOW });
-
-type Json = any;
-const uk = (): Json => JSON.parse(fixture('contract/uk-account.json'));
-const auAccount = (): Json => JSON.parse(fixture('contract/au-account.json'));
-const seed = (): Json => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'seeds', 'seed-account.json'), 'utf8'));
+import { au, auAccount, bundled, findingsOf, gb, type Json, seed, type Service, uk, GB, AU } from '../declared';
 
 const RULE_CODES = new Set([
   'life-support-contact',
@@ -39,16 +20,9 @@ const RULE_CODES = new Set([
   'phone-number',
 ]);
 
-function diagnostics(service: typeof gb, doc: Json): Diagnostic[] {
-  return service.validate(JSON.stringify(doc, null, 2)).diagnostics.filter((d) => RULE_CODES.has(d.code));
-}
-
-/** `severity code path krakenCode` of these rules' findings. */
-function found(service: typeof gb, doc: Json): string[] {
-  return diagnostics(service, doc).map(
-    (d) => `${d.severity} ${d.code} ${d.path} ${(d.data as Record<string, unknown> | undefined)?.krakenCode ?? '-'}`,
-  );
-}
+const found = findingsOf(RULE_CODES);
+const diagnostics = (service: Service, doc: Json) =>
+  service.validate(JSON.stringify(doc, null, 2)).diagnostics.filter((d) => RULE_CODES.has(d.code));
 
 /**
  * Validators declared on a discriminated branch are seen only where the schema navigator (core/src/service/schemaNav.ts)

@@ -6,28 +6,11 @@
  * The clock is injected (ValidationConfig.now): no test depends on the date.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, type Diagnostic } from '../../core/src/service';
-import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
-import { fixture, SHARED, seedAccount } from '../helpers';
+import { au, auAccount, bundled, findingsOf, gb, type Json, seed, uk } from '../declared';
+import { fixture } from '../helpers';
 
-const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
-const NOW = new Date('2025-06-01T12:00:00Z'); // 14 hours earlier it is 2025-05-31 in UTC
-const contract = (file: string) =>
-  createKrakenService({
-    schemaSet: createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, file), 'utf8'), file, { buildId: 'test' }).schemaSet,
-    now: NOW,
-  });
-const gb = contract('edf-gb.openapi.yml');
-const au = contract('origin-au.openapi.yml');
-const bundled = createKrakenService({ now: NOW });
-
-type Json = any;
 const load = (name: string) => (): Json => JSON.parse(fixture(name));
-const uk = load('contract/uk-account.json');
-const auAccount = load('contract/au-account.json');
 const embeddedElectricity = load('contract/sums/au-embedded-electricity.json');
 const embeddedGas = load('contract/sums/au-embedded-gas.json');
 const embeddedWater = load('contract/sums/au-embedded-water.json');
@@ -40,13 +23,7 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 const RULE_CODES = new Set(['amount-sum', 'no-duplicates', 'count-limit', 'uniform-values']);
 
-/** `severity code path krakenCode` of these rules' findings. */
-function found(service: typeof gb, doc: Json, kind?: 'account' | 'transactions'): string[] {
-  const ds: Diagnostic[] = service.validate(JSON.stringify(doc, null, 2), kind ? { kind } : {}).diagnostics;
-  return ds
-    .filter((d) => RULE_CODES.has(d.code))
-    .map((d) => `${d.severity} ${d.code} ${d.path} ${(d.data as Record<string, unknown> | undefined)?.krakenCode ?? '-'}`);
-}
+const found = findingsOf(RULE_CODES);
 
 describe("the fixtures (from the contracts' examples) give none of these findings", () => {
   it('GB, AU and the AU embedded examples under their contracts; the seed under the bundled schemas', () => {
@@ -55,11 +32,11 @@ describe("the fixtures (from the contracts' examples) give none of these finding
     assert.deepEqual(found(au, embeddedElectricity()), []);
     assert.deepEqual(found(au, embeddedGas()), []);
     assert.deepEqual(found(au, embeddedWater()), []);
-    assert.deepEqual(found(bundled, seedAccount()), []);
+    assert.deepEqual(found(bundled, seed()), []);
   });
 
   it('the bundled schemas declare none of these validators: a seed account with every mistake gives nothing', () => {
-    const s = seedAccount();
+    const s = seed();
     s.ledgers[1].ledger_code = s.ledgers[0].ledger_code;
     s.ledgers[1].identifiers = s.ledgers[0].identifiers;
     s.supply_addresses.push(clone(s.supply_addresses[0]));

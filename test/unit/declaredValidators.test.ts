@@ -6,31 +6,10 @@
  * The clock is injected (ValidationConfig.now): no test depends on the date.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, type Diagnostic } from '../../core/src/service';
-import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
 import { certainlyInFuture } from '../../core/src/service/rules/dateInFuture';
 import { formatDecimal, parseDecimal } from '../../core/src/service/rules/decimal';
-import { fixture, REPO_ROOT, SHARED } from '../helpers';
-
-const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
-const NOW = new Date('2025-06-01T12:00:00Z'); // the UTC+14 date is 2025-06-02
-const GB = createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, 'edf-gb.openapi.yml'), 'utf8'), 'edf-gb.openapi.yml', {
-  buildId: 'test',
-});
-const AU = createContractSchemaSet(readFileSync(path.join(OPENAPI_DIR, 'origin-au.openapi.yml'), 'utf8'), 'origin-au.openapi.yml', {
-  buildId: 'test',
-});
-const gb = createKrakenService({ schemaSet: GB.schemaSet, now: NOW });
-const au = createKrakenService({ schemaSet: AU.schemaSet, now: NOW });
-const bundled = createKrakenService({ now: NOW });
-
-type Json = any;
-const uk = (): Json => JSON.parse(fixture('contract/uk-account.json'));
-const auAccount = (): Json => JSON.parse(fixture('contract/au-account.json'));
-const seed = (): Json => JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'seeds', 'seed-account.json'), 'utf8'));
+import { au, auAccount, bundled, findingsOf, gb, type Json, NOW, seed, uk } from '../declared';
 
 const RULE_CODES = new Set([
   'date-order',
@@ -47,12 +26,7 @@ const RULE_CODES = new Set([
 ]);
 
 /** `severity code path krakenCode` of the declared-validator rules' findings. */
-function found(service: typeof gb, doc: Json, kind?: 'account' | 'transactions'): string[] {
-  const ds: Diagnostic[] = service.validate(JSON.stringify(doc, null, 2), kind ? { kind } : {}).diagnostics;
-  return ds
-    .filter((d) => RULE_CODES.has(d.code))
-    .map((d) => `${d.severity} ${d.code} ${d.path} ${(d.data as Record<string, unknown> | undefined)?.krakenCode ?? '-'}`);
-}
+const found = findingsOf(RULE_CODES);
 
 describe("the contract fixtures (from the contracts' examples) pass every implemented validator", () => {
   it('GB and AU: no finding of these rules', () => {
