@@ -163,6 +163,9 @@ function ledger(r: () => number, ids: Ids, identifier: string, code: string, cou
     ['REPAYMENT', 'PARTIAL_CREDIT_REFUND', 'DIRECT_CREDIT'],
   ];
   const transactions: Obj[] = [];
+  // The ledger balances (Kraken's convention: payments and credits add, charges and repayments subtract), as the
+  // seed's does: a balance that does not add up is a finding (balance-sum), and only `findings` asks for those.
+  let balanceCents = -1000;
   for (let i = 0; i < count; i++) {
     const [type, reason, paymentType] = types[i % 2 === 0 ? 0 : Math.floor(r() * types.length)];
     const t: Obj = {
@@ -173,14 +176,15 @@ function ledger(r: () => number, ids: Ids, identifier: string, code: string, cou
       reason,
     };
     if (paymentType) t.payment_type = paymentType;
+    balanceCents += (type === 'PAYMENT' || type === 'CREDIT' ? 1 : -1) * Math.round(Number(t.amount) * 100);
     transactions.push(t);
   }
   return {
     identifiers: [identifier],
     ledger_code: code,
     last_statement_closing_date: '2022-01-01',
-    last_statement_balance: '-10.00',
-    ledger_balance: '20.00',
+    last_statement_balance: (-1000 / 100).toFixed(2),
+    ledger_balance: (balanceCents / 100).toFixed(2),
     current_statement_transactions: transactions,
   };
 }
