@@ -18,7 +18,7 @@
  * cannot use `jsonLinesLines`, which splits a text already in memory.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { availableParallelism, cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { LineIndex, type Diagnostic, type KindId, type RuleSeverity } from '../../core/src/service';
@@ -250,8 +250,10 @@ export function validateRange(
       const lone = loneCarriageReturns(bytes);
       const record = lineRecordBytes(bytes);
       if (mayBeRecordBytes(record)) {
-        const valid = isUtf8(record);
-        const text = valid ? record.toString('utf8') : decoder.decode(record);
+        // ASCII (most records) read as latin1 is the same text for a fraction of the UTF-8 decoder's time.
+        const ascii = isAscii(record);
+        const valid = ascii || isUtf8(record);
+        const text = ascii ? record.toString('latin1') : valid ? record.toString('utf8') : decoder.decode(record);
         if (isRecordText(text)) {
           const r = check(file, text, kind);
           const diagnostics = valid ? r.diagnostics : [encodingFinding(text), ...r.diagnostics];

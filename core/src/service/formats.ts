@@ -53,6 +53,66 @@ function fromIsoWeek(year: number, week: number, weekday: number): [number, numb
   return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
 }
 
+/** The number of the two ASCII digits at `i` and `i + 1`, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The common date form, YYYY-MM-DD of a real calendar date, read without a regex: every payload date goes through
+ * here, most of them this way. Undefined for anything else, which the general parsers then read: the fast paths
+ * only shorten what those would accept (test/unit/formatsFastPath.test.ts holds the two to the same answers on
+ * generated near-dates).
+ */
+function plainIsoDate(s: string): [number, number, number] | undefined {
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
+  const hi = twoDigits(s, 0);
+  const lo = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  if (hi < 0 || lo < 0 || month < 0 || day < 0) return undefined;
+  const year = hi * 100 + lo;
+  return validCalendarDate(year, month, day) ? [year, month, day] : undefined;
+}
+
+/**
+ * The common date-time forms, YYYY-MM-DD, and YYYY-MM-DD{T| }HH:MM:SS with an optional fraction and an optional zone
+ * (Z or ±HH:MM), read without a regex; what it returns is what `pythonFromIsoFormat` returns. Undefined: not one of
+ * these forms (or out of range), left to the general parser.
+ */
+function plainIsoDateTime(s: string): ParsedDateTime | undefined {
+  const date = plainIsoDate(s);
+  if (!date) return undefined;
+  const [year, month, day] = date;
+  if (s.length === 10) return { year, month, day, hour: 0, minute: 0, second: 0, dateOnly: true };
+  const sep = s.charCodeAt(10);
+  if ((sep !== 84 && sep !== 32) || s.length < 19 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let at = 19;
+  const mark = s.charCodeAt(at);
+  if (mark === 46 || mark === 44) {
+    const first = ++at;
+    for (let c = s.charCodeAt(at); c >= 48 && c <= 57; c = s.charCodeAt(++at));
+    if (at === first) return undefined;
+  }
+  let offsetMinutes: number | undefined;
+  if (at === s.length) offsetMinutes = undefined;
+  else if (at === s.length - 1 && s.charCodeAt(at) === 90) offsetMinutes = 0;
+  else if (at === s.length - 6 && s.charCodeAt(at + 3) === 58) {
+    const sign = s.charCodeAt(at);
+    const oh = twoDigits(s, at + 1);
+    const om = twoDigits(s, at + 4);
+    if ((sign !== 43 && sign !== 45) || oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    offsetMinutes = (sign === 45 ? -1 : 1) * (oh * 60 + om);
+  } else return undefined;
+  return { year, month, day, hour, minute, second, offsetMinutes, dateOnly: false };
+}
+
 /** Python 3.11 `date.fromisoformat`: YYYY-MM-DD, YYYYMMDD, YYYY-Www[-D], YYYYWww[D]. */
 function pythonIsoDate(s: string): [number, number, number] | undefined {
   let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
@@ -80,7 +140,7 @@ function separatorIndex(s: string): number {
 const PY_TIME = /^(\d{2})(?:(:?)(\d{2})(?:\2(\d{2})(?:[.,](\d+))?)?)?$/;
 
 /** Python 3.11 `datetime.fromisoformat`: the date forms above, any one character, a time, an optional zone. */
-export function pythonFromIsoFormat(s: string): ParsedDateTime | undefined {
+function pythonFromIsoFormat(s: string): ParsedDateTime | undefined {
   const at = separatorIndex(s);
   const date = pythonIsoDate(s.slice(0, at));
   if (!date) return undefined;
@@ -124,6 +184,11 @@ const DJANGO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
  * regex (single-digit months, days and hours, a space before the zone). Undefined: Kraken rejects it.
  */
 export function parseKrakenDateTime(s: string): ParsedDateTime | undefined {
+  return plainIsoDateTime(s) ?? generalKrakenDateTime(s);
+}
+
+/** `parseKrakenDateTime` without its fast path (exported for the test that holds the two to the same answers). */
+export function generalKrakenDateTime(s: string): ParsedDateTime | undefined {
   const py = pythonFromIsoFormat(s);
   if (py) return py;
   const m = DJANGO_DATE_TIME.exec(s);
@@ -145,6 +210,11 @@ export function parseKrakenDateTime(s: string): ParsedDateTime | undefined {
 
 /** A date as Django's `parse_date` reads it: `date.fromisoformat` (3.11), then Django's `date_re`. */
 export function parseKrakenDate(s: string): [number, number, number] | undefined {
+  return (s.length === 10 ? plainIsoDate(s) : undefined) ?? generalKrakenDate(s);
+}
+
+/** `parseKrakenDate` without its fast path (exported for the same test). */
+export function generalKrakenDate(s: string): [number, number, number] | undefined {
   const py = pythonIsoDate(s);
   if (py) return py;
   const m = DJANGO_DATE.exec(s);
@@ -186,7 +256,11 @@ export const FORMAT_HINTS: Record<string, string> = {
 export function toTimestamp(s: unknown): number | undefined {
   if (typeof s !== 'string') return undefined;
   const p = parseKrakenDateTime(s.trim());
-  if (!p) return undefined;
+  return p && timestampOf(p);
+}
+
+/** Epoch milliseconds of a parsed date-time (a time without zone read as UTC). */
+export function timestampOf(p: ParsedDateTime): number | undefined {
   const t = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (p.offsetMinutes ?? 0) * 60000;
   return Number.isNaN(t) ? undefined : t;
 }

@@ -1,8 +1,8 @@
-import { parseKrakenDateTime, toTimestamp } from '../formats';
+import { parseKrakenDateTime, timestampOf } from '../formats';
 import type { JsonPath, Severity } from '../types';
 import { activation, findingData } from './declared';
 import type { Rule, RuleContext } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 /** A field Kraken declares must not be in the future, and the validator(s) that say so. */
 interface FutureField {
@@ -53,6 +53,7 @@ const FIELDS: readonly FutureField[] = [
 
 const BY_FIELD = new Map<string, FutureField[]>();
 for (const f of FIELDS) BY_FIELD.set(f.field, [...(BY_FIELD.get(f.field) ?? []), f]);
+const KEYS = indexedKeys(BY_FIELD.keys());
 
 /** The widest UTC offset (UTC+14): no Kraken instance's "today" is later than the UTC date 14 hours from now. */
 const WIDEST_OFFSET_MS = 14 * 3600 * 1000;
@@ -63,14 +64,21 @@ const WIDEST_OFFSET_MS = 14 * 3600 * 1000;
  */
 export function certainlyInFuture(value: string, now: Date): boolean | undefined {
   const p = parseKrakenDateTime(value.trim());
-  const t = toTimestamp(value);
+  const t = p && timestampOf(p);
   if (!p || t === undefined) return undefined;
-  if (p.dateOnly) {
-    const latestToday = new Date(now.getTime() + WIDEST_OFFSET_MS).toISOString().slice(0, 10);
-    const day = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-    return day > latestToday;
-  }
+  if (p.dateOnly) return p.year * 10000 + p.month * 100 + p.day > latestToday(now.getTime());
   return p.offsetMinutes !== undefined ? t > now.getTime() : t - WIDEST_OFFSET_MS > now.getTime();
+}
+
+let today: { now: number; day: number } | undefined;
+
+/** Today's date in UTC+14 as YYYYMMDD (a number), for the clock reading `now` (the last one kept: one clock a run). */
+function latestToday(now: number): number {
+  if (today?.now !== now) {
+    const d = new Date(now + WIDEST_OFFSET_MS);
+    today = { now, day: d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate() };
+  }
+  return today.day;
 }
 
 export const dateInFuture: Rule = {
@@ -83,8 +91,8 @@ export const dateInFuture: Rule = {
   ),
   implements: FIELDS.map((f) => ({ name: f.validators[0], codes: [f.code] })),
   check(ctx: RuleContext) {
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const obj = objects[o];
       for (const key in obj) {
         const fields = BY_FIELD.get(key);

@@ -2,7 +2,7 @@ import { validatorKey } from '../contract/validators';
 import { toTimestamp } from '../formats';
 import type { Severity } from '../types';
 import type { DeclaredAt, Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 interface Pair {
   from: string;
@@ -99,6 +99,7 @@ const PAIR_GROUP: readonly number[] = PAIRS.map((p, i) => PAIRS.findIndex((q, j)
 /** The pairs (indices into PAIRS, in order) by their end key: an object is read by its own keys, not once per pair. */
 const PAIRS_BY_END = new Map<string, number[]>();
 PAIRS.forEach((p, i) => PAIRS_BY_END.set(p.to, [...(PAIRS_BY_END.get(p.to) ?? []), i]));
+const END_KEYS = indexedKeys(PAIRS_BY_END.keys());
 
 /** How precisely a value pins down an instant: a date, a date-time without zone (Kraken's local time), or with zone. */
 function precision(s: string): 'date' | 'local' | 'zoned' {
@@ -128,8 +129,8 @@ export const dateOrder: Rule = {
   ],
   check(ctx) {
     // metadata[].value is the customer's free-form data, stored as given: not periods Kraken checks.
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, END_KEYS);
+    for (const o of holders) {
       const obj = objects[o];
       const path = paths[o];
       // The key the object is held under: its array's key for an array item.
@@ -151,7 +152,8 @@ export const dateOrder: Rule = {
           done |= group;
           const startsAt = toTimestamp(a);
           const endsAt = toTimestamp(b);
-          if (startsAt === undefined || endsAt === undefined) continue;
+          // An end after the start passes whatever the margin: only the others need the two values' precision.
+          if (startsAt === undefined || endsAt === undefined || endsAt > startsAt) continue;
           const margin = precision(a) === precision(b) ? 0 : MIXED_MARGIN_MS;
           // Under a contract: an error with Kraken's code where this schema declares the pair, a warning elsewhere.
           let strict = false;

@@ -1,7 +1,7 @@
 import { activation, findingData } from './declared';
 import { provided } from './provided';
 import type { Rule } from './types';
-import { hasAnyKey, objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 /** "Not both" validators: where one group of fields is given, the other must not be. */
 interface Exclusive {
@@ -51,7 +51,7 @@ const TABLE: readonly Exclusive[] = [
   },
 ];
 
-const KEYS = new Set(TABLE.flatMap((t) => t.first));
+const KEYS = indexedKeys(TABLE.flatMap((t) => t.first));
 
 export const exclusiveFields: Rule = {
   code: 'fields-exclusive',
@@ -62,10 +62,9 @@ export const exclusiveFields: Rule = {
   implements: TABLE.map((t) => ({ name: t.validator, codes: [t.code] })),
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const obj = objects[o];
-      if (!hasAnyKey(obj, KEYS)) continue;
       const path = paths[o].toPath();
       for (const t of TABLE) {
         const a1 = t.first.find((k) => provided(obj[k]));

@@ -7,7 +7,7 @@ import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
 import { quote } from './messages';
 import type { Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 interface Format {
   validator: string;
@@ -131,6 +131,7 @@ const TABLE: readonly Format[] = [
 
 const BY_FIELD = new Map<string, Format[]>();
 for (const f of TABLE) for (const field of f.fields) BY_FIELD.set(field, [...(BY_FIELD.get(field) ?? []), f]);
+const KEYS = indexedKeys(BY_FIELD.keys());
 
 export const fieldFormats: Rule = {
   code: 'field-format',
@@ -141,8 +142,8 @@ export const fieldFormats: Rule = {
   implements: TABLE.map((t) => ({ name: t.validator, codes: [t.code] })),
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const obj = objects[o];
       for (const key in obj) {
         const formats = BY_FIELD.get(key);

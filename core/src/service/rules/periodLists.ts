@@ -2,7 +2,7 @@ import type { JsonPath } from '../types';
 import { activation, findingData, type Activation } from './declared';
 import { certainlyOverlap, describePeriod, nextDay, periodsOf, type Period } from './periodDates';
 import type { Rule, RuleContext } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 /**
  * Kraken's validators on lists of periods, declared on the list field: no overlaps (per group), at most one
@@ -112,6 +112,7 @@ const CHECKS: readonly ListCheck[] = [
 
 const BY_KEY = new Map<string, ListCheck[]>();
 for (const c of CHECKS) BY_KEY.set(c.key, [...(BY_KEY.get(c.key) ?? []), c]);
+const KEYS = indexedKeys(BY_KEY.keys());
 
 function groupOf(p: Period, fields: readonly string[] | undefined): string {
   return fields ? JSON.stringify(fields.map((f) => p.item[f] ?? null)) : '';
@@ -177,8 +178,8 @@ export const periodLists: Rule = {
   })),
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const obj = objects[o];
       for (const key in obj) {
         const checks = BY_KEY.get(key);

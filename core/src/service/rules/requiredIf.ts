@@ -8,7 +8,7 @@ import { listQuoted, quote } from './messages';
 import { provided } from './provided';
 import { isRecord } from './select';
 import type { Rule } from './types';
-import { hasAnyKey, objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 type Obj = Record<string, unknown>;
 
@@ -451,7 +451,7 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
   },
 ];
 
-const KEYS = new Set(OBJECT_CHECKS.flatMap((c) => c.keys));
+const KEYS = indexedKeys(OBJECT_CHECKS.flatMap((c) => c.keys));
 
 export const requiredIf: Rule = {
   code: 'required-if',
@@ -490,10 +490,9 @@ export const requiredIf: Rule = {
   implements: OBJECT_CHECKS.map((c) => ({ name: c.validator, codes: c.codes, ...(c.notChecked ? { notChecked: c.notChecked } : {}) })),
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let i = 0; i < objects.length; i++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const i of holders) {
       const obj = objects[i];
-      if (!hasAnyKey(obj, KEYS)) continue;
       let path: JsonPath | undefined;
       for (const c of OBJECT_CHECKS) {
         if (!c.keys.some((k) => k in obj)) continue;

@@ -2,7 +2,7 @@ import { activation, findingData } from './declared';
 import { amountAt } from './decimal';
 import { provided } from './provided';
 import type { Rule, RuleContext } from './types';
-import { hasAnyKey, objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 /** "Required if" validators: when `when` holds on an object, `field` must be given. */
 interface RequiredWhen {
@@ -71,7 +71,7 @@ const TABLE: readonly RequiredWhen[] = [
   },
 ];
 
-const TRIGGERS = new Set(TABLE.map((t) => t.trigger));
+const TRIGGERS = indexedKeys(TABLE.map((t) => t.trigger));
 
 export const requiredWhen: Rule = {
   code: 'required-when',
@@ -82,10 +82,9 @@ export const requiredWhen: Rule = {
   implements: TABLE.map((t) => ({ name: t.validator, codes: [t.code] })),
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, TRIGGERS);
+    for (const o of holders) {
       const obj = objects[o];
-      if (!hasAnyKey(obj, TRIGGERS)) continue;
       const path = paths[o].toPath();
       for (const t of TABLE) {
         if (!t.when(obj)) continue;

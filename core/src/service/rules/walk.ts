@@ -30,66 +30,123 @@ export const ROOT_PATH = new PathNode(undefined, undefined);
  */
 export function walkObjects(
   root: unknown,
-  visit: (obj: Record<string, unknown>, path: PathNode) => boolean | void,
+  visit: (obj: Record<string, unknown>, path: PathNode, keys: readonly string[]) => boolean | void,
   base: PathNode = ROOT_PATH,
 ): void {
-  const stack: Array<{ value: unknown; path: PathNode }> = [{ value: root, path: base }];
-  while (stack.length) {
-    const { value, path } = stack.pop()!;
+  // Two parallel stacks, not one of {value, path} pairs: no allocation per container but its path node.
+  const values: unknown[] = [root];
+  const paths: PathNode[] = [base];
+  while (values.length) {
+    const value = values.pop();
+    const path = paths.pop()!;
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
         const item = value[i];
-        if (item !== null && typeof item === 'object') stack.push({ value: item, path: path.child(i) });
+        if (item !== null && typeof item === 'object') {
+          values.push(item);
+          paths.push(path.child(i));
+        }
       }
       continue;
     }
     const obj = value as Record<string, unknown>;
-    if (visit(obj, path) === false) continue;
     const keys = Object.keys(obj);
+    if (visit(obj, path, keys) === false) continue;
     for (let i = keys.length - 1; i >= 0; i--) {
       const child = obj[keys[i]];
-      if (child !== null && typeof child === 'object') stack.push({ value: child, path: path.child(keys[i]) });
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        paths.push(path.child(keys[i]));
+      }
     }
   }
 }
 
+/** The shared walk of one payload: its objects outside metadata, their paths, and the holders of each key set. */
+interface Walk {
+  root: object;
+  objects: Record<string, unknown>[];
+  paths: PathNode[];
+  /** By key set (IndexedKeys.id): the indices (into objects, ascending) of the objects with any of its keys. */
+  holders: number[][];
+}
+
 /**
- * The last payload walked and its objects: the rules of one validation share one walk. One slot, not a WeakMap keyed
- * by the payload: V8's young-generation collector keeps a WeakMap's entries alive, so every record of a wave would
- * survive into the old generation (each scavenge copying it) until a full collection. `forgetWalks` (called when a
+ * The last payload walked: the rules of one validation share one walk. One slot, not a WeakMap keyed by the
+ * payload: V8's young-generation collector keeps a WeakMap's entries alive, so every record of a wave would survive
+ * into the old generation (each scavenge copying it) until a full collection. `forgetWalks` (called when a
  * validation's rules are done) lets the payload go.
  */
-let walked: { root: object; objects: Record<string, unknown>[]; paths: PathNode[] } | undefined;
+let walked: Walk | undefined;
 
 /** Drops the shared walk of the last payload (collectRuleFindings calls it when the rules are done). */
 export function forgetWalks(): void {
   walked = undefined;
 }
 
+/** A rule's set of keys, registered with the shared walk (made by `indexedKeys` when the rule's module loads). */
+export interface IndexedKeys {
+  readonly id: number;
+  readonly keys: ReadonlySet<string>;
+}
+
+/** Key -> the ids of the key sets that hold it. */
+const SETS_BY_KEY = new Map<string, number[]>();
+let keySets = 0;
+
+/**
+ * Registers a key set with the shared walk, for `objectsWithAnyKey`: the walk notes, as it passes each object, which
+ * sets it holds a key of. Call once, at module load: not per payload.
+ */
+export function indexedKeys(keys: Iterable<string>): IndexedKeys {
+  const set: IndexedKeys = { id: keySets++, keys: new Set(keys) };
+  for (const k of set.keys) SETS_BY_KEY.set(k, [...(SETS_BY_KEY.get(k) ?? []), set.id]);
+  return set;
+}
+
+const NO_WALK: Walk = { root: {}, objects: [], paths: [], holders: [] };
+const NO_HOLDERS: readonly number[] = [];
+
 /**
  * Every object of a payload except `metadata` values and what is inside them (the customer's free-form data), in
  * walkObjects order, with its path. Walked once per payload and shared by the rules that read every object
  * (date-order, iban-check): each would otherwise walk the whole document itself.
  */
-export function objectsOutsideMetadata(root: unknown): { objects: Record<string, unknown>[]; paths: PathNode[] } {
-  if (root === null || typeof root !== 'object') return { objects: [], paths: [] };
+export function objectsOutsideMetadata(root: unknown): Walk {
+  if (root === null || typeof root !== 'object') return NO_WALK;
   if (walked?.root === root) return walked;
   const objects: Record<string, unknown>[] = [];
   const paths: PathNode[] = [];
-  walkObjects(root, (obj, path) => {
+  const holders: number[][] = [];
+  for (let i = 0; i < keySets; i++) holders.push([]);
+  walkObjects(root, (obj, path, keys) => {
     const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
     if (holder === 'metadata') return false;
-    objects.push(obj);
+    const o = objects.push(obj) - 1;
     paths.push(path);
+    for (let i = 0; i < keys.length; i++) {
+      const sets = SETS_BY_KEY.get(keys[i]);
+      if (sets === undefined) continue;
+      for (let j = 0; j < sets.length; j++) {
+        const list = holders[sets[j]];
+        if (list[list.length - 1] !== o) list.push(o);
+      }
+    }
   });
-  walked = { root, objects, paths };
+  walked = { root, objects, paths, holders };
   return walked;
 }
 
-/** Whether an object has at least one of `keys` (the cheap pre-filter of the table-driven rules). */
-export function hasAnyKey(obj: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
-  for (const k in obj) if (keys.has(k)) return true;
-  return false;
+/**
+ * The shared walk, and the indices of its objects that have at least one of `keys`, in document order: a rule that
+ * looks for a few keys reads only the objects that hold them, not every key of every object.
+ */
+export function objectsWithAnyKey(
+  root: unknown,
+  keys: IndexedKeys,
+): { objects: Record<string, unknown>[]; paths: PathNode[]; holders: readonly number[] } {
+  const walk = objectsOutsideMetadata(root);
+  return { objects: walk.objects, paths: walk.paths, holders: walk.holders[keys.id] ?? NO_HOLDERS };
 }
 
 /** Visits every number in a value, iteratively. */
