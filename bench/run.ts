@@ -1002,6 +1002,15 @@ async function main(): Promise<void> {
       actual: `${top.speedup.toFixed(2)}× wall (idle-machine ${top.idleSpeedup.toFixed(2)}×), ${top.mbPerSecond.toFixed(1)} MB/s`,
       holds: undefined,
     });
+    // The issue's 16-core curve flattened where the main thread alone needed as long as the workers: the main
+    // thread's CPU with workers (start-up included) bounds any speed-up at jobs1.wall / that, however many cores.
+    const ceiling = w.curve[0].run.wall / top.run.mainThread;
+    targets.push({
+      name: `main thread's ceiling on the speed-up (its CPU at --jobs ${top.jobs}: ${fmtMs(top.run.mainThread)})`,
+      goal: '≥ 10× (needed for 10× at 16 cores; not enough alone)',
+      actual: `${ceiling.toFixed(1)}× the --jobs 1 rate`,
+      holds: ceiling >= 10,
+    });
     targets.push({
       name: 'wave output identical for every --jobs',
       goal: 'identical',

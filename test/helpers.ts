@@ -26,3 +26,20 @@ export function rangeOf(text: string, needle: string, occurrence = 0) {
   };
   return { start: pos(at), end: pos(at + needle.length) };
 }
+
+/**
+ * Strings near each base, for holding a fast path to its general reader: the base, every prefix, and each position
+ * replaced by (and each gap given) one of `near` ('' deletes).
+ */
+export function* nearStrings(bases: readonly string[], near: readonly string[]): Generator<string> {
+  for (const base of bases) {
+    yield base;
+    for (let i = 0; i <= base.length; i++) {
+      yield base.slice(0, i);
+      for (const c of near) {
+        yield base.slice(0, i) + c + base.slice(i + 1);
+        yield base.slice(0, i) + c + base.slice(i);
+      }
+    }
+  }
+}

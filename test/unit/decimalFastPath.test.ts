@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { nearStrings } from '../helpers';
 import { formatDecimal, generalDecimal, parseDecimal } from '../../core/src/service/rules/decimal';
 
 const BASES = [
@@ -25,24 +26,11 @@ const BASES = [
 ];
 const NEAR = ['0', '9', '.', '-', '+', ' ', 'e', ',', '\u0661', ''];
 
-function* amounts(): Generator<string> {
-  for (const base of BASES) {
-    yield base;
-    for (let i = 0; i <= base.length; i++) {
-      yield base.slice(0, i);
-      for (const c of NEAR) {
-        yield base.slice(0, i) + c + base.slice(i + 1);
-        yield base.slice(0, i) + c + base.slice(i);
-      }
-    }
-  }
-}
-
 describe('decimal: the fast path answers as the general reader', () => {
   it('parseDecimal on every near-amount', () => {
     let strings = 0;
     let read = 0;
-    for (const s of amounts()) {
+    for (const s of nearStrings(BASES, NEAR)) {
       strings++;
       const fast = parseDecimal(s);
       assert.equal(fast, generalDecimal(s), JSON.stringify(s));

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { nearStrings } from '../helpers';
 import { generalKrakenDate, generalKrakenDateTime, parseKrakenDate, parseKrakenDateTime } from '../../core/src/service/formats';
 
 const BASES = [
@@ -30,22 +31,9 @@ const BASES = [
 const NEAR = ['0', '1', '2', '3', '5', '9', '-', ':', 'T', 't', ' ', 'Z', 'z', '+', '.', ',', 'W', 'x', '\u0660', ''];
 
 function* nearDates(): Generator<string> {
-  for (const base of BASES) {
-    yield base;
-    for (let i = 0; i <= base.length; i++) {
-      yield base.slice(0, i);
-      for (const c of NEAR) {
-        yield base.slice(0, i) + c + base.slice(i + 1);
-        yield base.slice(0, i) + c + base.slice(i);
-      }
-    }
-    yield ` ${base}`;
-    yield `${base} `;
-    yield `${base}Z`;
-    yield `${base}+0100`;
-    yield `${base}+01`;
-    yield `${base}.5`;
-  }
+  yield* nearStrings(BASES, NEAR);
+  for (const base of BASES) for (const end of [' ', 'Z', '+0100', '+01', '.5']) yield `${base}${end}`;
+  for (const base of BASES) yield ` ${base}`;
 }
 
 describe('formats: the fast paths answer as the general parsers', () => {
