@@ -2,11 +2,13 @@
  * `npm run bench`: how fast kraken-import validates, side by side with the floor (JSON.parse + our compiled
  * validator) and with vscode-json-languageservice (what VS Code's own JSON support does with our schema).
  *
- *   node --expose-gc out/bench/run.js [--short] [--only throughput,wave,account,startup,lsp] [--strict]
+ *   node --expose-gc out/bench/run.js [--short] [--only throughput,wave,account,startup,lsp,vscode] [--strict]
  *
  * KRAKEN_BENCH_STREAM_MB: size of the streaming wave (default 600).
  *
  * --short   small sizes, few runs (CI): prints the table, never fails on timings
+ * vscode    kraken-import's activation and first diagnostics in a real VS Code (code-server, as the extension-host
+ *           tests run it); skipped, with the reason, where code-server is not provisioned (npm test provisions it)
  * --strict  exit 1 when a target does not hold (full mode only)
  *
  * Results go to bench/results/<timestamp>.json and bench/results/latest.json (gitignored); generated inputs are
@@ -14,9 +16,23 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { getLanguageService, TextDocument as JsonTextDocument, type LanguageService } from 'vscode-json-languageservice';
 import { createKrakenService, type KindId } from '../core/src/service';
 import { readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
@@ -25,6 +41,8 @@ import { checkPayloadText } from '../core/src/files';
 import { toLspDiagnostic } from '../server/src/server';
 import { bundledSchemaSet, BUNDLED_SCHEMA_FILES } from '../core/src/service/schemas';
 import { startLspServer, type LspServer } from '../test/integration/lspHarness';
+import { runExtensionTests } from '../test/exthost/runInCodeServer';
+import { codeServerBin } from '../tools/codeServer';
 import { accountOfSize, wave } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -35,13 +53,33 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 /** Bump when generate.ts changes what it produces, so cached inputs are regenerated. */
 const GENERATOR_VERSION = 2;
 
-const argv = process.argv.slice(2);
-const SHORT = argv.includes('--short');
-const STRICT = argv.includes('--strict');
-const onlyArg =
-  argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ??
-  (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
-const ONLY = new Set(onlyArg ? onlyArg.split(',') : ['throughput', 'wave', 'account', 'startup', 'lsp']);
+/** The bench's sections, in the order they run; `--only` takes a comma-separated list of these. */
+const SECTIONS = ['throughput', 'wave', 'account', 'startup', 'lsp', 'vscode'] as const;
+
+function options(): { short: boolean; strict: boolean; only: Set<string> } {
+  // Strict: an option or section the bench does not know is an error that names it, not a silent default.
+  const { values } = parseArgs({
+    options: { short: { type: 'boolean' }, strict: { type: 'boolean' }, only: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const only = values.only === undefined ? [...SECTIONS] : values.only.split(',');
+  const unknown = only.filter((o) => !(SECTIONS as readonly string[]).includes(o));
+  if (unknown.length) throw new Error(`--only: unknown section ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  return { short: !!values.short, strict: !!values.strict, only: new Set(only) };
+}
+
+const OPTIONS = (() => {
+  try {
+    return options();
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+})();
+const SHORT = OPTIONS.short;
+const STRICT = OPTIONS.strict;
+const ONLY = OPTIONS.only;
 
 // ------------------------------------------------------------------------------------------------ helpers
 
@@ -562,6 +600,51 @@ async function startup(): Promise<StartupResult> {
     rules: await bestOf([CLI, 'rules'], runs),
     clientLoad: await bestOf(['-e', CLIENT_LOAD], runs),
   };
+}
+
+// ------------------------------------------------------------------------------------------------ VS Code
+
+/** What test/exthost/suite/timing.ts measures in a real extension host. */
+interface VsCodeTiming {
+  /** Already active when the suite started (then activateMs is not an activation). */
+  alreadyActive: boolean;
+  activateMs: number;
+  /** From opening examples/mistakes/account-with-mistakes.json to kraken-import's first diagnostics on it. */
+  firstDiagnosticsMs: number;
+}
+
+/**
+ * kraken-import in code-server 4.100.3 (VS Code 1.100.3), a fresh workbench each run, as the extension-host tests
+ * start it: the activation and the first diagnostics. A reason instead when code-server is not provisioned.
+ */
+async function vscodeTimings(runs: number): Promise<VsCodeTiming[] | string> {
+  try {
+    codeServerBin();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const suite = path.join(ROOT, 'out', 'exthost', 'suite', 'timing.js');
+  const timings: VsCodeTiming[] = [];
+  for (let i = 0; i < runs; i++) {
+    const workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'kraken-bench-vscode-')), 'examples');
+    cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
+    const lines: string[] = [];
+    try {
+      const code = await runExtensionTests({
+        extensionDevelopmentPath: ROOT,
+        extensionTestsPath: suite,
+        workspace,
+        timeoutMs: 120_000,
+        log: (l) => lines.push(l),
+      });
+      const line = lines.find((l) => l.startsWith('KRAKEN_TIMING '));
+      if (code !== 0 || !line) throw new Error(`the timing suite exited with ${code}:\n${lines.slice(-8).join('\n')}`);
+      timings.push(JSON.parse(line.slice('KRAKEN_TIMING '.length)) as VsCodeTiming);
+    } finally {
+      rmSync(path.dirname(workspace), { recursive: true, force: true });
+    }
+  }
+  return timings;
 }
 
 // ------------------------------------------------------------------------------------------------ LSP
@@ -1226,6 +1309,30 @@ async function main(): Promise<void> {
         actual: `${fmtLatency([r.latency])}, ${r.items} items${capped ? (r.notice ? ', notice' : ', no notice') : ''}`,
         holds: r.items <= 5000 && (!capped || r.notice) && r.latency.wall < 1000,
       });
+    }
+  }
+
+  if (ONLY.has('vscode')) {
+    console.log('\nIn VS Code (code-server 4.100.3 and headless Chromium, a fresh workbench each run):');
+    const v = await vscodeTimings(SHORT ? 1 : 3);
+    results.vscode = v;
+    if (typeof v === 'string') console.log(`  skipped: ${v}`);
+    else {
+      const active = v.filter((t) => !t.alreadyActive);
+      console.log(
+        table(
+          ['measure', 'median', 'best', 'worst', 'runs'],
+          [
+            ['activation: activate() until it resolves', active.map((t) => t.activateMs)],
+            ['opening a payload until its first diagnostics', v.map((t) => t.firstDiagnosticsMs)],
+          ].map(([name, xs]) => {
+            const ms = xs as number[];
+            if (!ms.length) return [name as string, '—', '—', '—', '0'];
+            return [name as string, fmtMs(median(ms)), fmtMs(Math.min(...ms)), fmtMs(Math.max(...ms)), String(ms.length)];
+          }),
+        ),
+      );
+      if (active.length < v.length) console.log(`  (${v.length - active.length} run(s) found the extension already active)`);
     }
   }
 
