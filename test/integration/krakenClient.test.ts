@@ -274,6 +274,26 @@ describe('redact.ts: personal data', () => {
     );
     assert.equal(redactText('a.b@c.de', { show: true }), 'a.b@c.de');
   });
+
+  test("redactText: a personal field's value is redacted wherever the same text repeats it", () => {
+    // The summary of a rejected send quotes the first error, whose message may name the value twice.
+    const summary =
+      'Kraken (local) rejected EXTERNAL-2001: 4 errors (first: customers.0.landline: "abcde" is not a phone number: Kraken rejects it with "abcde is not a valid phone number". (invalid_phone_number))';
+    assert.equal(
+      redactText(summary),
+      `Kraken (local) rejected EXTERNAL-2001: 4 errors (first: customers.0.landline: "${REDACTED}" is not a phone number: Kraken rejects it with "${REDACTED} is not a valid phone number". (invalid_phone_number))`,
+    );
+    // A short value is redacted only where it is quoted after its path (elsewhere it would take unrelated words).
+    assert.equal(
+      redactText('customers.0.given_name: "Al" is too short: Al must be 3 characters'),
+      `customers.0.given_name: "${REDACTED}" is too short: Al must be 3 characters`,
+    );
+    // Not a personal field: nothing changes.
+    assert.equal(
+      redactText('supply_start_date: "2021-02-30" is not a date: 2021-02-30'),
+      'supply_start_date: "2021-02-30" is not a date: 2021-02-30',
+    );
+  });
 });
 
 describe('transport rules', () => {

@@ -126,14 +126,26 @@ export function redactFieldMessage(path: string | null | undefined, message: str
 /** Bounded (64 characters a key, 16 keys): unbounded, a long dotted text costs quadratic time. */
 const PATH_THEN_VALUE = /\b([A-Za-z_]\w{0,63}(?:\.\w{1,64}){0,16}): ("(?:[^"\\\n]|\\.)*")/g;
 
+/** A personal value this long is redacted wherever else it stands in the same text; shorter ones only where quoted. */
+const MIN_ECHOED = 4;
+
 /**
  * Replaces email-, IBAN- and phone-looking substrings, and the quoted value after a personal field's path
- * (`customers.0.date_of_birth: "1997-13-45"`). Dates, amounts and identifiers without a leading 0 or + stay.
+ * (`customers.0.date_of_birth: "1997-13-45"`) together with any other place in the text that value stands (a message
+ * that quotes it twice: `"abcde" is not a phone number … with "abcde is not a valid phone number"`). Dates, amounts
+ * and identifiers without a leading 0 or + stay.
  */
 export function redactText(text: string, options: RedactOptions = {}): string {
   if (options.show) return text;
-  return text
-    .replace(PATH_THEN_VALUE, (m, path: string) => (isPersonalPath(path) ? `${path}: "${REDACTED}"` : m))
+  const echoed: string[] = [];
+  let out = text.replace(PATH_THEN_VALUE, (m, path: string, quoted: string) => {
+    if (!isPersonalPath(path)) return m;
+    const value = quoted.slice(1, -1);
+    if (value.length >= MIN_ECHOED) echoed.push(value);
+    return `${path}: "${REDACTED}"`;
+  });
+  for (const value of echoed) out = out.split(value).join(REDACTED);
+  return out
     .replace(EMAIL, REDACTED)
     .replace(IBAN, (m) => (digitCount(m) >= 6 ? REDACTED : m))
     .replace(PHONE, (m) => {
