@@ -148,13 +148,41 @@ function mayHoldDecimal(nodes: readonly SchemaNode[], visiting = new Set<readonl
   return found;
 }
 
-const relevantCache = new WeakMap<readonly SchemaNode[], string[]>();
+/** A property under which a decimal can be met: its schemas, and whether they are a decimal's. */
+interface Relevant {
+  key: string;
+  sub: SchemaNode[];
+  decimal: boolean;
+}
 
-/** The property names of these schemas under which a decimal can be met: an object is read by these alone. */
-function relevantKeys(nodes: readonly SchemaNode[]): string[] {
+const relevantCache = new WeakMap<readonly SchemaNode[], Relevant[]>();
+
+/**
+ * The property names of these schemas under which a decimal can be met, each with its child schemas: an object is
+ * read by these alone, and reading it looks nothing up.
+ */
+function relevantKeys(nodes: readonly SchemaNode[]): Relevant[] {
   let keys = relevantCache.get(nodes);
-  if (!keys) relevantCache.set(nodes, (keys = propertyNames(nodes).filter((k) => mayHoldDecimal(children(nodes, k)))));
+  if (!keys)
+    relevantCache.set(
+      nodes,
+      (keys = propertyNames(nodes)
+        .filter((k) => mayHoldDecimal(children(nodes, k)))
+        .map((key) => ({ key, sub: children(nodes, key), decimal: isDecimalSchema(children(nodes, key)) }))),
+    );
   return keys;
+}
+
+const itemsCache = new WeakMap<readonly SchemaNode[], SchemaNode[] | null>();
+
+/** The schemas of these schemas' array items when a decimal can be met in them, else null. */
+function decimalItems(nodes: readonly SchemaNode[]): SchemaNode[] | null {
+  let items = itemsCache.get(nodes);
+  if (items === undefined) {
+    const sub = children(nodes, 0);
+    itemsCache.set(nodes, (items = sub.length && mayHoldDecimal(sub) ? sub : null));
+  }
+  return items;
 }
 
 /** German agreement params that are amounts or quantities (seed account), as plain decimal strings. */
@@ -198,8 +226,8 @@ export const decimalAmount: Rule = {
       while (stack.length) {
         const { value, path, nodes } = stack.pop()!;
         if (Array.isArray(value)) {
-          const items = children(nodes, 0);
-          if (!items.length || !mayHoldDecimal(items)) continue;
+          const items = decimalItems(nodes);
+          if (items === null) continue;
           for (let i = value.length - 1; i >= 0; i--) {
             const item: unknown = value[i];
             if (typeof item === 'string') check(item, items, () => path.child(i));
@@ -208,13 +236,12 @@ export const decimalAmount: Rule = {
         } else {
           const keys = relevantKeys(nodes);
           for (let i = keys.length - 1; i >= 0; i--) {
-            const key = keys[i]!;
-            if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+            const { key, sub, decimal } = keys[i]!;
             const child: unknown = (value as Record<string, unknown>)[key];
+            if (child === undefined || !Object.prototype.hasOwnProperty.call(value, key)) continue;
             if (typeof child === 'string') {
-              if (noDigit(child)) check(child, children(nodes, key), () => path.child(key));
+              if (decimal && noDigit(child)) check(child, sub, () => path.child(key));
             } else if (child !== null && typeof child === 'object') {
-              const sub = children(nodes, key);
               if (sub.length) stack.push({ value: child, path: path.child(key), nodes: sub });
             }
           }

@@ -6,20 +6,38 @@ import type { Rule, RuleContext } from './types';
 
 interface Occurrence {
   /** The id as compared (trimmed; a number as written). */
-  key: string;
+  readonly key: string;
   /** Path of the id value. */
-  path: JsonPath;
-  severity: Severity;
+  readonly path: JsonPath;
+  readonly severity: Severity;
   /** For meters: the melo_number and the supply point they are listed under. */
   melo?: string;
   supplyPoint?: string;
 }
 
 /** The id as Kraken sees it: strings trimmed (DRF CharField), numbers as written (DRF turns them into text). */
-function idOf(ctx: RuleContext, value: unknown, path: JsonPath): string | undefined {
+function idOf(ctx: RuleContext, value: unknown, path: JsonPath | (() => JsonPath)): string | undefined {
   if (typeof value === 'string') return idKey(value) || undefined;
-  if (typeof value === 'number') return ctx.rawText(path) ?? String(value);
+  if (typeof value === 'number') return ctx.rawText(typeof path === 'function' ? path() : path) ?? String(value);
   return undefined;
+}
+
+/**
+ * A transaction's id: its path is made only when it is reported (an account holds tens of thousands of
+ * transactions, and their ids are nearly always unique).
+ */
+class TransactionId implements Occurrence {
+  readonly severity = 'error';
+
+  constructor(
+    readonly key: string,
+    private readonly list: JsonPath,
+    private readonly index: number,
+  ) {}
+
+  get path(): JsonPath {
+    return [...this.list, this.index, 'transaction_id'];
+  }
 }
 
 function reportRepeats(
@@ -49,12 +67,12 @@ function transactionIds(ctx: RuleContext): Occurrence[] {
   if (!isRecord(root)) return out;
   const fromList = (list: unknown, path: JsonPath) => {
     if (!Array.isArray(list)) return;
-    list.forEach((t, i) => {
-      if (!isRecord(t)) return;
-      const p = [...path, i, 'transaction_id'];
-      const key = idOf(ctx, t.transaction_id, p);
-      if (key !== undefined) out.push({ key, path: p, severity: 'error' });
-    });
+    for (let i = 0; i < list.length; i++) {
+      const t: unknown = list[i];
+      if (!isRecord(t)) continue;
+      const key = idOf(ctx, t.transaction_id, () => [...path, i, 'transaction_id']);
+      if (key !== undefined) out.push(new TransactionId(key, path, i));
+    }
   };
   if (ctx.kind === 'transactions') {
     fromList(root.transactions, ['transactions']);
