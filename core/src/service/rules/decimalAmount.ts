@@ -185,6 +185,60 @@ function decimalItems(nodes: readonly SchemaNode[]): SchemaNode[] | null {
   return items;
 }
 
+/**
+ * The decimal fields of a document whose value has no digit. The document and the schema are walked together, only
+ * where the schema says a decimal can be: an object is read by the schema's property names that can lead to one, not
+ * by all its keys. Strings are checked where they are met; only containers go on the stack. (A function of its own,
+ * small and at the top level: V8 optimises it after fewer iterations than a loop inside a rule's closure.)
+ */
+function digitlessDecimals(root: unknown, rootNodes: SchemaNode[]): Array<{ value: string; path: PathNode }> {
+  const found: Array<{ value: string; path: PathNode }> = [];
+  if (typeof root === 'string') {
+    if (noDigit(root) && isDecimalSchema(rootNodes)) found.push({ value: root, path: ROOT_PATH });
+    return found;
+  }
+  if (root === null || typeof root !== 'object') return found;
+  // Parallel stacks (container, its path, its schemas): no allocation per container but its path node.
+  const values: object[] = [root];
+  const paths: PathNode[] = [ROOT_PATH];
+  const schemas: SchemaNode[][] = [rootNodes];
+  while (values.length) {
+    const value = values.pop()!;
+    const path = paths.pop()!;
+    const nodes = schemas.pop()!;
+    if (Array.isArray(value)) {
+      const items = decimalItems(nodes);
+      if (items === null) continue;
+      const decimal = isDecimalSchema(items);
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        if (typeof item === 'string') {
+          if (decimal && noDigit(item)) found.push({ value: item, path: path.child(i) });
+        } else if (item !== null && typeof item === 'object') {
+          values.push(item);
+          paths.push(path.child(i));
+          schemas.push(items);
+        }
+      }
+    } else {
+      const keys = relevantKeys(nodes);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const { key, sub, decimal } = keys[i]!;
+        const child: unknown = (value as Record<string, unknown>)[key];
+        if (child === undefined || !Object.prototype.hasOwnProperty.call(value, key)) continue;
+        if (typeof child === 'string') {
+          if (decimal && noDigit(child)) found.push({ value: child, path: path.child(key) });
+        } else if (child !== null && typeof child === 'object' && sub.length) {
+          values.push(child);
+          paths.push(path.child(key));
+          schemas.push(sub);
+        }
+      }
+    }
+  }
+  return found;
+}
+
 /** German agreement params that are amounts or quantities (seed account), as plain decimal strings. */
 const DE_DECIMAL_PARAMS = [
   'annual_consumption',
@@ -207,45 +261,12 @@ export const decimalAmount: Rule = {
     const file = KINDS_BY_ID.get(ctx.kind)?.schemaFile;
     const rootSchema = file ? BUNDLED_SCHEMA_FILES[file] : undefined;
     if (rootSchema) {
-      // Walk the document and the schema together, only where the schema says a decimal can be: an object is read by
-      // the schema's property names that can lead to one, not by all its keys. Strings are checked where they are met;
-      // only containers go on the stack.
-      const check = (value: string, nodes: SchemaNode[], path: () => PathNode) => {
-        if (!noDigit(value) || !isDecimalSchema(nodes)) return;
-        const at = path();
-        const name = typeof at.key === 'string' ? at.key : 'This decimal field';
+      for (const { value, path } of digitlessDecimals(ctx.root, expand({ schema: rootSchema, file: file! }))) {
+        const name = typeof path.key === 'string' ? path.key : 'This decimal field';
         ctx.report(
-          at.toPath(),
+          path.toPath(),
           `${name} is ${quote(value)}, which is not a number: Kraken rejects it ("A valid number is required."). Give the value as a decimal string such as "10.50", or leave the property out if it is optional.`,
         );
-      };
-      const rootNodes = expand({ schema: rootSchema, file: file! });
-      if (typeof ctx.root === 'string') check(ctx.root, rootNodes, () => ROOT_PATH);
-      const stack: Array<{ value: object; path: PathNode; nodes: SchemaNode[] }> = [];
-      if (ctx.root !== null && typeof ctx.root === 'object') stack.push({ value: ctx.root, path: ROOT_PATH, nodes: rootNodes });
-      while (stack.length) {
-        const { value, path, nodes } = stack.pop()!;
-        if (Array.isArray(value)) {
-          const items = decimalItems(nodes);
-          if (items === null) continue;
-          for (let i = value.length - 1; i >= 0; i--) {
-            const item: unknown = value[i];
-            if (typeof item === 'string') check(item, items, () => path.child(i));
-            else if (item !== null && typeof item === 'object') stack.push({ value: item, path: path.child(i), nodes: items });
-          }
-        } else {
-          const keys = relevantKeys(nodes);
-          for (let i = keys.length - 1; i >= 0; i--) {
-            const { key, sub, decimal } = keys[i]!;
-            const child: unknown = (value as Record<string, unknown>)[key];
-            if (child === undefined || !Object.prototype.hasOwnProperty.call(value, key)) continue;
-            if (typeof child === 'string') {
-              if (decimal && noDigit(child)) check(child, sub, () => path.child(key));
-            } else if (child !== null && typeof child === 'object') {
-              if (sub.length) stack.push({ value: child, path: path.child(key), nodes: sub });
-            }
-          }
-        }
       }
     }
 
