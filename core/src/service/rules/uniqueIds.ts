@@ -36,8 +36,12 @@ class TransactionId implements Occurrence {
   ) {}
 
   get path(): JsonPath {
-    return [...this.list, this.index, 'transaction_id'];
+    return transactionIdPath(this.list, this.index);
   }
+}
+
+function transactionIdPath(list: JsonPath, index: number): JsonPath {
+  return [...list, index, 'transaction_id'];
 }
 
 function reportRepeats(
@@ -70,7 +74,7 @@ function transactionIds(ctx: RuleContext): Occurrence[] {
     for (let i = 0; i < list.length; i++) {
       const t: unknown = list[i];
       if (!isRecord(t)) continue;
-      const key = idOf(ctx, t.transaction_id, () => [...path, i, 'transaction_id']);
+      const key = idOf(ctx, t.transaction_id, () => transactionIdPath(path, i));
       if (key !== undefined) out.push(new TransactionId(key, path, i));
     }
   };
