@@ -3,6 +3,7 @@
  * rule refuses what it should.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { checkStructure, importsOf, judgeImport, longFunctions, MAX_FUNCTION_LINES } from '../../scripts/structure';
@@ -69,5 +70,33 @@ describe('structure: one core, thin faces', () => {
     const body = Array.from({ length: MAX_FUNCTION_LINES }, (_, i) => `  const v${i} = ${i};`).join('\n');
     const text = `export function long(): void {\n${body}\n}\nconst short = () => 1;\n`;
     assert.deepEqual(longFunctions('x.ts', text), [{ file: 'x.ts', line: 1, name: 'long', lines: MAX_FUNCTION_LINES + 2 }]);
+  });
+});
+
+describe('bundles: each face carries only what it runs', () => {
+  /** The source files esbuild put into a built bundle, from its source map (tree-shaken modules are not listed). */
+  const bundledSources = (bundle: string): string[] =>
+    (JSON.parse(fs.readFileSync(path.join(root, 'dist', `${bundle}.js.map`), 'utf8')) as { sources: string[] }).sources.map((s) =>
+      s.replace(/^(\.\.\/)+/, ''),
+    );
+
+  test('the extension (dist/client.js) leaves the checking to the language server: no validators, rules, ajv, yaml or phone metadata', () => {
+    const sources = bundledSources('client');
+    // What activation needs is there (so an empty or unreadable map cannot pass) …
+    assert.ok(sources.includes('client/src/extension.ts'));
+    assert.ok(sources.some((s) => s.startsWith('node_modules/vscode-languageclient/')));
+    // … and what only the server runs is not: it doubled the bundle and the extension's load time (package.json
+    // "sideEffects": false lets esbuild drop a module nothing uses).
+    const serverOnly = sources.filter((s) =>
+      /^core\/src\/service\/(generated|rules|contract)\/|^node_modules\/(ajv|ajv-formats|libphonenumber-js|yaml)\//.test(s),
+    );
+    assert.deepEqual(serverOnly, []);
+  });
+
+  test('the language server bundle does hold them (the check above looks for the right names)', () => {
+    const sources = bundledSources('server');
+    assert.ok(sources.includes('core/src/service/generated/validators.js'));
+    assert.ok(sources.some((s) => s.startsWith('core/src/service/rules/')));
+    assert.ok(sources.some((s) => s.startsWith('node_modules/libphonenumber-js/')));
   });
 });

@@ -6,7 +6,7 @@
 import { sha256, sha256Hex } from '../hash';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createKrakenService, type KindId } from '../service';
+import { associationTable, detectKind, type AssociationInput, type KindId } from '../service/kinds';
 import { accountIdentity, isAccountKind, type ActionId } from '../send';
 import type { WaveAccount } from './reconcile';
 import { jsonLinesRecords } from '../files/jsonLines';
@@ -54,7 +54,7 @@ export function readWave(
     stdin?: { name: string; bytes: Uint8Array };
   },
 ): { items: WaveItem[]; missing: string[]; unreadable: string[]; emptyFolders: EmptyFolder[] } {
-  const service = createKrakenService({ associations: options.associations, associationBase: options.cwd });
+  const table = options.associations && associationTable(options.associations, options.cwd);
   const files: string[] = [];
   const missing: string[] = [];
   const emptyFolders: EmptyFolder[] = [];
@@ -87,13 +87,13 @@ export function readWave(
     const records: Array<{ text: string; line?: number }> = isLinesFile(abs)
       ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
       : [{ text }];
-    for (const r of records) items.push(toItem(service, abs, file, r.text, r.line, options.kind));
+    for (const r of records) items.push(toItem(table, abs, file, r.text, r.line, options.kind));
   }
   return { items, missing, unreadable, emptyFolders };
 }
 
 function toItem(
-  service: ReturnType<typeof createKrakenService>,
+  associations: AssociationInput | undefined,
   abs: string,
   file: string,
   text: string,
@@ -115,7 +115,7 @@ function toItem(
       hash: hashOf(text),
     };
   }
-  const detected = kind ?? (service.detect(text, abs).kind as KindId | null);
+  const detected = kind ?? (detectKind(doc, abs, associations).kind as KindId | null);
   const id = accountIdentity(detected, doc);
   const who =
     id.externalAccountNumber ??
