@@ -572,7 +572,7 @@ async function bigAccount(): Promise<BigAccountResult> {
 interface StartupResult {
   node: ProcRun;
   validate: ProcRun;
-  /** The same without the code cache (cli/src/codeCache.ts): a first run, or KRAKEN_IMPORT_NO_CODE_CACHE=1. */
+  /** The same without the code cache (core/src/codeCache.ts): a first run, or KRAKEN_IMPORT_NO_CODE_CACHE=1. */
   validateNoCache: ProcRun;
   rules: ProcRun;
   /** dist/client.js loaded (required) with a stand-in `vscode` module: the bundle's own load, not VS Code's activation. */
@@ -657,7 +657,10 @@ interface Latency {
 }
 
 interface LspResults {
+  /** With the code cache (core/src/codeCache.ts) written by an earlier session, as every session after an editor's first. */
   coldStart: Latency[];
+  /** Without it: an editor's first session after an install or upgrade (KRAKEN_IMPORT_NO_CODE_CACHE=1). */
+  coldStartNoCache: Latency[];
   typing: { size: string; valid: Latency[]; broken: Latency[] };
   /** Right after an edit (a new version: the document is read again). */
   completion?: Latency[];
@@ -700,9 +703,9 @@ async function openAndWait(server: LspServer, text: string, uri = URI): Promise<
   await server.waitForDiagnostics(uri, (d) => d.version === undefined || d.version === 1, since);
 }
 
-async function coldStart(text: string): Promise<Latency> {
+async function coldStart(text: string, env: Record<string, string>): Promise<Latency> {
   const t0 = performance.now();
-  const server = startLspServer(['--stdio'], [SERVER]);
+  const server = startLspServer(['--stdio'], [SERVER], env);
   try {
     await server.initialize({});
     const since = server.open(URI, text);
@@ -757,8 +760,19 @@ const worst = (ls: Latency[]) => Math.max(...ls.map((l) => l.wall));
 
 async function lsp(): Promise<LspResults> {
   const typicalText = accountFile(SIZES[0]).text;
+  // The code cache in a folder of the bench's own: the first session writes it (not timed), the timed ones read it.
+  const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'kraken-bench-code-cache-'));
   const coldStarts: Latency[] = [];
-  for (let i = 0; i < (SHORT ? 1 : 7); i++) coldStarts.push(await coldStart(typicalText));
+  const coldStartsNoCache: Latency[] = [];
+  try {
+    await coldStart(typicalText, { XDG_CACHE_HOME: cacheHome });
+    for (let i = 0; i < (SHORT ? 1 : 7); i++) {
+      coldStarts.push(await coldStart(typicalText, { XDG_CACHE_HOME: cacheHome }));
+      coldStartsNoCache.push(await coldStart(typicalText, { XDG_CACHE_HOME: cacheHome, KRAKEN_IMPORT_NO_CODE_CACHE: '1' }));
+    }
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
 
   const bigSize = SHORT ? SIZES[SIZES.length - 1] : SIZES.find((s) => s.bytes === 10_000_000)!;
   const big = accountFile(bigSize).text;
@@ -767,6 +781,7 @@ async function lsp(): Promise<LspResults> {
   const caps = Object.keys(init.capabilities).filter((k) => (init.capabilities as Record<string, unknown>)[k]);
   const results: LspResults = {
     coldStart: coldStarts,
+    coldStartNoCache: coldStartsNoCache,
     typing: { size: bigSize.label, valid: [], broken: [] },
     capabilities: caps,
     memory: [],
@@ -1193,6 +1208,7 @@ async function main(): Promise<void> {
     results.lsp = l;
     const rows: string[][] = [
       ['cold start → first diagnostics (10 KB)', fmtLatency(l.coldStart), `worst ${fmtMs(worst(l.coldStart))}`],
+      ['  the same without the code cache (first session)', fmtLatency(l.coldStartNoCache), `worst ${fmtMs(worst(l.coldStartNoCache))}`],
       [
         `typing in ${l.typing.size}, text stays valid: last keystroke → diagnostics`,
         fmtLatency(l.typing.valid),

@@ -41,7 +41,9 @@ const common = {
 
 const bundles = [
   { entryPoints: { client: join(root, 'client/src/extension.ts') }, external: ['vscode'] },
-  { entryPoints: { server: join(root, 'server/src/node/main.ts') } },
+  // dist/server.js is a small loader (server/src/node/boot.ts) that runs dist/server-main.js through V8's code cache.
+  { entryPoints: { server: join(root, 'server/src/node/boot.ts') } },
+  { entryPoints: { 'server-main': join(root, 'server/src/node/main.ts') } },
   // dist/cli.js is a small loader (cli/src/boot.ts) that runs dist/cli-main.js through V8's code cache.
   { entryPoints: { cli: join(root, 'cli/src/boot.ts') }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'cli-main': join(root, 'cli/src/main.ts') } },

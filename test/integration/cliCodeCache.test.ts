@@ -1,5 +1,5 @@
 /**
- * dist/cli.js starts dist/cli-main.js through V8's code cache (cli/src/codeCache.ts): the cache is written once,
+ * dist/cli.js starts dist/cli-main.js through V8's code cache (core/src/codeCache.ts): the cache is written once,
  * reused while the bundle is unchanged, rewritten when it is corrupt, and never needed — a folder that cannot be
  * written or a cache turned off gives the same output. What it saves is measured by `npm run bench`, not here.
  */
@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, ut
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CODE_CACHE_KEEP, readSource } from '../../cli/src/codeCache';
+import { CODE_CACHE_KEEP, readSource } from '../../core/src/codeCache';
 import { REPO_ROOT } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');

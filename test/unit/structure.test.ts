@@ -94,7 +94,7 @@ describe('bundles: each face carries only what it runs', () => {
   });
 
   test('the language server bundle does hold them (the check above looks for the right names)', () => {
-    const sources = bundledSources('server');
+    const sources = bundledSources('server-main');
     assert.ok(sources.includes('core/src/service/generated/validators.js'));
     assert.ok(sources.some((s) => s.startsWith('core/src/service/rules/')));
     assert.ok(sources.some((s) => s.startsWith('node_modules/libphonenumber-js/')));

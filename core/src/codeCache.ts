@@ -1,6 +1,8 @@
 /**
- * Loading a bundle with V8's code cache: the CLI's start-up is mostly compiling its 1.5 MB bundle, and Node 20 has
- * no built-in compile cache (`module.enableCompileCache` came in Node 22.1; where it exists it is used instead).
+ * Loading a bundle with V8's code cache: the CLI's start-up, and the language server's, is mostly compiling a 1.5–1.9 MB
+ * bundle, and Node 20 has no built-in compile cache (`module.enableCompileCache` came in Node 22.1; where it exists
+ * it is used instead). dist/cli.js (cli/src/boot.ts) and dist/server.js (server/src/node/boot.ts) are small loaders
+ * that run their bundle through it.
  *
  * The first run of a bundle compiles it as usual and, when the process exits, writes V8's cached data for what ran
  * to the user's cache folder; later runs hand it to V8, which skips compiling what it holds. The cache is keyed by
