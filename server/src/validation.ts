@@ -76,11 +76,21 @@ function jsonState(service: KrakenService, doc: TextDocument): DocState {
 export class DocumentValidation {
   readonly #cache = new Map<string, DocState>();
   readonly #pending = new Map<string, NodeJS.Timeout>();
+  /** Documents between their onDidOpen and the onDidChangeContent that follows it. */
+  readonly #opening = new Set<string>();
 
   constructor(private readonly session: ServerSession) {
     const { documents, connection } = session;
-    documents.onDidOpen((e) => this.schedulePush(e.document, 0));
-    documents.onDidChangeContent((e) => this.schedulePush(e.document));
+    // TextDocuments fires onDidChangeContent right after onDidOpen for the same version: that one is the open, and
+    // must not put the typing delay on an opened document's first diagnostics.
+    documents.onDidOpen((e) => {
+      this.#opening.add(e.document.uri);
+      this.schedulePush(e.document, 0);
+    });
+    documents.onDidChangeContent((e) => {
+      if (this.#opening.delete(e.document.uri)) return;
+      this.schedulePush(e.document);
+    });
     documents.onDidClose((e) => {
       clearTimeout(this.#pending.get(e.document.uri));
       this.#pending.delete(e.document.uri);
