@@ -608,41 +608,71 @@ async function startup(): Promise<StartupResult> {
 interface VsCodeTiming {
   /** Already active when the suite started (then activateMs is not an activation). */
   alreadyActive: boolean;
+  /** The language server's code cache was there when the run started (written by the run before it). */
+  codeCache: boolean;
   activateMs: number;
   /** From opening examples/mistakes/account-with-mistakes.json to kraken-import's first diagnostics on it. */
   firstDiagnosticsMs: number;
 }
 
+/** One run of the timing suite in a fresh workbench, with the given XDG_CACHE_HOME. */
+async function vscodeTiming(cacheHome: string): Promise<VsCodeTiming> {
+  const suite = path.join(ROOT, 'out', 'exthost', 'suite', 'timing.js');
+  const workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'kraken-bench-vscode-')), 'examples');
+  cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
+  const lines: string[] = [];
+  try {
+    const code = await runExtensionTests({
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: suite,
+      workspace,
+      cacheHome,
+      timeoutMs: 120_000,
+      log: (l) => lines.push(l),
+    });
+    const line = lines.find((l) => l.startsWith('KRAKEN_TIMING '));
+    if (code !== 0 || !line) throw new Error(`the timing suite exited with ${code}:\n${lines.slice(-8).join('\n')}`);
+    return JSON.parse(line.slice('KRAKEN_TIMING '.length)) as VsCodeTiming;
+  } finally {
+    rmSync(path.dirname(workspace), { recursive: true, force: true });
+  }
+}
+
 /**
  * kraken-import in code-server 4.100.3 (VS Code 1.100.3), a fresh workbench each run, as the extension-host tests
- * start it: the activation and the first diagnostics. A reason instead when code-server is not provisioned.
+ * start it: the activation and the first diagnostics, for an editor's first session (an empty cache folder) and for a
+ * later one (a cache folder where an untimed first run left the language server's code cache). The two kinds
+ * alternate, so that each timed run follows another run alike (a run's teardown can still be using a core when the
+ * next starts). A reason instead when code-server is not provisioned.
  */
-async function vscodeTimings(runs: number): Promise<VsCodeTiming[] | string> {
+async function vscodeTimings(pairs: number): Promise<VsCodeTiming[] | string> {
   try {
     codeServerBin();
   } catch (error) {
     return (error as Error).message;
   }
-  const suite = path.join(ROOT, 'out', 'exthost', 'suite', 'timing.js');
+  const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `kraken-bench-vscode-${name}-`));
+  const warm = tmp('cache');
   const timings: VsCodeTiming[] = [];
-  for (let i = 0; i < runs; i++) {
-    const workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'kraken-bench-vscode-')), 'examples');
-    cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
-    const lines: string[] = [];
-    try {
-      const code = await runExtensionTests({
-        extensionDevelopmentPath: ROOT,
-        extensionTestsPath: suite,
-        workspace,
-        timeoutMs: 120_000,
-        log: (l) => lines.push(l),
-      });
-      const line = lines.find((l) => l.startsWith('KRAKEN_TIMING '));
-      if (code !== 0 || !line) throw new Error(`the timing suite exited with ${code}:\n${lines.slice(-8).join('\n')}`);
-      timings.push(JSON.parse(line.slice('KRAKEN_TIMING '.length)) as VsCodeTiming);
-    } finally {
-      rmSync(path.dirname(workspace), { recursive: true, force: true });
+  try {
+    await vscodeTiming(warm); // writes the code cache when the suite stops the server
+    for (let i = 0; i < pairs; i++) {
+      const later = await vscodeTiming(warm);
+      const empty = tmp('empty-cache');
+      let first: VsCodeTiming;
+      try {
+        first = await vscodeTiming(empty);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+      if (!later.codeCache || first.codeCache)
+        throw new Error(
+          `the language server's code cache: expected in the shared cache folder and not in an empty one, found ${later.codeCache} and ${first.codeCache}`,
+        );
+      timings.push(later, first);
     }
+  } finally {
+    rmSync(warm, { recursive: true, force: true });
   }
   return timings;
 }
@@ -1329,18 +1359,25 @@ async function main(): Promise<void> {
   }
 
   if (ONLY.has('vscode')) {
-    console.log('\nIn VS Code (code-server 4.100.3 and headless Chromium, a fresh workbench each run):');
+    console.log(
+      "\nIn VS Code (code-server 4.100.3 and headless Chromium, a fresh workbench each run; an editor's first session " +
+        "and, alternating with it, a later one that finds the language server's code cache):",
+    );
     const v = await vscodeTimings(SHORT ? 1 : 3);
     results.vscode = v;
     if (typeof v === 'string') console.log(`  skipped: ${v}`);
     else {
       const active = v.filter((t) => !t.alreadyActive);
+      const first = (t: VsCodeTiming) => !t.codeCache;
+      const later = (t: VsCodeTiming) => t.codeCache;
       console.log(
         table(
           ['measure', 'median', 'best', 'worst', 'runs'],
           [
-            ['activation: activate() until it resolves', active.map((t) => t.activateMs)],
-            ['opening a payload until its first diagnostics', v.map((t) => t.firstDiagnosticsMs)],
+            ['activation: activate() until it resolves, first session', active.filter(first).map((t) => t.activateMs)],
+            ['  a later session (code cache)', active.filter(later).map((t) => t.activateMs)],
+            ['opening a payload until its first diagnostics, first session', v.filter(first).map((t) => t.firstDiagnosticsMs)],
+            ['  a later session (code cache)', v.filter(later).map((t) => t.firstDiagnosticsMs)],
           ].map(([name, xs]) => {
             const ms = xs as number[];
             if (!ms.length) return [name as string, '—', '—', '—', '0'];

@@ -18,7 +18,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 
@@ -94,6 +94,12 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Keep the scratch folder (logs, user data) after stop(); also with KEEP_CODE_SERVER_SCRATCH=1. */
   keepScratch?: boolean;
+  /**
+   * XDG_CACHE_HOME for code-server and what it starts (an absolute folder, kept after stop()); default: one in the
+   * scratch folder. The bench shares one between runs so that a later run meets the caches an earlier one wrote
+   * (the language server's V8 code cache), as a user's second session does.
+   */
+  cacheHome?: string;
   /** Echo the server's output to stderr as it comes (also with CODE_SERVER_VERBOSE=1). */
   verbose?: boolean;
   /**
@@ -192,14 +198,15 @@ function tail(file: string, lines = 40): string {
   }
 }
 
-function scratchEnv(scratchDir: string): NodeJS.ProcessEnv {
+function scratchEnv(scratchDir: string, cacheHome?: string): NodeJS.ProcessEnv {
   const home = join(scratchDir, 'home');
+  if (cacheHome !== undefined && !isAbsolute(cacheHome)) throw new Error(`cacheHome must be an absolute path, not "${cacheHome}"`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_CACHE_HOME: cacheHome ?? join(home, '.cache'),
     XDG_RUNTIME_DIR: join(scratchDir, 'run'),
   };
   // Inherited from a surrounding VS Code/code-server, these would make ours talk to that one instead.
@@ -253,7 +260,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   if (!existsSync(workspace)) throw new Error(`workspace ${workspace} does not exist`);
 
   const scratchDir = mkdtempSync(join(tmpdir(), 'kraken-code-server-'));
-  const env = scratchEnv(scratchDir);
+  const env = scratchEnv(scratchDir, opts.cacheHome);
   const userDataDir = join(scratchDir, 'user-data');
   const extensionsDir = join(scratchDir, 'extensions');
   const logFile = join(scratchDir, 'code-server.log');

@@ -51,6 +51,8 @@ export interface ExtHostRunOptions {
   verbose?: boolean;
   /** Keep workspace trust on (see StartOptions.workspaceTrust in tools/codeServer.ts). */
   workspaceTrust?: boolean;
+  /** XDG_CACHE_HOME shared between runs (see StartOptions.cacheHome in tools/codeServer.ts). */
+  cacheHome?: string;
   /** Where output lines go (default: stdout). */
   log?: (line: string) => void;
   /** Called with the workbench page once it exists (e.g. to take screenshots the suite asks for). */
@@ -160,6 +162,7 @@ export async function runExtensionTests(opts: ExtHostRunOptions): Promise<number
       settings: opts.settings,
       verbose: opts.verbose,
       workspaceTrust: opts.workspaceTrust,
+      cacheHome: opts.cacheHome,
       startTimeoutMs: Math.min(60_000, timeoutMs),
     });
     log(`[runner] code-server healthy on ${server.baseUrl} in ${server.startupMs} ms`);
