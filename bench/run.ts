@@ -8,7 +8,8 @@
  *
  * --short   small sizes, few runs (CI): prints the table, never fails on timings
  * vscode    kraken-import's activation and first diagnostics in a real VS Code (code-server, as the extension-host
- *           tests run it); skipped, with the reason, where code-server is not provisioned (npm test provisions it)
+ *           tests run it), in an editor's first session and in a later one with the language server's code cache;
+ *           skipped, with the reason, where code-server is not provisioned (npm test provisions it)
  * --strict  exit 1 when a target does not hold (full mode only)
  *
  * Results go to bench/results/<timestamp>.json and bench/results/latest.json (gitignored); generated inputs are
