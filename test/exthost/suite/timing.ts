@@ -7,6 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { codeCacheDir } from '../../../core/src/codeCache';
 
 const EXTENSION_ID = 'kraken-import.kraken-import';
 /** A payload with findings (examples/mistakes/), so that its first diagnostics are an event, not an empty list. */
@@ -29,11 +30,10 @@ function firstDiagnostics(uri: vscode.Uri): Promise<void> {
   });
 }
 
-/** The language server's code cache files in this extension host's cache folder (as the server computes it). */
+/** The language server's code cache files in the folder the server uses (core/src/codeCache.ts). */
 function serverCodeCacheFiles(): number {
-  const base = process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache');
-  const dir = join(base, 'kraken-import', 'code-cache');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /^server-main-[0-9a-f]{16}\.bin$/.test(f)).length : 0;
+  const dir = codeCacheDir();
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('server-main-') && f.endsWith('.bin')).length : 0;
 }
 
 export async function run(): Promise<void> {

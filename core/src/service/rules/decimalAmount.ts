@@ -167,8 +167,9 @@ function relevantKeys(nodes: readonly SchemaNode[]): Relevant[] {
     relevantCache.set(
       nodes,
       (keys = propertyNames(nodes)
-        .filter((k) => mayHoldDecimal(children(nodes, k)))
-        .map((key) => ({ key, sub: children(nodes, key), decimal: isDecimalSchema(children(nodes, key)) }))),
+        .map((key) => ({ key, sub: children(nodes, key) }))
+        .filter(({ sub }) => mayHoldDecimal(sub))
+        .map(({ key, sub }) => ({ key, sub, decimal: isDecimalSchema(sub) }))),
     );
   return keys;
 }
