@@ -90,13 +90,16 @@ export async function compileSchemas({ quiet = false } = {}) {
   const tmp = join(tmpdir(), `kraken-compile-schemas-${process.pid}-${Date.now()}.cjs`);
   writeFileSync(tmp, bundle.outputFiles[0].text);
   let generated;
+  let schemas;
   try {
     const { generate } = createRequire(import.meta.url)(tmp);
-    const schemas = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(join(schemaDir, n), 'utf8'))]));
-    generated = generate(schemas);
+    schemas = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(join(schemaDir, n), 'utf8'))]));
+    generated = generate(schemas); // prepares `schemas` in place (prepareSchema), as the run time does
   } finally {
     rmSync(tmp, { force: true });
   }
+  const shared = shareSchemaLiterals(generated.code, schemas);
+  generated.code = shared.code;
   if (generated.problems.length)
     throw new Error(`compile-schemas: formats missing from or different in ajvFormats.ts KRAKEN_FORMATS: ${generated.problems.join(', ')}`);
   mkdirSync(outDir, { recursive: true });
@@ -109,9 +112,97 @@ export async function compileSchemas({ quiet = false } = {}) {
   writeFileSync(outFile, `${header}\n${generated.code}\n`);
   if (!quiet)
     console.log(
-      `compiled ${names.length} schemas into ${outFile.slice(root.length)} (${Math.round(generated.code.length / 1024)} KB) in ${Date.now() - started} ms`,
+      `compiled ${names.length} schemas into ${outFile.slice(root.length)} (${Math.round(generated.code.length / 1024)} KB; ${shared.count} schema literals, ${Math.round(shared.bytes / 1024)} KB, read from schemas/ instead) in ${Date.now() - started} ms`,
     );
   return { skipped: false, digest };
+}
+
+/** The end of the JSON literal that starts at `start` (an object or array: brackets counted outside strings). */
+function literalEnd(code, start) {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * ajv's standalone code holds a copy of every schema it compiled (`const schema13 = {...}`, for `verbose` errors'
+ * `schema` and `parentSchema` and for large enums): the whole account schema, then each of its definitions again, a
+ * quarter of the code, which every start of the CLI and the server would deserialise and build as objects. Each such
+ * literal that equals an object of a bundled schema document (prepared: what `generate` compiled) becomes a reference
+ * to that object in the document, which the bundle holds once (schemas.ts imports the same files). The generated
+ * module adds to the documents what prepareSchema added (`krakenDeprecated`, idempotent), so that they are the
+ * objects ajv compiled.
+ */
+function shareSchemaLiterals(code, documents) {
+  const where = new Map();
+  const names = Object.keys(documents);
+  names.forEach((name, d) => {
+    const stack = [[documents[name], `doc${d}`]];
+    while (stack.length) {
+      const [node, expr] = stack.pop();
+      if (node === null || typeof node !== 'object') continue;
+      const key = JSON.stringify(node);
+      if (!where.has(key)) where.set(key, expr);
+      for (const [k, v] of Object.entries(node)) stack.push([v, Array.isArray(node) ? `${expr}[${k}]` : `${expr}[${JSON.stringify(k)}]`]);
+    }
+  });
+  let out = '';
+  let last = 0;
+  let count = 0;
+  let bytes = 0;
+  const used = new Set();
+  const re = /const (schema\d+) = (?=[{[])/g;
+  for (let m; (m = re.exec(code));) {
+    const start = m.index + m[0].length;
+    const end = literalEnd(code, start);
+    if (end < 0) continue;
+    let value;
+    try {
+      value = JSON.parse(code.slice(start, end));
+    } catch {
+      continue; // not JSON (a function or a regular expression inside): kept as ajv wrote it
+    }
+    const expr = where.get(JSON.stringify(value));
+    if (!expr) continue;
+    used.add(Number(/^doc(\d+)/.exec(expr)[1]));
+    out += code.slice(last, start) + expr;
+    last = end;
+    count++;
+    bytes += end - start;
+  }
+  out += code.slice(last);
+  // What prepareSchema added to a document used here, added again at run time (a handful of assignments, not a walk).
+  const prelude = [...used]
+    .sort((a, b) => a - b)
+    .map((d) => {
+      let text = `const doc${d} = require(${JSON.stringify(`../../../../schemas/${names[d]}`)});`;
+      const stack = [[documents[names[d]], `doc${d}`]];
+      while (stack.length) {
+        const [node, expr] = stack.pop();
+        if (node === null || typeof node !== 'object') continue;
+        if (!Array.isArray(node) && node.krakenDeprecated !== undefined)
+          text += `if (${expr}.krakenDeprecated === undefined) ${expr}.krakenDeprecated = ${JSON.stringify(node.krakenDeprecated)};`;
+        for (const [k, v] of Object.entries(node)) stack.push([v, Array.isArray(node) ? `${expr}[${k}]` : `${expr}[${JSON.stringify(k)}]`]);
+      }
+      return text;
+    })
+    .join('');
+  const strict = '"use strict";';
+  if (used.size && !out.startsWith(strict)) throw new Error('compile-schemas: the standalone code does not start with "use strict"');
+  if (used.size) out = `${strict}${prelude}${out.slice(strict.length)}`;
+  return { code: out, count, bytes };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await compileSchemas();
