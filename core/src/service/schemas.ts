@@ -2,8 +2,9 @@
  * Schema sets: the bundled schemas in schemas/ or an instance's contract (converted from its OpenAPI). Each set
  * owns one ajv instance; a kind's validator is compiled on first use and kept.
  */
-import Ajv, { _, type CodeKeywordDefinition, type Options, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { CodeKeywordDefinition, Options, ValidateFunction } from 'ajv';
+import { _ } from 'ajv/dist/compile/codegen';
 import { KRAKEN_FORMAT_OVERRIDES } from './ajvFormats';
 // Built by scripts/compile-schemas.mjs (npm run build) from schemas/*.json: one ajv standalone validator per file.
 import PRECOMPILED from './generated/validators';
@@ -45,8 +46,14 @@ export function linearErrors(code: string): string {
 
 /** The ajv every schema set uses; `extra` adds options (contract/schemaSet.ts: `code` for standalone code). */
 export function createAjv(extra: Options = {}): Ajv {
+  // ajv's compiler and ajv-formats, required here rather than imported: the bundled schemas run as precompiled code
+  // (generated/validators.js), so a start of the CLI or the server that compiles no schema never loads them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (start-up time)
+  const { default: AjvClass } = require('ajv') as typeof import('ajv');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (start-up time)
+  const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
   const process = extra.code?.process;
-  const ajv = new Ajv({
+  const ajv = new AjvClass({
     allErrors: true,
     strict: false,
     discriminator: true,
