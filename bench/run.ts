@@ -578,6 +578,12 @@ interface StartupResult {
   rules: ProcRun;
   /** dist/client.js loaded (required) with a stand-in `vscode` module: the bundle's own load, not VS Code's activation. */
   clientLoad: ProcRun;
+  /**
+   * Where NODE_EXTRA_CA_CERTS is set: Node and `validate` again without it. Node reads and parses those certificates
+   * at every start, before any script runs (a system bundle of ~140 certificates is ~40 ms on a slow VM): a cost of the
+   * machine's environment that every Node program pays, shown apart from ours.
+   */
+  withoutExtraCa?: { file: string; certificates: number | undefined; node: ProcRun; validate: ProcRun };
 }
 
 /** Loads dist/client.js with every `vscode` member a no-op stand-in: the cost of reading and compiling the bundle. */
@@ -600,7 +606,21 @@ async function startup(): Promise<StartupResult> {
     validateNoCache: await bestOf([CLI, 'validate', small], runs, { KRAKEN_IMPORT_NO_CODE_CACHE: '1' }),
     rules: await bestOf([CLI, 'rules'], runs),
     clientLoad: await bestOf(['-e', CLIENT_LOAD], runs),
+    withoutExtraCa: await withoutExtraCa(runs, small),
   };
+}
+
+async function withoutExtraCa(runs: number, small: string): Promise<StartupResult['withoutExtraCa']> {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return undefined;
+  let certificates: number | undefined;
+  try {
+    certificates = readFileSync(file, 'latin1').split('-----BEGIN CERTIFICATE-----').length - 1;
+  } catch {
+    certificates = undefined; // Node warns and goes on without them; the runs below still show the difference
+  }
+  const unset = { NODE_EXTRA_CA_CERTS: undefined };
+  return { file, certificates, node: await bestOf(['-e', ''], runs, unset), validate: await bestOf([CLI, 'validate', small], runs, unset) };
 }
 
 // ------------------------------------------------------------------------------------------------ VS Code
@@ -1222,6 +1242,12 @@ async function main(): Promise<void> {
           ['  the same without the code cache (first run)', st.validateNoCache, 'v'],
           ['kraken-import rules', st.rules, 'r'],
           ['dist/client.js loaded (vscode stood in; not the activation in VS Code)', st.clientLoad, 'c'],
+          ...(st.withoutExtraCa
+            ? [
+                ['node -e "" without NODE_EXTRA_CA_CERTS', st.withoutExtraCa.node, 'n'],
+                ['kraken-import validate <10 KB account> without NODE_EXTRA_CA_CERTS', st.withoutExtraCa.validate, 'v'],
+              ]
+            : []),
         ].map(([name, r]) => [name as string, fmtMs((r as ProcRun).wall), fmtMs((r as ProcRun).cpu), fmtMs((r as ProcRun).mainThread)]),
       ),
     );
@@ -1231,6 +1257,19 @@ async function main(): Promise<void> {
       actual: `${fmtMs(st.validate.wall)} wall, ${fmtMs(st.validate.cpu)} CPU (Node alone ${fmtMs(st.node.wall)}, ${fmtMs(st.node.cpu)} CPU)`,
       holds: st.validate.wall <= 150,
     });
+    const x = st.withoutExtraCa;
+    if (x) {
+      const count = x.certificates === undefined ? 'an unreadable file' : `${x.certificates} certificates`;
+      console.log(
+        `NODE_EXTRA_CA_CERTS is set (${x.file}, ${count}): Node reads it at every start, ${fmtMs(st.node.wall - x.node.wall)} of Node's own start here.`,
+      );
+      targets.push({
+        name: 'start-up: the same with NODE_EXTRA_CA_CERTS unset',
+        goal: '≤ 150 ms',
+        actual: `${fmtMs(x.validate.wall)} wall, ${fmtMs(x.validate.cpu)} CPU (Node alone ${fmtMs(x.node.wall)}, ${fmtMs(x.node.cpu)} CPU)`,
+        holds: x.validate.wall <= 150,
+      });
+    }
   }
 
   if (ONLY.has('lsp')) {
