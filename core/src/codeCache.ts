@@ -5,7 +5,11 @@
  * that run their bundle through it.
  *
  * The first run of a bundle compiles it as usual and, when the process exits, writes V8's cached data for what ran
- * to the user's cache folder; later runs hand it to V8, which skips compiling what it holds. The cache is keyed by
+ * to the user's cache folder; later runs hand it to V8, which skips compiling what it holds. The data holds only what
+ * its run compiled, so a first run that did little (`--version`, `rules`, one notes payload) would leave every later
+ * `validate` of an account compiling the rest: each file records the payload kinds its writer validated
+ * (core/src/codeUse.ts), and a run that validated another kind writes it again, with what it was given and what it
+ * compiled, so the cache grows to what the runs use. The cache is keyed by
  * the bundle's path, size and modification time, Node's version and the architecture; V8 checks it again and
  * rejects data that does not fit (then it is rewritten). It is a cache: a folder that cannot be written, a missing
  * or corrupt file, only costs the compile. A bundle keeps its newest few files (other builds of it are pruned when a
@@ -17,6 +21,7 @@ import Module, { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { codeUses } from './codeUse';
 
 /** The folder of the cached data: $XDG_CACHE_HOME (or ~/.cache) /kraken-import/code-cache, private to the user. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -49,12 +54,31 @@ export function codeCacheTurnedOff(value: string | undefined): boolean {
   process.exit(2);
 }
 
-function readOrUndefined(file: string): Buffer | undefined {
+/** A cache file: `KIC2`, the length of the list that follows (uint32 LE), the writer's parts (comma-separated), V8's data. */
+const MAGIC = 0x3243494b; // "KIC2" read as a little-endian uint32
+
+/** V8's data and the parts its writer used, from a cache file; undefined when it is missing or not ours. */
+function readCacheFile(file: string): { data: Buffer; uses: Set<string> } | undefined {
+  let bytes: Buffer;
   try {
-    return readFileSync(file);
+    bytes = readFileSync(file);
   } catch {
     return undefined;
   }
+  if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) return undefined;
+  const end = 8 + bytes.readUInt32LE(4);
+  if (end >= bytes.length) return undefined;
+  const list = bytes.toString('latin1', 8, end);
+  return { data: bytes.subarray(end), uses: new Set(list ? list.split(',') : []) };
+}
+
+/** A cache file's bytes (see readCacheFile). */
+function cacheFileBytes(uses: Iterable<string>, data: Buffer): Buffer {
+  const list = Buffer.from([...uses].sort().join(','), 'latin1');
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(MAGIC, 0);
+  header.writeUInt32LE(list.length, 4);
+  return Buffer.concat([header, list, data]);
 }
 
 /**
@@ -104,8 +128,8 @@ function writeAtomically(file: string, data: Buffer): void {
  * module cache) and returns its exports; compiles it with the code cache unless that is turned off.
  */
 export function requireWithCodeCache(file: string, parent?: NodeJS.Module): unknown {
-  const cached = (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[file];
-  if (cached) return cached.exports;
+  const loaded = (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[file];
+  if (loaded) return loaded.exports;
   const off = codeCacheTurnedOff(process.env.KRAKEN_IMPORT_NO_CODE_CACHE);
   const builtIn = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
   if (off || builtIn) {
@@ -114,21 +138,22 @@ export function requireWithCodeCache(file: string, parent?: NodeJS.Module): unkn
   }
 
   const cacheFile = codeCacheFile(file);
-  const cachedData = readOrUndefined(cacheFile);
+  const cache = readCacheFile(cacheFile);
   const source = readSource(file).replace(/^#!.*/, '');
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: cache?.data });
   const m = new Module(file, parent) as NodeJS.Module & { filename: string; paths: string[]; loaded: boolean };
   m.filename = file;
   m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
   (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[file] = m;
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  if (!cachedData || script.cachedDataRejected) {
-    // At exit V8's data holds every function this run compiled, not only the top level.
-    process.once('exit', () => {
-      writeAtomically(cacheFile, script.createCachedData());
-      pruneCodeCache(cacheFile);
-    });
-  }
+  const given = script.cachedDataRejected === true ? undefined : cache?.uses;
+  process.once('exit', () => {
+    const used = codeUses();
+    if (given && [...used].every((u) => given.has(u))) return;
+    // V8's data holds every function this run compiled and every one it was given, not only the top level.
+    writeAtomically(cacheFile, cacheFileBytes(new Set([...(given ?? []), ...used]), script.createCachedData()));
+    if (!given) pruneCodeCache(cacheFile);
+  });
   run.call(m.exports, m.exports, createRequire(file), m, file, path.dirname(file));
   m.loaded = true;
   return m.exports;

@@ -66,6 +66,59 @@ describe('the CLI through the code cache', () => {
     assert.ok(!readFileSync(file).equals(garbage), 'rewritten with V8 data');
   });
 
+  /** The payload kinds a cache file says its writer validated (its header: `KIC2`, length, comma-separated list). */
+  const writerKinds = (bytes: Buffer): string[] => {
+    assert.equal(bytes.toString('latin1', 0, 4), 'KIC2');
+    const list = bytes.toString('latin1', 8, 8 + bytes.readUInt32LE(4));
+    return list ? list.split(',') : [];
+  };
+
+  it('a first run that validated nothing leaves a small cache; the first run that validates a kind writes it again, then it is left alone', () => {
+    const home = path.join(work, 'grow');
+    const dir = path.join(home, 'kraken-import', 'code-cache');
+    const version = cli({ XDG_CACHE_HOME: home }, ['--version']);
+    assert.equal(version.code, 0, version.stderr);
+    const [name] = readdirSync(dir);
+    const file = path.join(dir, name!);
+    const thin = readFileSync(file);
+    assert.deepEqual(writerKinds(thin), []);
+
+    const account = cli({ XDG_CACHE_HOME: home });
+    assert.deepEqual([account.code, account.stdout, account.stderr], [0, plain.stdout, plain.stderr]);
+    const grown = readFileSync(file);
+    assert.deepEqual(writerKinds(grown), ['account']);
+    assert.ok(
+      grown.length > thin.length * 1.3,
+      `${thin.length} -> ${grown.length} bytes: the account's validators and rules are in it now`,
+    );
+
+    // Nothing new: neither another account nor a run that validates nothing writes it again.
+    cli({ XDG_CACHE_HOME: home });
+    cli({ XDG_CACHE_HOME: home }, ['--version']);
+    assert.ok(readFileSync(file).equals(grown), 'left alone');
+
+    // Another kind: written again, with both (what it was given and what it compiled).
+    const notes = cli({ XDG_CACHE_HOME: home }, ['validate', 'examples/notes.json']);
+    assert.equal(notes.code, 0, notes.stderr);
+    assert.deepEqual(writerKinds(readFileSync(file)), ['account', 'notes']);
+    assert.deepEqual(readdirSync(dir), [name], 'one file, rewritten in place');
+  });
+
+  it('a file with our header but data V8 rejects is written again', () => {
+    const home = path.join(work, 'rejected');
+    cli({ XDG_CACHE_HOME: home });
+    const dir = path.join(home, 'kraken-import', 'code-cache');
+    const file = path.join(dir, readdirSync(dir)[0]!);
+    const good = readFileSync(file);
+    const bad = Buffer.concat([good.subarray(0, 8 + good.readUInt32LE(4)), Buffer.alloc(4096, 0x5a)]);
+    writeFileSync(file, bad);
+    const r = cli({ XDG_CACHE_HOME: home });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, plain.stdout, plain.stderr]);
+    const rewritten = readFileSync(file);
+    assert.deepEqual(writerKinds(rewritten), ['account']);
+    assert.ok(!rewritten.equals(bad) && rewritten.length > 1000, 'rewritten with V8 data');
+  });
+
   it('a cache folder that cannot be created costs nothing but the compile', () => {
     const blocker = path.join(work, 'a-file');
     writeFileSync(blocker, 'not a folder');

@@ -2,6 +2,7 @@
  * The validation pipeline: parse -> detect kind -> schema -> rules -> severities -> cap -> locate.
  * Findings are located once, at the end, by the shared locator.
  */
+import { noteCodeUse } from '../codeUse';
 import { SEVERITY_RANK } from './severity';
 import { associationTable, detectKind, KINDS_BY_ID, type Associations, type Detection, type KindId } from './kinds';
 import { parseDocument, type ParsedDocument } from './parse';
@@ -253,6 +254,7 @@ export function validateDocument(
     };
     if (!schemas.kinds.includes(kind)) raw.push(noSchemaFinding(kind, schemas));
     const validator = schemas.validatorFor(kind);
+    noteCodeUse(kind); // the code cache is written again when a run validates a kind its writer did not
     if (validator && !validator(value) && validator.errors) {
       const examine = Math.max(MAX_EXAMINED_SCHEMA_ERRORS, 10 * max);
       unexamined = Math.max(0, validator.errors.length - examine);
