@@ -150,6 +150,17 @@ function literalEnd(code, start) {
   return -1;
 }
 
+/** Calls `visit` with each object and array inside `doc` and the JavaScript expression that reaches it from `expr`. */
+function eachObject(doc, expr, visit) {
+  const stack = [[doc, expr]];
+  while (stack.length) {
+    const [node, at] = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    visit(node, at);
+    for (const [k, v] of Object.entries(node)) stack.push([v, Array.isArray(node) ? `${at}[${k}]` : `${at}[${JSON.stringify(k)}]`]);
+  }
+}
+
 /**
  * ajv's standalone code holds a copy of every schema it compiled (`const schema13 = {...}`, for `verbose` errors'
  * `schema` and `parentSchema` and for large enums): the whole account schema, then each of its definitions again, a
@@ -162,16 +173,12 @@ function literalEnd(code, start) {
 function shareSchemaLiterals(code, documents) {
   const where = new Map();
   const names = Object.keys(documents);
-  names.forEach((name, d) => {
-    const stack = [[documents[name], `doc${d}`]];
-    while (stack.length) {
-      const [node, expr] = stack.pop();
-      if (node === null || typeof node !== 'object') continue;
+  names.forEach((name, d) =>
+    eachObject(documents[name], `doc${d}`, (node, expr) => {
       const key = JSON.stringify(node);
       if (!where.has(key)) where.set(key, expr);
-      for (const [k, v] of Object.entries(node)) stack.push([v, Array.isArray(node) ? `${expr}[${k}]` : `${expr}[${JSON.stringify(k)}]`]);
-    }
-  });
+    }),
+  );
   let out = '';
   let last = 0;
   let count = 0;
@@ -202,14 +209,10 @@ function shareSchemaLiterals(code, documents) {
     .sort((a, b) => a - b)
     .map((d) => {
       let text = `const doc${d} = require(${JSON.stringify(`../../../../schemas/${names[d]}`)});`;
-      const stack = [[documents[names[d]], `doc${d}`]];
-      while (stack.length) {
-        const [node, expr] = stack.pop();
-        if (node === null || typeof node !== 'object') continue;
+      eachObject(documents[names[d]], `doc${d}`, (node, expr) => {
         if (!Array.isArray(node) && node.krakenDeprecated !== undefined)
           text += `if (${expr}.krakenDeprecated === undefined) ${expr}.krakenDeprecated = ${JSON.stringify(node.krakenDeprecated)};`;
-        for (const [k, v] of Object.entries(node)) stack.push([v, Array.isArray(node) ? `${expr}[${k}]` : `${expr}[${JSON.stringify(k)}]`]);
-      }
+      });
       return text;
     })
     .join('');

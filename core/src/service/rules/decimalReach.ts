@@ -12,7 +12,7 @@
  * names can lead to a decimal (with the child's node), and the node of the array items when a decimal can be met in
  * them. A schema list that can lead to no decimal has no node: the walk does not go there.
  */
-import type { JsonSchema } from '../schemas';
+import { resolvePointer, type JsonSchema } from '../schemas';
 import type { PathSegment } from '../types';
 
 export interface DecimalReachNode {
@@ -57,12 +57,8 @@ class Explorer {
   private lookup(file: string, ref: string): SchemaNode | undefined {
     const [refFile, pointer = ''] = ref.split('#');
     const name = refFile || file;
-    let node: unknown = this.documents[name];
-    for (const raw of pointer.split('/').filter(Boolean)) {
-      if (!isSchema(node)) return undefined;
-      node = node[decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~')];
-    }
-    return isSchema(node) ? { schema: node, file: name } : undefined;
+    const schema = resolvePointer(this.documents[name], pointer);
+    return isSchema(schema) ? { schema, file: name } : undefined;
   }
 
   /** A schema with its `$ref` followed and its `allOf` / `anyOf` / `oneOf` branches added (each branch may apply). */
