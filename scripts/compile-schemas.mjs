@@ -106,7 +106,8 @@ export async function compileSchemas({ quiet = false } = {}) {
     rmSync(tmp, { force: true });
   }
   const shared = shareSchemaLiterals(generated.code, schemas);
-  generated.code = shared.code;
+  const compact = compactErrorSites(shared.code);
+  generated.code = compact.code;
   if (generated.problems.length)
     throw new Error(`compile-schemas: formats missing from or different in ajvFormats.ts KRAKEN_FORMATS: ${generated.problems.join(', ')}`);
   mkdirSync(outDir, { recursive: true });
@@ -126,7 +127,7 @@ export async function compileSchemas({ quiet = false } = {}) {
   writeFileSync(reachFile, `${reachHeader}\n"use strict";\nmodule.exports = ${JSON.stringify(generated.reach)};\n`);
   if (!quiet)
     console.log(
-      `compiled ${names.length} schemas into ${outFile.slice(root.length)} (${Math.round(generated.code.length / 1024)} KB; ${shared.count} schema literals, ${Math.round(shared.bytes / 1024)} KB, read from schemas/ instead) in ${Date.now() - started} ms`,
+      `compiled ${names.length} schemas into ${outFile.slice(root.length)} (${Math.round(generated.code.length / 1024)} KB; ${shared.count} schema literals, ${Math.round(shared.bytes / 1024)} KB, read from schemas/ instead; ${compact.count} error sites as calls) in ${Date.now() - started} ms`,
     );
   return { skipped: false, digest };
 }
@@ -220,6 +221,86 @@ function shareSchemaLiterals(code, documents) {
   if (used.size && !out.startsWith(strict)) throw new Error('compile-schemas: the standalone code does not start with "use strict"');
   if (used.size) out = `${strict}${prelude}${out.slice(strict.length)}`;
   return { code: out, count, bytes };
+}
+
+/** The end (index after it) of the bracketed expression that starts at `start`: brackets counted outside strings. */
+function bracketEnd(code, start) {
+  let depth = 0;
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
+    } else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** The top-level `key: value` fields of an object literal's text (braces included); undefined for anything else. */
+function literalFields(text) {
+  const fields = [];
+  let depth = 0;
+  let from = 1;
+  for (let i = 1; i < text.length - 1; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      fields.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  fields.push(text.slice(from, text.length - 1));
+  const out = [];
+  for (const field of fields) {
+    const m = /^([A-Za-z]\w*)(?::([\s\S]+))?$/.exec(field);
+    if (!m) return undefined;
+    out.push([m[1], m[2] ?? m[1]]);
+  }
+  return out;
+}
+
+const ERROR_FIELDS = ['instancePath', 'schemaPath', 'keyword', 'params', 'message', 'schema', 'parentSchema', 'data'];
+const PUSH_ERROR = 'krakenPushError';
+
+/**
+ * ajv writes each of its 1300 error sites in full: an object literal of eight fields, then the code that starts or
+ * extends `vErrors` with it. Each site is a literal V8 keeps a boilerplate for, in the bundle's text and in the code
+ * cache that every start of the CLI and the server reads, copies and deserialises (0.2 MB of the text). A site of
+ * exactly that form becomes one call of a function that builds the same object, with the same fields in the same
+ * order, and appends it (the arguments are the fields' expressions, evaluated in the same order). A site of any other
+ * form is left as ajv wrote it.
+ */
+function compactErrorSites(code) {
+  if (code.includes(PUSH_ERROR)) throw new Error(`compile-schemas: the standalone code already uses the name ${PUSH_ERROR}`);
+  const re = /const (err\d+) = (?=\{)/g;
+  let out = '';
+  let last = 0;
+  let count = 0;
+  for (let m; (m = re.exec(code));) {
+    const start = m.index + m[0].length;
+    const end = bracketEnd(code, start);
+    if (end < 0) continue;
+    const push = `;if(vErrors === null){vErrors = [${m[1]}];}else {vErrors.push(${m[1]});}errors++;`;
+    if (!code.startsWith(push, end)) continue;
+    const fields = literalFields(code.slice(start, end));
+    if (!fields || fields.map(([k]) => k).join() !== ERROR_FIELDS.join()) continue;
+    out += `${code.slice(last, m.index)}vErrors = ${PUSH_ERROR}(vErrors,${fields.map(([, v]) => v).join(',')});errors++;`;
+    last = end + push.length;
+    re.lastIndex = last;
+    count++;
+  }
+  out += code.slice(last);
+  const strict = '"use strict";';
+  if (!count) return { code, count };
+  if (!out.startsWith(strict)) throw new Error('compile-schemas: the standalone code does not start with "use strict"');
+  const fn = `function ${PUSH_ERROR}(v,${ERROR_FIELDS.join(',')}){const e={${ERROR_FIELDS.join(',')}};if(v===null)return [e];v.push(e);return v;}`;
+  return { code: `${strict}${fn}${out.slice(strict.length)}`, count };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await compileSchemas();
