@@ -317,12 +317,18 @@ interface ProcRun {
  * Runs `node <args>`; its stdout is hashed (not kept), its threads' CPU and waiting read from /proc/<pid>/task/*
  * and its peak RSS from /proc/<pid>/status every 10 ms.
  */
-async function runNode(args: string[], env?: NodeJS.ProcessEnv): Promise<ProcRun> {
+/**
+ * Runs a node process and measures it. A process that exits with a status not in `ok` fails the bench (naming it, with
+ * the end of its stderr): a figure from a process that crashed part-way would time the crash.
+ */
+async function runNode(args: string[], env?: NodeJS.ProcessEnv, ok: readonly number[] = [0]): Promise<ProcRun> {
   mkdirSync(RESULTS, { recursive: true });
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: env ? { ...process.env, ...env } : process.env });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
   const hash = createHash('sha256');
   child.stdout.on('data', (chunk: Buffer) => hash.update(chunk));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
   const threads = new Map<string, { run: number; wait: number }>();
   let peakRss = 0;
   const poll = () => {
@@ -346,6 +352,10 @@ async function runNode(args: string[], env?: NodeJS.ProcessEnv): Promise<ProcRun
   const wall = performance.now() - t0;
   clearInterval(timer);
   await new Promise<void>((resolve) => (child.stdout.readableEnded ? resolve() : child.stdout.on('end', () => resolve())));
+  if (status === null || !ok.includes(status)) {
+    const what = args.map((a) => (a.length > 60 ? `${a.slice(0, 57).replace(/\s+/g, ' ')}...` : a)).join(' ');
+    throw new Error(`bench: node ${what} exited with ${status ?? 'a signal'} (expected ${ok.join(' or ')}):\n${stderr}`);
+  }
   const all = [...threads.values()];
   return {
     wall,
@@ -359,10 +369,18 @@ async function runNode(args: string[], env?: NodeJS.ProcessEnv): Promise<ProcRun
   };
 }
 
+/** The statuses of a `validate` of payloads with findings (the bench's data has a few errors): 0 clean, 1 findings. */
+const FINDINGS = [0, 1] as const;
+
 /** Best (lowest) of each measure over `runs` runs of `args`; the statuses and output hashes of all runs. */
-async function bestOf(args: string[], runs: number, env?: NodeJS.ProcessEnv): Promise<ProcRun & { runs: ProcRun[] }> {
+async function bestOf(
+  args: string[],
+  runs: number,
+  env?: NodeJS.ProcessEnv,
+  ok?: readonly number[],
+): Promise<ProcRun & { runs: ProcRun[] }> {
   const all: ProcRun[] = [];
-  for (let i = 0; i < runs; i++) all.push(await runNode(args, env));
+  for (let i = 0; i < runs; i++) all.push(await runNode(args, env, ok));
   const min = (f: (r: ProcRun) => number) => Math.min(...all.map(f));
   return {
     ...all[0],
@@ -490,6 +508,8 @@ async function waves(): Promise<WaveResult> {
     const run = await bestOf(
       [CLI, 'validate', file, '--format', 'json', '--jobs', String(jobs)],
       jobs === 1 ? runs : Math.max(2, runs - 2),
+      undefined,
+      FINDINGS,
     );
     for (const r of run.runs) hashes.add(r.sha256);
     const base = curve[0]?.run ?? run;
@@ -526,7 +546,7 @@ async function waves(): Promise<WaveResult> {
     }
     const stream: NonNullable<WaveResult['stream']> = { bytes: bytes * repeat, runs: [] };
     for (const jobs of [1, cores]) {
-      const run = await runNode([CLI, 'validate', big, '--format', 'json', '--jobs', String(jobs)]);
+      const run = await runNode([CLI, 'validate', big, '--format', 'json', '--jobs', String(jobs)], undefined, FINDINGS);
       stream.runs.push({ jobs, run, rssPerFile: run.peakRss / stream.bytes });
       process.stdout.write(`  ${fmtBytes(stream.bytes)} wave, --jobs ${jobs}: peak RSS ${fmtBytes(run.peakRss)}\n`);
     }
@@ -554,7 +574,7 @@ async function bigAccount(): Promise<BigAccountResult> {
   const size = SHORT ? SIZES[SIZES.length - 1] : SIZES.find((s) => s.bytes === 40_000_000)!;
   const { file } = accountFile(size);
   const runs = SHORT ? 1 : 3;
-  const ours = await bestOf([CLI, 'validate', file, '--format', 'json'], runs);
+  const ours = await bestOf([CLI, 'validate', file, '--format', 'json'], runs, undefined, FINDINGS);
   const floor = await bestOf(['-e', WHOLE_FLOOR, file], runs);
   const vscode = await bestOf(['-e', VSCODE_PROCESS, file], SHORT ? 1 : 2);
   return {
@@ -590,8 +610,12 @@ interface StartupResult {
 const CLIENT_LOAD = `
 const Module = require('module');
 const stub = new Proxy(function () {}, { get: (_t, k) => (k === Symbol.toPrimitive ? () => '' : stub), apply: () => stub, construct: () => stub });
+// The module: any member is the stand-in, on it (TypeScript's import interop uses an ES module as it is) and on its
+// prototype (esbuild's interop builds a new object on the module's prototype).
+const member = (_t, k) => (k === '__esModule' ? true : k === Symbol.toPrimitive ? () => '' : stub);
+const vscode = new Proxy({}, { get: member, getPrototypeOf: () => new Proxy({}, { get: member }) });
 const load = Module._load;
-Module._load = function (request, ...rest) { return request === 'vscode' ? stub : load.call(this, request, ...rest); };
+Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 const t0 = performance.now();
 require(${JSON.stringify(path.join(ROOT, 'dist', 'client.js'))});
 process.stdout.write((performance.now() - t0).toFixed(1) + ' ms\\n');
