@@ -655,6 +655,8 @@ interface VsCodeTiming {
   alreadyActive: boolean;
   /** The language server's code cache was there when the run started (written by the run before it). */
   codeCache: boolean;
+  /** The extension's own code cache (dist/client-main.js's) was there when the run started. */
+  clientCodeCache: boolean;
   activateMs: number;
   /** From opening examples/mistakes/account-with-mistakes.json to kraken-import's first diagnostics on it. */
   firstDiagnosticsMs: number;
@@ -700,7 +702,7 @@ async function vscodeTimings(pairs: number): Promise<VsCodeTiming[] | string> {
   const warm = tmp('cache');
   const timings: VsCodeTiming[] = [];
   try {
-    await vscodeTiming(warm); // writes the code cache when the suite stops the server
+    await vscodeTiming(warm); // writes the code caches: the server's when the suite stops it, the extension's when its host exits
     for (let i = 0; i < pairs; i++) {
       const later = await vscodeTiming(warm);
       const empty = tmp('empty-cache');
@@ -713,6 +715,10 @@ async function vscodeTimings(pairs: number): Promise<VsCodeTiming[] | string> {
       if (!later.codeCache || first.codeCache)
         throw new Error(
           `the language server's code cache: expected in the shared cache folder and not in an empty one, found ${later.codeCache} and ${first.codeCache}`,
+        );
+      if (!later.clientCodeCache || first.clientCodeCache)
+        throw new Error(
+          `the extension's code cache: expected in the shared cache folder and not in an empty one, found ${later.clientCodeCache} and ${first.clientCodeCache}`,
         );
       timings.push(later, first);
     }
@@ -1425,7 +1431,7 @@ async function main(): Promise<void> {
   if (ONLY.has('vscode')) {
     console.log(
       "\nIn VS Code (code-server 4.100.3 and headless Chromium, a fresh workbench each run; an editor's first session " +
-        "and, alternating with it, a later one that finds the language server's code cache):",
+        "and, alternating with it, a later one that finds the extension's and the language server's code caches):",
     );
     const v = await vscodeTimings(SHORT ? 1 : 3);
     results.vscode = v;

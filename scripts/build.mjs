@@ -67,7 +67,9 @@ const common = {
 };
 
 const bundles = [
-  { entryPoints: { client: join(root, 'client/src/extension.ts') }, external: ['vscode'] },
+  // dist/client.js (the extension's main) is a small loader (client/src/boot.ts) that runs dist/client-main.js through V8's code cache.
+  { entryPoints: { client: join(root, 'client/src/boot.ts') }, external: ['vscode'] },
+  { entryPoints: { 'client-main': join(root, 'client/src/extension.ts') }, external: ['vscode'] },
   // dist/server.js is a small loader (server/src/node/boot.ts) that runs dist/server-main.js through V8's code cache.
   { entryPoints: { server: join(root, 'server/src/node/boot.ts') } },
   { entryPoints: { 'server-main': join(root, 'server/src/node/main.ts') } },

@@ -1,4 +1,4 @@
-// `npm run package`: builds the bundles (dist/client.js, dist/server.js with dist/server-main.js, dist/cli.js with dist/cli-main.js and dist/cli-commands.js, dist/sandbox.js), checks the manifest, and
+// `npm run package`: builds the bundles (dist/client.js with dist/client-main.js, dist/server.js with dist/server-main.js, dist/cli.js with dist/cli-main.js and dist/cli-commands.js, dist/sandbox.js), checks the manifest, and
 // packs kraken-import-<version>.vsix with vsce (--no-dependencies: everything the extension needs is bundled).
 // Prints the files packed and the .vsix size. Usage: node scripts/package.mjs [--out file.vsix] [--no-build]
 import { execFileSync } from 'node:child_process';
@@ -66,7 +66,7 @@ const listing = zipEntries(readFileSync(out))
   .map((f) => f.slice('extension/'.length));
 // The same allowlist as .vscodeignore (vsce renames LICENSE to LICENSE.txt and README.md to readme.md).
 const ALLOWED =
-  /^(dist\/(client|server|server-main|cli|cli-main|cli-commands|sandbox)\.js|snippets\/[^/]+\.json|walkthroughs\/[^/]+\.md|images\/icon\.png|readme\.md|LICENSE\.txt|package\.json)$/;
+  /^(dist\/(client|client-main|server|server-main|cli|cli-main|cli-commands|sandbox)\.js|snippets\/[^/]+\.json|walkthroughs\/[^/]+\.md|images\/icon\.png|readme\.md|LICENSE\.txt|package\.json)$/;
 const forbidden = listing.filter((f) => !ALLOWED.test(f));
 if (forbidden.length) {
   console.error(`package: files that should not be packed: ${forbidden.join(', ')}`);

@@ -46,11 +46,16 @@ function fnv1a64(text: string): string {
   return hash.toString(16).padStart(16, '0');
 }
 
-/** KRAKEN_IMPORT_NO_CODE_CACHE: `1` off, `0` or unset on; anything else is refused rather than guessed at. */
-export function codeCacheTurnedOff(value: string | undefined): boolean {
+/**
+ * KRAKEN_IMPORT_NO_CODE_CACHE: `1` off, `0` or unset on; anything else is refused rather than guessed at: our own
+ * process exits 2 with the message, a guest (the extension in VS Code's extension host) throws it.
+ */
+export function codeCacheTurnedOff(value: string | undefined, guest = false): boolean {
   if (value === undefined || value === '' || value === '0') return false;
   if (value === '1') return true;
-  process.stderr.write(`kraken-import: KRAKEN_IMPORT_NO_CODE_CACHE must be 1 (no code cache) or 0, not "${value}"\n`);
+  const message = `kraken-import: KRAKEN_IMPORT_NO_CODE_CACHE must be 1 (no code cache) or 0, not "${value}"`;
+  if (guest) throw new Error(message);
+  process.stderr.write(`${message}\n`);
   process.exit(2);
 }
 
@@ -183,13 +188,15 @@ function writeAtomically(file: string, data: Buffer): void {
 
 /**
  * Runs a CommonJS bundle the way `require` would (its own `module`, `require`, `__filename`, `__dirname`, in the
- * module cache) and returns its exports; compiles it with the code cache unless that is turned off.
+ * module cache) and returns its exports; compiles it with the code cache unless that is turned off. `guest`: the
+ * process is not ours (VS Code's extension host, shared with other extensions), so nothing process-wide is changed
+ * (Node's own compile cache is not turned on for everyone) and a bad setting throws instead of exiting.
  */
-export function requireWithCodeCache(file: string, parent?: NodeJS.Module): unknown {
+export function requireWithCodeCache(file: string, parent?: NodeJS.Module, { guest = false } = {}): unknown {
   const loaded = (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[file];
   if (loaded) return loaded.exports;
-  const off = codeCacheTurnedOff(process.env.KRAKEN_IMPORT_NO_CODE_CACHE);
-  const builtIn = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
+  const off = codeCacheTurnedOff(process.env.KRAKEN_IMPORT_NO_CODE_CACHE, guest);
+  const builtIn = guest ? undefined : (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
   if (off || builtIn) {
     if (!off) builtIn?.();
     return createRequire(file)(file);

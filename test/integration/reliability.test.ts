@@ -111,7 +111,7 @@ describe('certificate checks', () => {
     };
     for (const dir of ['client/src', 'cli/src', 'server/src', 'sandbox/src', 'scripts']) walk(path.join(REPO_ROOT, dir));
     // The shipped bundles too (dependencies included): what actually runs.
-    for (const bundle of ['client.js', 'cli.js', 'cli-main.js', 'cli-commands.js', 'server.js', 'server-main.js']) {
+    for (const bundle of ['client.js', 'client-main.js', 'cli.js', 'cli-main.js', 'cli-commands.js', 'server.js', 'server-main.js']) {
       const file = path.join(REPO_ROOT, 'dist', bundle);
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/rejectUnauthorized\s*:\s*(false|0|!1)|NODE_TLS_REJECT_UNAUTHORIZED/g))

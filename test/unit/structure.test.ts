@@ -80,8 +80,8 @@ describe('bundles: each face carries only what it runs', () => {
       s.replace(/^(\.\.\/)+/, ''),
     );
 
-  test('the extension (dist/client.js) leaves the checking to the language server: no validators, rules, ajv, yaml or phone metadata', () => {
-    const sources = bundledSources('client');
+  test('the extension (dist/client-main.js) leaves the checking to the language server: no validators, rules, ajv, yaml or phone metadata', () => {
+    const sources = bundledSources('client-main');
     // What activation needs is there (so an empty or unreadable map cannot pass) …
     assert.ok(sources.includes('client/src/extension.ts'));
     assert.ok(sources.some((s) => s.startsWith('node_modules/vscode-languageclient/')));
@@ -91,6 +91,16 @@ describe('bundles: each face carries only what it runs', () => {
       /^core\/src\/service\/(generated|rules|contract)\/|^node_modules\/(ajv|ajv-formats|libphonenumber-js|yaml)\//.test(s),
     );
     assert.deepEqual(serverOnly, []);
+  });
+
+  test("the extension's main (dist/client.js) is only the loader: the code cache and nothing of the extension", () => {
+    const sources = bundledSources('client');
+    assert.ok(sources.includes('client/src/boot.ts'));
+    assert.ok(sources.includes('core/src/codeCache.ts'));
+    assert.deepEqual(
+      sources.filter((s) => s.startsWith('node_modules/') || s === 'client/src/extension.ts'),
+      [],
+    );
   });
 
   test('the language server bundle does hold them (the check above looks for the right names)', () => {
