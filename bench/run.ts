@@ -44,6 +44,7 @@ import { bundledSchemaSet, BUNDLED_SCHEMA_FILES } from '../core/src/service/sche
 import { startLspServer, type LspServer } from '../test/integration/lspHarness';
 import { runExtensionTests } from '../test/exthost/runInCodeServer';
 import { codeServerBin } from '../tools/codeServer';
+import { VSCODE_STAND_IN } from '../tools/vscodeStandIn';
 import { accountOfSize, wave } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -607,15 +608,7 @@ interface StartupResult {
 }
 
 /** Loads dist/client.js with every `vscode` member a no-op stand-in: the cost of reading and compiling the bundle. */
-const CLIENT_LOAD = `
-const Module = require('module');
-const stub = new Proxy(function () {}, { get: (_t, k) => (k === Symbol.toPrimitive ? () => '' : stub), apply: () => stub, construct: () => stub });
-// The module: any member is the stand-in, on it (TypeScript's import interop uses an ES module as it is) and on its
-// prototype (esbuild's interop builds a new object on the module's prototype).
-const member = (_t, k) => (k === '__esModule' ? true : k === Symbol.toPrimitive ? () => '' : stub);
-const vscode = new Proxy({}, { get: member, getPrototypeOf: () => new Proxy({}, { get: member }) });
-const load = Module._load;
-Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+const CLIENT_LOAD = `${VSCODE_STAND_IN}
 const t0 = performance.now();
 require(${JSON.stringify(path.join(ROOT, 'dist', 'client.js'))});
 process.stdout.write((performance.now() - t0).toFixed(1) + ' ms\\n');

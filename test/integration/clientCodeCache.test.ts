@@ -13,18 +13,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPO_ROOT } from '../helpers';
+import { VSCODE_STAND_IN } from '../../tools/vscodeStandIn';
 
 const work = mkdtempSync(path.join(tmpdir(), 'kraken-client-code-cache-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** A host: `vscode` stood in, Node's compile cache a trap, dist/client.js required; prints what it exports or the error. */
-const HOST = `
-const Module = require('module');
-const stub = new Proxy(function () {}, { get: (_t, k) => (k === Symbol.toPrimitive ? () => '' : stub), apply: () => stub, construct: () => stub });
-const member = (_t, k) => (k === '__esModule' ? true : k === Symbol.toPrimitive ? () => '' : stub);
-const vscode = new Proxy({}, { get: member, getPrototypeOf: () => new Proxy({}, { get: member }) });
-const load = Module._load;
-Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+const HOST = `${VSCODE_STAND_IN}
 Module.enableCompileCache = () => { throw new Error('turned on a process-wide compile cache'); };
 try {
   const main = require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'client.js'))});
