@@ -142,7 +142,7 @@ describe('the CLI through the code cache', () => {
   });
 
   it('the bundles it loads are ASCII (read as latin1, much faster than decoding UTF-8); a bundle that is not is read as UTF-8', () => {
-    for (const bundle of ['cli-main.js', 'cli-commands.js', 'sandbox.js'])
+    for (const bundle of ['cli-main.js', 'cli-commands.js', 'sandbox.js', 'server-main.js', 'client-main.js'])
       assert.equal(isAscii(readFileSync(path.join(REPO_ROOT, 'dist', bundle))), true, `${bundle} has a character esbuild left unescaped`);
     const file = path.join(work, 'utf8-bundle.js');
     writeFileSync(file, 'module.exports = "Ä€ — ✓";\n');
