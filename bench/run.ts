@@ -316,11 +316,8 @@ interface ProcRun {
 
 /**
  * Runs `node <args>`; its stdout is hashed (not kept), its threads' CPU and waiting read from /proc/<pid>/task/*
- * and its peak RSS from /proc/<pid>/status every 10 ms.
- */
-/**
- * Runs a node process and measures it. A process that exits with a status not in `ok` fails the bench (naming it, with
- * the end of its stderr): a figure from a process that crashed part-way would time the crash.
+ * and its peak RSS from /proc/<pid>/status every 10 ms. A process that exits with a status not in `ok` fails the
+ * bench (naming it, with the end of its stderr): a figure from a process that crashed part-way would time the crash.
  */
 async function runNode(args: string[], env?: NodeJS.ProcessEnv, ok: readonly number[] = [0]): Promise<ProcRun> {
   mkdirSync(RESULTS, { recursive: true });

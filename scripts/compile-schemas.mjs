@@ -132,25 +132,6 @@ export async function compileSchemas({ quiet = false } = {}) {
   return { skipped: false, digest };
 }
 
-/** The end of the JSON literal that starts at `start` (an object or array: brackets counted outside strings). */
-function literalEnd(code, start) {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < code.length; i++) {
-    const c = code[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
-
 /** Calls `visit` with each object and array inside `doc` and the JavaScript expression that reaches it from `expr`. */
 function eachObject(doc, expr, visit) {
   const stack = [[doc, expr]];
@@ -188,7 +169,7 @@ function shareSchemaLiterals(code, documents) {
   const re = /const (schema\d+) = (?=[{[])/g;
   for (let m; (m = re.exec(code));) {
     const start = m.index + m[0].length;
-    const end = literalEnd(code, start);
+    const end = bracketEnd(code, start);
     if (end < 0) continue;
     let value;
     try {
@@ -223,18 +204,28 @@ function shareSchemaLiterals(code, documents) {
   return { code: out, count, bytes };
 }
 
-/** The end (index after it) of the bracketed expression that starts at `start`: brackets counted outside strings. */
+/** The index just past the string literal that opens at `start` (a `"` or a `'`; backslash escapes skipped). */
+function stringEnd(code, start) {
+  let i = start + 1;
+  while (i < code.length && code[i] !== code[start]) i += code[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
+
+/**
+ * The end (index after it) of the bracketed expression that starts at `start` (a JSON literal or JavaScript
+ * expression): brackets counted outside strings; -1 when it does not close.
+ */
 function bracketEnd(code, start) {
   let depth = 0;
-  for (let i = start; i < code.length; i++) {
+  for (let i = start; i < code.length;) {
     const c = code[i];
     if (c === '"' || c === "'") {
-      for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
-    } else if (c === '{' || c === '[' || c === '(') depth++;
-    else if (c === '}' || c === ']' || c === ')') {
-      depth--;
-      if (depth === 0) return i + 1;
+      i = stringEnd(code, i);
+      continue;
     }
+    if (c === '{' || c === '[' || c === '(') depth++;
+    else if ((c === '}' || c === ']' || c === ')') && --depth === 0) return i + 1;
+    i++;
   }
   return -1;
 }
@@ -242,18 +233,19 @@ function bracketEnd(code, start) {
 /** The top-level `key: value` fields of an object literal's text (braces included); undefined for anything else. */
 function literalFields(text) {
   const fields = [];
-  let depth = 0;
   let from = 1;
-  for (let i = 1; i < text.length - 1; i++) {
+  for (let i = 1; i < text.length - 1;) {
     const c = text[i];
-    if (c === '"' || c === "'") {
-      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
-    } else if (c === '{' || c === '[' || c === '(') depth++;
-    else if (c === '}' || c === ']' || c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      fields.push(text.slice(from, i));
-      from = i + 1;
+    if (c === '"' || c === "'") i = stringEnd(text, i);
+    else if (c === '{' || c === '[' || c === '(') i = bracketEnd(text, i);
+    else {
+      if (c === ',') {
+        fields.push(text.slice(from, i));
+        from = i + 1;
+      }
+      i++;
     }
+    if (i < 0) return undefined;
   }
   fields.push(text.slice(from, text.length - 1));
   const out = [];

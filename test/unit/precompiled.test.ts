@@ -53,9 +53,8 @@ function* brokenCopies(value: unknown): Generator<unknown> {
   function* at(node: unknown, replace: (v: unknown) => unknown): Generator<unknown> {
     for (const w of wrong) yield replace(w);
     if (node === null || typeof node !== 'object') return;
-    if (!Array.isArray(node)) yield replace({ ...node, unknown_key: 1 });
-    if (Array.isArray(node))
-      yield replace([...node, ...node, ...node, ...node, ...node, ...node, ...node, ...node, ...node, ...node, ...node, ...node]);
+    // An unknown key in an object; an array twelve times as long (past any maxItems).
+    yield replace(Array.isArray(node) ? Array.from({ length: 12 }, () => node).flat() : { ...node, unknown_key: 1 });
     for (const [k, child] of Object.entries(node))
       yield* at(child, (v) => replace(Array.isArray(node) ? node.map((c, i) => (String(i) === k ? v : c)) : { ...node, [k]: v }));
   }
