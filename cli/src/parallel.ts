@@ -23,7 +23,7 @@ import { availableParallelism, cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { LineIndex, type Diagnostic, type KindId, type RuleSeverity } from '../../core/src/service';
 import type { FileReport } from './format';
-import { isRecordText, LINE_FEED, lineRecordBytes, loneCarriageReturns, mayBeRecordBytes } from '../../core/src/files';
+import { decodeValidUtf8, isRecordText, LINE_FEED, lineRecordBytes, loneCarriageReturns, mayBeRecordBytes } from '../../core/src/files';
 import { RangeSerialiser, type FragmentFormat, type OutputSink, type RangeOutput, type RelativeReport } from './output';
 
 /** What a worker needs to build the same service as the main thread (bundled schemas only). */
@@ -253,7 +253,7 @@ export function validateRange(
         // ASCII (most records) read as latin1 is the same text for a fraction of the UTF-8 decoder's time.
         const ascii = isAscii(record);
         const valid = ascii || isUtf8(record);
-        const text = ascii ? record.toString('latin1') : valid ? record.toString('utf8') : decoder.decode(record);
+        const text = ascii ? record.toString('latin1') : valid ? decodeValidUtf8(record) : decoder.decode(record);
         if (isRecordText(text)) {
           const r = check(file, text, kind);
           const diagnostics = valid ? r.diagnostics : [encodingFinding(text), ...r.diagnostics];

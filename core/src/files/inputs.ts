@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { readdirSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { isJsonLinesPath } from './';
@@ -82,12 +82,61 @@ export async function readStdinBytes(stdin: NodeJS.ReadableStream = process.stdi
 
 /**
  * Decodes UTF-8 strictly; on invalid bytes returns the text decoded leniently and the first bad byte offset. A BOM is
- * kept (the service reports it). Valid text (nearly always) is checked by `isUtf8` and decoded by Buffer's decoder:
+ * kept (the service reports it). Valid text (nearly always) is checked by `isUtf8` and decoded by `decodeValidUtf8`:
  * together a fraction of what a fatal TextDecoder costs on a large file.
  */
 export function decodeUtf8(bytes: Uint8Array): { text: string; invalidAt?: number } {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isUtf8(buffer)) return { text: buffer.toString('utf8') };
+  if (isUtf8(buffer)) return { text: decodeValidUtf8(buffer) };
   const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
   return { text, invalidAt: Math.max(0, text.indexOf('\ufffd')) };
+}
+
+/** Bytes looked at by `isAscii` at once, then again in smaller pieces where a block holds a non-ASCII byte. */
+const BLOCK = 1 << 16;
+const PIECE = 1 << 10;
+
+/**
+ * The same string as `buffer.toString('utf8')` for valid UTF-8, several times faster on the usual migration file:
+ * ASCII with a name or an address here and there in another alphabet (the bench's 40 MB account has 286 non-ASCII
+ * bytes; Node's decoder leaves its fast ASCII path at the first and takes 158 ms where a latin1 copy takes 19 ms).
+ * ASCII stretches are copied as latin1, each run of non-ASCII bytes (whole characters, since continuation bytes are
+ * never ASCII) goes to the UTF-8 decoder, and the pieces are joined; a text that is not mostly ASCII (more than one
+ * run per KB) is handed to Node's decoder whole, which is then the faster.
+ */
+export function decodeValidUtf8(buffer: Buffer): string {
+  const n = buffer.length;
+  if (typeof isAscii !== 'function') return buffer.toString('utf8');
+  let at = nextNonAscii(buffer, 0);
+  if (at < 0) return buffer.toString('latin1', 0, n);
+  const maxRuns = 64 + (n >> 10);
+  let text = '';
+  let from = 0;
+  for (let runs = 0; at >= 0; runs++) {
+    if (runs > maxRuns) return buffer.toString('utf8');
+    let end = at + 1;
+    while (end < n && buffer[end] >= 0x80) end++;
+    text += buffer.toString('latin1', from, at) + buffer.toString('utf8', at, end);
+    from = end;
+    at = nextNonAscii(buffer, end);
+  }
+  return text + buffer.toString('latin1', from, n);
+}
+
+/** The offset of the first byte at or after `from` that is not ASCII, or -1. */
+function nextNonAscii(buffer: Buffer, from: number): number {
+  const n = buffer.length;
+  for (let block = from; block < n;) {
+    const blockEnd = Math.min(n, block + BLOCK);
+    if (isAscii(buffer.subarray(block, blockEnd))) {
+      block = blockEnd;
+      continue;
+    }
+    for (let piece = block; piece < blockEnd; piece += PIECE) {
+      const pieceEnd = Math.min(blockEnd, piece + PIECE);
+      if (isAscii(buffer.subarray(piece, pieceEnd))) continue;
+      for (let i = piece; i < pieceEnd; i++) if (buffer[i] >= 0x80) return i;
+    }
+  }
+  return -1;
 }
