@@ -5,10 +5,10 @@
 import * as jsonc from 'jsonc-parser';
 import { detectKind, type AssociationInput, type KindId } from './kinds';
 import { tolerantTree, withinStack } from './parse';
-import { LARGE_AUTHORING_TEXT, largeTree } from './largeDocument';
+import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit, type LargeTree } from './largeDocument';
 import { SchemaNavigator } from './schemaNav';
 import type { SchemaSet } from './schemas';
-import { LineIndex } from './text';
+import { LineIndex, textEdit } from './text';
 import type { JsonPath, Range } from './types';
 
 export interface DocumentOptions {
@@ -37,10 +37,21 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
 
 /**
  * The last large text's document, for the next request on the same text (hovering here and there, completion
- * then hover): reading a 10 MB text again costs tens of milliseconds. One entry; small texts are not kept.
+ * then hover): reading a 10 MB text again costs tens of milliseconds. After an edit (typing, then hover or
+ * completion), the document of the new text is built from it: the tree and value by parsing only the container that
+ * holds the edit (largeTreeAfterEdit), the line index by shifting its line starts. One entry; small texts are not kept.
  */
 let lastLarge:
-  | { text: string; schemas: SchemaSet; kind?: KindId; filePath?: string; associations?: AssociationInput; doc: AuthoringDocument }
+  | {
+      text: string;
+      schemas: SchemaSet;
+      kind?: KindId;
+      filePath?: string;
+      associations?: AssociationInput;
+      doc: AuthoringDocument;
+      /** The lazy tree the document was read from, where that text was strict JSON (not repaired). */
+      strictTree?: LargeTree;
+    }
   | undefined;
 
 export function authoringDocument(
@@ -49,39 +60,60 @@ export function authoringDocument(
   options: DocumentOptions = {},
   associations?: AssociationInput,
 ): AuthoringDocument {
-  const large = text.length >= LARGE_AUTHORING_TEXT;
-  if (
-    large &&
+  if (text.length < LARGE_AUTHORING_TEXT) return documentOf(text, schemas, options, associations, undefined, new LineIndex(text));
+  const last =
     lastLarge &&
-    lastLarge.text === text &&
     lastLarge.schemas === schemas &&
     lastLarge.kind === options.kind &&
     lastLarge.filePath === options.filePath &&
     lastLarge.associations === associations
-  ) {
-    return lastLarge.doc;
+      ? lastLarge
+      : undefined;
+  if (last?.text === text) return last.doc;
+  let large: LargeTree | undefined;
+  let lines: LineIndex | undefined;
+  if (last?.strictTree) {
+    const edit = textEdit(last.text, text);
+    large = edit && largeTreeAfterEdit(last.strictTree, text, edit);
+    if (edit && large) lines = LineIndex.afterEdit(last.doc.lines, text, edit);
   }
-  const doc = buildAuthoringDocument(text, schemas, options, associations);
-  lastLarge = large ? { text, schemas, kind: options.kind, filePath: options.filePath, associations, doc } : lastLarge;
+  large ??= largeTree(text);
+  const doc = documentOf(text, schemas, options, associations, large, lines ?? new LineIndex(text));
+  const strictTree = large && large.parsedText === text ? large : undefined;
+  lastLarge = { text, schemas, kind: options.kind, filePath: options.filePath, associations, doc, strictTree };
   return doc;
 }
 
-function buildAuthoringDocument(
+/** The document of a text read whole, never from an earlier one (what `authoringDocument` must always equal). */
+export function freshAuthoringDocument(
+  text: string,
+  schemas: SchemaSet,
+  options: DocumentOptions = {},
+  associations?: AssociationInput,
+): AuthoringDocument {
+  const large = text.length >= LARGE_AUTHORING_TEXT ? largeTree(text) : undefined;
+  return documentOf(text, schemas, options, associations, large, new LineIndex(text));
+}
+
+/** The document of a text, from a large text's lazy tree (undefined: small, or neither strict nor repairable). */
+function documentOf(
   text: string,
   schemas: SchemaSet,
   options: DocumentOptions,
-  associations?: AssociationInput,
+  associations: AssociationInput | undefined,
+  large: LargeTree | undefined,
+  lines: LineIndex,
 ): AuthoringDocument {
   // Large texts: a tree read lazily from the strict (or repaired) text, not a tolerant parse of megabytes
   // (largeDocument.ts). No tree (rather than a stack overflow) for text nested too deeply for jsonc-parser's recursion.
-  const { tree, value } = (text.length >= LARGE_AUTHORING_TEXT ? largeTree(text) : undefined) ??
+  const { tree, value } = large ??
     tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true }) ?? {
       tree: undefined,
       value: undefined,
     };
   const kind = options.kind ?? detectKind(detectionValue(tree, value), options.filePath, associations).kind;
   const nav = kind && schemas.schemaFor(kind) ? new SchemaNavigator(schemas, kind) : undefined;
-  return { text, lines: new LineIndex(text), tree, value, kind, nav, accountBase: kind ? ACCOUNT_BASE[kind] : undefined };
+  return { text, lines, tree, value, kind, nav, accountBase: kind ? ACCOUNT_BASE[kind] : undefined };
 }
 
 /** The root value for kind detection: a top-level key being written (no value yet) counts too. */

@@ -14,6 +14,7 @@
 import type * as jsonc from 'jsonc-parser';
 import { ScanLocator } from './locate';
 import { strictOrRepaired } from './parse';
+import type { TextEdit } from './text';
 import type { JsonPath } from './types';
 
 /** From this size on, authoring uses the lazy tree. */
@@ -102,14 +103,74 @@ export interface LargeTree {
 /** The lazy tree of a large text; undefined when it is neither strict JSON nor repairable (then parse tolerantly). */
 export function largeTree(text: string): LargeTree | undefined {
   const parsed = strictOrRepaired(text);
-  if (!parsed) return undefined;
-  const locator = new ScanLocator(parsed.text, parsed.value);
+  return parsed ? lazyTree(parsed.text, parsed.value) : undefined;
+}
+
+function lazyTree(text: string, value: unknown): LargeTree {
+  const locator = new ScanLocator(text, value);
   const root = locator.rootSpan();
-  return {
-    tree: nodeFor(locator, parsed.text, root.start, root.end, parsed.value, undefined),
-    value: parsed.value,
-    parsedText: parsed.text,
-  };
+  return { tree: nodeFor(locator, text, root.start, root.end, value, undefined), value, parsedText: text };
+}
+
+/** The edit lies strictly between the container's brackets (both of them outside it). */
+function holdsEdit(node: jsonc.Node, edit: TextEdit): boolean {
+  return node.offset < edit.start && edit.beforeEnd < node.offset + node.length;
+}
+
+/**
+ * The lazy tree of `text`, which is `previous.parsedText` (strict JSON, not a repair) with one edit: only the
+ * innermost container that holds the edit between its brackets is parsed again, and the value is the previous one
+ * with that container's value replaced, the containers above it copied, never changed. That is JSON.parse's value of
+ * the whole text, since the text around the container is unchanged and was valid around any value. Undefined where
+ * that does not hold (the edit reaches the root's brackets, or the container no longer parses): then the text is
+ * read whole.
+ */
+export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: TextEdit): LargeTree | undefined {
+  let node = previous.tree;
+  if (!node || (node.type !== 'object' && node.type !== 'array') || !holdsEdit(node, edit)) return undefined;
+  // The values from the root down to the innermost container holding the edit, and the segment to each next one.
+  const values: unknown[] = [previous.value];
+  const segments: Array<string | number> = [];
+  for (;;) {
+    const children = node.children ?? [];
+    let inner: jsonc.Node | undefined;
+    // An object's children are its keys' last copies (JSON.parse's), in the order the keys first appear: an edit in
+    // an earlier copy of a key lies in no child, so the object holding it is parsed again. Children after the edit
+    // end the search (with a duplicate key out of order, that can only stop it early: a larger part parsed again).
+    for (let i = 0; i < children.length && !inner; i++) {
+      const child = children[i];
+      if (child.offset >= edit.beforeEnd) break;
+      const value = child.type === 'property' ? child.children?.[1] : child;
+      if (!value || (value.type !== 'object' && value.type !== 'array') || !holdsEdit(value, edit)) continue;
+      if (child.type === 'property') {
+        const key = child.children?.[0]?.value as string;
+        segments.push(key);
+        values.push((values[values.length - 1] as Record<string, unknown>)[key]);
+      } else {
+        segments.push(i);
+        values.push((values[values.length - 1] as unknown[])[i]);
+      }
+      inner = value;
+    }
+    if (!inner) break;
+    node = inner;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.slice(node.offset, node.offset + node.length + edit.afterEnd - edit.beforeEnd));
+  } catch {
+    return undefined;
+  }
+  for (let depth = segments.length - 1; depth >= 0; depth--) {
+    const holder = values[depth];
+    const segment = segments[depth];
+    if (Array.isArray(holder)) {
+      const copy = holder.slice();
+      copy[segment as number] = value;
+      value = copy;
+    } else value = { ...(holder as Record<string, unknown>), [segment]: value };
+  }
+  return lazyTree(text, value);
 }
 
 export function isLazyTree(tree: jsonc.Node | undefined): boolean {

@@ -1,0 +1,191 @@
+/**
+ * Authoring on a large document after an edit (authoringDoc.ts, largeDocument.ts `largeTreeAfterEdit`, text.ts
+ * `textEdit` and `LineIndex.afterEdit`): the document built from the previous one must be the document read whole,
+ * value, tree and positions, whatever the edit; where that cannot be known the text is read whole.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type * as jsonc from 'jsonc-parser';
+import { authoringDocument, freshAuthoringDocument, type AuthoringDocument } from '../../core/src/service/authoringDoc';
+import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit } from '../../core/src/service/largeDocument';
+import { bundledSchemaSet } from '../../core/src/service/schemas';
+import { LineIndex, textEdit } from '../../core/src/service/text';
+import { seedAccount } from '../helpers';
+
+/** The seed account with `count` statements, pretty-printed. */
+function account(count: number): string {
+  const a = seedAccount();
+  const statement = a.statements[0];
+  a.statements = [];
+  for (let i = 0; i < count; i++) a.statements.push({ ...statement, statement_id: String(i + 1), statement_path: `S/${i}.pdf` });
+  return JSON.stringify(a, null, 2);
+}
+
+/** A small deterministic generator (mulberry32), so a failure repeats. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every node of a tree, read out (a lazy tree's containers read on the way). */
+function materialise(node: jsonc.Node | undefined): unknown {
+  if (!node) return undefined;
+  const out: Record<string, unknown> = { type: node.type, offset: node.offset, length: node.length };
+  if (node.type === 'property') out.colon = node.colonOffset;
+  if (node.children) out.children = node.children.map(materialise);
+  else out.value = node.value;
+  return out;
+}
+
+function assertSameDocument(doc: AuthoringDocument, fresh: AuthoringDocument, step: string): void {
+  assert.equal(doc.text, fresh.text, step);
+  assert.equal(doc.kind, fresh.kind, step);
+  assert.deepEqual(doc.value, fresh.value, step);
+  assert.deepEqual(materialise(doc.tree), materialise(fresh.tree), step);
+  assert.equal(doc.lines.lineCount, fresh.lines.lineCount, step);
+  for (let i = 0; i <= 200; i++) {
+    const offset = Math.floor((doc.text.length * i) / 200);
+    const position = fresh.lines.positionAt(offset);
+    assert.deepEqual(doc.lines.positionAt(offset), position, `${step}: offset ${offset}`);
+    assert.equal(doc.lines.offsetAt(position), fresh.lines.offsetAt(position), `${step}: ${JSON.stringify(position)}`);
+  }
+}
+
+/** `text` with `[from, to)` replaced. */
+const splice = (text: string, from: number, to: number, insert: string) => text.slice(0, from) + insert + text.slice(to);
+
+describe('textEdit', () => {
+  it('finds the common prefix and suffix of two texts, across its comparison blocks', () => {
+    const next = random(5);
+    const base = account(40);
+    for (let round = 0; round < 300; round++) {
+      const from = Math.floor(next() * base.length);
+      const to = Math.min(base.length, from + Math.floor(next() * (next() < 0.5 ? 10 : 40_000)));
+      const insert = next() < 0.3 ? '' : 'x"\n '.repeat(Math.floor(next() * 5));
+      const after = splice(base, from, to, insert);
+      const edit = textEdit(base, after);
+      if (after === base) {
+        assert.equal(edit, undefined);
+        continue;
+      }
+      assert.ok(edit);
+      assert.equal(base.slice(0, edit.start) + after.slice(edit.start, edit.afterEnd) + base.slice(edit.beforeEnd), after);
+      // Smallest: the characters on either side of the edit differ (or the edit reaches an end).
+      assert.ok(edit.start === Math.min(base.length, after.length) || base[edit.start] !== after[edit.start]);
+      assert.ok(edit.start <= edit.beforeEnd && edit.start <= edit.afterEnd);
+      const tail = base.length - edit.beforeEnd;
+      assert.ok(
+        edit.beforeEnd === edit.start || edit.afterEnd === edit.start || base[base.length - tail - 1] !== after[after.length - tail - 1],
+      );
+    }
+  });
+});
+
+describe('LineIndex.afterEdit', () => {
+  it('gives the positions of a fresh index, for edits that add, remove and keep line breaks', () => {
+    const next = random(11);
+    let text = account(30);
+    let index = new LineIndex(text);
+    index.positionAt(0);
+    for (let round = 0; round < 200; round++) {
+      const from = Math.floor(next() * text.length);
+      const to = Math.min(text.length, from + Math.floor(next() * 300));
+      const pick = next();
+      const insert = pick < 0.2 ? '\r\n  ' : pick < 0.6 ? ' \n\n a' : 'bc';
+      const after = splice(text, from, to, insert);
+      const edit = textEdit(text, after);
+      const edited = edit ? LineIndex.afterEdit(index, after, edit) : new LineIndex(after);
+      const fresh = new LineIndex(after);
+      assert.equal(edited.lineCount, fresh.lineCount, `round ${round}`);
+      for (let offset = Math.max(0, from - 400); offset < Math.min(after.length, from + 400); offset += 7)
+        assert.deepEqual(edited.positionAt(offset), fresh.positionAt(offset), `round ${round}, offset ${offset}`);
+      for (let line = 0; line < fresh.lineCount; line += 97)
+        assert.equal(edited.offsetAt({ line, character: 3 }), fresh.offsetAt({ line, character: 3 }), `round ${round}, line ${line}`);
+      text = after;
+      index = edited;
+    }
+  });
+});
+
+describe('large documents after an edit', () => {
+  const schemas = bundledSchemaSet();
+  const start = account(1500);
+
+  it('the text used here is large', () => assert.ok(start.length > LARGE_AUTHORING_TEXT));
+
+  it('parses only the container that holds the edit, and gives what reading the whole text gives', () => {
+    const previous = largeTree(start);
+    assert.ok(previous);
+    const at = start.indexOf('"statement_path": "S/700.pdf"') + '"statement_path": "S/7'.length;
+    const after = splice(start, at, at + 1, '9');
+    const edit = textEdit(start, after);
+    assert.deepEqual(edit, { start: at, beforeEnd: at + 1, afterEnd: at + 1 });
+    const tree = largeTreeAfterEdit(previous, after, edit);
+    assert.ok(tree);
+    const whole = largeTree(after)!;
+    assert.deepEqual(tree.value, whole.value);
+    assert.deepEqual(materialise(tree.tree), materialise(whole.tree));
+    // The containers off the edit's path are the previous value's own; those on it are copies.
+    const before = previous.value as { statements: object[]; customers: object[] };
+    const now = tree.value as { statements: object[]; customers: object[] };
+    assert.equal(now.customers, before.customers);
+    assert.equal(now.statements[699], before.statements[699]);
+    assert.notEqual(now.statements, before.statements);
+    assert.notEqual(now.statements[700], before.statements[700]);
+    assert.equal((before.statements[700] as { statement_path: string }).statement_path, 'S/700.pdf');
+  });
+
+  it('reads the whole text where a part would not do: the root’s brackets, a broken container, a duplicate key', () => {
+    const previous = largeTree(start)!;
+    const whole = (after: string) => largeTreeAfterEdit(previous, after, textEdit(start, after)!);
+    assert.equal(whole(start + '\n'), undefined, 'after the root');
+    assert.equal(whole(' ' + start), undefined, 'before the root');
+    const comma = start.indexOf(',', start.indexOf('"statement_path": "S/700.pdf"'));
+    assert.equal(whole(splice(start, comma, comma + 1, '')), undefined, 'a comma removed');
+    // "statements" written twice: JSON.parse keeps the later one, so an edit in the earlier copy changes nothing.
+    const twice = start.replace('{\n', '{\n  "statements": [],\n');
+    const withTwice = largeTree(twice)!;
+    const inEarlier = twice.indexOf('[]') + 1;
+    const edited = splice(twice, inEarlier, inEarlier, '1');
+    const tree = largeTreeAfterEdit(withTwice, edited, textEdit(twice, edited)!);
+    assert.equal((JSON.parse(edited) as { statements: unknown[] }).statements.length, 1500);
+    assert.deepEqual(tree?.value, JSON.parse(edited));
+  });
+
+  it('authoringDocument after every kind of edit is the document read whole', () => {
+    const steps: Array<[string, (text: string) => string]> = [
+      ['a space in the indentation', (t) => splice(t, t.indexOf('\n', t.length >> 2) + 1, t.indexOf('\n', t.length >> 2) + 1, ' ')],
+      ['a character of a string value', (t) => t.replace('"S/900.pdf"', '"S/9x0.pdf"')],
+      ['a number of another length', (t) => t.replace(/"amount": ("?)[\d.]+/, '"amount": $11234567.5')],
+      ['a property line removed', (t) => t.replace(/\n {6}"statement_path": "S\/1000.pdf",/, '')],
+      ['a property added', (t) => t.replace('"statement_id": "1100",', '"statement_id": "1100",\n      "x": [1, {"y": null}],')],
+      ['a scalar made an object', (t) => t.replace('"statement_id": "1200"', '"statement_id": {"a": [1, 2]}')],
+      ['a comma removed (repaired, read whole)', (t) => t.replace(/("statement_id": "1300"),/, '$1')],
+      ['the comma back (read whole: the text before was a repair)', (t) => t.replace(/("statement_id": "1300")/, '$1,')],
+      ['a line break with a carriage return', (t) => t.replace('"statement_id": "1400",', '"statement_id": "1400",\r\n')],
+      ['after the carriage return', (t) => t.replace('"statement_id": "1401"', '"statement_id": "14O1"')],
+      ['a top-level key renamed (the root read again)', (t) => t.replace('"statements":', '"statementz":')],
+      ['and back', (t) => t.replace('"statementz":', '"statements":')],
+      [
+        'a statement removed whole',
+        (t) => {
+          const item = (id: string) => t.lastIndexOf('\n    {\n', t.indexOf(`"statement_id": "${id}"`));
+          return splice(t, item('1450'), item('1451'), '');
+        },
+      ],
+    ];
+    let text = start;
+    assertSameDocument(authoringDocument(text, schemas), freshAuthoringDocument(text, schemas), 'start');
+    for (const [step, edit] of steps) {
+      const next = edit(text);
+      assert.notEqual(next, text, step);
+      text = next;
+      assertSameDocument(authoringDocument(text, schemas), freshAuthoringDocument(text, schemas), step);
+    }
+  });
+});
