@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type * as jsonc from 'jsonc-parser';
 import { authoringDocument, freshAuthoringDocument, type AuthoringDocument } from '../../core/src/service/authoringDoc';
-import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit } from '../../core/src/service/largeDocument';
+import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit, readLargeText } from '../../core/src/service/largeDocument';
+import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
 import { bundledSchemaSet } from '../../core/src/service/schemas';
 import { LineIndex, textEdit } from '../../core/src/service/text';
 import { seedAccount } from '../helpers';
@@ -58,6 +59,29 @@ function assertSameDocument(doc: AuthoringDocument, fresh: AuthoringDocument, st
 
 /** `text` with `[from, to)` replaced. */
 const splice = (text: string, from: number, to: number, insert: string) => text.slice(0, from) + insert + text.slice(to);
+
+/** Edits of every kind, each applied to the text the one before left. */
+const STEPS: Array<[string, (text: string) => string]> = [
+  ['a space in the indentation', (t) => splice(t, t.indexOf('\n', t.length >> 2) + 1, t.indexOf('\n', t.length >> 2) + 1, ' ')],
+  ['a character of a string value', (t) => t.replace('"S/900.pdf"', '"S/9x0.pdf"')],
+  ['a number of another length', (t) => t.replace(/"amount": ("?)[\d.]+/, '"amount": $11234567.5')],
+  ['a property line removed', (t) => t.replace(/\n {6}"statement_path": "S\/1000.pdf",/, '')],
+  ['a property added', (t) => t.replace('"statement_id": "1100",', '"statement_id": "1100",\n      "x": [1, {"y": null}],')],
+  ['a scalar made an object', (t) => t.replace('"statement_id": "1200"', '"statement_id": {"a": [1, 2]}')],
+  ['a comma removed (repaired, read whole)', (t) => t.replace(/("statement_id": "1300"),/, '$1')],
+  ['the comma back (read whole: the text before was a repair)', (t) => t.replace(/("statement_id": "1300")/, '$1,')],
+  ['a line break with a carriage return', (t) => t.replace('"statement_id": "1400",', '"statement_id": "1400",\r\n')],
+  ['after the carriage return', (t) => t.replace('"statement_id": "1401"', '"statement_id": "14O1"')],
+  ['a top-level key renamed (the root read again)', (t) => t.replace('"statements":', '"statementz":')],
+  ['and back', (t) => t.replace('"statementz":', '"statements":')],
+  [
+    'a statement removed whole',
+    (t) => {
+      const item = (id: string) => t.lastIndexOf('\n    {\n', t.indexOf(`"statement_id": "${id}"`));
+      return splice(t, item('1450'), item('1451'), '');
+    },
+  ],
+];
 
 describe('textEdit', () => {
   it('finds the common prefix and suffix of two texts, across its comparison blocks', () => {
@@ -158,34 +182,28 @@ describe('large documents after an edit', () => {
   });
 
   it('authoringDocument after every kind of edit is the document read whole', () => {
-    const steps: Array<[string, (text: string) => string]> = [
-      ['a space in the indentation', (t) => splice(t, t.indexOf('\n', t.length >> 2) + 1, t.indexOf('\n', t.length >> 2) + 1, ' ')],
-      ['a character of a string value', (t) => t.replace('"S/900.pdf"', '"S/9x0.pdf"')],
-      ['a number of another length', (t) => t.replace(/"amount": ("?)[\d.]+/, '"amount": $11234567.5')],
-      ['a property line removed', (t) => t.replace(/\n {6}"statement_path": "S\/1000.pdf",/, '')],
-      ['a property added', (t) => t.replace('"statement_id": "1100",', '"statement_id": "1100",\n      "x": [1, {"y": null}],')],
-      ['a scalar made an object', (t) => t.replace('"statement_id": "1200"', '"statement_id": {"a": [1, 2]}')],
-      ['a comma removed (repaired, read whole)', (t) => t.replace(/("statement_id": "1300"),/, '$1')],
-      ['the comma back (read whole: the text before was a repair)', (t) => t.replace(/("statement_id": "1300")/, '$1,')],
-      ['a line break with a carriage return', (t) => t.replace('"statement_id": "1400",', '"statement_id": "1400",\r\n')],
-      ['after the carriage return', (t) => t.replace('"statement_id": "1401"', '"statement_id": "14O1"')],
-      ['a top-level key renamed (the root read again)', (t) => t.replace('"statements":', '"statementz":')],
-      ['and back', (t) => t.replace('"statementz":', '"statements":')],
-      [
-        'a statement removed whole',
-        (t) => {
-          const item = (id: string) => t.lastIndexOf('\n    {\n', t.indexOf(`"statement_id": "${id}"`));
-          return splice(t, item('1450'), item('1451'), '');
-        },
-      ],
-    ];
     let text = start;
     assertSameDocument(authoringDocument(text, schemas), freshAuthoringDocument(text, schemas), 'start');
-    for (const [step, edit] of steps) {
+    for (const [step, edit] of STEPS) {
       const next = edit(text);
       assert.notEqual(next, text, step);
       text = next;
       assertSameDocument(authoringDocument(text, schemas), freshAuthoringDocument(text, schemas), step);
+    }
+  });
+
+  it('the outline and folding after an edit are those of the text read whole', () => {
+    let text = start;
+    readLargeText(text);
+    for (const [step, edit] of STEPS) {
+      text = edit(text);
+      const symbols = documentSymbols(text);
+      const folding = foldingRanges(text);
+      // A space after the root is an edit no container holds: that text is read whole, with the same outline.
+      assert.deepEqual(symbols, documentSymbols(text + ' '), step);
+      assert.deepEqual(folding, foldingRanges(text + ' '), step);
+      assert.ok(symbols.items.length > 10 && folding.items.length > 10, step);
+      readLargeText(text);
     }
   });
 });

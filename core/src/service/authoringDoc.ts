@@ -5,10 +5,10 @@
 import * as jsonc from 'jsonc-parser';
 import { detectKind, type AssociationInput, type KindId } from './kinds';
 import { tolerantTree, withinStack } from './parse';
-import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit, type LargeTree } from './largeDocument';
+import { LARGE_AUTHORING_TEXT, largeTree, readLargeText, type LargeTree } from './largeDocument';
 import { SchemaNavigator } from './schemaNav';
 import type { SchemaSet } from './schemas';
-import { LineIndex, textEdit } from './text';
+import { LineIndex } from './text';
 import type { JsonPath, Range } from './types';
 
 export interface DocumentOptions {
@@ -37,21 +37,11 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
 
 /**
  * The last large text's document, for the next request on the same text (hovering here and there, completion
- * then hover): reading a 10 MB text again costs tens of milliseconds. After an edit (typing, then hover or
- * completion), the document of the new text is built from it: the tree and value by parsing only the container that
- * holds the edit (largeTreeAfterEdit), the line index by shifting its line starts. One entry; small texts are not kept.
+ * then hover): reading a 10 MB text again costs tens of milliseconds. The tree and line index come from
+ * `readLargeText`, which builds them from the previous text's after an edit. One entry; small texts are not kept.
  */
 let lastLarge:
-  | {
-      text: string;
-      schemas: SchemaSet;
-      kind?: KindId;
-      filePath?: string;
-      associations?: AssociationInput;
-      doc: AuthoringDocument;
-      /** The lazy tree the document was read from, where that text was strict JSON (not repaired). */
-      strictTree?: LargeTree;
-    }
+  | { text: string; schemas: SchemaSet; kind?: KindId; filePath?: string; associations?: AssociationInput; doc: AuthoringDocument }
   | undefined;
 
 export function authoringDocument(
@@ -61,26 +51,19 @@ export function authoringDocument(
   associations?: AssociationInput,
 ): AuthoringDocument {
   if (text.length < LARGE_AUTHORING_TEXT) return documentOf(text, schemas, options, associations, undefined, new LineIndex(text));
-  const last =
+  if (
     lastLarge &&
+    lastLarge.text === text &&
     lastLarge.schemas === schemas &&
     lastLarge.kind === options.kind &&
     lastLarge.filePath === options.filePath &&
     lastLarge.associations === associations
-      ? lastLarge
-      : undefined;
-  if (last?.text === text) return last.doc;
-  let large: LargeTree | undefined;
-  let lines: LineIndex | undefined;
-  if (last?.strictTree) {
-    const edit = textEdit(last.text, text);
-    large = edit && largeTreeAfterEdit(last.strictTree, text, edit);
-    if (edit && large) lines = LineIndex.afterEdit(last.doc.lines, text, edit);
+  ) {
+    return lastLarge.doc;
   }
-  large ??= largeTree(text);
-  const doc = documentOf(text, schemas, options, associations, large, lines ?? new LineIndex(text));
-  const strictTree = large && large.parsedText === text ? large : undefined;
-  lastLarge = { text, schemas, kind: options.kind, filePath: options.filePath, associations, doc, strictTree };
+  const { tree, lines } = readLargeText(text);
+  const doc = documentOf(text, schemas, options, associations, tree, lines);
+  lastLarge = { text, schemas, kind: options.kind, filePath: options.filePath, associations, doc };
   return doc;
 }
 

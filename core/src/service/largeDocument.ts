@@ -14,7 +14,7 @@
 import type * as jsonc from 'jsonc-parser';
 import { ScanLocator } from './locate';
 import { strictOrRepaired } from './parse';
-import type { TextEdit } from './text';
+import { LineIndex, textEdit, type TextEdit } from './text';
 import type { JsonPath } from './types';
 
 /** From this size on, authoring uses the lazy tree. */
@@ -110,6 +110,30 @@ function lazyTree(text: string, value: unknown): LargeTree {
   const locator = new ScanLocator(text, value);
   const root = locator.rootSpan();
   return { tree: nodeFor(locator, text, root.start, root.end, value, undefined), value, parsedText: text };
+}
+
+/**
+ * The last large text read (hover, completion, the outline and folding all ask for the same version after an edit),
+ * with its line index. One entry: the document being worked on.
+ */
+let lastRead: { text: string; tree: LargeTree | undefined; lines: LineIndex } | undefined;
+
+/**
+ * The lazy tree (undefined when the text is neither strict JSON nor repairable) and line index of a large text: the
+ * last one's again for the same text; after an edit of a strict text, built from the last one's (largeTreeAfterEdit,
+ * LineIndex.afterEdit); otherwise read whole.
+ */
+export function readLargeText(text: string): { tree: LargeTree | undefined; lines: LineIndex } {
+  if (lastRead?.text === text) return lastRead;
+  let tree: LargeTree | undefined;
+  let lines: LineIndex | undefined;
+  if (lastRead?.tree && lastRead.tree.parsedText === lastRead.text) {
+    const edit = textEdit(lastRead.text, text);
+    tree = edit && largeTreeAfterEdit(lastRead.tree, text, edit);
+    if (edit && tree) lines = LineIndex.afterEdit(lastRead.lines, text, edit);
+  }
+  lastRead = { text, tree: tree ?? largeTree(text), lines: lines ?? new LineIndex(text) };
+  return lastRead;
 }
 
 /** The edit lies strictly between the container's brackets (both of them outside it). */

@@ -5,7 +5,7 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { isRecord } from './authoringDoc';
-import { LARGE_AUTHORING_TEXT, largeFoldingRanges, largeTree } from './largeDocument';
+import { LARGE_AUTHORING_TEXT, largeFoldingRanges, readLargeText } from './largeDocument';
 import { tolerantTree, withinStack } from './parse';
 import { LineIndex } from './text';
 import { SymbolKind, type DocumentSymbol, type FoldingRange, type LimitedResult, type Range } from './types';
@@ -113,11 +113,10 @@ function scalarDetail(node: jsonc.Node): string | undefined {
 }
 
 export function documentSymbols(text: string, limit = MAX_ITEMS_COMPUTED): LimitedResult<DocumentSymbol> {
-  const lines = new LineIndex(text);
   // A large text's tree is read lazily (largeDocument.ts): the outline reads only what it shows, up to the cap.
-  const tree =
-    (text.length >= LARGE_AUTHORING_TEXT ? largeTree(text)?.tree : undefined) ??
-    tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false }, false)?.tree; // none when nested too deeply
+  const large = text.length >= LARGE_AUTHORING_TEXT ? readLargeText(text) : undefined;
+  const lines = large?.lines ?? new LineIndex(text);
+  const tree = large?.tree?.tree ?? tolerantTree(text, [], { allowTrailingComma: true, disallowComments: false }, false)?.tree; // none when nested too deeply
   let budget = limit;
   let limitReached = false;
   const range = (n: jsonc.Node): Range => lines.range(n.offset, n.offset + n.length);
@@ -184,10 +183,9 @@ export function foldingRanges(text: string, limit = MAX_ITEMS_COMPUTED): Limited
   if (text.length >= LARGE_AUTHORING_TEXT) {
     // Outermost first from the lazy tree, reading containers only until the cap (strict JSON has no comments or
     // regions to fold).
-    const large = largeTree(text);
-    if (large) {
-      const lines = new LineIndex(text);
-      const result = largeFoldingRanges(large.tree, (offset) => lines.positionAt(offset).line, limit);
+    const { tree, lines } = readLargeText(text);
+    if (tree) {
+      const result = largeFoldingRanges(tree.tree, (offset) => lines.positionAt(offset).line, limit);
       return { items: result.items as FoldingRange[], limitReached: result.limitReached, limit };
     }
   }
