@@ -11,6 +11,7 @@ import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit, readLargeText } fr
 import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
 import { bundledSchemaSet } from '../../core/src/service/schemas';
 import { LineIndex, textEdit } from '../../core/src/service/text';
+import { createKrakenService } from '../../core/src/service';
 import { seedAccount } from '../helpers';
 
 /** The seed account with `count` statements, pretty-printed. */
@@ -179,6 +180,10 @@ describe('large documents after an edit', () => {
     const tree = largeTreeAfterEdit(withTwice, edited, textEdit(twice, edited)!);
     assert.equal((JSON.parse(edited) as { statements: unknown[] }).statements.length, 1500);
     assert.deepEqual(tree?.value, JSON.parse(edited));
+    // Minified: the locator would read it character by character down to the edit, so it is parsed whole.
+    const minified = JSON.stringify(JSON.parse(start));
+    const oneChange = minified.replace('"S/700.pdf"', '"S/790.pdf"');
+    assert.equal(largeTreeAfterEdit(largeTree(minified)!, oneChange, textEdit(minified, oneChange)!), undefined);
   });
 
   it('authoringDocument after every kind of edit is the document read whole', () => {
@@ -205,5 +210,21 @@ describe('large documents after an edit', () => {
       assert.ok(symbols.items.length > 10 && folding.items.length > 10, step);
       readLargeText(text);
     }
+  });
+
+  it('validation after an edit reports what it reports on the text read whole', () => {
+    const service = createKrakenService();
+    let text = start;
+    service.validate(text);
+    let findings = 0;
+    for (const [step, edit] of STEPS) {
+      text = edit(text);
+      const afterEdit = service.validate(text).diagnostics;
+      // A space after the root: read whole, and the same findings at the same places.
+      assert.deepEqual(afterEdit, service.validate(text + ' ').diagnostics, step);
+      findings += afterEdit.length;
+      service.validate(text);
+    }
+    assert.ok(findings > STEPS.length, `${findings} findings`);
   });
 });

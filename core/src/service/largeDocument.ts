@@ -13,7 +13,7 @@
  */
 import type * as jsonc from 'jsonc-parser';
 import { ScanLocator } from './locate';
-import { strictOrRepaired } from './parse';
+import { strictOrRepaired } from './parseRepair';
 import { LineIndex, textEdit, type TextEdit } from './text';
 import type { JsonPath } from './types';
 
@@ -136,6 +136,34 @@ export function readLargeText(text: string): { tree: LargeTree | undefined; line
   return lastRead;
 }
 
+/**
+ * For validation (parse.ts): JSON.parse's value of a large text and its line index, from the last text read when
+ * this is that text, or an edit of it that largeTreeAfterEdit can take, and that text was strict JSON. Undefined
+ * otherwise, without reading the text: the caller parses it and may `rememberStrictText` it.
+ */
+export function strictValueFromLast(text: string): { value: unknown; lines: LineIndex } | undefined {
+  if (!lastRead?.tree || lastRead.tree.parsedText !== lastRead.text) return undefined;
+  if (lastRead.text !== text) {
+    const edit = textEdit(lastRead.text, text);
+    const tree = edit && largeTreeAfterEdit(lastRead.tree, text, edit);
+    if (!edit || !tree) return undefined;
+    lastRead = { text, tree, lines: LineIndex.afterEdit(lastRead.lines, text, edit) };
+  }
+  return { value: lastRead.tree!.value, lines: lastRead.lines };
+}
+
+/** A large strict text that validation parsed whole, as the last read: the next edit, hover or outline starts from it. */
+export function rememberStrictText(text: string, value: unknown, lines: LineIndex): void {
+  lastRead = { text, tree: lazyTree(text, value), lines };
+}
+
+/** Line breaks near the start, as a pretty-printer writes them (at least one per 256 characters of the first 4 KB). */
+function prettyPrinted(text: string): boolean {
+  let breaks = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < 4096; i = text.indexOf('\n', i + 1)) if (++breaks === 16) return true;
+  return false;
+}
+
 /** The edit lies strictly between the container's brackets (both of them outside it). */
 function holdsEdit(node: jsonc.Node, edit: TextEdit): boolean {
   return node.offset < edit.start && edit.beforeEnd < node.offset + node.length;
@@ -150,6 +178,9 @@ function holdsEdit(node: jsonc.Node, edit: TextEdit): boolean {
  * read whole.
  */
 export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: TextEdit): LargeTree | undefined {
+  // Worth it for a small edit of a pretty-printed text, whose containers the locator skips by their closing line; a
+  // minified one would be read character by character down to the edit, and a large edit is nearly a new text.
+  if (edit.beforeEnd - edit.start + (edit.afterEnd - edit.start) > text.length >> 3 || !prettyPrinted(text)) return undefined;
   let node = previous.tree;
   if (!node || (node.type !== 'object' && node.type !== 'array') || !holdsEdit(node, edit)) return undefined;
   // The values from the root down to the innermost container holding the edit, and the segment to each next one.

@@ -10,6 +10,7 @@ import { keyColons, MAX_KRAKEN_DEPTH, MAX_TREE_DEPTH, scanStructure, type Struct
 import { findDuplicateKeys, leadingZeroFinding, leadingZeroNumbers, type OffsetFinding, syntaxFindings } from './parseFindings';
 import { tolerantTree, withinStack } from './parseTolerant';
 import { LARGE_BROKEN_TEXT, repairLarge } from './parseRepair';
+import { LARGE_AUTHORING_TEXT, rememberStrictText, strictValueFromLast } from './largeDocument';
 
 export { MAX_KRAKEN_DEPTH } from './parseShape';
 export type { OffsetFinding } from './parseFindings';
@@ -42,7 +43,11 @@ function jsonParseErrorOffset(error: unknown, text: string): number {
 }
 
 export function parseDocument(text: string): ParsedDocument {
-  const lines = new LineIndex(text);
+  // A large text that is an edit of the last one read (typing): its value from that one's, parsing only the container
+  // that holds the edit (largeDocument.ts), and its line index shifted; the checks below are the same.
+  const large = text.length >= LARGE_AUTHORING_TEXT && text.charCodeAt(0) !== 0xfeff;
+  const fromLast = large ? strictValueFromLast(text) : undefined;
+  const lines = fromLast?.lines ?? new LineIndex(text);
   const findings: OffsetFinding[] = [];
 
   if (text.charCodeAt(0) === 0xfeff) {
@@ -97,7 +102,11 @@ export function parseDocument(text: string): ParsedDocument {
     return { text, value: undefined, strict, findings, broken: true, lines, locator: new TreeLocator(undefined, text.length) };
   };
   try {
-    value = JSON.parse(text);
+    if (fromLast) value = fromLast.value;
+    else {
+      value = JSON.parse(text);
+      if (large) rememberStrictText(text, value, lines);
+    }
   } catch (error) {
     strict = false;
     parseError = error;
