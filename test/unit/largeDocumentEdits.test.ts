@@ -227,4 +227,26 @@ describe('large documents after an edit', () => {
     }
     assert.ok(findings > STEPS.length, `${findings} findings`);
   });
+
+  it('a broken text repaired once: validation after completion, and completion after validation, as if alone', () => {
+    const service = createKrakenService();
+    const broken = start.replace(/("statement_id": "300"),/, '$1');
+    // Completion (the authoring document) repairs it first; validation then takes that repair.
+    authoringDocument(broken, schemas);
+    const afterCompletion = service.validate(broken).diagnostics;
+    // Validation repairing it itself (a text no request read before it).
+    const alone = service.validate(broken + ' ').diagnostics;
+    assert.deepEqual(afterCompletion, alone);
+    // The comma is missing after statement_id 300: the finding is on the next line, where the next key starts.
+    const line = new LineIndex(broken).positionAt(broken.indexOf('"statement_id": "300"')).line + 1;
+    assert.deepEqual(
+      afterCompletion.filter((d) => d.code === 'syntax-error').map((d) => d.range.start.line),
+      [line],
+    );
+    assert.deepEqual(service.validate(broken).diagnostics, alone);
+    // Validation repaired it last: completion and hover take that repair, and read what the text read whole gives.
+    // (Another file name: not the authoring document kept from the first call.)
+    const options = { filePath: 'other.json' };
+    assertSameDocument(authoringDocument(broken, schemas, options), freshAuthoringDocument(broken, schemas, options), 'after validation');
+  });
 });

@@ -13,6 +13,7 @@
  */
 import type * as jsonc from 'jsonc-parser';
 import { ScanLocator } from './locate';
+import type { OffsetFinding } from './parseFindings';
 import { strictOrRepaired } from './parseRepair';
 import { LineIndex, textEdit, type TextEdit } from './text';
 import type { JsonPath } from './types';
@@ -98,12 +99,14 @@ export interface LargeTree {
   value: unknown;
   /** The text the tree was read from: the document's, or its repair (same offsets). */
   parsedText: string;
+  /** Where parsedText is a repair: its syntax findings, as validation reports them. */
+  repairFindings?: OffsetFinding[];
 }
 
 /** The lazy tree of a large text; undefined when it is neither strict JSON nor repairable (then parse tolerantly). */
 export function largeTree(text: string): LargeTree | undefined {
   const parsed = strictOrRepaired(text);
-  return parsed ? lazyTree(parsed.text, parsed.value) : undefined;
+  return parsed ? { ...lazyTree(parsed.text, parsed.value), repairFindings: parsed.findings } : undefined;
 }
 
 function lazyTree(text: string, value: unknown): LargeTree {
@@ -155,6 +158,27 @@ export function strictValueFromLast(text: string): { value: unknown; lines: Line
 /** A large strict text that validation parsed whole, as the last read: the next edit, hover or outline starts from it. */
 export function rememberStrictText(text: string, value: unknown, lines: LineIndex): void {
   lastRead = { text, tree: lazyTree(text, value), lines };
+}
+
+/**
+ * For validation: the repair of a large broken text (the text, its value and the repair's findings) and its line
+ * index, when it is the last text read: completion or hover while a key is typed repaired it first, the same way.
+ */
+export function repairFromLast(text: string): { text: string; value: unknown; findings: OffsetFinding[]; lines: LineIndex } | undefined {
+  const tree = lastRead?.text === text ? lastRead.tree : undefined;
+  if (!tree?.repairFindings || tree.parsedText === text) return undefined;
+  // Copies: validation's findings are its own.
+  return { text: tree.parsedText, value: tree.value, findings: tree.repairFindings.map((f) => ({ ...f })), lines: lastRead!.lines };
+}
+
+/** A large broken text that validation repaired, as the last read, for the authoring requests on it. */
+export function rememberRepairedText(
+  text: string,
+  repaired: { text: string; value: unknown; findings: OffsetFinding[] },
+  lines: LineIndex,
+): void {
+  const findings = repaired.findings.map((f) => ({ ...f }));
+  lastRead = { text, tree: { ...lazyTree(repaired.text, repaired.value), repairFindings: findings }, lines };
 }
 
 /** Line breaks near the start, as a pretty-printer writes them (at least one per 256 characters of the first 4 KB). */

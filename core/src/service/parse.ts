@@ -10,7 +10,7 @@ import { keyColons, MAX_KRAKEN_DEPTH, MAX_TREE_DEPTH, scanStructure, type Struct
 import { findDuplicateKeys, leadingZeroFinding, leadingZeroNumbers, type OffsetFinding, syntaxFindings } from './parseFindings';
 import { tolerantTree, withinStack } from './parseTolerant';
 import { LARGE_BROKEN_TEXT, repairLarge } from './parseRepair';
-import { LARGE_AUTHORING_TEXT, rememberStrictText, strictValueFromLast } from './largeDocument';
+import { LARGE_AUTHORING_TEXT, rememberRepairedText, rememberStrictText, repairFromLast, strictValueFromLast } from './largeDocument';
 
 export { MAX_KRAKEN_DEPTH } from './parseShape';
 export type { OffsetFinding } from './parseFindings';
@@ -47,7 +47,9 @@ export function parseDocument(text: string): ParsedDocument {
   // that holds the edit (largeDocument.ts), and its line index shifted; the checks below are the same.
   const large = text.length >= LARGE_AUTHORING_TEXT && text.charCodeAt(0) !== 0xfeff;
   const fromLast = large ? strictValueFromLast(text) : undefined;
-  const lines = fromLast?.lines ?? new LineIndex(text);
+  // A large broken text that completion or hover has just repaired: the same repair, not done again.
+  const repairedLast = large && !fromLast ? repairFromLast(text) : undefined;
+  const lines = fromLast?.lines ?? repairedLast?.lines ?? new LineIndex(text);
   const findings: OffsetFinding[] = [];
 
   if (text.charCodeAt(0) === 0xfeff) {
@@ -103,6 +105,7 @@ export function parseDocument(text: string): ParsedDocument {
   };
   try {
     if (fromLast) value = fromLast.value;
+    else if (repairedLast) strict = false;
     else {
       value = JSON.parse(text);
       if (large) rememberStrictText(text, value, lines);
@@ -124,10 +127,15 @@ export function parseDocument(text: string): ParsedDocument {
     return { text, value: parsedValue, strict, findings, broken, lines, locator: new ScanLocator(parsedText, parsedValue), numbersExact };
   };
   if (strict) return checkStrict(text, value, false);
+  if (repairedLast) {
+    for (const f of repairedLast.findings) findings.push(f);
+    return checkStrict(repairedLast.text, repairedLast.value, true);
+  }
 
   if (text.length >= LARGE_BROKEN_TEXT) {
     const repaired = repairLarge(text, parseError);
     if (repaired) {
+      if (large) rememberRepairedText(text, repaired, lines);
       for (const f of repaired.findings) findings.push(f);
       return checkStrict(repaired.text, repaired.value, true);
     }

@@ -150,13 +150,13 @@ export function repairLarge(text: string, error: unknown): { text: string; value
 
 /**
  * The value of a text for the authoring features on large documents: JSON.parse's, or that of the text repaired as
- * for validation (LARGE_BROKEN_TEXT), with the text it was parsed from (same offsets). Undefined when neither works.
+ * for validation (LARGE_BROKEN_TEXT), with the text it was parsed from (same offsets) and the repair's findings.
+ * Undefined when neither works.
  */
-export function strictOrRepaired(text: string): { text: string; value: unknown } | undefined {
+export function strictOrRepaired(text: string): { text: string; value: unknown; findings?: OffsetFinding[] } | undefined {
   try {
     return { text, value: JSON.parse(text) };
   } catch (error) {
-    const repaired = repairLarge(text, error);
-    return repaired ? { text: repaired.text, value: repaired.value } : undefined;
+    return repairLarge(text, error);
   }
 }
