@@ -37,36 +37,10 @@ import {
 } from '../../core/src/service';
 import { parseDocument } from '../../core/src/service/parse';
 import { LineIndex } from '../../core/src/service/text';
-import { REPO_ROOT } from '../helpers';
+import { REPO_ROOT, Rng } from '../helpers';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness
-
-/** mulberry32: small, fast, good enough to drive a fuzzer, and the same on every platform. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-}
 
 /** One independent stream per document, so any document of a run can be replayed alone. */
 function documentSeed(seed: number, index: number): number {

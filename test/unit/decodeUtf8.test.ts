@@ -6,17 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { decodeUtf8, decodeValidUtf8 } from '../../core/src/files';
-
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../helpers';
 
 /** One character of each UTF-8 length, and a Latin-1 one (two bytes, still a one-byte string in V8). */
 const WIDE = ['é', 'ß', 'Ł', 'Ж', '€', '…', '中', '\ufeff', '😀', '\u{10ffff}'];
@@ -41,7 +31,8 @@ function withCharEndingAt(size: number, char: string, end: number): Buffer {
 
 describe('decodeValidUtf8', () => {
   it('is Node’s UTF-8 decoding for mostly ASCII texts, sparse and dense, small and past 64 KB', () => {
-    const next = random(17);
+    const rng = new Rng(17);
+    const next = () => rng.next();
     let checked = 0;
     for (const density of [0, 0.0001, 0.002, 0.05, 0.5, 1]) {
       for (const bytes of [0, 1, 100, 1023, 1025, 70_000, 300_000]) {

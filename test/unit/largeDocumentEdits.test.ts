@@ -12,7 +12,7 @@ import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
 import { bundledSchemaSet } from '../../core/src/service/schemas';
 import { LineIndex, textEdit } from '../../core/src/service/text';
 import { createKrakenService } from '../../core/src/service';
-import { seedAccount } from '../helpers';
+import { Rng, seedAccount } from '../helpers';
 
 /** The seed account with `count` statements, pretty-printed. */
 function account(count: number): string {
@@ -21,17 +21,6 @@ function account(count: number): string {
   a.statements = [];
   for (let i = 0; i < count; i++) a.statements.push({ ...statement, statement_id: String(i + 1), statement_path: `S/${i}.pdf` });
   return JSON.stringify(a, null, 2);
-}
-
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Every node of a tree, read out (a lazy tree's containers read on the way). */
@@ -86,7 +75,8 @@ const STEPS: Array<[string, (text: string) => string]> = [
 
 describe('textEdit', () => {
   it('finds the common prefix and suffix of two texts, across its comparison blocks', () => {
-    const next = random(5);
+    const rng = new Rng(5);
+    const next = () => rng.next();
     const base = account(40);
     for (let round = 0; round < 300; round++) {
       const from = Math.floor(next() * base.length);
@@ -113,7 +103,8 @@ describe('textEdit', () => {
 
 describe('LineIndex.afterEdit', () => {
   it('gives the positions of a fresh index, for edits that add, remove and keep line breaks', () => {
-    const next = random(11);
+    const rng = new Rng(11);
+    const next = () => rng.next();
     let text = account(30);
     let index = new LineIndex(text);
     index.positionAt(0);
