@@ -36,35 +36,17 @@ const ACCOUNT_BASE: Partial<Record<KindId, JsonPath>> = {
 };
 
 /**
- * The last large text's document, for the next request on the same text (hovering here and there, completion
- * then hover): reading a 10 MB text again costs tens of milliseconds. The tree and line index come from
- * `readLargeText`, which builds them from the previous text's after an edit. One entry; small texts are not kept.
+ * The document of a text. A large text's tree and line index come from `readLargeText`, which keeps the last one read
+ * and builds the next version's from it after an edit; the rest (the kind, the schema navigator) takes microseconds.
  */
-let lastLarge:
-  | { text: string; schemas: SchemaSet; kind?: KindId; filePath?: string; associations?: AssociationInput; doc: AuthoringDocument }
-  | undefined;
-
 export function authoringDocument(
   text: string,
   schemas: SchemaSet,
   options: DocumentOptions = {},
   associations?: AssociationInput,
 ): AuthoringDocument {
-  if (text.length < LARGE_AUTHORING_TEXT) return documentOf(text, schemas, options, associations, undefined, new LineIndex(text));
-  if (
-    lastLarge &&
-    lastLarge.text === text &&
-    lastLarge.schemas === schemas &&
-    lastLarge.kind === options.kind &&
-    lastLarge.filePath === options.filePath &&
-    lastLarge.associations === associations
-  ) {
-    return lastLarge.doc;
-  }
-  const { tree, lines } = readLargeText(text);
-  const doc = documentOf(text, schemas, options, associations, tree, lines);
-  lastLarge = { text, schemas, kind: options.kind, filePath: options.filePath, associations, doc };
-  return doc;
+  const large = text.length >= LARGE_AUTHORING_TEXT ? readLargeText(text) : undefined;
+  return documentOf(text, schemas, options, associations, large?.tree, large?.lines ?? new LineIndex(text));
 }
 
 /** The document of a text read whole, never from an earlier one (what `authoringDocument` must always equal). */

@@ -106,13 +106,13 @@ export interface LargeTree {
 /** The lazy tree of a large text; undefined when it is neither strict JSON nor repairable (then parse tolerantly). */
 export function largeTree(text: string): LargeTree | undefined {
   const parsed = strictOrRepaired(text);
-  return parsed ? { ...lazyTree(parsed.text, parsed.value), repairFindings: parsed.findings } : undefined;
+  return parsed ? lazyTree(parsed.text, parsed.value, parsed.findings) : undefined;
 }
 
-function lazyTree(text: string, value: unknown): LargeTree {
+function lazyTree(text: string, value: unknown, repairFindings?: OffsetFinding[]): LargeTree {
   const locator = new ScanLocator(text, value);
   const root = locator.rootSpan();
-  return { tree: nodeFor(locator, text, root.start, root.end, value, undefined), value, parsedText: text };
+  return { tree: nodeFor(locator, text, root.start, root.end, value, undefined), value, parsedText: text, repairFindings };
 }
 
 /**
@@ -128,15 +128,16 @@ let lastRead: { text: string; tree: LargeTree | undefined; lines: LineIndex } | 
  */
 export function readLargeText(text: string): { tree: LargeTree | undefined; lines: LineIndex } {
   if (lastRead?.text === text) return lastRead;
-  let tree: LargeTree | undefined;
-  let lines: LineIndex | undefined;
-  if (lastRead?.tree && lastRead.tree.parsedText === lastRead.text) {
-    const edit = textEdit(lastRead.text, text);
-    tree = edit && largeTreeAfterEdit(lastRead.tree, text, edit);
-    if (edit && tree) lines = LineIndex.afterEdit(lastRead.lines, text, edit);
-  }
-  lastRead = { text, tree: tree ?? largeTree(text), lines: lines ?? new LineIndex(text) };
+  lastRead = lastReadEditedTo(text) ?? { text, tree: largeTree(text), lines: new LineIndex(text) };
   return lastRead;
+}
+
+/** `text`'s tree and line index built from the last text read, where that was strict JSON and the edit allows it. */
+function lastReadEditedTo(text: string): { text: string; tree: LargeTree; lines: LineIndex } | undefined {
+  if (!lastRead?.tree || lastRead.tree.parsedText !== lastRead.text) return undefined;
+  const edit = textEdit(lastRead.text, text);
+  const tree = edit && largeTreeAfterEdit(lastRead.tree, text, edit);
+  return edit && tree ? { text, tree, lines: LineIndex.afterEdit(lastRead.lines, text, edit) } : undefined;
 }
 
 /**
@@ -145,14 +146,12 @@ export function readLargeText(text: string): { tree: LargeTree | undefined; line
  * otherwise, without reading the text: the caller parses it and may `rememberStrictText` it.
  */
 export function strictValueFromLast(text: string): { value: unknown; lines: LineIndex } | undefined {
-  if (!lastRead?.tree || lastRead.tree.parsedText !== lastRead.text) return undefined;
-  if (lastRead.text !== text) {
-    const edit = textEdit(lastRead.text, text);
-    const tree = edit && largeTreeAfterEdit(lastRead.tree, text, edit);
-    if (!edit || !tree) return undefined;
-    lastRead = { text, tree, lines: LineIndex.afterEdit(lastRead.lines, text, edit) };
-  }
-  return { value: lastRead.tree!.value, lines: lastRead.lines };
+  if (lastRead?.text === text)
+    return lastRead.tree?.parsedText === text ? { value: lastRead.tree.value, lines: lastRead.lines } : undefined;
+  const edited = lastReadEditedTo(text);
+  if (!edited) return undefined;
+  lastRead = edited;
+  return { value: edited.tree.value, lines: edited.lines };
 }
 
 /** A large strict text that validation parsed whole, as the last read: the next edit, hover or outline starts from it. */
@@ -178,7 +177,7 @@ export function rememberRepairedText(
   lines: LineIndex,
 ): void {
   const findings = repaired.findings.map((f) => ({ ...f }));
-  lastRead = { text, tree: { ...lazyTree(repaired.text, repaired.value), repairFindings: findings }, lines };
+  lastRead = { text, tree: lazyTree(repaired.text, repaired.value, findings), lines };
 }
 
 /** Line breaks near the start, as a pretty-printer writes them (at least one per 256 characters of the first 4 KB). */

@@ -82,14 +82,8 @@ export class LineIndex {
   positionAt(offset: number): Position {
     const starts = this.lineStarts();
     offset = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: this.beforeBreak(offset, starts[lo]) - starts[lo] };
+    const line = countUpTo(starts, offset) - 1; // starts[0] is 0, so at least one start is at most offset
+    return { line, character: this.beforeBreak(offset, starts[line]) - starts[line] };
   }
 
   offsetAt(position: Position): number {
