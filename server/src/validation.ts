@@ -95,6 +95,7 @@ export class DocumentValidation {
       clearTimeout(this.#pending.get(e.document.uri));
       this.#pending.delete(e.document.uri);
       this.#cache.delete(e.document.uri);
+      session.serviceFor(e.document).forgetText(e.document.getText());
       if (!session.client.pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
   }

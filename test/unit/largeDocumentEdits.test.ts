@@ -58,8 +58,8 @@ const STEPS: Array<[string, (text: string) => string]> = [
   ['a property line removed', (t) => t.replace(/\n {6}"statement_path": "S\/1000.pdf",/, '')],
   ['a property added', (t) => t.replace('"statement_id": "1100",', '"statement_id": "1100",\n      "x": [1, {"y": null}],')],
   ['a scalar made an object', (t) => t.replace('"statement_id": "1200"', '"statement_id": {"a": [1, 2]}')],
-  ['a comma removed (repaired, read whole)', (t) => t.replace(/("statement_id": "1300"),/, '$1')],
-  ['the comma back (read whole: the text before was a repair)', (t) => t.replace(/("statement_id": "1300")/, '$1,')],
+  ['a comma removed (the container repaired)', (t) => t.replace(/("statement_id": "1300"),/, '$1')],
+  ['the comma back (from a repaired text)', (t) => t.replace(/("statement_id": "1300")/, '$1,')],
   ['a line break with a carriage return', (t) => t.replace('"statement_id": "1400",', '"statement_id": "1400",\r\n')],
   ['after the carriage return', (t) => t.replace('"statement_id": "1401"', '"statement_id": "14O1"')],
   ['a top-level key renamed (the root read again)', (t) => t.replace('"statements":', '"statementz":')],
@@ -156,13 +156,30 @@ describe('large documents after an edit', () => {
     assert.equal((before.statements[700] as { statement_path: string }).statement_path, 'S/700.pdf');
   });
 
-  it('reads the whole text where a part would not do: the root’s brackets, a broken container, a duplicate key', () => {
+  it('reads the whole text where a part would not do: the root’s brackets, a container not repairable alone, a duplicate key', () => {
     const previous = largeTree(start)!;
     const whole = (after: string) => largeTreeAfterEdit(previous, after, textEdit(start, after)!);
     assert.equal(whole(start + '\n'), undefined, 'after the root');
     assert.equal(whole(' ' + start), undefined, 'before the root');
-    const comma = start.indexOf(',', start.indexOf('"statement_path": "S/700.pdf"'));
-    assert.equal(whole(splice(start, comma, comma + 1, '')), undefined, 'a comma removed');
+    // JSON.parse places this stop by a snippet of the text, not a position: placed where the whole text places it.
+    const value = start.indexOf('"S/700.pdf"');
+    const unexpected = splice(start, value, value, 'x');
+    assert.deepEqual(whole(unexpected)?.repairs, {
+      repairs: [start.lastIndexOf('\n', value) + 1],
+      bySnippet: [start.lastIndexOf('\n', value) + 1],
+    });
+    assert.deepEqual(whole(unexpected)?.repairFindings, largeTree(unexpected)!.repairFindings);
+    // A statement's object written on one line: the stop's line reaches outside the container (a blanked line would
+    // blank its brackets too).
+    const item = start.lastIndexOf('{', value);
+    const oneLine = splice(start, item, start.indexOf('}', value) + 1, '{"statement_id": "700", "x": 1}');
+    const broken = oneLine.replace('"x": 1}', '"x": 1,}');
+    assert.equal(largeTreeAfterEdit(largeTree(oneLine)!, broken, textEdit(oneLine, broken)!), undefined, 'a stop on a line outside');
+    const comma = start.indexOf(',', value);
+    const noComma = splice(start, comma, comma + 1, '');
+    const repaired = whole(noComma);
+    assert.ok(repaired?.repairFindings, 'a comma removed: the container repaired');
+    assert.deepEqual(repaired.value, largeTree(noComma)!.value);
     // "statements" written twice: JSON.parse keeps the later one, so an edit in the earlier copy changes nothing.
     const twice = start.replace('{\n', '{\n  "statements": [],\n');
     const withTwice = largeTree(twice)!;
@@ -239,5 +256,103 @@ describe('large documents after an edit', () => {
     // (Another file name: not the authoring document kept from the first call.)
     const options = { filePath: 'other.json' };
     assertSameDocument(authoringDocument(broken, schemas, options), freshAuthoringDocument(broken, schemas, options), 'after validation');
+  });
+});
+
+/**
+ * Typing that breaks the text and mends it again, at random: a few characters typed at one place, one at a time, and
+ * often deleted again the same way; a character deleted; a comma at a line end removed or added; an edit undone. At
+ * most a few places are left broken (then the text starts again from `base`).
+ */
+function typing(seed: number, steps: number, base: string): string[] {
+  const rng = new Rng(seed);
+  const texts: string[] = [];
+  let text = base;
+  let leftBroken = 0;
+  const somewhere = () => {
+    const line = text.indexOf('\n', rng.int(text.length - 2000) + 1000) + 1;
+    const indent = /^ */.exec(text.slice(line, line + 40))![0].length;
+    const end = text.indexOf('\n', line);
+    return rng.chance(0.5) ? line + indent : line + indent + rng.int(Math.max(1, end - line - indent));
+  };
+  while (texts.length < steps) {
+    const before = text;
+    const at = somewhere();
+    const session: string[] = [];
+    const pick = rng.next();
+    if (pick < 0.2) {
+      const comma = text.indexOf(',\n', at);
+      session.push(rng.chance(0.7) ? splice(text, comma, comma + 1, '') : splice(text, comma + 1, comma + 1, ','));
+      if (rng.chance(0.5)) session.push(before);
+    } else if (pick < 0.35) {
+      session.push(splice(text, at, at + 1, ''));
+      if (rng.chance(0.5)) session.push(before);
+    } else {
+      let typed = text;
+      let length = 0;
+      for (let i = rng.range(1, 5); i > 0; i--) {
+        const chars = rng.pick(['"', 'k', 'x', ':', ',', ' ', '{', ']', '1', '"k']);
+        session.push((typed = splice(typed, at + length, at + length, chars)));
+        length += chars.length;
+      }
+      // Deleted again one character at a time (all but the first), then often the first too.
+      if (rng.chance(0.6)) for (; length > 1; length--) session.push((typed = splice(typed, at + length - 1, at + length, '')));
+      if (rng.chance(0.6)) session.push(before);
+    }
+    texts.push(...session);
+    text = session[session.length - 1];
+    if (text !== before && ++leftBroken > 2) {
+      texts.push((text = base));
+      leftBroken = 0;
+    }
+  }
+  return texts.slice(0, steps);
+}
+
+describe('large documents typed into while broken (parseRepair.ts repairContainer)', () => {
+  const start = account(1500);
+
+  it('the tree built from the last text, broken or not, is the text read whole, or is not built', () => {
+    let previous = start;
+    let tree = largeTree(start);
+    let built = 0;
+    let repaired = 0;
+    let bySnippet = 0;
+    for (const text of typing(23, 300, start)) {
+      const edit = textEdit(previous, text);
+      const after = tree && edit ? largeTreeAfterEdit(tree, text, edit) : undefined;
+      const whole = largeTree(text);
+      if (after) {
+        built++;
+        if (after.parsedText !== text) repaired++;
+        if (after.repairs?.bySnippet.length) bySnippet++;
+        assert.ok(whole, 'the whole text is repairable too');
+        assert.equal(after.parsedText, whole.parsedText);
+        assert.deepEqual(after.repairFindings, whole.repairFindings);
+        assert.deepEqual(after.repairs, whole.repairs);
+        assert.deepEqual(after.value, whole.value);
+      }
+      previous = text;
+      tree = after ?? whole;
+    }
+    // Most edits are taken from the last text, many of them repairs, some with stops placed by a snippet: the test
+    // tests the repair of a part.
+    assert.ok(built > 150 && repaired > 100 && bySnippet > 20, `${built} built, ${repaired} repaired, ${bySnippet} by a snippet`);
+  });
+
+  it('validation while typing reports what it reports on each text read whole; closing forgets the text', () => {
+    const service = createKrakenService();
+    const texts = typing(31, 60, start);
+    service.validate(start);
+    const typed = texts.map((text) => service.validate(text).diagnostics);
+    let broken = 0;
+    texts.forEach((text, i) => {
+      service.forgetText(texts[texts.length - 1]);
+      service.forgetText(i ? texts[i - 1] : start);
+      const whole = service.validate(text).diagnostics;
+      if (whole.some((d) => d.code === 'syntax-error' || d.code === 'trailing-comma')) broken++;
+      assert.deepEqual(typed[i], whole, `step ${i}`);
+    });
+    assert.ok(broken > 15, `${broken} broken texts`);
   });
 });

@@ -32,6 +32,7 @@ import { complete, type CompletionOptions } from './completion';
 import { hover } from './hover';
 import { definition, references } from './navigation';
 import { documentSymbols, foldingRanges } from './symbols';
+import { forgetLargeText } from './largeDocument';
 import { validateDocument, type ValidateOptions, type ValidationConfig, type ValidationResult } from './validate';
 
 export interface ServiceConfig extends ValidationConfig {
@@ -66,6 +67,11 @@ export class KrakenService {
   validate(text: string, options: ValidateOptions = {}): ValidationResult {
     const result = validateDocument(text, this.schemaSet, this.config, options);
     return { ...result, detection: this.withShape(result.detection) };
+  }
+
+  /** A document with this text was closed: the last large text read is dropped if it is this one. */
+  forgetText(text: string): void {
+    forgetLargeText(text);
   }
 
   detect(text: string, filePath?: string): Detection {

@@ -14,7 +14,7 @@
 import type * as jsonc from 'jsonc-parser';
 import { ScanLocator } from './locate';
 import type { OffsetFinding } from './parseFindings';
-import { strictOrRepaired } from './parseRepair';
+import { MAX_REPAIRS, repairContainer, strictOrRepaired, type Repaired } from './parseRepair';
 import { LineIndex, textEdit, type TextEdit } from './text';
 import type { JsonPath } from './types';
 
@@ -101,18 +101,25 @@ export interface LargeTree {
   parsedText: string;
   /** Where parsedText is a repair: its syntax findings, as validation reports them. */
   repairFindings?: OffsetFinding[];
+  /** Where parsedText is a repair: where each of its repairs starts, and whether a stop was placed by a snippet. */
+  repairs?: Pick<Repaired, 'repairs' | 'bySnippet'>;
 }
+
+type RepairInfo = Pick<Repaired, 'findings' | 'repairs' | 'bySnippet'>;
 
 /** The lazy tree of a large text; undefined when it is neither strict JSON nor repairable (then parse tolerantly). */
 export function largeTree(text: string): LargeTree | undefined {
   const parsed = strictOrRepaired(text);
-  return parsed ? lazyTree(parsed.text, parsed.value, parsed.findings) : undefined;
+  return parsed ? lazyTree(parsed.text, parsed.value, 'repairs' in parsed ? parsed : undefined) : undefined;
 }
 
-function lazyTree(text: string, value: unknown, repairFindings?: OffsetFinding[]): LargeTree {
+function lazyTree(text: string, value: unknown, repair?: RepairInfo): LargeTree {
   const locator = new ScanLocator(text, value);
   const root = locator.rootSpan();
-  return { tree: nodeFor(locator, text, root.start, root.end, value, undefined), value, parsedText: text, repairFindings };
+  const tree = nodeFor(locator, text, root.start, root.end, value, undefined);
+  return repair
+    ? { tree, value, parsedText: text, repairFindings: repair.findings, repairs: { repairs: repair.repairs, bySnippet: repair.bySnippet } }
+    : { tree, value, parsedText: text };
 }
 
 /**
@@ -132,9 +139,9 @@ export function readLargeText(text: string): { tree: LargeTree | undefined; line
   return lastRead;
 }
 
-/** `text`'s tree and line index built from the last text read, where that was strict JSON and the edit allows it. */
+/** `text`'s tree and line index built from the last text read (strict or repaired), where the edit allows it. */
 function lastReadEditedTo(text: string): { text: string; tree: LargeTree; lines: LineIndex } | undefined {
-  if (!lastRead?.tree || lastRead.tree.parsedText !== lastRead.text) return undefined;
+  if (!lastRead?.tree) return undefined;
   const edit = textEdit(lastRead.text, text);
   const tree = edit && largeTreeAfterEdit(lastRead.tree, text, edit);
   return edit && tree ? { text, tree, lines: LineIndex.afterEdit(lastRead.lines, text, edit) } : undefined;
@@ -146,12 +153,17 @@ function lastReadEditedTo(text: string): { text: string; tree: LargeTree; lines:
  * otherwise, without reading the text: the caller parses it and may `rememberStrictText` it.
  */
 export function strictValueFromLast(text: string): { value: unknown; lines: LineIndex } | undefined {
-  if (lastRead?.text === text)
-    return lastRead.tree?.parsedText === text ? { value: lastRead.tree.value, lines: lastRead.lines } : undefined;
-  const edited = lastReadEditedTo(text);
-  if (!edited) return undefined;
-  lastRead = edited;
-  return { value: edited.tree.value, lines: edited.lines };
+  if (lastRead?.text !== text) {
+    const edited = lastReadEditedTo(text);
+    if (!edited) return undefined;
+    lastRead = edited; // a repair: repairFromLast hands it to validation
+  }
+  return lastRead.tree?.parsedText === text ? { value: lastRead.tree.value, lines: lastRead.lines } : undefined;
+}
+
+/** The document with this text was closed: what is kept of it for the next edit goes (tens of megabytes). */
+export function forgetLargeText(text: string): void {
+  if (lastRead?.text === text) lastRead = undefined;
 }
 
 /** A large strict text that validation parsed whole, as the last read: the next edit, hover or outline starts from it. */
@@ -171,13 +183,9 @@ export function repairFromLast(text: string): { text: string; value: unknown; fi
 }
 
 /** A large broken text that validation repaired, as the last read, for the authoring requests on it. */
-export function rememberRepairedText(
-  text: string,
-  repaired: { text: string; value: unknown; findings: OffsetFinding[] },
-  lines: LineIndex,
-): void {
+export function rememberRepairedText(text: string, repaired: Repaired, lines: LineIndex): void {
   const findings = repaired.findings.map((f) => ({ ...f }));
-  lastRead = { text, tree: lazyTree(repaired.text, repaired.value, findings), lines };
+  lastRead = { text, tree: lazyTree(repaired.text, repaired.value, { ...repaired, findings }), lines };
 }
 
 /** Line breaks near the start, as a pretty-printer writes them (at least one per 256 characters of the first 4 KB). */
@@ -193,12 +201,17 @@ function holdsEdit(node: jsonc.Node, edit: TextEdit): boolean {
 }
 
 /**
- * The lazy tree of `text`, which is `previous.parsedText` (strict JSON, not a repair) with one edit: only the
- * innermost container that holds the edit between its brackets is parsed again, and the value is the previous one
- * with that container's value replaced, the containers above it copied, never changed. That is JSON.parse's value of
- * the whole text, since the text around the container is unchanged and was valid around any value. Undefined where
- * that does not hold (the edit reaches the root's brackets, or the container no longer parses): then the text is
- * read whole.
+ * The lazy tree of `text`, which is the previous text with one edit: only the innermost container that holds the
+ * edit between its brackets is parsed again, and the value is the previous one with that container's value replaced,
+ * the containers above it copied, never changed. That is JSON.parse's value of the whole text, since the text around
+ * the container is unchanged and was valid around any value.
+ *
+ * Typing makes a text broken (a key half typed): then the container's text is repaired as the whole text's repair
+ * would repair it there (repairContainer), and a previous repair's repairs outside the container are kept. The result
+ * is the whole text's repair (parseRepair.ts), its findings and value, without parsing the whole text twice.
+ *
+ * Undefined where that does not hold (the edit reaches the root's brackets, the container cannot be repaired on its
+ * own, or more repairs than the whole text's repair makes): then the text is read whole.
  */
 export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: TextEdit): LargeTree | undefined {
   // Worth it for a small edit of a pretty-printed text, whose containers the locator skips by their closing line; a
@@ -233,11 +246,25 @@ export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: Text
     if (!inner) break;
     node = inner;
   }
+  const end = node.offset + node.length; // the container's end in the previous text
+  const delta = edit.afterEnd - edit.beforeEnd;
+  const inner = text.slice(node.offset, end + delta);
+  // A repaired previous text: its repairs outside the container stand (the text there is the same), those inside
+  // are made again on the container's new text, as the whole text's repair would make them there (repairContainer).
+  const outside = (previous.repairs?.repairs ?? []).filter((r) => r < node.offset || r >= end);
+  // A stop outside placed by a snippet of the text may be placed elsewhere after any edit: read the whole text again.
+  if (previous.repairs?.bySnippet.some((r) => r < node.offset || r >= end)) return undefined;
   let value: unknown;
+  let repaired: Repaired | undefined;
   try {
-    value = JSON.parse(text.slice(node.offset, node.offset + node.length + edit.afterEnd - edit.beforeEnd));
-  } catch {
-    return undefined;
+    value = JSON.parse(inner);
+  } catch (error) {
+    repaired = repairContainer(inner, error, MAX_REPAIRS - outside.length, {
+      before: previous.parsedText.slice(0, node.offset),
+      after: text.slice(end + delta),
+    });
+    if (!repaired) return undefined;
+    value = repaired.value;
   }
   for (let depth = segments.length - 1; depth >= 0; depth--) {
     const holder = values[depth];
@@ -248,7 +275,25 @@ export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: Text
       value = copy;
     } else value = { ...(holder as Record<string, unknown>), [segment]: value };
   }
-  return lazyTree(text, value);
+  if (!repaired && !outside.length) return lazyTree(text, value);
+  // The repaired text, its findings and its repairs in text order: before the container, in it, after it (shifted).
+  const before = (o: number) => o < node.offset;
+  const after = (o: number) => o >= end;
+  const shifted = (f: OffsetFinding, by: number): OffsetFinding => ({ ...f, start: f.start + by, end: f.end + by });
+  const findings = previous.repairFindings ?? [];
+  return lazyTree(previous.parsedText.slice(0, node.offset) + (repaired?.text ?? inner) + previous.parsedText.slice(end), value, {
+    findings: [
+      ...findings.filter((f) => before(f.start)).map((f) => shifted(f, 0)),
+      ...(repaired?.findings ?? []).map((f) => shifted(f, node.offset)),
+      ...findings.filter((f) => after(f.start)).map((f) => shifted(f, delta)),
+    ],
+    bySnippet: (repaired?.bySnippet ?? []).map((r) => r + node.offset),
+    repairs: [
+      ...outside.filter(before),
+      ...(repaired?.repairs ?? []).map((r) => r + node.offset),
+      ...outside.filter(after).map((r) => r + delta),
+    ],
+  });
 }
 
 export function isLazyTree(tree: jsonc.Node | undefined): boolean {

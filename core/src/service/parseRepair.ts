@@ -10,7 +10,10 @@ import { type OffsetFinding, SYNTAX_MESSAGES } from './parseFindings';
  * each stop is a syntax finding. When that does not work out, the tolerant parse runs as for smaller texts.
  */
 export const LARGE_BROKEN_TEXT = 256 << 10;
-const MAX_REPAIRS = 6;
+export const MAX_REPAIRS = 6;
+
+/** JSON.parse's message for an unexpected token: the text around it (dots where it is cut), not its position. */
+const SNIPPET = /^Unexpected token .*?, (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/;
 
 /** Where JSON.parse stopped, from its message (V8 gives a position, or a snippet of the text around it). */
 function jsonParseStop(message: string, text: string): number | undefined {
@@ -18,7 +21,7 @@ function jsonParseStop(message: string, text: string): number | undefined {
   if (at) return Math.min(Number(at[1]), text.length);
   if (/end of JSON input/.test(message)) return text.length;
   // `Unexpected token 'x', ..."<up to 10 characters each side>"... is not valid JSON`
-  const m = /^Unexpected token .*?, (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(message);
+  const m = SNIPPET.exec(message);
   if (!m || !m[2]) return undefined;
   const first = text.indexOf(m[2]);
   if (first === -1 || text.indexOf(m[2], first + 1) !== -1) return undefined; // not found once: unknown
@@ -95,9 +98,10 @@ function stopFinding(message: string, at: number, text: string): OffsetFinding {
 
 /**
  * The smallest same-length edit that gets JSON.parse past `at` (and where it starts), or undefined when there is
- * none to try.
+ * none to try. `inner`: the text is one container of a larger text (see `repairContainer`), so a line to blank must
+ * have its line breaks inside it, else undefined.
  */
-function repairAt(text: string, message: string, at: number): { text: string; from: number } | undefined {
+function repairAt(text: string, message: string, at: number, inner: boolean): { text: string; from: number } | undefined {
   if (at >= text.length) return undefined; // a missing end: nothing to blank
   const prev = previousNonWsCode(text, at);
   // A trailing comma: blank it.
@@ -118,29 +122,77 @@ function repairAt(text: string, message: string, at: number): { text: string; fr
   // Anything else: blank the line (JSON strings cannot span lines, so the rest stays as it was).
   const start = text.lastIndexOf('\n', line - 1) + 1;
   let end = text.indexOf('\n', line);
+  if (inner && (start === 0 || end === -1)) return undefined; // the line reaches outside the container
   if (end === -1) end = text.length;
   if (text.slice(start, end).trim() === '') return undefined;
   return { text: text.slice(0, start) + text.slice(start, end).replace(/[^\r]/g, ' ') + text.slice(end), from: start };
 }
 
+/** A large text JSON.parse rejected, repaired: the text (same offsets), its value, the stops' findings, the repairs. */
+export interface Repaired {
+  text: string;
+  value: unknown;
+  findings: OffsetFinding[];
+  /** Where each repair starts, in order. */
+  repairs: number[];
+  /**
+   * The repairs whose stop was placed by searching the text for JSON.parse's snippet of it (its message gave no
+   * position): where such a stop is found depends on the whole text, so an edit anywhere may move it.
+   */
+  bySnippet: number[];
+}
+
 /** Repairs a large text JSON.parse rejected (see LARGE_BROKEN_TEXT); undefined when a few repairs are not enough. */
-export function repairLarge(text: string, error: unknown): { text: string; value: unknown; findings: OffsetFinding[] } | undefined {
+export function repairLarge(text: string, error: unknown): Repaired | undefined {
+  return repairLoop(text, error, MAX_REPAIRS);
+}
+
+/**
+ * `repairLarge`'s work on one container of a larger text, as repairLarge on the whole text does it there: the
+ * container's text (from its opening to its closing bracket), JSON.parse's error on it, and the whole text around
+ * it at that point of the whole repair (`before`: the text before the container, with the repairs made before it;
+ * `after`: the text after it, as yet unrepaired). `budget` is how many repairs the whole text may still take.
+ *
+ * Undefined where the result could differ from the whole text's repair: the container's value ending before its
+ * closing bracket (the whole text's parse goes on after it), a stop or a line to blank not within the container's lines, or a stop placed by a snippet of the text (JSON.parse gives no position for an unexpected
+ * token) that the whole text's snippet would not place there (the snippet is not unique in the whole text, or the
+ * stop is too near the container's brackets to know the whole text's snippet). Then the caller repairs the whole text.
+ */
+export function repairContainer(
+  text: string,
+  error: unknown,
+  budget: number,
+  whole: { before: string; after: string },
+): Repaired | undefined {
+  return repairLoop(text, error, budget, whole);
+}
+
+function repairLoop(text: string, error: unknown, budget: number, whole?: { before: string; after: string }): Repaired | undefined {
   const findings: OffsetFinding[] = [];
-  const repairedAt: number[] = [];
+  const repairs: number[] = [];
+  const bySnippet: number[] = [];
   let current = text;
-  for (let attempt = 0; attempt < MAX_REPAIRS; attempt++) {
+  for (let attempt = 0; attempt < budget; attempt++) {
     const message = String((error as Error)?.message ?? '');
     const at = jsonParseStop(message, current);
     if (at === undefined) return undefined;
+    const snippet = !/at position \d+/.test(message);
+    if (whole) {
+      // The container's value ended before its closing bracket (a bracket typed in it): the whole text goes on.
+      if (/after JSON/.test(message)) return undefined;
+      if (at >= current.length || current.lastIndexOf('\n', at - 1) === -1 || current.indexOf('\n', at) === -1) return undefined;
+      if (snippet && !wholeSnippetStops(message, whole.before + current + whole.after, whole.before.length + at)) return undefined;
+    }
     // A stop right after an earlier repair (a comma left trailing by a blanked line) is ours, not the user's.
     const prev = previousNonWsCode(current, at);
-    if (!repairedAt.some((r) => r > prev && r <= at)) findings.push(stopFinding(message, at, current));
-    const repaired = repairAt(current, message, at);
+    if (!repairs.some((r) => r > prev && r <= at)) findings.push(stopFinding(message, at, current));
+    const repaired = repairAt(current, message, at, !!whole);
     if (repaired === undefined) return undefined;
-    repairedAt.push(repaired.from);
+    repairs.push(repaired.from);
+    if (snippet) bySnippet.push(repaired.from);
     current = repaired.text;
     try {
-      return { text: current, value: JSON.parse(current), findings };
+      return { text: current, value: JSON.parse(current), findings, repairs, bySnippet };
     } catch (next) {
       error = next;
     }
@@ -149,11 +201,27 @@ export function repairLarge(text: string, error: unknown): { text: string; value
 }
 
 /**
+ * Whether JSON.parse's snippet message for a stop at `at` of the whole text `text` places the stop there, as
+ * jsonParseStop does it: the message for a part of the text (`partMessage`, cut on both sides), with the whole
+ * text's characters around `at` instead (as many each side as the part's message shows).
+ */
+function wholeSnippetStops(partMessage: string, text: string, at: number): boolean {
+  const m = SNIPPET.exec(partMessage);
+  if (!m || !m[1] || !m[3] || m[2].length % 2) return false;
+  const side = m[2].length / 2;
+  if (at < side || at + side > text.length) return false;
+  const around = text.slice(at - side, at + side);
+  const tail = (snippet: string) => `..."${snippet}"... is not valid JSON`;
+  const message = partMessage.slice(0, partMessage.length - tail(m[2]).length) + tail(around);
+  return jsonParseStop(message, text) === at;
+}
+
+/**
  * The value of a text for the authoring features on large documents: JSON.parse's, or that of the text repaired as
  * for validation (LARGE_BROKEN_TEXT), with the text it was parsed from (same offsets) and the repair's findings.
  * Undefined when neither works.
  */
-export function strictOrRepaired(text: string): { text: string; value: unknown; findings?: OffsetFinding[] } | undefined {
+export function strictOrRepaired(text: string): { text: string; value: unknown } | Repaired | undefined {
   try {
     return { text, value: JSON.parse(text) };
   } catch (error) {
