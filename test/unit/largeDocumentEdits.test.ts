@@ -11,6 +11,7 @@ import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit, readLargeText } fr
 import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
 import { bundledSchemaSet } from '../../core/src/service/schemas';
 import { LineIndex, textEdit } from '../../core/src/service/text';
+import { repairContainer, repairLarge } from '../../core/src/service/parseRepair';
 import { createKrakenService } from '../../core/src/service';
 import { Rng, seedAccount } from '../helpers';
 
@@ -169,12 +170,16 @@ describe('large documents after an edit', () => {
       bySnippet: [start.lastIndexOf('\n', value) + 1],
     });
     assert.deepEqual(whole(unexpected)?.repairFindings, largeTree(unexpected)!.repairFindings);
-    // A statement's object written on one line: the stop's line reaches outside the container (a blanked line would
-    // blank its brackets too).
+    // A statement's object written on one line, a trailing comma typed in it: repaired there as in the whole text.
     const item = start.lastIndexOf('{', value);
     const oneLine = splice(start, item, start.indexOf('}', value) + 1, '{"statement_id": "700", "x": 1}');
-    const broken = oneLine.replace('"x": 1}', '"x": 1,}');
-    assert.equal(largeTreeAfterEdit(largeTree(oneLine)!, broken, textEdit(oneLine, broken)!), undefined, 'a stop on a line outside');
+    const trailing = oneLine.replace('"x": 1}', '"x": 1,}');
+    const inLine = largeTreeAfterEdit(largeTree(oneLine)!, trailing, textEdit(oneLine, trailing)!);
+    assert.equal(inLine?.parsedText, largeTree(trailing)!.parsedText);
+    assert.deepEqual(inLine?.repairFindings, largeTree(trailing)!.repairFindings);
+    // A key typed in it: the stop's line holds the container's brackets, which blanking the line would blank too.
+    const typed = oneLine.replace('"x": 1}', '"x": 1, "k"y": 2}');
+    assert.equal(largeTreeAfterEdit(largeTree(oneLine)!, typed, textEdit(oneLine, typed)!), undefined, 'a line to blank outside');
     const comma = start.indexOf(',', value);
     const noComma = splice(start, comma, comma + 1, '');
     const repaired = whole(noComma);
@@ -354,5 +359,59 @@ describe('large documents typed into while broken (parseRepair.ts repairContaine
       assert.deepEqual(typed[i], whole, `step ${i}`);
     });
     assert.ok(broken > 15, `${broken} broken texts`);
+  });
+});
+
+describe('repairContainer: a container repaired as the whole text’s repair would repair it there', () => {
+  const start = account(1500);
+  const error = (text: string): unknown => {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+
+  it('a stop placed by a snippet counts only if the snippet is unique in the whole text at that point', () => {
+    // An unexpected token: V8 quotes the text around it instead of giving its position.
+    const container = '{\n      "a": 1,\n      "k"statement_id": "1"\n    }';
+    assert.doesNotMatch(String((error(container) as Error).message), /position/);
+    const before = '{\n  "x": [\n    ';
+    const around = (after: string) => repairContainer(container, error(container), 6, { before, after });
+    const text = before + container + '\n  ]\n}';
+    const whole = repairLarge(text, error(text))!;
+    assert.deepEqual(
+      around('\n  ]\n}')?.repairs,
+      whole.repairs.map((r) => r - before.length),
+    );
+    assert.deepEqual(around('\n  ]\n}')?.bySnippet, [16]);
+    // The same characters after the container (not yet repaired at that point of the whole repair): not unique.
+    assert.equal(around(',\n    {"z": 1,\n      "k"statement_id": 2}\n  ]\n}'), undefined);
+  });
+
+  it('a line to blank must lie within the container’s lines', () => {
+    // The value of "a" missing: the whole repair blanks the line of its key, which holds the container's bracket.
+    const container = '{ "a":\n      "b": 1\n    }';
+    const whole = { before: '{\n  "q": ', after: '\n}' };
+    assert.match(String((error(container) as Error).message), /position/);
+    assert.equal(repairContainer(container, error(container), 6, whole), undefined);
+    const text = whole.before + container + whole.after;
+    assert.ok(repairLarge(text, error(text)), 'the whole text is repaired, another way');
+  });
+
+  it('no more repairs in all than the whole text’s repair makes', () => {
+    // Six commas removed in six statements: the whole text's repair makes six repairs, its most.
+    let six = start;
+    for (const id of ['100', '200', '300', '400', '500', '600']) six = six.replace(`"statement_id": "${id}",`, `"statement_id": "${id}"`);
+    const previous = largeTree(six);
+    assert.equal(previous?.repairs?.repairs.length, 6);
+    const seventh = six.replace('"statement_id": "700",', '"statement_id": "700"');
+    assert.equal(largeTree(seventh), undefined, 'seven are too many for the whole text');
+    assert.equal(largeTreeAfterEdit(previous, seventh, textEdit(six, seventh)!), undefined);
+    // One of the six put back: five, built from the last.
+    const moved = six.replace('"statement_id": "100"', '"statement_id": "100",');
+    const fromLast = largeTreeAfterEdit(previous, moved, textEdit(six, moved)!);
+    assert.deepEqual(fromLast?.repairs, largeTree(moved)!.repairs);
   });
 });

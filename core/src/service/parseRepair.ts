@@ -122,7 +122,9 @@ function repairAt(text: string, message: string, at: number, inner: boolean): { 
   // Anything else: blank the line (JSON strings cannot span lines, so the rest stays as it was).
   const start = text.lastIndexOf('\n', line - 1) + 1;
   let end = text.indexOf('\n', line);
-  if (inner && (start === 0 || end === -1)) return undefined; // the line reaches outside the container
+  // The line reaches outside the container (blanking it would blank a bracket, so the container would not parse:
+  // this only saves the attempt).
+  if (inner && (start === 0 || end === -1)) return undefined;
   if (end === -1) end = text.length;
   if (text.slice(start, end).trim() === '') return undefined;
   return { text: text.slice(0, start) + text.slice(start, end).replace(/[^\r]/g, ' ') + text.slice(end), from: start };
@@ -154,7 +156,8 @@ export function repairLarge(text: string, error: unknown): Repaired | undefined 
  * `after`: the text after it, as yet unrepaired). `budget` is how many repairs the whole text may still take.
  *
  * Undefined where the result could differ from the whole text's repair: the container's value ending before its
- * closing bracket (the whole text's parse goes on after it), a stop or a line to blank not within the container's lines, or a stop placed by a snippet of the text (JSON.parse gives no position for an unexpected
+ * closing bracket (the whole text's parse goes on after it), a stop at its end, a line to blank not within the
+ * container's lines, or a stop placed by a snippet of the text (JSON.parse gives no position for an unexpected
  * token) that the whole text's snippet would not place there (the snippet is not unique in the whole text, or the
  * stop is too near the container's brackets to know the whole text's snippet). Then the caller repairs the whole text.
  */
@@ -180,7 +183,9 @@ function repairLoop(text: string, error: unknown, budget: number, whole?: { befo
     if (whole) {
       // The container's value ended before its closing bracket (a bracket typed in it): the whole text goes on.
       if (/after JSON/.test(message)) return undefined;
-      if (at >= current.length || current.lastIndexOf('\n', at - 1) === -1 || current.indexOf('\n', at) === -1) return undefined;
+      // A stop at the end: the whole text goes on there. (A stop's finding reaches at most to the end of its line or
+      // string; one that would reach past the container's end leaves the container unparsable, so it is never used.)
+      if (at >= current.length) return undefined;
       if (snippet && !wholeSnippetStops(message, whole.before + current + whole.after, whole.before.length + at)) return undefined;
     }
     // A stop right after an earlier repair (a comma left trailing by a blanked line) is ours, not the user's.
