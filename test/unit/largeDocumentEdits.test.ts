@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type * as jsonc from 'jsonc-parser';
 import { authoringDocument, freshAuthoringDocument, type AuthoringDocument } from '../../core/src/service/authoringDoc';
-import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit, readLargeText } from '../../core/src/service/largeDocument';
+import { LARGE_AUTHORING_TEXT, largeTree, largeTreeAfterEdit, readLargeText, type LargeTree } from '../../core/src/service/largeDocument';
+import { textShape } from '../../core/src/service/parseShape';
 import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
 import { bundledSchemaSet } from '../../core/src/service/schemas';
 import { LineIndex, textEdit } from '../../core/src/service/text';
@@ -318,15 +319,19 @@ describe('large documents typed into while broken (parseRepair.ts repairContaine
   const start = account(1500);
 
   it('the tree built from the last text, broken or not, is the text read whole, or is not built', () => {
+    // Trees read whole get their shape as validation gives it; those built from the last, from the last one's.
+    const withShape = (tree: LargeTree | undefined): LargeTree | undefined =>
+      tree && { ...tree, shape: textShape(tree.parsedText, tree.value) };
     let previous = start;
-    let tree = largeTree(start);
+    let tree = withShape(largeTree(start));
     let built = 0;
     let repaired = 0;
     let bySnippet = 0;
+    let shaped = 0;
     for (const text of typing(23, 300, start)) {
       const edit = textEdit(previous, text);
       const after = tree && edit ? largeTreeAfterEdit(tree, text, edit) : undefined;
-      const whole = largeTree(text);
+      const whole = withShape(largeTree(text));
       if (after) {
         built++;
         if (after.parsedText !== text) repaired++;
@@ -336,10 +341,17 @@ describe('large documents typed into while broken (parseRepair.ts repairContaine
         assert.deepEqual(after.repairFindings, whole.repairFindings);
         assert.deepEqual(after.repairs, whole.repairs);
         assert.deepEqual(after.value, whole.value);
+        if (after.shape) {
+          shaped++;
+          // The depth is an upper bound; the counts are exact.
+          assert.ok(after.shape.maxDepth >= whole.shape!.maxDepth);
+          assert.deepEqual({ ...after.shape, maxDepth: 0 }, { ...whole.shape!, maxDepth: 0 });
+        }
       }
       previous = text;
       tree = after ?? whole;
     }
+    assert.ok(shaped > 150, `${shaped} shapes from the last`);
     // Most edits are taken from the last text, many of them repairs, some with stops placed by a snippet: the test
     // tests the repair of a part.
     assert.ok(built > 150 && repaired > 100 && bySnippet > 20, `${built} built, ${repaired} repaired, ${bySnippet} by a snippet`);
@@ -359,6 +371,36 @@ describe('large documents typed into while broken (parseRepair.ts repairContaine
       assert.deepEqual(typed[i], whole, `step ${i}`);
     });
     assert.ok(broken > 15, `${broken} broken texts`);
+  });
+});
+
+describe('the shape of a text after an edit (parseShape.ts textShapeAfterEdit)', () => {
+  it('counts what the text read whole counts: keys and their colons, long numbers, numbers in arrays, a duplicate key', () => {
+    const start = account(1500);
+    const at = (t: string) => t.indexOf('"statement_id": "700",');
+    // Each edit, and the long numbers (literals that may not read back exactly) after it.
+    const steps: Array<[string, (t: string) => string, number]> = [
+      ['a long number', (t) => splice(t, at(t), at(t), '"n": 12345678901234567,\n      '), 1],
+      ['numbers in an array, and an exponent', (t) => splice(t, at(t), at(t), '"arr": [1, 2.5, {"x": 1e3}],\n      '), 2],
+      ['the long number removed', (t) => t.replace('"n": 12345678901234567,', ''), 1],
+      ['a key written twice', (t) => splice(t, at(t), at(t), '"statement_id": "0",\n      '), 1],
+      ['a colon in a string value', (t) => t.replace('"S/700.pdf"', '": S/700.pdf"'), 1],
+      ['an array emptied', (t) => t.replace('[1, 2.5, {"x": 1e3}]', '[]'), 0],
+    ];
+    let text = start;
+    let tree: LargeTree = { ...largeTree(start)!, shape: textShape(start, JSON.parse(start)) };
+    for (const [step, edit, longNumbers] of steps) {
+      const next = edit(text);
+      const after = largeTreeAfterEdit(tree, next, textEdit(text, next)!);
+      assert.ok(after?.shape, step);
+      assert.equal(after.shape.longNumbers, longNumbers, step);
+      const whole = textShape(next, JSON.parse(next));
+      assert.deepEqual({ ...after.shape, maxDepth: 0 }, { ...whole, maxDepth: 0 }, step);
+      assert.ok(after.shape.maxDepth >= whole.maxDepth, step);
+      text = next;
+      tree = after;
+    }
+    assert.equal(tree.shape!.colons, tree.shape!.keys + 2, 'the key written twice and the colon opening a string');
   });
 });
 

@@ -15,6 +15,7 @@ import type * as jsonc from 'jsonc-parser';
 import { ScanLocator } from './locate';
 import type { OffsetFinding } from './parseFindings';
 import { MAX_REPAIRS, repairContainer, strictOrRepaired, type Repaired } from './parseRepair';
+import { textShapeAfterEdit, type TextShape } from './parseShape';
 import { LineIndex, textEdit, type TextEdit } from './text';
 import type { JsonPath } from './types';
 
@@ -103,6 +104,8 @@ export interface LargeTree {
   repairFindings?: OffsetFinding[];
   /** Where parsedText is a repair: where each of its repairs starts, and whether a stop was placed by a snippet. */
   repairs?: Pick<Repaired, 'repairs' | 'bySnippet'>;
+  /** parsedText's shape (parse.ts checks), where validation has taken it or it follows from the last text's. */
+  shape?: TextShape;
 }
 
 type RepairInfo = Pick<Repaired, 'findings' | 'repairs' | 'bySnippet'>;
@@ -113,13 +116,15 @@ export function largeTree(text: string): LargeTree | undefined {
   return parsed ? lazyTree(parsed.text, parsed.value, 'repairs' in parsed ? parsed : undefined) : undefined;
 }
 
-function lazyTree(text: string, value: unknown, repair?: RepairInfo): LargeTree {
+function lazyTree(text: string, value: unknown, repair?: RepairInfo, shape?: TextShape): LargeTree {
   const locator = new ScanLocator(text, value);
   const root = locator.rootSpan();
   const tree = nodeFor(locator, text, root.start, root.end, value, undefined);
-  return repair
+  const out: LargeTree = repair
     ? { tree, value, parsedText: text, repairFindings: repair.findings, repairs: { repairs: repair.repairs, bySnippet: repair.bySnippet } }
     : { tree, value, parsedText: text };
+  if (shape) out.shape = shape;
+  return out;
 }
 
 /**
@@ -152,13 +157,19 @@ function lastReadEditedTo(text: string): { text: string; tree: LargeTree; lines:
  * this is that text, or an edit of it that largeTreeAfterEdit can take, and that text was strict JSON. Undefined
  * otherwise, without reading the text: the caller parses it and may `rememberStrictText` it.
  */
-export function strictValueFromLast(text: string): { value: unknown; lines: LineIndex } | undefined {
+export function strictValueFromLast(text: string): { value: unknown; lines: LineIndex; shape?: TextShape } | undefined {
   if (lastRead?.text !== text) {
     const edited = lastReadEditedTo(text);
     if (!edited) return undefined;
     lastRead = edited; // a repair: repairFromLast hands it to validation
   }
-  return lastRead.tree?.parsedText === text ? { value: lastRead.tree.value, lines: lastRead.lines } : undefined;
+  const tree = lastRead.tree;
+  return tree?.parsedText === text ? { value: tree.value, lines: lastRead.lines, shape: tree.shape } : undefined;
+}
+
+/** The shape validation took of `parsedText`, the last text's value or repair: the next edit's starts from it. */
+export function rememberShape(text: string, parsedText: string, shape: TextShape): void {
+  if (lastRead?.text === text && lastRead.tree?.parsedText === parsedText) lastRead.tree.shape = shape;
 }
 
 /** The document with this text was closed: what is kept of it for the next edit goes (tens of megabytes). */
@@ -175,11 +186,14 @@ export function rememberStrictText(text: string, value: unknown, lines: LineInde
  * For validation: the repair of a large broken text (the text, its value and the repair's findings) and its line
  * index, when it is the last text read: completion or hover while a key is typed repaired it first, the same way.
  */
-export function repairFromLast(text: string): { text: string; value: unknown; findings: OffsetFinding[]; lines: LineIndex } | undefined {
+export function repairFromLast(
+  text: string,
+): { text: string; value: unknown; findings: OffsetFinding[]; lines: LineIndex; shape?: TextShape } | undefined {
   const tree = lastRead?.text === text ? lastRead.tree : undefined;
   if (!tree?.repairFindings || tree.parsedText === text) return undefined;
   // Copies: validation's findings are its own.
-  return { text: tree.parsedText, value: tree.value, findings: tree.repairFindings.map((f) => ({ ...f })), lines: lastRead!.lines };
+  const findings = tree.repairFindings.map((f) => ({ ...f }));
+  return { text: tree.parsedText, value: tree.value, findings, lines: lastRead!.lines, shape: tree.shape };
 }
 
 /** A large broken text that validation repaired, as the last read, for the authoring requests on it. */
@@ -266,6 +280,17 @@ export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: Text
     if (!repaired) return undefined;
     value = repaired.value;
   }
+  // The shape of the text after the edit, from the last one's: the container's old part out, its new one in (not
+  // for a container of most of the text: reading it twice would cost more than reading the text once).
+  const shape =
+    previous.shape && node.length < text.length >> 1
+      ? textShapeAfterEdit(
+          previous.shape,
+          segments.length + 1,
+          { text: previous.parsedText.slice(node.offset, end), value: values[values.length - 1] },
+          { text: repaired?.text ?? inner, value },
+        )
+      : undefined;
   for (let depth = segments.length - 1; depth >= 0; depth--) {
     const holder = values[depth];
     const segment = segments[depth];
@@ -275,25 +300,30 @@ export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: Text
       value = copy;
     } else value = { ...(holder as Record<string, unknown>), [segment]: value };
   }
-  if (!repaired && !outside.length) return lazyTree(text, value);
+  if (!repaired && !outside.length) return lazyTree(text, value, undefined, shape);
   // The repaired text, its findings and its repairs in text order: before the container, in it, after it (shifted).
   const before = (o: number) => o < node.offset;
   const after = (o: number) => o >= end;
   const shifted = (f: OffsetFinding, by: number): OffsetFinding => ({ ...f, start: f.start + by, end: f.end + by });
   const findings = previous.repairFindings ?? [];
-  return lazyTree(previous.parsedText.slice(0, node.offset) + (repaired?.text ?? inner) + previous.parsedText.slice(end), value, {
-    findings: [
-      ...findings.filter((f) => before(f.start)).map((f) => shifted(f, 0)),
-      ...(repaired?.findings ?? []).map((f) => shifted(f, node.offset)),
-      ...findings.filter((f) => after(f.start)).map((f) => shifted(f, delta)),
-    ],
-    bySnippet: (repaired?.bySnippet ?? []).map((r) => r + node.offset),
-    repairs: [
-      ...outside.filter(before),
-      ...(repaired?.repairs ?? []).map((r) => r + node.offset),
-      ...outside.filter(after).map((r) => r + delta),
-    ],
-  });
+  return lazyTree(
+    previous.parsedText.slice(0, node.offset) + (repaired?.text ?? inner) + previous.parsedText.slice(end),
+    value,
+    {
+      findings: [
+        ...findings.filter((f) => before(f.start)).map((f) => shifted(f, 0)),
+        ...(repaired?.findings ?? []).map((f) => shifted(f, node.offset)),
+        ...findings.filter((f) => after(f.start)).map((f) => shifted(f, delta)),
+      ],
+      bySnippet: (repaired?.bySnippet ?? []).map((r) => r + node.offset),
+      repairs: [
+        ...outside.filter(before),
+        ...(repaired?.repairs ?? []).map((r) => r + node.offset),
+        ...outside.filter(after).map((r) => r + delta),
+      ],
+    },
+    shape,
+  );
 }
 
 export function isLazyTree(tree: jsonc.Node | undefined): boolean {

@@ -6,11 +6,18 @@
 import type * as jsonc from 'jsonc-parser';
 import { LineIndex } from './text';
 import { type Locator, ScanLocator, TreeLocator } from './locate';
-import { keyColons, MAX_KRAKEN_DEPTH, MAX_TREE_DEPTH, scanStructure, type Structure, valueShape } from './parseShape';
+import { MAX_KRAKEN_DEPTH, MAX_TREE_DEPTH, scanStructure, type Structure, textShape, type TextShape } from './parseShape';
 import { findDuplicateKeys, leadingZeroFinding, leadingZeroNumbers, type OffsetFinding, syntaxFindings } from './parseFindings';
 import { tolerantTree, withinStack } from './parseTolerant';
 import { LARGE_BROKEN_TEXT, repairLarge } from './parseRepair';
-import { LARGE_AUTHORING_TEXT, rememberRepairedText, rememberStrictText, repairFromLast, strictValueFromLast } from './largeDocument';
+import {
+  LARGE_AUTHORING_TEXT,
+  rememberRepairedText,
+  rememberShape,
+  rememberStrictText,
+  repairFromLast,
+  strictValueFromLast,
+} from './largeDocument';
 
 export { MAX_KRAKEN_DEPTH } from './parseShape';
 export type { OffsetFinding } from './parseFindings';
@@ -117,19 +124,24 @@ export function parseDocument(text: string): ParsedDocument {
 
   // The fast path costs JSON.parse, a walk of the value and an indexOf pass over the colons; the character scan
   // (scanStructure) runs only to place a too-deep finding. `parsedText` is the text or its repair (same offsets).
-  const checkStrict = (parsedText: string, parsedValue: unknown, broken: boolean): ParsedDocument => {
-    const shape = valueShape(parsedValue);
+  // A large text's shape after an edit comes from the last one's (largeDocument.ts); its depth is an upper bound,
+  // used only while it decides nothing.
+  const checkStrict = (parsedText: string, parsedValue: unknown, broken: boolean, known?: TextShape): ParsedDocument => {
+    let shape = known;
+    if (!shape || shape.maxDepth > MAX_KRAKEN_DEPTH) {
+      shape = textShape(parsedText, parsedValue);
+      if (large) rememberShape(text, parsedText, shape);
+    }
     if (shape.maxDepth > MAX_KRAKEN_DEPTH) tooDeep(scanStructure(parsedText));
-    const colons = keyColons(parsedText);
-    if (shape.maxDepth <= MAX_TREE_DEPTH && colons.colons !== shape.keys)
+    if (shape.maxDepth <= MAX_TREE_DEPTH && shape.colons !== shape.keys)
       for (const f of findDuplicateKeys(parsedText, lines)) findings.push(f);
-    const numbersExact = !colons.longNumbers && shape.arrayNumbers === 0 ? true : undefined;
+    const numbersExact = shape.longNumbers === 0 && shape.arrayNumbers === 0 ? true : undefined;
     return { text, value: parsedValue, strict, findings, broken, lines, locator: new ScanLocator(parsedText, parsedValue), numbersExact };
   };
-  if (strict) return checkStrict(text, value, false);
+  if (strict) return checkStrict(text, value, false, fromLast?.shape);
   if (repairedLast) {
     for (const f of repairedLast.findings) findings.push(f);
-    return checkStrict(repairedLast.text, repairedLast.value, true);
+    return checkStrict(repairedLast.text, repairedLast.value, true, repairedLast.shape);
   }
 
   if (text.length >= LARGE_BROKEN_TEXT) {

@@ -102,11 +102,13 @@ export function valueShape(value: unknown): ValueShape {
  * For strict JSON text: the colons that follow a closing quote (property separators), found with indexOf, not a
  * character scan. Every key is followed by one; the only other colons counted are those opening a string value
  * (`": x"`), so the count is at least the number of keys in the text, and equals the parsed value's key count only
- * when no key was dropped as a duplicate. Also tells whether a number literal after a colon could be inexact.
+ * when no key was dropped as a duplicate. Also counts the number literals after a colon that could be inexact.
+ * Each colon is judged by the characters next to it, never past a bracket: the counts of a text are the sums of
+ * those of its parts, container by container (`textShapeAfterEdit`).
  */
-export function keyColons(text: string): { colons: number; longNumbers: boolean } {
+export function keyColons(text: string): { colons: number; longNumbers: number } {
   let colons = 0;
-  let longNumbers = false;
+  let longNumbers = 0;
   const n = text.length;
   for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
     let j = i - 1;
@@ -124,8 +126,47 @@ export function keyColons(text: string): { colons: number; longNumbers: boolean 
     if (d === 45 || (d >= 48 && d <= 57)) {
       const start = k;
       while (k < n && (((d = text.charCodeAt(k)) >= 48 && d <= 57) || d === 45 || d === 43 || d === 46)) k++;
-      if (k - start > 15 || d === 101 || d === 69) longNumbers = true;
+      if (k - start > 15 || d === 101 || d === 69) longNumbers++;
     }
   }
   return { colons, longNumbers };
+}
+
+/** What parse.ts checks a strict text (or a repair) by: its colon pass and the walk of its value. */
+export interface TextShape {
+  colons: number;
+  /** Number literals after a colon that could be inexact. */
+  longNumbers: number;
+  keys: number;
+  arrayNumbers: number;
+  /** The nesting depth, or more (after an edit, an upper bound: it never decides a check while it is ≤ MAX_KRAKEN_DEPTH). */
+  maxDepth: number;
+}
+
+export function textShape(text: string, value: unknown): TextShape {
+  const { colons, longNumbers } = keyColons(text);
+  const { keys, arrayNumbers, maxDepth } = valueShape(value);
+  return { colons, longNumbers, keys, arrayNumbers, maxDepth };
+}
+
+/**
+ * The shape of a text in which one container (at nesting `depth`, the root being 1) was replaced: `before` the
+ * whole text's, then the container's old text and value taken out and the new ones put in. The parent keeps its
+ * keys (it is copied with the same ones), so the sums hold; the depth becomes an upper bound.
+ */
+export function textShapeAfterEdit(
+  before: TextShape,
+  depth: number,
+  removed: { text: string; value: unknown },
+  added: { text: string; value: unknown },
+): TextShape {
+  const out = textShape(removed.text, removed.value);
+  const into = textShape(added.text, added.value);
+  return {
+    colons: before.colons - out.colons + into.colons,
+    longNumbers: before.longNumbers - out.longNumbers + into.longNumbers,
+    keys: before.keys - out.keys + into.keys,
+    arrayNumbers: before.arrayNumbers - out.arrayNumbers + into.arrayNumbers,
+    maxDepth: Math.max(before.maxDepth, depth - 1 + into.maxDepth),
+  };
 }
