@@ -166,25 +166,24 @@ describe('large documents after an edit', () => {
     // JSON.parse places this stop by a snippet of the text, not a position: placed where the whole text places it.
     const value = start.indexOf('"S/700.pdf"');
     const unexpected = splice(start, value, value, 'x');
-    assert.deepEqual(whole(unexpected)?.repairs, {
-      repairs: [start.lastIndexOf('\n', value) + 1],
-      bySnippet: [start.lastIndexOf('\n', value) + 1],
-    });
-    assert.deepEqual(whole(unexpected)?.repairFindings, largeTree(unexpected)!.repairFindings);
+    const fromLast = whole(unexpected)?.repair;
+    assert.deepEqual(fromLast?.repairs, [start.lastIndexOf('\n', value) + 1]);
+    assert.deepEqual(fromLast?.bySnippet, [start.lastIndexOf('\n', value) + 1]);
+    assert.deepEqual(fromLast?.findings, largeTree(unexpected)!.repair?.findings);
     // A statement's object written on one line, a trailing comma typed in it: repaired there as in the whole text.
     const item = start.lastIndexOf('{', value);
     const oneLine = splice(start, item, start.indexOf('}', value) + 1, '{"statement_id": "700", "x": 1}');
     const trailing = oneLine.replace('"x": 1}', '"x": 1,}');
     const inLine = largeTreeAfterEdit(largeTree(oneLine)!, trailing, textEdit(oneLine, trailing)!);
     assert.equal(inLine?.parsedText, largeTree(trailing)!.parsedText);
-    assert.deepEqual(inLine?.repairFindings, largeTree(trailing)!.repairFindings);
+    assert.deepEqual(inLine?.repair?.findings, largeTree(trailing)!.repair?.findings);
     // A key typed in it: the stop's line holds the container's brackets, which blanking the line would blank too.
     const typed = oneLine.replace('"x": 1}', '"x": 1, "k"y": 2}');
     assert.equal(largeTreeAfterEdit(largeTree(oneLine)!, typed, textEdit(oneLine, typed)!), undefined, 'a line to blank outside');
     const comma = start.indexOf(',', value);
     const noComma = splice(start, comma, comma + 1, '');
     const repaired = whole(noComma);
-    assert.ok(repaired?.repairFindings, 'a comma removed: the container repaired');
+    assert.ok(repaired?.repair?.findings, 'a comma removed: the container repaired');
     assert.deepEqual(repaired.value, largeTree(noComma)!.value);
     // "statements" written twice: JSON.parse keeps the later one, so an edit in the earlier copy changes nothing.
     const twice = start.replace('{\n', '{\n  "statements": [],\n');
@@ -335,11 +334,10 @@ describe('large documents typed into while broken (parseRepair.ts repairContaine
       if (after) {
         built++;
         if (after.parsedText !== text) repaired++;
-        if (after.repairs?.bySnippet.length) bySnippet++;
+        if (after.repair?.bySnippet.length) bySnippet++;
         assert.ok(whole, 'the whole text is repairable too');
         assert.equal(after.parsedText, whole.parsedText);
-        assert.deepEqual(after.repairFindings, whole.repairFindings);
-        assert.deepEqual(after.repairs, whole.repairs);
+        assert.deepEqual(after.repair, whole.repair);
         assert.deepEqual(after.value, whole.value);
         if (after.shape) {
           shaped++;
@@ -447,13 +445,13 @@ describe('repairContainer: a container repaired as the whole text’s repair wou
     let six = start;
     for (const id of ['100', '200', '300', '400', '500', '600']) six = six.replace(`"statement_id": "${id}",`, `"statement_id": "${id}"`);
     const previous = largeTree(six);
-    assert.equal(previous?.repairs?.repairs.length, 6);
+    assert.equal(previous?.repair?.repairs.length, 6);
     const seventh = six.replace('"statement_id": "700",', '"statement_id": "700"');
     assert.equal(largeTree(seventh), undefined, 'seven are too many for the whole text');
     assert.equal(largeTreeAfterEdit(previous, seventh, textEdit(six, seventh)!), undefined);
     // One of the six put back: five, built from the last.
     const moved = six.replace('"statement_id": "100"', '"statement_id": "100",');
     const fromLast = largeTreeAfterEdit(previous, moved, textEdit(six, moved)!);
-    assert.deepEqual(fromLast?.repairs, largeTree(moved)!.repairs);
+    assert.deepEqual(fromLast?.repair?.repairs, largeTree(moved)!.repair?.repairs);
   });
 });

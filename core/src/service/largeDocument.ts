@@ -100,10 +100,11 @@ export interface LargeTree {
   value: unknown;
   /** The text the tree was read from: the document's, or its repair (same offsets). */
   parsedText: string;
-  /** Where parsedText is a repair: its syntax findings, as validation reports them. */
-  repairFindings?: OffsetFinding[];
-  /** Where parsedText is a repair: where each of its repairs starts, and whether a stop was placed by a snippet. */
-  repairs?: Pick<Repaired, 'repairs' | 'bySnippet'>;
+  /**
+   * Where parsedText is a repair: its syntax findings (as validation reports them), where each repair starts, and
+   * which of those stops were placed by a snippet of the text.
+   */
+  repair?: RepairInfo;
   /** parsedText's shape (parse.ts checks), where validation has taken it or it follows from the last text's. */
   shape?: TextShape;
 }
@@ -120,9 +121,8 @@ function lazyTree(text: string, value: unknown, repair?: RepairInfo, shape?: Tex
   const locator = new ScanLocator(text, value);
   const root = locator.rootSpan();
   const tree = nodeFor(locator, text, root.start, root.end, value, undefined);
-  const out: LargeTree = repair
-    ? { tree, value, parsedText: text, repairFindings: repair.findings, repairs: { repairs: repair.repairs, bySnippet: repair.bySnippet } }
-    : { tree, value, parsedText: text };
+  const out: LargeTree = { tree, value, parsedText: text };
+  if (repair) out.repair = { findings: repair.findings, repairs: repair.repairs, bySnippet: repair.bySnippet };
   if (shape) out.shape = shape;
   return out;
 }
@@ -153,18 +153,24 @@ function lastReadEditedTo(text: string): { text: string; tree: LargeTree; lines:
 }
 
 /**
- * For validation (parse.ts): JSON.parse's value of a large text and its line index, from the last text read when
- * this is that text, or an edit of it that largeTreeAfterEdit can take, and that text was strict JSON. Undefined
- * otherwise, without reading the text: the caller parses it and may `rememberStrictText` it.
+ * For validation (parse.ts): the last text read when this is that text, or an edit of it that largeTreeAfterEdit can
+ * take: the text JSON.parse read (this text, or its repair), the value, the line index, the shape when known, and for
+ * a repair its findings (copies: validation's findings are its own). Completion or hover while a key is typed may
+ * have read (and repaired) it first: the same reading, not done again. Undefined otherwise, without reading the text:
+ * the caller parses it and may `rememberStrictText` or `rememberRepairedText` it.
  */
-export function strictValueFromLast(text: string): { value: unknown; lines: LineIndex; shape?: TextShape } | undefined {
+export function fromLastRead(
+  text: string,
+): { parsedText: string; value: unknown; lines: LineIndex; shape?: TextShape; repairFindings?: OffsetFinding[] } | undefined {
   if (lastRead?.text !== text) {
     const edited = lastReadEditedTo(text);
     if (!edited) return undefined;
-    lastRead = edited; // a repair: repairFromLast hands it to validation
+    lastRead = edited;
   }
-  const tree = lastRead.tree;
-  return tree?.parsedText === text ? { value: tree.value, lines: lastRead.lines, shape: tree.shape } : undefined;
+  const { tree, lines } = lastRead;
+  if (!tree) return undefined;
+  const read = { parsedText: tree.parsedText, value: tree.value, lines, shape: tree.shape };
+  return tree.repair ? { ...read, repairFindings: tree.repair.findings.map((f) => ({ ...f })) } : read;
 }
 
 /** The shape validation took of `parsedText`, the last text's value or repair: the next edit's starts from it. */
@@ -180,20 +186,6 @@ export function forgetLargeText(text: string): void {
 /** A large strict text that validation parsed whole, as the last read: the next edit, hover or outline starts from it. */
 export function rememberStrictText(text: string, value: unknown, lines: LineIndex): void {
   lastRead = { text, tree: lazyTree(text, value), lines };
-}
-
-/**
- * For validation: the repair of a large broken text (the text, its value and the repair's findings) and its line
- * index, when it is the last text read: completion or hover while a key is typed repaired it first, the same way.
- */
-export function repairFromLast(
-  text: string,
-): { text: string; value: unknown; findings: OffsetFinding[]; lines: LineIndex; shape?: TextShape } | undefined {
-  const tree = lastRead?.text === text ? lastRead.tree : undefined;
-  if (!tree?.repairFindings || tree.parsedText === text) return undefined;
-  // Copies: validation's findings are its own.
-  const findings = tree.repairFindings.map((f) => ({ ...f }));
-  return { text: tree.parsedText, value: tree.value, findings, lines: lastRead!.lines, shape: tree.shape };
 }
 
 /** A large broken text that validation repaired, as the last read, for the authoring requests on it. */
@@ -265,9 +257,9 @@ export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: Text
   const inner = text.slice(node.offset, end + delta);
   // A repaired previous text: its repairs outside the container stand (the text there is the same), those inside
   // are made again on the container's new text, as the whole text's repair would make them there (repairContainer).
-  const outside = (previous.repairs?.repairs ?? []).filter((r) => r < node.offset || r >= end);
+  const outside = (previous.repair?.repairs ?? []).filter((r) => r < node.offset || r >= end);
   // A stop outside placed by a snippet of the text may be placed elsewhere after any edit: read the whole text again.
-  if (previous.repairs?.bySnippet.some((r) => r < node.offset || r >= end)) return undefined;
+  if (previous.repair?.bySnippet.some((r) => r < node.offset || r >= end)) return undefined;
   let value: unknown;
   let repaired: Repaired | undefined;
   try {
@@ -305,7 +297,7 @@ export function largeTreeAfterEdit(previous: LargeTree, text: string, edit: Text
   const before = (o: number) => o < node.offset;
   const after = (o: number) => o >= end;
   const shifted = (f: OffsetFinding, by: number): OffsetFinding => ({ ...f, start: f.start + by, end: f.end + by });
-  const findings = previous.repairFindings ?? [];
+  const findings = previous.repair?.findings ?? [];
   return lazyTree(
     previous.parsedText.slice(0, node.offset) + (repaired?.text ?? inner) + previous.parsedText.slice(end),
     value,

@@ -10,14 +10,7 @@ import { MAX_KRAKEN_DEPTH, MAX_TREE_DEPTH, scanStructure, type Structure, textSh
 import { findDuplicateKeys, leadingZeroFinding, leadingZeroNumbers, type OffsetFinding, syntaxFindings } from './parseFindings';
 import { tolerantTree, withinStack } from './parseTolerant';
 import { LARGE_BROKEN_TEXT, repairLarge } from './parseRepair';
-import {
-  LARGE_AUTHORING_TEXT,
-  rememberRepairedText,
-  rememberShape,
-  rememberStrictText,
-  repairFromLast,
-  strictValueFromLast,
-} from './largeDocument';
+import { LARGE_AUTHORING_TEXT, rememberRepairedText, fromLastRead, rememberShape, rememberStrictText } from './largeDocument';
 
 export { MAX_KRAKEN_DEPTH } from './parseShape';
 export type { OffsetFinding } from './parseFindings';
@@ -53,10 +46,9 @@ export function parseDocument(text: string): ParsedDocument {
   // A large text that is an edit of the last one read (typing): its value from that one's, parsing only the container
   // that holds the edit (largeDocument.ts), and its line index shifted; the checks below are the same.
   const large = text.length >= LARGE_AUTHORING_TEXT && text.charCodeAt(0) !== 0xfeff;
-  const fromLast = large ? strictValueFromLast(text) : undefined;
   // A large broken text that completion or hover has just repaired: the same repair, not done again.
-  const repairedLast = large && !fromLast ? repairFromLast(text) : undefined;
-  const lines = fromLast?.lines ?? repairedLast?.lines ?? new LineIndex(text);
+  const last = large ? fromLastRead(text) : undefined;
+  const lines = last?.lines ?? new LineIndex(text);
   const findings: OffsetFinding[] = [];
 
   if (text.charCodeAt(0) === 0xfeff) {
@@ -111,9 +103,10 @@ export function parseDocument(text: string): ParsedDocument {
     return { text, value: undefined, strict, findings, broken: true, lines, locator: new TreeLocator(undefined, text.length) };
   };
   try {
-    if (fromLast) value = fromLast.value;
-    else if (repairedLast) strict = false;
-    else {
+    if (last) {
+      value = last.value;
+      strict = !last.repairFindings;
+    } else {
       value = JSON.parse(text);
       if (large) rememberStrictText(text, value, lines);
     }
@@ -138,10 +131,10 @@ export function parseDocument(text: string): ParsedDocument {
     const numbersExact = shape.longNumbers === 0 && shape.arrayNumbers === 0 ? true : undefined;
     return { text, value: parsedValue, strict, findings, broken, lines, locator: new ScanLocator(parsedText, parsedValue), numbersExact };
   };
-  if (strict) return checkStrict(text, value, false, fromLast?.shape);
-  if (repairedLast) {
-    for (const f of repairedLast.findings) findings.push(f);
-    return checkStrict(repairedLast.text, repairedLast.value, true, repairedLast.shape);
+  if (strict) return checkStrict(text, value, false, last?.shape);
+  if (last?.repairFindings) {
+    for (const f of last.repairFindings) findings.push(f);
+    return checkStrict(last.parsedText, last.value, true, last.shape);
   }
 
   if (text.length >= LARGE_BROKEN_TEXT) {
