@@ -181,6 +181,9 @@ function vmRss(pid: number): { rss: number; hwm: number } | undefined {
   }
 }
 
+/** How long the language servers idle before their memory is read as settled (full mode). */
+const SETTLE_SECONDS = 60;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------------------------------------ inputs
@@ -751,8 +754,13 @@ interface LspResults {
     baselineRss: number;
     /** Half a second after the document's diagnostics. */
     rss: number;
-    /** After 30 s idle: V8 gives the parse's memory back to the system only after a while (its memory reducer). */
+    /**
+     * After a minute idle: V8 gives the parse's memory back to the system only after a while (its memory reducer,
+     * which here fires 30–40 s after the diagnostics: a 30 s wait caught it in some runs and not in others).
+     */
     settledRss?: number;
+    /** Seconds after the 0.5 s reading when the resident set last fell by more than 1 MB (undefined: it did not). */
+    settledAfter?: number;
     peakRss: number;
     ratio: number;
     ratioOverBaseline: number;
@@ -945,7 +953,7 @@ async function lsp(): Promise<LspResults> {
   }
 
   // Memory: one fresh server per size; resident set half a second after the document's diagnostics arrived, and (full
-  // mode) once V8 has given the parse's memory back, 30 s later. The servers idle side by side for that.
+  // mode) once V8 has given the parse's memory back: sampled each second for a minute, the servers idling side by side.
   const servers: Array<{ s: LspServer; entry: LspResults['memory'][number] }> = [];
   try {
     for (const size of SIZES) {
@@ -972,7 +980,16 @@ async function lsp(): Promise<LspResults> {
       servers.push({ s, entry });
     }
     if (!SHORT) {
-      await sleep(30_000);
+      const last = servers.map(({ entry }) => entry.rss);
+      for (let second = 1; second <= SETTLE_SECONDS; second++) {
+        await sleep(1000);
+        servers.forEach(({ s, entry }, i) => {
+          const now = vmRss(s.process.pid!)?.rss;
+          if (now === undefined) return;
+          if (now < last[i] - 1024 * 1024) entry.settledAfter = second;
+          last[i] = now;
+        });
+      }
       for (const { s, entry } of servers) {
         entry.settledRss = vmRss(s.process.pid!)?.rss;
         if (entry.settledRss) {
@@ -1352,7 +1369,8 @@ async function main(): Promise<void> {
           'server RSS, empty',
           'RSS 0.5 s after diagnostics',
           'peak RSS',
-          'RSS settled (30 s)',
+          `RSS settled (${SETTLE_SECONDS} s idle)`,
+          'fell until',
           'RSS / size',
           '(RSS − empty) / size',
         ],
@@ -1362,6 +1380,7 @@ async function main(): Promise<void> {
           fmtBytes(m.rss),
           fmtBytes(m.peakRss),
           m.settledRss ? fmtBytes(m.settledRss) : '—',
+          m.settledAfter === undefined ? '—' : `${m.settledAfter} s`,
           `${m.ratio.toFixed(1)}×`,
           `${m.ratioOverBaseline.toFixed(1)}×`,
         ]),
