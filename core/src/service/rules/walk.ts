@@ -24,44 +24,6 @@ export class PathNode {
 
 export const ROOT_PATH = new PathNode(undefined, undefined);
 
-/**
- * Visits every object (not array) in a value, iteratively, depth-first in document order.
- * `visit` returning false skips the object's children.
- */
-export function walkObjects(
-  root: unknown,
-  visit: (obj: Record<string, unknown>, path: PathNode, keys: readonly string[]) => boolean | void,
-  base: PathNode = ROOT_PATH,
-): void {
-  // Two parallel stacks, not one of {value, path} pairs: no allocation per container but its path node.
-  const values: unknown[] = [root];
-  const paths: PathNode[] = [base];
-  while (values.length) {
-    const value = values.pop();
-    const path = paths.pop()!;
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) {
-        const item = value[i];
-        if (item !== null && typeof item === 'object') {
-          values.push(item);
-          paths.push(path.child(i));
-        }
-      }
-      continue;
-    }
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj);
-    if (visit(obj, path, keys) === false) continue;
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const child = obj[keys[i]];
-      if (child !== null && typeof child === 'object') {
-        values.push(child);
-        paths.push(path.child(keys[i]));
-      }
-    }
-  }
-}
-
 /** The shared walk of one payload: its objects outside metadata, their paths, and the holders of each key set. */
 interface Walk {
   root: object;
@@ -109,7 +71,7 @@ const NO_HOLDERS: readonly number[] = [];
 
 /**
  * Every object of a payload except `metadata` values and what is inside them (the customer's free-form data), in
- * walkObjects order, with its path. Walked once per payload and shared by the rules that read every object
+ * document order (depth-first, an object before what it holds), with its path. Walked once per payload and shared by the rules that read every object
  * (date-order, iban-check): each would otherwise walk the whole document itself.
  */
 export function objectsOutsideMetadata(root: unknown): Walk {
@@ -119,20 +81,53 @@ export function objectsOutsideMetadata(root: unknown): Walk {
   const paths: PathNode[] = [];
   const holders: number[][] = [];
   for (let i = 0; i < keySets; i++) holders.push([]);
-  walkObjects(root, (obj, path, keys) => {
+  // Depth-first in document order, iteratively (documents may nest very deeply), on two parallel stacks: no
+  // allocation per container but its path node. An object's keys are read with for-in, not Object.keys: no array of
+  // keys per object (a 40 MB account has 120 000 objects), and a third less time.
+  const values: unknown[] = [root];
+  const nodes: PathNode[] = [ROOT_PATH];
+  while (values.length) {
+    const value = values.pop();
+    const path = nodes.pop()!;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        if (item !== null && typeof item === 'object') {
+          values.push(item);
+          nodes.push(new PathNode(path, i));
+        }
+      }
+      continue;
+    }
     const holder = typeof path.key === 'number' ? path.parent?.key : path.key;
-    if (holder === 'metadata') return false;
+    if (holder === 'metadata') continue;
+    const obj = value as Record<string, unknown>;
     const o = objects.push(obj) - 1;
     paths.push(path);
-    for (let i = 0; i < keys.length; i++) {
-      const sets = SETS_BY_KEY.get(keys[i]);
-      if (sets === undefined) continue;
-      for (let j = 0; j < sets.length; j++) {
-        const list = holders[sets[j]];
-        if (list[list.length - 1] !== o) list.push(o);
+    const pushed = values.length;
+    for (const key in obj) {
+      const sets = SETS_BY_KEY.get(key);
+      if (sets !== undefined)
+        for (let j = 0; j < sets.length; j++) {
+          const list = holders[sets[j]];
+          if (list[list.length - 1] !== o) list.push(o);
+        }
+      const child = obj[key];
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        nodes.push(new PathNode(path, key));
       }
     }
-  });
+    // The children went on in key order: turned round, the first key's is taken first.
+    for (let a = pushed, b = values.length - 1; a < b; a++, b--) {
+      const v = values[a];
+      values[a] = values[b];
+      values[b] = v;
+      const n = nodes[a];
+      nodes[a] = nodes[b];
+      nodes[b] = n;
+    }
+  }
   walked = { root, objects, paths, holders };
   return walked;
 }
