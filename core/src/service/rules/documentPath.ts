@@ -1,5 +1,5 @@
 import type { KindId } from '../kinds';
-import type { JsonPath, Severity } from '../types';
+import type { Severity } from '../types';
 import { quote } from './messages';
 import { select } from './select';
 import type { Rule } from './types';
@@ -63,10 +63,11 @@ export const documentPath: Rule = {
   appliesTo: ['notes[].document_paths[].document_path', 'statements[].statement_path'],
   check(ctx) {
     for (const pattern of PATHS[ctx.kind] ?? []) {
-      for (const { value, path } of select(ctx.root, pattern)) {
+      for (const selected of select(ctx.root, pattern)) {
+        const value = selected.value;
         if (typeof value !== 'string') continue;
         const found = problem(value);
-        if (found) ctx.report(path as JsonPath, found.message, { severity: found.severity });
+        if (found) ctx.report(selected.path, found.message, { severity: found.severity });
       }
     }
   },

@@ -13,11 +13,11 @@ export const ledgerCodeReference: Rule = {
       .map((l) => l.value.ledger_code)
       .filter((c): c is string => typeof c === 'string');
     for (const list of ['payment_instructions', 'payment_schedules']) {
-      for (const { value, path } of selectObjects(ctx.root, `${list}[]`)) {
-        const code = value.ledger_code;
+      for (const selected of selectObjects(ctx.root, `${list}[]`)) {
+        const code = selected.value.ledger_code;
         if (typeof code !== 'string' || codes.includes(code)) continue;
         ctx.report(
-          [...path, 'ledger_code'],
+          [...selected.path, 'ledger_code'],
           `ledger_code "${code}" names no ledger of this account (ledgers: ${codes.length ? codes.join(', ') : 'none'}).`,
           { data: { ledgers: codes } },
         );

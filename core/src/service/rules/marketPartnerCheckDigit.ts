@@ -23,13 +23,14 @@ export const marketPartnerCheckDigit: Rule = {
   ],
   check(ctx) {
     for (const pattern of FIELDS) {
-      for (const { value, path } of select(ctx.root, pattern)) {
+      for (const selected of select(ctx.root, pattern)) {
+        const value = selected.value;
         if (typeof value !== 'string' || !/^\d{13}$/.test(value)) continue;
         const result = checkMarketPartnerId(value);
         if (result.valid) continue;
         // The digits each procedure computes are not offered: the mistyped digit may be any of the thirteen.
         ctx.report(
-          path,
+          selected.path,
           `Market partner ID ${quote(value)} fails both check-digit procedures (BDEW/DVGW and GS1 GLN): a digit is probably mistyped. Take the code from the BDEW/DVGW code list (bdew-codes.de) or the partner's master data; it is not corrected here.`,
         );
       }

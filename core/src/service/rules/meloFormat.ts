@@ -10,13 +10,14 @@ export const meloFormat: Rule = {
   kinds: ['account'],
   appliesTo: ['supply_addresses[].supply_points[].melos[].melo_number'],
   check(ctx) {
-    for (const { value, path } of select(ctx.root, 'supply_addresses[].supply_points[].melos[].melo_number')) {
+    for (const selected of select(ctx.root, 'supply_addresses[].supply_points[].melos[].melo_number')) {
+      const value = selected.value;
       // Length and characters are the schema's (pattern ^[A-Z]{2}[A-Za-z0-9]{31}$); only the German structure here.
       if (typeof value !== 'string' || !MELO_PATTERN.test(value)) continue;
       const result = checkMelo(value);
       if (result.german.valid) continue;
       ctx.report(
-        path,
+        selected.path,
         `MeLo-ID ${quote(value)} does not have the German structure: ${result.german.reason}. Check it against the metering point operator's data.`,
       );
     }
