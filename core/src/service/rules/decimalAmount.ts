@@ -14,10 +14,9 @@ import { KINDS_BY_ID } from '../kinds';
 import { isDecimalString } from '../formats';
 // Built by scripts/compile-schemas.mjs (npm run build) from schemas/*.json with decimalReach.ts.
 import DECIMAL_REACH from '../generated/decimalReach';
-import type { PathSegment } from '../types';
 import type { DecimalReach } from './decimalReach';
 import { quote } from './messages';
-import { selectObjects } from './select';
+import { selectObjects, type Selected } from './select';
 import type { Rule } from './types';
 import { ROOT_PATH, type PathNode } from './walk';
 
@@ -116,14 +115,15 @@ export const decimalAmount: Rule = {
 
     if (ctx.kind !== 'account') return;
     for (const params of selectObjects(ctx.root, 'supply_addresses[].supply_points[].agreements[].params')) {
-      const fields: Array<[string, unknown, PathSegment[]]> = DE_DECIMAL_PARAMS.map((k) => [k, params.value[k], [...params.path, k]]);
-      for (const charges of selectObjects(params.value, 'network_charges', params.path)) {
-        for (const [k, v] of Object.entries(charges.value)) fields.push([k, v, [...charges.path, k]]);
-      }
-      for (const [name, value, path] of fields) {
+      // The object each field is read in and the field's name: a path is made only for a value reported.
+      const fields: Array<[Selected<Record<string, unknown>>, string]> = DE_DECIMAL_PARAMS.map((k) => [params, k]);
+      for (const charges of selectObjects(params.value, 'network_charges', params))
+        for (const k in charges.value) fields.push([charges, k]);
+      for (const [at, name] of fields) {
+        const value = at.value[name];
         if (typeof value !== 'string' || isDecimalString(value.trim())) continue;
         ctx.report(
-          path,
+          [...at.path, name],
           `${name} is ${quote(value)}, which is not a plain decimal number: write digits with "." as the decimal point and no thousands separators or units, e.g. "0.1025". A warning: the German contract for agreement params is not public, but Kraken's decimal fields read only this form.`,
           { severity: 'warning' },
         );

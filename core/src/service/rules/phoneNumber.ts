@@ -27,7 +27,7 @@ import type { JsonPath, Severity } from '../types';
 import { activation, findingData } from './declared';
 import { quote } from './messages';
 import { marketOf } from './market';
-import { isRecord, selectObjects } from './select';
+import { isRecord, selectObjects, type Selected } from './select';
 import type { Rule, RuleContext } from './types';
 
 const GENERIC = 'Validate phone number';
@@ -52,10 +52,19 @@ const ERROR_REASONS: Record<string, string> = {
   TOO_SHORT: 'one digit is not a phone number',
 };
 
-interface Field {
-  value: string;
-  path: JsonPath;
-  name: string;
+/** A phone field of the payload; its path is made when it is read (most numbers pass). */
+class Field {
+  private made: JsonPath | undefined;
+
+  constructor(
+    readonly value: string,
+    private readonly at: Selected<Record<string, unknown>>,
+    readonly name: string,
+  ) {}
+
+  get path(): JsonPath {
+    return (this.made ??= [...this.at.path, this.name]);
+  }
 }
 
 interface Judgement {
@@ -69,16 +78,15 @@ interface Judgement {
 /** The phone fields of the payload; property administrators' only under a contract (the bundled schemas have none). */
 function phoneFields(root: unknown, underContract: boolean): Field[] {
   const fields: Field[] = [];
-  const add = (obj: Record<string, unknown>, path: JsonPath, names: readonly string[]) => {
-    for (const name of names) if (typeof obj[name] === 'string') fields.push({ value: obj[name] as string, path: [...path, name], name });
+  const add = (at: Selected<Record<string, unknown>>, names: readonly string[]) => {
+    for (const name of names) if (typeof at.value[name] === 'string') fields.push(new Field(at.value[name] as string, at, name));
   };
   // only numbers that are there: a path per absent field costs gigabytes on a million customers
   for (const c of selectObjects(root, 'customers[]')) {
-    add(c.value, c.path, ['mobile', 'landline']);
-    for (const alt of selectObjects(c.value, 'alternative_phone_numbers[]', c.path)) add(alt.value, alt.path, ['phone_number']);
+    add(c, ['mobile', 'landline']);
+    for (const alt of selectObjects(c.value, 'alternative_phone_numbers[]', c)) add(alt, ['phone_number']);
   }
-  if (underContract)
-    for (const p of selectObjects(root, 'supply_addresses[].property_administrators[]')) add(p.value, p.path, ['mobile', 'landline']);
+  if (underContract) for (const p of selectObjects(root, 'supply_addresses[].property_administrators[]')) add(p, ['mobile', 'landline']);
   return fields;
 }
 

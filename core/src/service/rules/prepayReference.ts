@@ -24,7 +24,7 @@ export const prepayReference: Rule = {
     if (!ctx.underContract) return;
     for (const mp of selectObjects(ctx.root, 'supply_addresses[].meter_points[]')) {
       if (mp.value.supply_type !== 'ELECTRICITY') continue;
-      for (const m of selectObjects(mp.value, 'meters[]', mp.path)) {
+      for (const m of selectObjects(mp.value, 'meters[]', mp)) {
         const crn = m.value.prepay_customer_reference_number;
         if (m.value.is_prepay !== true || typeof crn !== 'string') continue;
         const compact = crn.replace(/\s+/g, '');

@@ -34,7 +34,7 @@ class Selection implements Selected {
     readonly value: unknown,
     private readonly parent: Selection | undefined,
     private readonly key: string | number | undefined,
-    private readonly base: JsonPath,
+    private readonly base: Base,
   ) {}
 
   get path(): JsonPath {
@@ -43,17 +43,27 @@ class Selection implements Selected {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks up the parent chain from this node
     let n: Selection | undefined = this;
     for (; n && n.key !== undefined; n = n.parent) keys.push(n.key);
-    const path = n ? [...n.base] : [];
+    const path = n ? [...basePath(n.base)] : [];
     for (let i = keys.length - 1; i >= 0; i--) path.push(keys[i]);
     return (this.made = path);
   }
 }
 
 /**
+ * Where a selection starts: the path of the value selected from, or the selection that value came from (its path is
+ * then made only if one of the new selections' paths is).
+ */
+type Base = JsonPath | Selected;
+
+function basePath(base: Base): JsonPath {
+  return Array.isArray(base) ? base : (base as Selected).path;
+}
+
+/**
  * Selects values by a simple pattern: dot-separated property names, `[]` after a name iterates its array
  * (`supply_addresses[].supply_points[].meters[]`). Missing or mistyped steps select nothing: the schema reports them.
  */
-export function select(root: unknown, pattern: string, base: JsonPath = []): Selected[] {
+export function select(root: unknown, pattern: string, base: Base = []): Selected[] {
   let current: Selection[] = [new Selection(root, undefined, undefined, base)];
   if (!pattern) return current;
   for (const { name, iterate } of stepsOf(pattern)) {
@@ -73,6 +83,6 @@ export function select(root: unknown, pattern: string, base: JsonPath = []): Sel
 }
 
 /** Records only: `select` followed by a filter. */
-export function selectObjects(root: unknown, pattern: string, base: JsonPath = []): Selected<Record<string, unknown>>[] {
+export function selectObjects(root: unknown, pattern: string, base: Base = []): Selected<Record<string, unknown>>[] {
   return select(root, pattern, base).filter((s): s is Selected<Record<string, unknown>> => isRecord(s.value));
 }

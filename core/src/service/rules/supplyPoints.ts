@@ -4,32 +4,46 @@
  * missing or mistyped level selects nothing (the schema reports it).
  */
 import type { JsonPath } from '../types';
-import { selectObjects } from './select';
+import { selectObjects, type Selected } from './select';
 
-export interface SupplyPointRef {
-  /** The identifier as written (MaLo-ID, PRM, MPAN, MPRN, NMI …). */
-  identifier: string;
+/** A supply point with a string identifier; its paths are made when read (most supply points are never reported). */
+export class SupplyPointRef {
+  constructor(
+    /** The identifier as written (MaLo-ID, PRM, MPAN, MPRN, NMI …). */
+    readonly identifier: string,
+    /** The supply point object, selected. */
+    readonly at: Selected<Record<string, unknown>>,
+    /** The field that holds the identifier. */
+    readonly field: string,
+    readonly container: 'supply_points' | 'meter_points',
+  ) {}
+
+  get value(): Record<string, unknown> {
+    return this.at.value;
+  }
+
   /** Path of the identifier value. */
-  path: JsonPath;
+  get path(): JsonPath {
+    return [...this.at.path, this.field];
+  }
+
   /** Path of the supply point object. */
-  owner: JsonPath;
-  container: 'supply_points' | 'meter_points';
-  value: Record<string, unknown>;
+  get owner(): JsonPath {
+    return this.at.path;
+  }
 }
 
 /** Every supply point with a string identifier, in document order of the selects. */
 export function supplyPoints(root: unknown): SupplyPointRef[] {
   const out: SupplyPointRef[] = [];
   for (const sp of selectObjects(root, 'supply_addresses[].supply_points[]')) {
-    const id = sp.value.identifier;
-    if (typeof id === 'string')
-      out.push({ identifier: id, path: [...sp.path, 'identifier'], owner: sp.path, container: 'supply_points', value: sp.value });
+    if (typeof sp.value.identifier === 'string') out.push(new SupplyPointRef(sp.value.identifier, sp, 'identifier', 'supply_points'));
   }
   for (const mp of selectObjects(root, 'supply_addresses[].meter_points[]')) {
     for (const field of ['identifier', 'mpxn']) {
       const id = mp.value[field];
       if (typeof id === 'string') {
-        out.push({ identifier: id, path: [...mp.path, field], owner: mp.path, container: 'meter_points', value: mp.value });
+        out.push(new SupplyPointRef(id, mp, field, 'meter_points'));
         break;
       }
     }

@@ -1,6 +1,5 @@
-import type { JsonPath } from '../types';
 import { dotted, listQuoted, quote } from './messages';
-import { selectObjects } from './select';
+import { selectObjects, type Selected } from './select';
 import { idKey } from './supplyPoints';
 import type { Rule } from './types';
 
@@ -24,13 +23,13 @@ export const transferReadingMeter: Rule = {
   appliesTo: ['supply_addresses[].supply_points[].transfer_readings[].meter_number'],
   check(ctx) {
     const points = selectObjects(ctx.root, 'supply_addresses[].supply_points[]').map((sp) => ({
-      path: sp.path,
+      at: sp,
       identifier: sp.value.identifier,
       meters: meterNumbers(sp.value),
-      readings: selectObjects(sp.value, 'transfer_readings[]', sp.path),
+      readings: selectObjects(sp.value, 'transfer_readings[]', sp),
     }));
     // Where each meter number is, to say so when a reading names a meter of another supply point.
-    const meterHome = new Map<string, { path: JsonPath; identifier: unknown }>();
+    const meterHome = new Map<string, { at: Selected; identifier: unknown }>();
     for (const p of points) for (const m of p.meters) if (!meterHome.has(idKey(m))) meterHome.set(idKey(m), p);
 
     for (const p of points) {
@@ -41,7 +40,7 @@ export const transferReadingMeter: Rule = {
         if (typeof n !== 'string' || own.has(idKey(n))) continue;
         const elsewhere = meterHome.get(idKey(n));
         const where = elsewhere
-          ? ` It is a meter of another supply point${typeof elsewhere.identifier === 'string' ? ` (${quote(elsewhere.identifier)}, ${dotted(elsewhere.path)})` : ` (${dotted(elsewhere.path)})`}: move the reading there or correct the number.`
+          ? ` It is a meter of another supply point${typeof elsewhere.identifier === 'string' ? ` (${quote(elsewhere.identifier)}, ${dotted(elsewhere.at.path)})` : ` (${dotted(elsewhere.at.path)})`}: move the reading there or correct the number.`
           : ' Correct the number or add the meter under melos[].meters[].';
         ctx.report(
           [...reading.path, 'meter_number'],

@@ -1,6 +1,6 @@
 import type { JsonPath, Severity } from '../types';
 import { dotted, quote } from './messages';
-import { isRecord, selectObjects } from './select';
+import { isRecord, selectObjects, type Selected } from './select';
 import { idKey, supplyPoints } from './supplyPoints';
 import type { Rule, RuleContext } from './types';
 
@@ -10,9 +10,9 @@ interface Occurrence {
   /** Path of the id value. */
   readonly path: JsonPath;
   readonly severity: Severity;
-  /** For meters: the melo_number and the supply point they are listed under. */
-  melo?: string;
-  supplyPoint?: string;
+  /** For meters: the melo_number and the supply point (its selection) they are listed under. */
+  readonly melo?: string;
+  readonly supplyPoint?: object;
 }
 
 /** The id as Kraken sees it: strings trimmed (DRF CharField), numbers as written (DRF turns them into text). */
@@ -38,6 +38,27 @@ class TransactionId implements Occurrence {
   get path(): JsonPath {
     return transactionIdPath(this.list, this.index);
   }
+}
+
+/** An id held by a selected object's field: its path, too, is made only when it is reported. */
+class FieldId implements Occurrence {
+  constructor(
+    readonly key: string,
+    private readonly at: Selected,
+    private readonly field: string,
+    readonly severity: Severity,
+    readonly melo?: string,
+    readonly supplyPoint?: object,
+  ) {}
+
+  get path(): JsonPath {
+    return [...this.at.path, this.field];
+  }
+}
+
+/** The id in `at.value[field]`, as idOf reads it (the path only for a number, whose text is read). */
+function idAt(ctx: RuleContext, at: Selected<Record<string, unknown>>, field: string): string | undefined {
+  return idOf(ctx, at.value[field], () => [...at.path, field]);
 }
 
 function transactionIdPath(list: JsonPath, index: number): JsonPath {
@@ -117,9 +138,8 @@ export const uniqueIds: Rule = {
 
     const statements: Occurrence[] = [];
     for (const s of selectObjects(ctx.root, 'statements[]')) {
-      const p = [...s.path, 'statement_id'];
-      const key = idOf(ctx, s.value.statement_id, p);
-      if (key !== undefined) statements.push({ key, path: p, severity: 'warning' });
+      const key = idAt(ctx, s, 'statement_id');
+      if (key !== undefined) statements.push(new FieldId(key, s, 'statement_id', 'warning'));
     }
     reportRepeats(
       ctx,
@@ -134,19 +154,16 @@ export const uniqueIds: Rule = {
     // (consumption and feed-in), so the same meters under the same melo_number in another supply point are fine.
     const meters: Occurrence[] = [];
     for (const sp of selectObjects(ctx.root, 'supply_addresses[].supply_points[]')) {
-      const supplyPoint = sp.path.join('.');
-      for (const melo of selectObjects(sp.value, 'melos[]', sp.path)) {
+      for (const melo of selectObjects(sp.value, 'melos[]', sp)) {
         const meloNumber = typeof melo.value.melo_number === 'string' ? melo.value.melo_number : undefined;
-        for (const meter of selectObjects(melo.value, 'meters[]', melo.path)) {
-          const p = [...meter.path, 'meter_number'];
-          const key = idOf(ctx, meter.value.meter_number, p);
-          if (key !== undefined) meters.push({ key, path: p, severity: 'warning', melo: meloNumber, supplyPoint });
+        for (const meter of selectObjects(melo.value, 'meters[]', melo)) {
+          const key = idAt(ctx, meter, 'meter_number');
+          if (key !== undefined) meters.push(new FieldId(key, meter, 'meter_number', 'warning', meloNumber, sp));
         }
       }
-      for (const meter of selectObjects(sp.value, 'meters[]', sp.path)) {
-        const p = [...meter.path, 'meter_number'];
-        const key = idOf(ctx, meter.value.meter_number, p);
-        if (key !== undefined) meters.push({ key, path: p, severity: 'warning', supplyPoint });
+      for (const meter of selectObjects(sp.value, 'meters[]', sp)) {
+        const key = idAt(ctx, meter, 'meter_number');
+        if (key !== undefined) meters.push(new FieldId(key, meter, 'meter_number', 'warning', undefined, sp));
       }
     }
     reportRepeats(
@@ -157,9 +174,13 @@ export const uniqueIds: Rule = {
       (o, first) => o.melo !== undefined && o.melo === first.melo && o.supplyPoint !== first.supplyPoint,
     );
 
-    const points: Occurrence[] = supplyPoints(ctx.root)
-      .filter((p) => idKey(p.identifier) !== '')
-      .map((p) => ({ key: idKey(p.identifier), path: p.path, severity: p.container === 'meter_points' ? 'error' : 'warning' }));
+    const points: Occurrence[] = [];
+    for (const p of supplyPoints(ctx.root)) {
+      const key = idKey(p.identifier);
+      if (key === '') continue;
+      const severity = p.container === 'meter_points' ? 'error' : 'warning';
+      points.push(new FieldId(key, p.at, p.field, severity));
+    }
     reportRepeats(ctx, points, (o, first) =>
       o.severity === 'error'
         ? `Meter point ${quote(o.key)} is listed more than once; the first is at ${dotted(first.path)}. Kraken rejects a meter point given twice (duplicate_meter_points_provided): list it once.`
