@@ -1,6 +1,6 @@
 import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
-import { amountAt, formatDecimal } from './decimal';
+import { amountAt, formatDecimal, itemAmountAt } from './decimal';
 import { dotted } from './messages';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
@@ -19,7 +19,7 @@ function sumOf(ctx: RuleContext, list: unknown, path: JsonPath, field: string): 
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     if (!isRecord(item)) return undefined;
-    const v = amountAt(ctx, item[field], [...path, i, field]);
+    const v = itemAmountAt(ctx, item[field], path, i, field);
     if (v === undefined) return undefined;
     sum += v;
   }

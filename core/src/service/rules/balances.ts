@@ -1,6 +1,6 @@
 import type { JsonPath, Severity } from '../types';
 import { activation, findingData, type Activation } from './declared';
-import { amountAt, formatDecimal } from './decimal';
+import { amountAt, formatDecimal, itemAmountAt } from './decimal';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
 
@@ -22,7 +22,7 @@ function signedSum(ctx: RuleContext, list: unknown, path: JsonPath, skip?: (t: R
     if (!isRecord(t)) return undefined;
     if (skip?.(t)) continue;
     const sign = typeof t.type === 'string' ? SIGN[t.type] : undefined;
-    const amount = amountAt(ctx, t.amount, [...path, i, 'amount']);
+    const amount = itemAmountAt(ctx, t.amount, path, i, 'amount');
     if (sign === undefined || amount === undefined) return undefined;
     sum += sign * amount;
   }

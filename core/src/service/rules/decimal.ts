@@ -60,6 +60,11 @@ export function amountAt(ctx: RuleContext, value: unknown, path: JsonPath): bigi
   return undefined;
 }
 
+/** `amountAt` for `list[index][field]` of the list at `listPath`: its path is made only for a number (whose text is read). */
+export function itemAmountAt(ctx: RuleContext, value: unknown, listPath: JsonPath, index: number, field: string): bigint | undefined {
+  return typeof value === 'string' ? parseDecimal(value) : amountAt(ctx, value, [...listPath, index, field]);
+}
+
 /** A scaled amount as text with at least two decimals (`-10.00`, `0.125`). */
 export function formatDecimal(units: bigint): string {
   const negative = units < 0n;
