@@ -6,7 +6,16 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { nearStrings } from '../helpers';
-import { generalKrakenDate, generalKrakenDateTime, parseKrakenDate, parseKrakenDateTime } from '../../core/src/service/formats';
+import {
+  generalKrakenDate,
+  generalKrakenDateTime,
+  isKrakenDate,
+  isKrakenDateTime,
+  parseKrakenDate,
+  parseKrakenDateTime,
+  timestampOf,
+  toTimestamp,
+} from '../../core/src/service/formats';
 
 const BASES = [
   '2024-02-29',
@@ -45,6 +54,11 @@ describe('formats: the fast paths answer as the general parsers', () => {
       const dt = parseKrakenDateTime(s);
       assert.deepEqual(dt, generalKrakenDateTime(s), `date-time ${JSON.stringify(s)}`);
       assert.deepEqual(parseKrakenDate(s), generalKrakenDate(s), `date ${JSON.stringify(s)}`);
+      // The checks and the timestamp read the scan without making the parsed value: the same answers.
+      assert.equal(isKrakenDateTime(s), generalKrakenDateTime(s) !== undefined, `is date-time ${JSON.stringify(s)}`);
+      assert.equal(isKrakenDate(s), generalKrakenDate(s) !== undefined, `is date ${JSON.stringify(s)}`);
+      const general = generalKrakenDateTime(s.trim());
+      assert.equal(toTimestamp(s), general && timestampOf(general), `timestamp ${JSON.stringify(s)}`);
       if (dt) read++;
     }
     // The grammar reaches both sides: strings either parser reads, and strings both reject.

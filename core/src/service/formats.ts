@@ -61,44 +61,64 @@ function twoDigits(s: string, i: number): number {
 }
 
 /**
- * The common date form, YYYY-MM-DD of a real calendar date, read without a regex: every payload date goes through
- * here, most of them this way. Undefined for anything else, which the general parsers then read: the fast paths
- * only shorten what those would accept (test/unit/formatsFastPath.test.ts holds the two to the same answers on
- * generated near-dates).
+ * What the fast paths below read, left in these fields rather than in a new object: every payload date goes through
+ * here (an account holds tens of thousands), and most are only checked or turned into a timestamp. Read them right
+ * after a scan that returned true; the next scan overwrites them.
  */
-function plainIsoDate(s: string): [number, number, number] | undefined {
-  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
+let scanYear = 0;
+let scanMonth = 0;
+let scanDay = 0;
+let scanHour = 0;
+let scanMinute = 0;
+let scanSecond = 0;
+let scanOffset: number | undefined;
+let scanDateOnly = false;
+
+/**
+ * The common date form, YYYY-MM-DD of a real calendar date, read without a regex into the scan fields. False for
+ * anything else, which the general parsers then read: the fast paths only shorten what those would accept
+ * (test/unit/formatsFastPath.test.ts holds the two to the same answers on generated near-dates).
+ */
+function scanPlainIsoDate(s: string): boolean {
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
   const hi = twoDigits(s, 0);
   const lo = twoDigits(s, 2);
   const month = twoDigits(s, 5);
   const day = twoDigits(s, 8);
-  if (hi < 0 || lo < 0 || month < 0 || day < 0) return undefined;
+  if (hi < 0 || lo < 0 || month < 0 || day < 0) return false;
   const year = hi * 100 + lo;
-  return validCalendarDate(year, month, day) ? [year, month, day] : undefined;
+  if (!validCalendarDate(year, month, day)) return false;
+  scanYear = year;
+  scanMonth = month;
+  scanDay = day;
+  return true;
 }
 
 /**
  * The common date-time forms, YYYY-MM-DD, and YYYY-MM-DD{T| }HH:MM:SS with an optional fraction and an optional zone
- * (Z or ±HH:MM), read without a regex; what it returns is what `pythonFromIsoFormat` returns. Undefined: not one of
- * these forms (or out of range), left to the general parser.
+ * (Z or ±HH:MM), read without a regex into the scan fields; what they hold is what `pythonFromIsoFormat` returns.
+ * False: not one of these forms (or out of range), left to the general parser.
  */
-function plainIsoDateTime(s: string): ParsedDateTime | undefined {
-  const date = plainIsoDate(s);
-  if (!date) return undefined;
-  const [year, month, day] = date;
-  if (s.length === 10) return { year, month, day, hour: 0, minute: 0, second: 0, dateOnly: true };
+function scanPlainIsoDateTime(s: string): boolean {
+  if (!scanPlainIsoDate(s)) return false;
+  if (s.length === 10) {
+    scanHour = scanMinute = scanSecond = 0;
+    scanOffset = undefined;
+    scanDateOnly = true;
+    return true;
+  }
   const sep = s.charCodeAt(10);
-  if ((sep !== 84 && sep !== 32) || s.length < 19 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  if ((sep !== 84 && sep !== 32) || s.length < 19 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
   const hour = twoDigits(s, 11);
   const minute = twoDigits(s, 14);
   const second = twoDigits(s, 17);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
   let at = 19;
   const mark = s.charCodeAt(at);
   if (mark === 46 || mark === 44) {
     const first = ++at;
     for (let c = s.charCodeAt(at); c >= 48 && c <= 57; c = s.charCodeAt(++at));
-    if (at === first) return undefined;
+    if (at === first) return false;
   }
   let offsetMinutes: number | undefined;
   if (at === s.length) offsetMinutes = undefined;
@@ -107,10 +127,30 @@ function plainIsoDateTime(s: string): ParsedDateTime | undefined {
     const sign = s.charCodeAt(at);
     const oh = twoDigits(s, at + 1);
     const om = twoDigits(s, at + 4);
-    if ((sign !== 43 && sign !== 45) || oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    if ((sign !== 43 && sign !== 45) || oh < 0 || oh > 23 || om < 0 || om > 59) return false;
     offsetMinutes = (sign === 45 ? -1 : 1) * (oh * 60 + om);
-  } else return undefined;
-  return { year, month, day, hour, minute, second, offsetMinutes, dateOnly: false };
+  } else return false;
+  scanHour = hour;
+  scanMinute = minute;
+  scanSecond = second;
+  scanOffset = offsetMinutes;
+  scanDateOnly = false;
+  return true;
+}
+
+/** The scan fields as a parsed date-time (a date alone has no offsetMinutes key, as pythonFromIsoFormat's). */
+function scanned(): ParsedDateTime {
+  if (scanDateOnly) return { year: scanYear, month: scanMonth, day: scanDay, hour: 0, minute: 0, second: 0, dateOnly: true };
+  return {
+    year: scanYear,
+    month: scanMonth,
+    day: scanDay,
+    hour: scanHour,
+    minute: scanMinute,
+    second: scanSecond,
+    offsetMinutes: scanOffset,
+    dateOnly: false,
+  };
 }
 
 /** Python 3.11 `date.fromisoformat`: YYYY-MM-DD, YYYYMMDD, YYYY-Www[-D], YYYYWww[D]. */
@@ -184,7 +224,7 @@ const DJANGO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
  * regex (single-digit months, days and hours, a space before the zone). Undefined: Kraken rejects it.
  */
 export function parseKrakenDateTime(s: string): ParsedDateTime | undefined {
-  return plainIsoDateTime(s) ?? generalKrakenDateTime(s);
+  return scanPlainIsoDateTime(s) ? scanned() : generalKrakenDateTime(s);
 }
 
 /** `parseKrakenDateTime` without its fast path (exported for the test that holds the two to the same answers). */
@@ -210,7 +250,7 @@ export function generalKrakenDateTime(s: string): ParsedDateTime | undefined {
 
 /** A date as Django's `parse_date` reads it: `date.fromisoformat` (3.11), then Django's `date_re`. */
 export function parseKrakenDate(s: string): [number, number, number] | undefined {
-  return (s.length === 10 ? plainIsoDate(s) : undefined) ?? generalKrakenDate(s);
+  return s.length === 10 && scanPlainIsoDate(s) ? [scanYear, scanMonth, scanDay] : generalKrakenDate(s);
 }
 
 /** `parseKrakenDate` without its fast path (exported for the same test). */
@@ -222,11 +262,11 @@ export function generalKrakenDate(s: string): [number, number, number] | undefin
 }
 
 export function isKrakenDate(s: string): boolean {
-  return parseKrakenDate(s) !== undefined;
+  return (s.length === 10 && scanPlainIsoDate(s)) || generalKrakenDate(s) !== undefined;
 }
 
 export function isKrakenDateTime(s: string): boolean {
-  return parseKrakenDateTime(s) !== undefined;
+  return scanPlainIsoDateTime(s) || generalKrakenDateTime(s) !== undefined;
 }
 
 export function isKrakenTime(s: string): boolean {
@@ -255,7 +295,12 @@ export const FORMAT_HINTS: Record<string, string> = {
 /** Parses a Kraken date or date-time (as `parseKrakenDateTime`) into epoch milliseconds for ordering; a time without zone is read as UTC. */
 export function toTimestamp(s: unknown): number | undefined {
   if (typeof s !== 'string') return undefined;
-  const p = parseKrakenDateTime(s.trim());
+  const t = s.trim();
+  if (scanPlainIsoDateTime(t)) {
+    const ms = Date.UTC(scanYear, scanMonth - 1, scanDay, scanHour, scanMinute, scanSecond) - (scanOffset ?? 0) * 60000;
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  const p = generalKrakenDateTime(t);
   return p && timestampOf(p);
 }
 
