@@ -30,20 +30,29 @@ function stepsOf(pattern: string): Array<{ name: string; iterate: boolean }> {
 class Selection implements Selected {
   private made: JsonPath | undefined;
 
+  /**
+   * A selection below `parent` is reached by `key` (a property name), then by `index` into that array when it is
+   * not -1: an array item is one object, not one for the array and one for the item. The root has no parent and
+   * starts at `base`.
+   */
   constructor(
     readonly value: unknown,
     private readonly parent: Selection | undefined,
-    private readonly key: string | number | undefined,
-    private readonly base: Base,
+    private readonly key: string | undefined,
+    private readonly index: number,
+    private readonly base: Base | undefined,
   ) {}
 
   get path(): JsonPath {
     if (this.made) return this.made;
     const keys: Array<string | number> = [];
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks up the parent chain from this node
-    let n: Selection | undefined = this;
-    for (; n && n.key !== undefined; n = n.parent) keys.push(n.key);
-    const path = n ? [...basePath(n.base)] : [];
+    let n: Selection = this;
+    for (; n.parent; n = n.parent) {
+      if (n.index !== -1) keys.push(n.index);
+      if (n.key !== undefined) keys.push(n.key);
+    }
+    const path = [...basePath(n.base ?? [])];
     for (let i = keys.length - 1; i >= 0; i--) path.push(keys[i]);
     return (this.made = path);
   }
@@ -64,7 +73,7 @@ function basePath(base: Base): JsonPath {
  * (`supply_addresses[].supply_points[].meters[]`). Missing or mistyped steps select nothing: the schema reports them.
  */
 export function select(root: unknown, pattern: string, base: Base = []): Selected[] {
-  let current: Selection[] = [new Selection(root, undefined, undefined, base)];
+  let current: Selection[] = [new Selection(root, undefined, undefined, -1, base)];
   if (!pattern) return current;
   for (const { name, iterate } of stepsOf(pattern)) {
     const next: Selection[] = [];
@@ -72,10 +81,10 @@ export function select(root: unknown, pattern: string, base: Base = []): Selecte
       const value = s.value;
       const child = name === '' ? value : isRecord(value) ? value[name] : undefined;
       if (child === undefined) continue;
-      const holder = name === '' ? s : new Selection(child, s, name, base);
+      const key = name === '' ? undefined : name;
       if (iterate) {
-        if (Array.isArray(child)) for (let i = 0; i < child.length; i++) next.push(new Selection(child[i], holder, i, base));
-      } else next.push(holder);
+        if (Array.isArray(child)) for (let i = 0; i < child.length; i++) next.push(new Selection(child[i], s, key, i, undefined));
+      } else next.push(key === undefined ? s : new Selection(child, s, key, -1, undefined));
     }
     current = next;
   }
