@@ -8,12 +8,12 @@ import { associationTable, detectKind, KINDS_BY_ID, type Associations, type Dete
 import { parseDocument, type ParsedDocument } from './parse';
 import { RULES, type Rule } from './rules';
 import { forgetWalks } from './rules/walk';
-import type { DeclaredAt } from './rules/types';
+import type { DeclaredAt, RuleContext } from './rules/types';
 import { validatorKey } from './contract/validators';
 import { SchemaNavigator, type SchemaView } from './schemaNav';
 import { schemaFindings } from './schemaFindings';
 import type { SchemaSet } from './schemas';
-import { type Diagnostic, dottedPath, type JsonPath, type RawFinding, type RuleSeverity } from './types';
+import { type Diagnostic, dottedPath, type JsonPath, type RawFinding, type RuleSeverity, type Severity, type Target } from './types';
 
 export const SOURCE = 'kraken-import';
 export const DEFAULT_MAX_FINDINGS = 200;
@@ -74,27 +74,55 @@ interface RuleEnv {
   underContract: boolean;
 }
 
+/**
+ * What a rule is given: one object per rule and payload, its methods on the prototype (not three closures made
+ * for every rule of every record of a wave).
+ */
+class RuleRun implements RuleContext {
+  constructor(
+    private readonly rule: Rule,
+    readonly kind: KindId,
+    readonly root: unknown,
+    private readonly base: JsonPath,
+    private readonly out: RawFinding[],
+    private readonly env: RuleEnv,
+  ) {}
+
+  get numbersExact(): boolean | undefined {
+    return this.env.numbersExact;
+  }
+
+  get now(): Date {
+    return this.env.now;
+  }
+
+  get underContract(): boolean {
+    return this.env.underContract;
+  }
+
+  declared(path: JsonPath): DeclaredAt | undefined {
+    return this.env.declared(this.base.length ? [...this.base, ...path] : path);
+  }
+
+  rawText(path: JsonPath): string | undefined {
+    return this.env.rawText(this.base.length ? [...this.base, ...path] : path);
+  }
+
+  report(path: JsonPath, message: string, options?: { target?: Target; data?: Record<string, unknown>; severity?: Severity }): void {
+    this.out.push({
+      code: this.rule.code,
+      severity: options?.severity ?? this.rule.severity,
+      message,
+      path: [...this.base, ...path],
+      target: options?.target ?? 'value',
+      data: options?.data,
+    });
+  }
+}
+
 function runRule(rule: Rule, kind: KindId, root: unknown, base: JsonPath, out: RawFinding[], env: RuleEnv): void {
   try {
-    rule.check({
-      root,
-      kind,
-      numbersExact: env.numbersExact,
-      now: env.now,
-      declared: (path) => env.declared([...base, ...path]),
-      underContract: env.underContract,
-      rawText: (path) => env.rawText([...base, ...path]),
-      report(path, message, options) {
-        out.push({
-          code: rule.code,
-          severity: options?.severity ?? rule.severity,
-          message,
-          path: [...base, ...path],
-          target: options?.target ?? 'value',
-          data: options?.data,
-        });
-      },
-    });
+    rule.check(new RuleRun(rule, kind, root, base, out, env));
   } catch (error) {
     out.push({
       code: 'internal-error',
