@@ -95,7 +95,9 @@ function transactionIds(ctx: RuleContext): Occurrence[] {
     for (let i = 0; i < list.length; i++) {
       const t: unknown = list[i];
       if (!isRecord(t)) continue;
-      const key = idOf(ctx, t.transaction_id, () => transactionIdPath(path, i));
+      const id = t.transaction_id;
+      // A string id (nearly all) without the closure idOf takes for a number's path: an account has tens of thousands.
+      const key = typeof id === 'string' ? idKey(id) || undefined : idOf(ctx, id, () => transactionIdPath(path, i));
       if (key !== undefined) out.push(new TransactionId(key, path, i));
     }
   };
