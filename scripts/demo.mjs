@@ -3,6 +3,8 @@
 // until Ctrl+C (then stops everything it started). Runs scripts/setup-code-server.sh first (idempotent: a fraction
 // of a second once code-server and chromium are installed; about a minute and a half the first time).
 // Env: DEMO_PORT (code-server's port; default a free one). Options: --no-build (use the existing dist/ and .vsix).
+// package.json runs it with `exec`: npm hands a SIGTERM it gets to the script's shell only, which would otherwise
+// die and leave this process running without a parent (test/ui/demo.ui.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
