@@ -16,7 +16,7 @@ import { isDecimalString } from '../formats';
 import DECIMAL_REACH from '../generated/decimalReach';
 import type { DecimalReach } from './decimalReach';
 import { quote } from './messages';
-import { selectObjects, type Selected } from './select';
+import { SelectedField, selectObjects } from './select';
 import type { Rule } from './types';
 import { ROOT_PATH, type PathNode } from './walk';
 
@@ -115,15 +115,14 @@ export const decimalAmount: Rule = {
 
     if (ctx.kind !== 'account') return;
     for (const params of selectObjects(ctx.root, 'supply_addresses[].supply_points[].agreements[].params')) {
-      // The object each field is read in and the field's name: a path is made only for a value reported.
-      const fields: Array<[Selected<Record<string, unknown>>, string]> = DE_DECIMAL_PARAMS.map((k) => [params, k]);
+      const fields = DE_DECIMAL_PARAMS.map((k) => new SelectedField(params, k));
       for (const charges of selectObjects(params.value, 'network_charges', params))
-        for (const k in charges.value) fields.push([charges, k]);
-      for (const [at, name] of fields) {
-        const value = at.value[name];
+        for (const k in charges.value) fields.push(new SelectedField(charges, k));
+      for (const field of fields) {
+        const { name, value } = field;
         if (typeof value !== 'string' || isDecimalString(value.trim())) continue;
         ctx.report(
-          [...at.path, name],
+          field.path,
           `${name} is ${quote(value)}, which is not a plain decimal number: write digits with "." as the decimal point and no thousands separators or units, e.g. "0.1025". A warning: the German contract for agreement params is not public, but Kraken's decimal fields read only this form.`,
           { severity: 'warning' },
         );

@@ -23,11 +23,11 @@
  *   certain, the bundled behaviour applies, and only "no phone number in it" carries Kraken's code.
  */
 import { parsePhoneNumberWithError, ParseError, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
-import type { JsonPath, Severity } from '../types';
+import type { Severity } from '../types';
 import { activation, findingData } from './declared';
 import { quote } from './messages';
 import { marketOf } from './market';
-import { isRecord, selectObjects, type Selected } from './select';
+import { isRecord, SelectedField, selectObjects, type Selected } from './select';
 import type { Rule, RuleContext } from './types';
 
 const GENERIC = 'Validate phone number';
@@ -52,20 +52,8 @@ const ERROR_REASONS: Record<string, string> = {
   TOO_SHORT: 'one digit is not a phone number',
 };
 
-/** A phone field of the payload; its path is made when it is read (most numbers pass). */
-class Field {
-  private made: JsonPath | undefined;
-
-  constructor(
-    readonly value: string,
-    private readonly at: Selected<Record<string, unknown>>,
-    readonly name: string,
-  ) {}
-
-  get path(): JsonPath {
-    return (this.made ??= [...this.at.path, this.name]);
-  }
-}
+/** A phone field of the payload (its value a string). */
+type Field = SelectedField<string>;
 
 interface Judgement {
   severity: Severity;
@@ -79,7 +67,7 @@ interface Judgement {
 function phoneFields(root: unknown, underContract: boolean): Field[] {
   const fields: Field[] = [];
   const add = (at: Selected<Record<string, unknown>>, names: readonly string[]) => {
-    for (const name of names) if (typeof at.value[name] === 'string') fields.push(new Field(at.value[name] as string, at, name));
+    for (const name of names) if (typeof at.value[name] === 'string') fields.push(new SelectedField<string>(at, name));
   };
   // only numbers that are there: a path per absent field costs gigabytes on a million customers
   for (const c of selectObjects(root, 'customers[]')) {

@@ -91,6 +91,27 @@ export function select(root: unknown, pattern: string, base: Base = []): Selecte
   return current;
 }
 
+/**
+ * A field of a selected object: its value, and its path, made when first read (most fields are checked and pass, and
+ * a path per field would cost more than the check).
+ */
+export class SelectedField<V = unknown> {
+  private made: JsonPath | undefined;
+
+  constructor(
+    readonly at: Selected<Record<string, unknown>>,
+    readonly name: string,
+  ) {}
+
+  get value(): V {
+    return this.at.value[this.name] as V;
+  }
+
+  get path(): JsonPath {
+    return (this.made ??= [...this.at.path, this.name]);
+  }
+}
+
 /** Records only: `select` followed by a filter. */
 export function selectObjects(root: unknown, pattern: string, base: Base = []): Selected<Record<string, unknown>>[] {
   return select(root, pattern, base).filter((s): s is Selected<Record<string, unknown>> => isRecord(s.value));

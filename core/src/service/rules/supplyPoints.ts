@@ -3,33 +3,21 @@
  * `meter_points[]` (GB: `identifier`; AU: `mpxn`). Several rules need them; they are read with `select`, so a
  * missing or mistyped level selects nothing (the schema reports it).
  */
-import type { JsonPath } from '../types';
-import { selectObjects, type Selected } from './select';
+import { SelectedField, selectObjects, type Selected } from './select';
 
-/** A supply point with a string identifier; its paths are made when read (most supply points are never reported). */
-export class SupplyPointRef {
+/** A supply point's identifier field (a string); its path is made when read (most supply points are never reported). */
+export class SupplyPointRef extends SelectedField<string> {
   constructor(
-    /** The identifier as written (MaLo-ID, PRM, MPAN, MPRN, NMI …). */
-    readonly identifier: string,
-    /** The supply point object, selected. */
-    readonly at: Selected<Record<string, unknown>>,
-    /** The field that holds the identifier. */
-    readonly field: string,
+    at: Selected<Record<string, unknown>>,
+    field: string,
     readonly container: 'supply_points' | 'meter_points',
-  ) {}
-
-  get value(): Record<string, unknown> {
-    return this.at.value;
+  ) {
+    super(at, field);
   }
 
-  /** Path of the identifier value. */
-  get path(): JsonPath {
-    return [...this.at.path, this.field];
-  }
-
-  /** Path of the supply point object. */
-  get owner(): JsonPath {
-    return this.at.path;
+  /** The identifier as written (MaLo-ID, PRM, MPAN, MPRN, NMI …). */
+  get identifier(): string {
+    return this.value;
   }
 }
 
@@ -37,16 +25,11 @@ export class SupplyPointRef {
 export function supplyPoints(root: unknown): SupplyPointRef[] {
   const out: SupplyPointRef[] = [];
   for (const sp of selectObjects(root, 'supply_addresses[].supply_points[]')) {
-    if (typeof sp.value.identifier === 'string') out.push(new SupplyPointRef(sp.value.identifier, sp, 'identifier', 'supply_points'));
+    if (typeof sp.value.identifier === 'string') out.push(new SupplyPointRef(sp, 'identifier', 'supply_points'));
   }
   for (const mp of selectObjects(root, 'supply_addresses[].meter_points[]')) {
-    for (const field of ['identifier', 'mpxn']) {
-      const id = mp.value[field];
-      if (typeof id === 'string') {
-        out.push(new SupplyPointRef(id, mp, field, 'meter_points'));
-        break;
-      }
-    }
+    const field = ['identifier', 'mpxn'].find((f) => typeof mp.value[f] === 'string');
+    if (field) out.push(new SupplyPointRef(mp, field, 'meter_points'));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { JsonPath, Severity } from '../types';
 import { dotted, quote } from './messages';
-import { isRecord, selectObjects, type Selected } from './select';
+import { isRecord, SelectedField, selectObjects } from './select';
 import { idKey, supplyPoints } from './supplyPoints';
 import type { Rule, RuleContext } from './types';
 
@@ -40,25 +40,24 @@ class TransactionId implements Occurrence {
   }
 }
 
-/** An id held by a selected object's field: its path, too, is made only when it is reported. */
+/** An id held by a field of a selected object: its path, too, is made only when it is reported. */
 class FieldId implements Occurrence {
   constructor(
     readonly key: string,
-    private readonly at: Selected,
-    private readonly field: string,
+    private readonly field: SelectedField,
     readonly severity: Severity,
     readonly melo?: string,
     readonly supplyPoint?: object,
   ) {}
 
   get path(): JsonPath {
-    return [...this.at.path, this.field];
+    return this.field.path;
   }
 }
 
-/** The id in `at.value[field]`, as idOf reads it (the path only for a number, whose text is read). */
-function idAt(ctx: RuleContext, at: Selected<Record<string, unknown>>, field: string): string | undefined {
-  return idOf(ctx, at.value[field], () => [...at.path, field]);
+/** The id in a field, as idOf reads it (the path only for a number, whose text is read). */
+function idAt(ctx: RuleContext, field: SelectedField): string | undefined {
+  return idOf(ctx, field.value, () => field.path);
 }
 
 function transactionIdPath(list: JsonPath, index: number): JsonPath {
@@ -95,9 +94,7 @@ function transactionIds(ctx: RuleContext): Occurrence[] {
     for (let i = 0; i < list.length; i++) {
       const t: unknown = list[i];
       if (!isRecord(t)) continue;
-      const id = t.transaction_id;
-      // A string id (nearly all) without the closure idOf takes for a number's path: an account has tens of thousands.
-      const key = typeof id === 'string' ? idKey(id) || undefined : idOf(ctx, id, () => transactionIdPath(path, i));
+      const key = idOf(ctx, t.transaction_id, () => transactionIdPath(path, i));
       if (key !== undefined) out.push(new TransactionId(key, path, i));
     }
   };
@@ -140,8 +137,9 @@ export const uniqueIds: Rule = {
 
     const statements: Occurrence[] = [];
     for (const s of selectObjects(ctx.root, 'statements[]')) {
-      const key = idAt(ctx, s, 'statement_id');
-      if (key !== undefined) statements.push(new FieldId(key, s, 'statement_id', 'warning'));
+      const field = new SelectedField(s, 'statement_id');
+      const key = idAt(ctx, field);
+      if (key !== undefined) statements.push(new FieldId(key, field, 'warning'));
     }
     reportRepeats(
       ctx,
@@ -159,13 +157,15 @@ export const uniqueIds: Rule = {
       for (const melo of selectObjects(sp.value, 'melos[]', sp)) {
         const meloNumber = typeof melo.value.melo_number === 'string' ? melo.value.melo_number : undefined;
         for (const meter of selectObjects(melo.value, 'meters[]', melo)) {
-          const key = idAt(ctx, meter, 'meter_number');
-          if (key !== undefined) meters.push(new FieldId(key, meter, 'meter_number', 'warning', meloNumber, sp));
+          const field = new SelectedField(meter, 'meter_number');
+          const key = idAt(ctx, field);
+          if (key !== undefined) meters.push(new FieldId(key, field, 'warning', meloNumber, sp));
         }
       }
       for (const meter of selectObjects(sp.value, 'meters[]', sp)) {
-        const key = idAt(ctx, meter, 'meter_number');
-        if (key !== undefined) meters.push(new FieldId(key, meter, 'meter_number', 'warning', undefined, sp));
+        const field = new SelectedField(meter, 'meter_number');
+        const key = idAt(ctx, field);
+        if (key !== undefined) meters.push(new FieldId(key, field, 'warning', undefined, sp));
       }
     }
     reportRepeats(
@@ -181,7 +181,7 @@ export const uniqueIds: Rule = {
       const key = idKey(p.identifier);
       if (key === '') continue;
       const severity = p.container === 'meter_points' ? 'error' : 'warning';
-      points.push(new FieldId(key, p.at, p.field, severity));
+      points.push(new FieldId(key, p, severity));
     }
     reportRepeats(ctx, points, (o, first) =>
       o.severity === 'error'
