@@ -296,16 +296,25 @@ export const FORMAT_HINTS: Record<string, string> = {
 export function toTimestamp(s: unknown): number | undefined {
   if (typeof s !== 'string') return undefined;
   const t = s.trim();
-  if (scanPlainIsoDateTime(t)) {
-    const ms = Date.UTC(scanYear, scanMonth - 1, scanDay, scanHour, scanMinute, scanSecond) - (scanOffset ?? 0) * 60000;
-    return Number.isNaN(ms) ? undefined : ms;
-  }
+  if (scanPlainIsoDateTime(t)) return epochMs(scanYear, scanMonth, scanDay, scanHour, scanMinute, scanSecond, scanOffset);
   const p = generalKrakenDateTime(t);
   return p && timestampOf(p);
 }
 
 /** Epoch milliseconds of a parsed date-time (a time without zone read as UTC). */
 export function timestampOf(p: ParsedDateTime): number | undefined {
-  const t = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (p.offsetMinutes ?? 0) * 60000;
+  return epochMs(p.year, p.month, p.day, p.hour, p.minute, p.second, p.offsetMinutes);
+}
+
+function epochMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  offsetMinutes: number | undefined,
+): number | undefined {
+  const t = Date.UTC(year, month - 1, day, hour, minute, second) - (offsetMinutes ?? 0) * 60000;
   return Number.isNaN(t) ? undefined : t;
 }
