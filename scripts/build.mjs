@@ -61,12 +61,14 @@ const LIBPHONENUMBER_PATCHES = [
   {
     file: 'helpers/matchesEntirely.js',
     from: "return new RegExp('^(?:' + regularExpressionText + ')$').test(text);",
-    to: "return keptRegExp('^(?:' + regularExpressionText + ')$').test(text);",
+    to: 'return keptRegExp(regularExpressionText).test(text);',
+    kept: ['^(?:', ')$'],
   },
   {
     file: 'helpers/extractNationalNumberFromPossiblyIncompleteNumber.js',
     from: "var prefixPattern = new RegExp('^(?:' + metadata.numberingPlan.nationalPrefixForParsing() + ')');",
-    to: "var prefixPattern = keptRegExp('^(?:' + metadata.numberingPlan.nationalPrefixForParsing() + ')');",
+    to: 'var prefixPattern = keptRegExp(metadata.numberingPlan.nationalPrefixForParsing());',
+    kept: ['^(?:', ')'],
   },
   {
     file: 'parsePhoneNumberWithError_.js',
@@ -74,8 +76,10 @@ const LIBPHONENUMBER_PATCHES = [
     to: 'return parse(text, Object.assign({}, options, { v2: true }), metadata);',
   },
 ];
-const KEPT_REGEXP =
-  'var keptRegExps = new Map(); function keptRegExp(source) { var r = keptRegExps.get(source); if (r === undefined) keptRegExps.set(source, (r = new RegExp(source))); return r; }\n';
+// A patched module's RegExp for a metadata pattern between `before` and `after`, made on its first use. Keyed by the
+// metadata's own string, whose hash V8 keeps, not by the concatenation (a new string to hash at each call).
+const keptRegExp = ([before, after]) =>
+  `var keptRegExps = new Map(); function keptRegExp(pattern) { var r = keptRegExps.get(pattern); if (r === undefined) keptRegExps.set(pattern, (r = new RegExp(${JSON.stringify(before)} + pattern + ${JSON.stringify(after)}))); return r; }\n`;
 const libphonenumberPatches = {
   name: 'libphonenumber-patches',
   setup(build) {
@@ -87,7 +91,7 @@ const libphonenumberPatches = {
       if (source.split(patch.from).length !== 2)
         throw new Error(`libphonenumber-patches: ${patch.file} no longer reads as expected; look at the new version again`);
       const patched = source.replace(patch.from, () => patch.to);
-      return { contents: patch.to.includes('keptRegExp') ? KEPT_REGEXP + patched : patched, loader: 'js' };
+      return { contents: patch.kept ? keptRegExp(patch.kept) + patched : patched, loader: 'js' };
     });
   },
 };
