@@ -115,8 +115,9 @@ export interface IbanCheck extends IdentifierCheck {
 /** Remainder mod 97 of an upper-case alphanumeric string read as a number with A=10 … Z=35. */
 function mod97(s: string): number {
   let rem = 0;
-  for (const ch of s) {
-    const v = parseInt(ch, 36);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const v = c <= 57 ? c - 48 : c - 55; // '0'-'9' -> 0-9, 'A'-'Z' -> 10-35 (no string per character)
     rem = (rem * (v >= 10 ? 100 : 10) + v) % 97;
   }
   return rem;
