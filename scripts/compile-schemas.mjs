@@ -48,7 +48,7 @@ export async function compileSchemas({ quiet = false } = {}) {
   const entry = `
     import standaloneCode from 'ajv/dist/standalone';
     import { _ } from 'ajv';
-    import { createAjv, linearErrors, prepareSchema } from './core/src/service/schemas';
+    import { createAjv, tuneValidatorCode, prepareSchema } from './core/src/service/schemas';
     import { KRAKEN_FORMATS } from './core/src/service/ajvFormats';
     import { buildDecimalReach } from './core/src/service/rules/decimalReach';
     export function generate(schemas) {
@@ -58,7 +58,7 @@ export async function compileSchemas({ quiet = false } = {}) {
       for (const [name, schema] of Object.entries(schemas)) ajv.addSchema(prepareSchema(schema), name);
       const refs = {};
       for (const name of Object.keys(schemas)) refs[name] = name;
-      const code = linearErrors(standaloneCode(ajv, refs));
+      const code = tuneValidatorCode(standaloneCode(ajv, refs));
       // The generated code calls KRAKEN_FORMATS[name]; the run-time ajv (contracts) uses its own registered formats.
       // Both must be the same definitions.
       const used = new Set();

@@ -35,13 +35,21 @@ export const BUNDLED_SCHEMA_FILES: Record<string, JsonSchema> = {
 };
 
 /**
- * ajv appends a referenced validator's errors with `vErrors = vErrors.concat(sub.errors)`, a copy of every error
- * found so far: with allErrors, an array of a million wrong items makes a million copies of a growing list
- * (quadratic: minutes). This rewrites the append to push in place (linear). Applied to code ajv compiles
- * (`code.process` below) and to standalone code (scripts/compile-schemas.mjs, contract/schemaSet.ts).
+ * Rewrites of the code ajv generates, applied to code ajv compiles (`code.process` below) and to standalone code
+ * (scripts/compile-schemas.mjs, contract/schemaSet.ts). Each gives the same result as the code it replaces:
+ * - ajv appends a referenced validator's errors with `vErrors = vErrors.concat(sub.errors)`, a copy of every error
+ *   found so far: with allErrors, an array of a million wrong items makes a million copies of a growing list
+ *   (quadratic: minutes). The append becomes a push in place (linear).
+ * - maxLength / minLength count code points (as Kraken's Python does) with ajv's `ucs2length`, a loop over the
+ *   string, for every string checked. A string has at most as many code points as UTF-16 units and at least half as
+ *   many, so the loop runs only when `.length` cannot decide: `len(s) > n` needs `s.length > n`, and `len(s) < n`
+ *   needs `s.length < 2 * n`.
  */
-export function linearErrors(code: string): string {
-  return code.replace(/\bvErrors\.concat\(([\w$.]+)\)/g, '($1.forEach((e) => vErrors.push(e)), vErrors)');
+export function tuneValidatorCode(code: string): string {
+  return code
+    .replace(/\bvErrors\.concat\(([\w$.]+)\)/g, '($1.forEach((e) => vErrors.push(e)), vErrors)')
+    .replace(/\b(func\d+)\((data\d*)\) > (\d+)\b/g, '($2.length > $3 && $1($2) > $3)')
+    .replace(/\b(func\d+)\((data\d*)\) < (\d+)\b/g, '($2.length < 2 * $3 && $1($2) < $3)');
 }
 
 /** The ajv every schema set uses; `extra` adds options (contract/schemaSet.ts: `code` for standalone code). */
@@ -61,7 +69,7 @@ export function createAjv(extra: Options = {}): Ajv {
     allowUnionTypes: true,
     logger: false,
     ...extra,
-    code: { ...extra.code, process: (code, env) => linearErrors(process ? process(code, env) : code) },
+    code: { ...extra.code, process: (code, env) => tuneValidatorCode(process ? process(code, env) : code) },
   });
   addFormats(ajv);
   // date, date-time, time, email, decimal: as Kraken (Django REST Framework) parses them; see ajvFormats.ts.

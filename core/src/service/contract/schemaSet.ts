@@ -16,7 +16,7 @@ import { _, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import equal from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
-import { createAjv, linearErrors, prepareSchema, resolvePointer, type JsonSchema, type SchemaSet } from '../schemas';
+import { createAjv, tuneValidatorCode, prepareSchema, resolvePointer, type JsonSchema, type SchemaSet } from '../schemas';
 import { convertContract, parseContractText, type Contract, type KindId } from './openapi';
 
 /** Bump when what is cached (the Contract JSON, the standalone code and its runtime) changes shape. */
@@ -184,7 +184,7 @@ export class ContractSchemaSet implements SchemaSet {
     const ajv = createAjv({ code: { source: true, formats: _`require(${FORMATS_MODULE})` } });
     const v = ajv.compile(schema);
     try {
-      cache.write(this.validatorKey(kind), linearErrors(standaloneCode(ajv, v)));
+      cache.write(this.validatorKey(kind), tuneValidatorCode(standaloneCode(ajv, v)));
     } catch {
       // not cached: compiled again next time
     }
