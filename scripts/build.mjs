@@ -8,8 +8,10 @@ import { compileSchemas } from './compile-schemas.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const minify = !process.argv.includes('--no-minify');
-// The version, injected into every bundle (core/src/version.ts): package.json is its one source.
-const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+// package.json, read once: the version injected into every bundle (core/src/version.ts; package.json is its one
+// source) and the dependencies the non-shipped bundles leave external.
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const version = manifest.version;
 
 // The bundled schemas' validators, precompiled to ajv standalone code (core/src/service/generated/validators.js).
 await compileSchemas();
@@ -145,7 +147,6 @@ const realVsCode = realVsCodeEntries();
 
 /** Every package in package.json (and its subpaths) but `keep`: external for esbuild. */
 function externalExcept(...keep) {
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((n) => !keep.includes(n));
   return [...names, ...names.map((n) => `${n}/*`)];
 }

@@ -71,8 +71,8 @@ const NO_HOLDERS: readonly number[] = [];
 
 /**
  * Every object of a payload except `metadata` values and what is inside them (the customer's free-form data), in
- * document order (depth-first, an object before what it holds), with its path. Walked once per payload and shared by the rules that read every object
- * (date-order, iban-check): each would otherwise walk the whole document itself.
+ * document order (depth-first, an object before what it holds), with its path. Walked once per payload and shared by
+ * the rules that read every object (date-order, iban-check): each would otherwise walk the whole document itself.
  */
 export function objectsOutsideMetadata(root: unknown): Walk {
   if (root === null || typeof root !== 'object') return NO_WALK;
