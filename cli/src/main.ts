@@ -27,6 +27,7 @@ import { OutputSink, type OutputFormat } from './output';
 import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import type { CliContract } from '../../core/src/contract';
 import { commands, sandboxBundle, serverBundle } from './lazy';
+import { exitCodeAfterOutput, guardStdio, writeStderr, writeStdout } from './stdio';
 import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from '../../core/src/version';
@@ -170,7 +171,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   const kindOption = args.options.kind;
   const config: CliConfig = loadConfig(args.options.config);
   const note = (line: string) => {
-    if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
+    if (!args.flags.has('quiet')) writeStderr(`kraken-import: ${line}\n`);
   };
   // --contract is relative to the working folder; the config file's `contract` to the config file.
   const contractValue = args.options.contract ?? config.contract;
@@ -220,7 +221,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     try {
       outFd = openSync(outFile, 'w');
     } catch (error) {
-      process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+      writeStderr(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
       return 2;
     }
   }
@@ -231,9 +232,9 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     redact: !showPersonal,
     summary: args.flags.has('summary'),
     version: VERSION,
-    write: outFd !== undefined ? (text) => void writeSync(outFd!, text) : (text) => void process.stdout.write(text),
+    write: outFd !== undefined ? (text) => void writeSync(outFd!, text) : (text) => void writeStdout(text),
     writeSummary: (markdown) =>
-      process.env.GITHUB_STEP_SUMMARY ? appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown) : process.stderr.write(markdown),
+      process.env.GITHUB_STEP_SUMMARY ? appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown) : writeStderr(markdown),
   });
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
   // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints (stdin: this thread).
@@ -253,7 +254,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
       : undefined;
   let exit = 0;
   for (const m of missing) {
-    process.stderr.write(`kraken-import: cannot read ${m}: no such file or folder\n`);
+    writeStderr(`kraken-import: cannot read ${m}: no such file or folder\n`);
     exit = 2;
   }
   const noRecords: string[] = [];
@@ -261,12 +262,11 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     for (const input of inputs) {
       const file = input === STDIN ? stdinName : input;
       try {
-        if (input === STDIN && process.stdin.isTTY)
-          process.stderr.write('kraken-import: reading the document from stdin (end it with Ctrl-D)\n');
+        if (input === STDIN && process.stdin.isTTY) writeStderr('kraken-import: reading the document from stdin (end it with Ctrl-D)\n');
         const bytes = input === STDIN ? await readStdinBytes() : undefined;
         if ((await validateFile(service, file, kindOption as KindId | undefined, sink, pool, bytes)) === 0) noRecords.push(file);
       } catch (error) {
-        process.stderr.write(`kraken-import: cannot read ${input === STDIN ? 'stdin' : file}: ${(error as Error).message}\n`);
+        writeStderr(`kraken-import: cannot read ${input === STDIN ? 'stdin' : file}: ${(error as Error).message}\n`);
         exit = 2;
       }
     }
@@ -274,7 +274,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     sink.end();
   } catch (error) {
     if (outFd === undefined) throw error;
-    process.stderr.write(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
+    writeStderr(`kraken-import: cannot write ${outFile}: ${(error as Error).message}\n`);
     return 2;
   } finally {
     if (outFd !== undefined) closeSync(outFd);
@@ -295,7 +295,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
     // Skipped records beyond the ones remembered are counted, not listed.
     const total = why.length + skipped - sink.skipped.length;
     const shown = why.slice(0, 20);
-    process.stderr.write(
+    writeStderr(
       `kraken-import: no payload was checked${why.length ? ':' : ''}\n${shown.map((w) => `  ${w}\n`).join('')}${total > shown.length ? `  … ${total - shown.length} more\n` : ''}` +
         'Pass --allow-empty if an input without payloads is expected.\n',
     );
@@ -321,9 +321,9 @@ async function runContract(args: ParsedArgs): Promise<number> {
   const [sub, value] = args.positionals;
   if (sub !== 'info') throw new UsageError(`unknown contract command "${sub}" (info)`, 'contract');
   const note = (line: string) => {
-    if (!args.flags.has('quiet')) process.stderr.write(`kraken-import: ${line}\n`);
+    if (!args.flags.has('quiet')) writeStderr(`kraken-import: ${line}\n`);
   };
-  process.stdout.write(await commands().runContractInfo(value, { offline: args.flags.has('offline'), note }));
+  writeStdout(await commands().runContractInfo(value, { offline: args.flags.has('offline'), note }));
   return 0;
 }
 
@@ -382,24 +382,24 @@ function topHelp(): string {
 }
 
 function runRules(): number {
-  for (const r of ruleCatalogue()) process.stdout.write(`${r.code.padEnd(28)} ${r.severity.padEnd(8)} ${r.doc}\n`);
+  for (const r of ruleCatalogue()) writeStdout(`${r.code.padEnd(28)} ${r.severity.padEnd(8)} ${r.doc}\n`);
   return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
   if (!argv.length) {
-    process.stderr.write(topHelp());
+    writeStderr(topHelp());
     return 2;
   }
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     const topic = rest[0] === undefined ? undefined : allCommands().find((c) => c.name === rest[0]);
     if (rest.length && !topic) throw new UsageError(unknownCommand(rest[0]));
-    process.stdout.write(topic ? commandHelp(topic) : topHelp());
+    writeStdout(topic ? commandHelp(topic) : topHelp());
     return 0;
   }
   if (first === '--version' || first === '-V' || first === '-v') {
-    process.stdout.write(VERSION + '\n');
+    writeStdout(VERSION + '\n');
     return 0;
   }
   const command = LAZY_COMMANDS.includes(first)
@@ -415,11 +415,11 @@ async function main(argv: string[]): Promise<number> {
     args = parseCommand(command, rest, allCommands());
   }
   if (args.flags.has('help')) {
-    process.stdout.write(commandHelp(command));
+    writeStdout(commandHelp(command));
     return 0;
   }
   if (args.flags.has('version')) {
-    process.stdout.write(VERSION + '\n');
+    writeStdout(VERSION + '\n');
     return 0;
   }
   return command.run(args);
@@ -446,26 +446,19 @@ if (isValidateWorker()) {
   });
 } else {
   // A closed stdout or stderr (`kraken-import rules | head -1`) ends the command quietly, as a SIGPIPE would: exit
-  // 141 (128 + SIGPIPE), no stack trace. A send in flight stops there; its journal holds every attempt (written
-  // before the request left), so a rerun checks an interrupted create in Kraken rather than sending it again.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(141);
-      process.exitCode = 2;
-    });
-  }
+  // 141 (128 + SIGPIPE), no stack trace (stdio.ts). A send in flight stops there; its journal holds every attempt
+  // (written before the request left), so a rerun checks an interrupted create in Kraken rather than sending it again.
+  guardStdio();
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = exitCodeAfterOutput(code);
     },
     (error) => {
       if (isUsageError(error)) {
-        process.stderr.write(
-          `kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`,
-        );
+        writeStderr(`kraken-import: ${error.message}\nRun "kraken-import${error.command ? ` ${error.command}` : ''} --help" for usage.\n`);
         process.exitCode = 2;
       } else {
-        process.stderr.write(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);
+        writeStderr(`kraken-import: ${(error as Error)?.stack ?? String(error)}\n`);
         process.exitCode = 2;
       }
     },

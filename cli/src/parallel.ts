@@ -25,6 +25,7 @@ import { LineIndex, type Diagnostic, type KindId, type RuleSeverity } from '../.
 import type { FileReport } from './format';
 import { decodeValidUtf8, isRecordText, LINE_FEED, lineRecordBytes, loneCarriageReturns, mayBeRecordBytes } from '../../core/src/files';
 import { RangeSerialiser, type FragmentFormat, type OutputSink, type RangeOutput, type RelativeReport } from './output';
+import { writeStderr } from './stdio';
 
 /** What a worker needs to build the same service as the main thread (bundled schemas only). */
 export interface WorkerServiceConfig {
@@ -341,7 +342,7 @@ export async function validateLinesFile(
           next++;
         });
       } catch (error) {
-        process.stderr.write(
+        writeStderr(
           `kraken-import: worker threads failed (${(error as Error).message}); validating the rest of ${file} on one thread\n`,
         );
       }

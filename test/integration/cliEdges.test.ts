@@ -285,6 +285,74 @@ describe('a closed stdout ends a command quietly', () => {
     assert.equal(code, 141);
     assert.equal(stderr, '');
   });
+
+  // Node opens /dev/null for a closed stdout (>&-) before any script runs; a full disk is what fails a write.
+  test(
+    'a report that cannot be written (stdout on /dev/full): exit 2, however the run went',
+    { skip: existsSync('/dev/full') ? false : 'no /dev/full' },
+    () => {
+      const dir = tempDir('kraken-full-');
+      writeFileSync(path.join(dir, 'clean.json'), JSON.stringify(smallAccount('C-1')));
+      writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify({ ...smallAccount('C-2'), sales_channel: 'PIGEON' }));
+      for (const [args, status] of [
+        ['validate clean.json', 0],
+        ['validate wrong.json', 1],
+        ['--version', 0],
+      ] as const) {
+        const run = (redirect: string) =>
+          spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" ${args} ${redirect}`], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
+        assert.equal(run('>/dev/null').status, status, args);
+        const full = run('>/dev/full');
+        assert.equal(full.status, 2, `${args} >/dev/full`);
+        assert.equal(full.stderr, '', `${args} >/dev/full`);
+      }
+    },
+  );
+
+  // Node's own streams wait for a non-blocking descriptor; the CLI's direct writes (cli/src/stdio.ts) hand over to
+  // the stream at the first EAGAIN. The reader starts only once the pipe is full, so the CLI meets EAGAIN.
+  const python = spawnSync('python3', ['--version']).status === 0;
+  test(
+    'validate -f json into a non-blocking pipe read late: every byte, in order',
+    { skip: python ? false : 'python3 is not installed' },
+    () => {
+      const dir = tempDir('kraken-nonblock-');
+      const wave = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ ...smallAccount(`N-${i}`), sales_channel: 'PIGEON' })).join(
+        '\n',
+      );
+      writeFileSync(path.join(dir, 'wave.jsonl'), wave);
+      const args = ['validate', '-f', 'json', '--jobs', '1', 'wave.jsonl'];
+      const expected = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(), maxBuffer: 64 << 20 });
+      assert.equal(expected.status, 1);
+      assert.ok(expected.stdout.length > 1 << 18, `the report (${expected.stdout.length} bytes) is four times what a pipe holds`);
+      const script = [
+        'import array, fcntl, os, subprocess, sys, termios, time',
+        'r, w = os.pipe()',
+        'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+        'p = subprocess.Popen(sys.argv[1:], stdout=w)',
+        'os.close(w)',
+        'size = fcntl.fcntl(r, 1032)', // F_GETPIPE_SZ: what the pipe holds
+        'def held():',
+        '    n = array.array("i", [0])',
+        '    fcntl.ioctl(r, termios.FIONREAD, n)',
+        '    return n[0]',
+        // Read nothing until the pipe is full (the CLI's next write meets EAGAIN) or the CLI has ended.
+        'while p.poll() is None and held() < size: time.sleep(0.005)',
+        'if p.poll() is not None: sys.exit("the CLI ended before the pipe was full")',
+        'out = bytearray()',
+        'while True:',
+        '    chunk = os.read(r, 1 << 16)',
+        '    if not chunk: break',
+        '    out += chunk',
+        'sys.stdout.buffer.write(out)',
+        'sys.exit(p.wait())',
+      ].join('\n');
+      const run = spawnSync('python3', ['-c', script, process.execPath, CLI, ...args], { cwd: dir, env: cleanEnv(), maxBuffer: 64 << 20 });
+      assert.equal(run.stderr.toString(), '');
+      assert.equal(run.status, 1);
+      assert.ok(run.stdout.equals(expected.stdout), 'the same report as into a blocking pipe');
+    },
+  );
 });
 
 describe('send: a terminal prompt, a proxy, a locked journal', () => {
