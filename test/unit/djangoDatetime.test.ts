@@ -33,6 +33,29 @@ const PYTHON: Record<string, string | null> = {
   '2001-1-01': null,
   '2001-1-1T1:5': '2001-01-01T01:05:00', // Django's regex, after fromisoformat refused it
   '2001-01-01T10:00 +10:00': '2001-01-01T10:00:00+10:00',
+  // CPython 3.11's C reader: a fraction may follow HH or MM, and may be empty when a zone follows.
+  '2022-01-01T10:00:00.Z': '2022-01-01T10:00:00+00:00',
+  '2022-01-01T10:00:00,Z': '2022-01-01T10:00:00+00:00',
+  '2022-01-01T10:00:00.+0100': '2022-01-01T10:00:00+01:00',
+  '2022-01-01T10:00:00.': null,
+  '2022-01-01T10.5Z': '2022-01-01T10:00:00+00:00',
+  '2022-01-01T10:00.5': '2022-01-01T10:00:00',
+  '2022-01-01T1000.5': '2022-01-01T10:00:00',
+  '2022-01-01T10:00:00.Z5': null,
+  '2022-01-01T10:00:00.5xyZ': null,
+  // Offsets: any minutes and seconds, strictly within a day (Python's timezone; Django's fallback makes the same).
+  '2022-01-01T10:00:00+01:75': '2022-01-01T10:00:00+02:15',
+  '2022-01-01T10:00:00+01:00:30': '2022-01-01T10:00:00+01:00:30',
+  '2022-01-01T10:00:00-23:59': '2022-01-01T10:00:00-23:59',
+  '2022-01-01T10:00:00-24:00': null,
+  '2022-01-01T10:00:00+2400': null,
+  '2001-01-01T00:00:00+25:00': null,
+  '2022-01-01T10:00:00+01:': null,
+  '2022-01-01T10:00:00+01:00 ': null,
+  '2022-01-01T10:00:00Z ': null,
+  // fromisoformat refuses these; Django's regex takes them (a space before the zone, one-digit seconds).
+  '2022-01-01T10:00:00.5 Z': '2022-01-01T10:00:00+00:00',
+  '2022-01-01T10:00:0Z': '2022-01-01T10:00:00+00:00',
 };
 
 function iso(s: string): string | null {
@@ -42,8 +65,9 @@ function iso(s: string): string | null {
   const base = `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
   if (p.offsetMinutes === undefined) return base;
   const sign = p.offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(p.offsetMinutes);
-  return `${base}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+  const abs = Math.round(Math.abs(p.offsetMinutes) * 60); // seconds
+  const seconds = abs % 60 ? `:${two(abs % 60)}` : '';
+  return `${base}${sign}${two(Math.floor(abs / 3600))}:${two(Math.floor(abs / 60) % 60)}${seconds}`;
 }
 
 describe("date-times as Django parse_datetime reads them (Python 3.11 fromisoformat, then Django's regex)", () => {

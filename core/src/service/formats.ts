@@ -176,8 +176,57 @@ function separatorIndex(s: string): number {
   return 8;
 }
 
-/** HH[[:]MM[[:]SS[{.,}fraction]]] with one separator style throughout (Python's `_parse_hh_mm_ss_ff`). */
-const PY_TIME = /^(\d{2})(?:(:?)(\d{2})(?:\2(\d{2})(?:[.,](\d+))?)?)?$/;
+/** A clock time as CPython 3.11 reads one (`parse_hh_mm_ss_ff` in _datetimemodule.c), or undefined: malformed. */
+interface PyClock {
+  hour: number;
+  minute: number;
+  second: number;
+  microsecond: number;
+  /** Characters were left after it: an error where no zone follows, ignored where one does. */
+  leftover: boolean;
+}
+
+const isDigitAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/**
+ * `s[from, to)` read as CPython 3.11 reads a time or a zone offset: HH, then MM and SS each after the same separator
+ * (":" after HH, or none), and a fraction after "." or "," following any of them. The fraction's characters up to
+ * `to` must all be digits when there are at most six (none at all passes: "10:00:00.Z" is accepted); of more, the
+ * first six are read and further digits skipped. `s` beyond `to` is read as C reads the character at its end pointer.
+ */
+function pyClock(s: string, from: number, to: number): PyClock | undefined {
+  const vals = [0, 0, 0];
+  let p = from;
+  let separated = true;
+  for (let i = 0; i < 3; i++) {
+    if (!isDigitAt(s, p) || !isDigitAt(s, p + 1)) return undefined;
+    vals[i] = (s.charCodeAt(p) - 48) * 10 + (s.charCodeAt(p + 1) - 48);
+    p += 2;
+    const c = s[p++]; // undefined: the end of the string (C's '\0')
+    if (i === 0) separated = c === ':';
+    if (p >= to) return { hour: vals[0], minute: vals[1], second: vals[2], microsecond: 0, leftover: c !== undefined };
+    if (separated && c === ':') continue;
+    if (c === '.' || c === ',') break;
+    if (separated) return undefined;
+    p--; // HHMMSS: the character is the next field's first digit
+  }
+  // After a "." or ",", or after a third field followed by more (C reads on as a fraction either way).
+  const digits = Math.min(to - p, 6);
+  let microsecond = 0;
+  for (let k = 0; k < digits; k++, p++) {
+    if (!isDigitAt(s, p)) return undefined;
+    microsecond = microsecond * 10 + (s.charCodeAt(p) - 48);
+  }
+  microsecond *= 10 ** (6 - digits);
+  while (isDigitAt(s, p)) p++;
+  return { hour: vals[0], minute: vals[1], second: vals[2], microsecond, leftover: p < s.length };
+}
+
+/** A UTC offset Python's `timezone` accepts: strictly between -24 h and +24 h (in minutes, fractions for seconds). */
+const validOffset = (minutes: number): boolean => Math.abs(minutes) < 24 * 60;
 
 /** Python 3.11 `datetime.fromisoformat`: the date forms above, any one character, a time, an optional zone. */
 function pythonFromIsoFormat(s: string): ParsedDateTime | undefined {
@@ -186,29 +235,27 @@ function pythonFromIsoFormat(s: string): ParsedDateTime | undefined {
   if (!date) return undefined;
   const [year, month, day] = date;
   if (s.length <= at) return { year, month, day, hour: 0, minute: 0, second: 0, dateOnly: true };
-  const rest = s.slice(at + 1);
-  if (rest.length < 2) return undefined;
-  const zoneAt = rest.search(/[Z+-]/);
-  const timePart = (zoneAt === -1 ? rest : rest.slice(0, zoneAt)).replace(/\s+$/, '');
-  const t = PY_TIME.exec(timePart);
+  const start = at + 1;
+  if (s.length - start < 2) return undefined;
+  // The zone starts at the first "Z", "+" or "-" after the separator.
+  let zoneAt = start;
+  while (zoneAt < s.length && s[zoneAt] !== 'Z' && s[zoneAt] !== '+' && s[zoneAt] !== '-') zoneAt++;
+  const t = pyClock(s, start, zoneAt);
   if (!t) return undefined;
-  const hour = +t[1];
-  const minute = t[3] === undefined ? 0 : +t[3];
-  const second = t[4] === undefined ? 0 : +t[4];
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMinutes: number | undefined;
-  if (zoneAt !== -1) {
-    const zone = rest.slice(zoneAt);
-    if (zone === 'Z') offsetMinutes = 0;
-    else {
-      const z = PY_TIME.exec(zone.slice(1));
-      if (!z || zone.length === 4) return undefined;
-      const oh = +z[1];
-      const om = z[3] === undefined ? 0 : +z[3];
-      if (oh > 23 || om > 59) return undefined;
-      offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
-    }
+  if (zoneAt === s.length) {
+    if (t.leftover) return undefined;
+  } else if (s[zoneAt] === 'Z') {
+    if (zoneAt !== s.length - 1) return undefined;
+    offsetMinutes = 0;
+  } else {
+    const z = pyClock(s, zoneAt + 1, s.length);
+    if (!z || z.leftover) return undefined;
+    offsetMinutes = (s[zoneAt] === '-' ? -1 : 1) * (z.hour * 60 + z.minute + z.second / 60 + z.microsecond / 60e6);
+    if (!validOffset(offsetMinutes)) return undefined;
   }
+  const { hour, minute, second } = t;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
   return { year, month, day, hour, minute, second, offsetMinutes, dateOnly: false };
 }
 
@@ -243,6 +290,8 @@ export function generalKrakenDateTime(s: string): ParsedDateTime | undefined {
     else {
       const digits = m[7].slice(1).replace(':', '');
       offsetMinutes = (m[7][0] === '-' ? -1 : 1) * (+digits.slice(0, 2) * 60 + +(digits.slice(2) || '0'));
+      // Django makes the zone with `timezone(timedelta(minutes=...))`, which raises at a day or more.
+      if (!validOffset(offsetMinutes)) return undefined;
     }
   }
   return { year: +m[1], month: +m[2], day: +m[3], hour, minute, second, offsetMinutes, dateOnly: false };
