@@ -441,6 +441,17 @@ describe('agreements before the supply start (both contracts)', () => {
       `error agreement-before-supply-start ${MP0}.agreements.0.effective_from agreement_start_date_before_supply_start_date`,
     ]);
   });
+  it('a date the calendar does not have is a format error only: no comparison made with it', () => {
+    for (const wrong of ['2018-02-29', '2018-13-01', '2018-12-32T00:00:00Z']) {
+      const bad = uk();
+      bad.supply_addresses[0].meter_points[0].agreements[0].effective_from = wrong;
+      assert.deepEqual(found(gb, bad), [], wrong);
+    }
+    const badStart = uk();
+    badStart.supply_addresses[0].meter_points[0].supply_start_date = '2019-02-30';
+    badStart.supply_addresses[0].meter_points[0].agreements[0].effective_from = '2019-02-01';
+    assert.deepEqual(found(gb, badStart), []);
+  });
 });
 
 describe('smart_read_cycle_day (invalid_day_of_month)', () => {

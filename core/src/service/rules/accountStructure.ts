@@ -9,6 +9,7 @@ import { activation, findingData } from './declared';
 import { listQuoted, quote } from './messages';
 import { provided } from './provided';
 import { nonZero } from './requiredIf';
+import { isPlainDay } from './periodDates';
 import { isRecord, selectObjects } from './select';
 import type { Rule } from './types';
 import { objectsOutsideMetadata } from './walk';
@@ -28,17 +29,15 @@ interface AccountCheck {
   judge(root: Obj, now: Date): Hit[];
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** A plain date before today in every time zone (UTC-12 is the latest to reach a day). */
 function certainlyPast(v: unknown, now: Date): boolean {
-  if (typeof v !== 'string' || !DAY.test(v)) return false;
+  if (!isPlainDay(v)) return false;
   return v < new Date(now.getTime() - 12 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** A plain date after today in every time zone (UTC+14 is the first to reach a day). */
 function certainlyFuture(v: unknown, now: Date): boolean {
-  if (typeof v !== 'string' || !DAY.test(v)) return false;
+  if (!isPlainDay(v)) return false;
   return v > new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
 }
 

@@ -1,4 +1,5 @@
 import { activation, findingData } from './declared';
+import { dayOf } from './periodDates';
 import { isRecord } from './select';
 import type { Rule } from './types';
 import { objectsOutsideMetadata } from './walk';
@@ -8,10 +9,8 @@ const NAME = 'Validate agreements do not start before supply start date';
 const ACCOUNT_NAME = 'Validate no agreements start before the supply start date';
 const ACCOUNT_CODE = 'agreement_starting_before_meter_point_ssd';
 
-/** `YYYY-MM-DD` of a date or date-time string, or undefined. */
-function day(v: unknown): string | undefined {
-  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(?:$|[T ])/.test(v.trim()) ? v.trim().slice(0, 10) : undefined;
-}
+/** `YYYY-MM-DD` of a date or date-time string (dayOf), or undefined: not one (2001-02-30 is a format error, not a day). */
+const day = dayOf;
 
 export const agreementStart: Rule = {
   code: 'agreement-before-supply-start',

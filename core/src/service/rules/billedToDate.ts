@@ -27,6 +27,8 @@ function agreementsCover(ctx: RuleContext, a: Activation, account: string | unde
     if (!dates.length || !start || (!end && !absent(point.value.supply_end_date))) continue;
     if (dates.some((d) => d < start || (end !== undefined && end < d))) continue;
     const agreements = Array.isArray(point.value.agreements) ? point.value.agreements.filter(isRecord) : [];
+    // An agreement whose dates cannot be read (a format error of their own) may be the one that covers it.
+    if (agreements.some((ag) => !dayOf(ag.effective_from) || (!absent(ag.effective_to) && !dayOf(ag.effective_to)))) continue;
     const covers = (d: string) =>
       agreements.some((ag) => {
         const from = dayOf(ag.effective_from);

@@ -1,5 +1,6 @@
 import type { Severity } from '../types';
 import { activation, findingData } from './declared';
+import { isPlainDay } from './periodDates';
 import { isRecord } from './select';
 import type { Rule } from './types';
 
@@ -15,7 +16,8 @@ interface Schedule {
 }
 
 function day(v: unknown): string | undefined {
-  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? v.trim() : undefined;
+  const s = typeof v === 'string' ? v.trim() : undefined;
+  return isPlainDay(s) ? s : undefined;
 }
 
 export const paymentSchedules: Rule = {

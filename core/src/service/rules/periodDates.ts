@@ -9,6 +9,13 @@ export function dayOf(v: unknown): string | undefined {
   return d ? `${String(d[0]).padStart(4, '0')}-${String(d[1]).padStart(2, '0')}-${String(d[2]).padStart(2, '0')}` : undefined;
 }
 
+const PLAIN_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `YYYY-MM-DD` naming a day the calendar has (not 2001-02-30): a date that can be compared as a string. */
+export function isPlainDay(v: unknown): v is string {
+  return typeof v === 'string' && PLAIN_DAY.test(v) && parseKrakenDate(v) !== undefined;
+}
+
 /** The day after `day` (`YYYY-MM-DD`). */
 export function nextDay(day: string): string {
   const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + 86_400_000;

@@ -6,6 +6,7 @@ import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
 import { listQuoted, quote } from './messages';
 import { provided } from './provided';
+import { isPlainDay } from './periodDates';
 import { isRecord } from './select';
 import type { Rule } from './types';
 import { indexedKeys, objectsWithAnyKey } from './walk';
@@ -64,7 +65,6 @@ const need = (field: string, code: string, because: string): Hit => ({
   message: `${field} is required because ${because} (${code}). Add ${field}.`,
 });
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const OFFICIAL = ['official_reference_number', 'official_entity', 'official_status'] as const;
 const HARDSHIP_INFO = ['first_payment_date', 'plan_start_date', 'plan_requested_by', 'hardship_circumstance'] as const;
 const APPOINT = ['dc_to_appoint', 'da_to_appoint', 'mop_to_appoint'] as const;
@@ -334,12 +334,12 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
     judge: (o) => {
       const from = o.valid_from_date;
       const versions = o.versions;
-      if (typeof from !== 'string' || !DATE.test(from) || !Array.isArray(versions) || versions.length === 0) return [];
+      if (!isPlainDay(from) || !Array.isArray(versions) || versions.length === 0) return [];
       let earliest = -1;
       for (let i = 0; i < versions.length; i++) {
         const v = versions[i];
         const d = isRecord(v) ? v.applicable_at_date : undefined;
-        if (typeof d !== 'string' || !DATE.test(d)) return [];
+        if (!isPlainDay(d)) return [];
         if (earliest < 0 || d < (versions[earliest] as Obj).applicable_at_date!) earliest = i;
       }
       const d = (versions[earliest] as Obj).applicable_at_date as string;
