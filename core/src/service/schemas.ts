@@ -116,6 +116,12 @@ export interface SchemaSet {
   readonly id: string;
   /** Shown in the language status item and the CLI. */
   readonly label: string;
+  /**
+   * Its objects declare every field the instance reads (a served contract): a property that is not declared but is
+   * close to one that is, is reported at every level nearMiss.ts reads. The bundled schemas list the migration
+   * guide's fields, and other markets have fields they do not list: there only the payload's root is read.
+   */
+  readonly declaresEveryField?: boolean;
   /** The kinds this set can validate. */
   readonly kinds: KindId[];
   /** The root schema of a kind (for completion and hover). */

@@ -12,6 +12,7 @@ import type { DeclaredAt, RuleContext } from './rules/types';
 import { validatorKey } from './contract/validators';
 import { SchemaNavigator, type SchemaView } from './schemaNav';
 import { schemaFindings } from './schemaFindings';
+import { nearMissFindings } from './nearMiss';
 import type { SchemaSet } from './schemas';
 import { type Diagnostic, dottedPath, type JsonPath, type RawFinding, type RuleSeverity, type Severity, type Target } from './types';
 
@@ -294,6 +295,7 @@ export function validateDocument(
       if (parsed.broken) fromSchema = fromSchema.filter((f) => f.code !== 'missing-property');
       for (const f of fromSchema) raw.push(f); // not push(...): a spread of a million findings throws
     }
+    for (const f of nearMissFindings(value, new SchemaNavigator(schemas, kind))) raw.push(f);
     for (const f of collectRuleFindings(kind, value, config, rawText, parsed.numbersExact, declaredOfDocument(schemas, kind, value)))
       raw.push(f);
   }

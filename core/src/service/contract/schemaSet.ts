@@ -73,6 +73,7 @@ function round(ms: number): number {
 export class ContractSchemaSet implements SchemaSet {
   readonly id: string;
   readonly label: string;
+  readonly declaresEveryField = true;
   readonly timings: ContractTimings;
   readonly note: string | undefined;
   private readonly validators = new Map<KindId, ValidateFunction>();
