@@ -422,7 +422,14 @@ async function main(argv: string[]): Promise<number> {
     writeStdout(VERSION + '\n');
     return 0;
   }
-  return command.run(args);
+  try {
+    return await command.run(args);
+  } catch (error) {
+    // A usage error found while the command runs (a value out of range, a contract that cannot be read) points to
+    // that command's help, as its parse errors do.
+    if (isUsageError(error) && !error.command) error.command = command.name;
+    throw error;
+  }
 }
 
 function unknownCommand(word: string): string {

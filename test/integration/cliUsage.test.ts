@@ -194,6 +194,22 @@ describe('validate: misspelt options are refused, not swallowed', () => {
     });
   }
 
+  test("a value refused while validate runs points to validate's help, as a parse error does", () => {
+    for (const [argv, says] of [
+      [['validate', '--jobs', '0', 'examples/'], /--jobs takes a whole number of at least 1, not "0"/],
+      [
+        ['validate', '--contract', 'no-such-contract.yml', 'examples/'],
+        /Cannot read the contract \S*\/no-such-contract\.yml: no such file\./,
+      ],
+      [['validate', '--formt', 'json', 'examples/'], /validate has no option --formt/],
+    ] as const) {
+      const r = cliSync([...argv]);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.match(r.stderr, says);
+      assert.match(r.stderr, /\nRun "kraken-import validate --help" for usage\.\n$/, argv.join(' '));
+    }
+  });
+
   test('short options and --name=value: -f json -q is --format json --quiet', () => {
     const long = cliSync(['validate', '--format=json', '--quiet', 'test/fixtures/seeds']);
     const short = cliSync(['validate', '-fjson', '-q', 'test/fixtures/seeds']);
