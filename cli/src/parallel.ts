@@ -342,9 +342,7 @@ export async function validateLinesFile(
           next++;
         });
       } catch (error) {
-        writeStderr(
-          `kraken-import: worker threads failed (${(error as Error).message}); validating the rest of ${file} on one thread\n`,
-        );
+        writeStderr(`kraken-import: worker threads failed (${(error as Error).message}); validating the rest of ${file} on one thread\n`);
       }
     }
     for (; next < parts.length; next++)
