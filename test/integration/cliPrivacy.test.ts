@@ -230,7 +230,8 @@ describe('kraken-import send: personal data', () => {
       KRAKEN_API_KEY: KEY,
     });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /not JSON/);
+    // Placed and worded as validate reports it, not as JSON.parse does (a byte offset).
+    assert.match(r.stdout, /not JSON: line 1, column 46: Expected a comma between these values\./);
     assert.ok(!(r.stdout + r.stderr).includes('maria'), r.stdout);
   });
 });

@@ -104,7 +104,8 @@ describe('v1 flow against the sandbox', () => {
     const notes = { ...JSON.parse(fixture('seeds/seed-notes.json')), external_account_number: 'CMD-NEVER-IMPORTED' };
     const o = await send(v1, { action: 'notes', kind: 'notes', doc: notes });
     assert.equal(o.level, 'error');
-    assert.match(o.message, /not found.*needs an imported account/);
+    assert.match(o.message, /not found.*You can only add notes once the account has been imported — staging it is not enough\.$/);
+    assert.equal(o.message.match(/staging/g)?.length, 1, 'the reason is given once');
     assert.equal(o.replacesDiagnostics, false);
   });
 

@@ -200,10 +200,9 @@ function failureMessage(f: KrakenFailure, plan: FailureContext, where: string): 
           : `${who} has already been imported into ${where}. ${f.message}`,
         followUps: [],
       };
-    case 'not-found': {
-      const hint = plan.postImport ? ' Post-import data needs an imported account (staging is not enough).' : '';
-      return { level: 'error', message: `${where}: not found${http}: ${f.message}${hint}`, followUps: [] };
-    }
+    case 'not-found':
+      // A post-import call's 404 already says the account must be imported first (kraken/answers.ts notImported).
+      return { level: 'error', message: `${where}: not found${http}: ${f.message}`, followUps: [] };
     case 'unauthorized':
       return { level: 'error', message: `${where} did not accept the API key${http}. ${f.message}`, followUps: ['set-api-key'] };
     case 'no-api-key':

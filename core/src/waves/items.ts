@@ -7,6 +7,7 @@ import { sha256, sha256Hex } from '../hash';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { associationTable, detectKind, type AssociationInput, type KindId } from '../service/kinds';
+import { parseDocument } from '../service/parse';
 import { accountIdentity, isAccountKind, type ActionId } from '../send';
 import type { WaveAccount } from './reconcile';
 import { jsonLinesRecords } from '../files/jsonLines';
@@ -92,6 +93,18 @@ export function readWave(
   return { items, missing, unreadable, emptyFolders };
 }
 
+/**
+ * The first syntax error of a text JSON.parse refused, placed and worded as validate reports it (a JSON Lines
+ * record is one line, already named by its line number, so it gets only the column).
+ */
+function syntaxProblem(text: string, record: boolean): string | undefined {
+  const parsed = parseDocument(text);
+  const first = parsed.findings.find((f) => f.severity === 'error');
+  if (!first) return undefined;
+  const at = parsed.lines.positionAt(first.start);
+  return `${record ? '' : `line ${at.line + 1}, `}column ${at.character + 1}: ${first.message}`;
+}
+
 function toItem(
   associations: AssociationInput | undefined,
   abs: string,
@@ -109,7 +122,7 @@ function toItem(
       file,
       line,
       kind: null,
-      problem: `not JSON: ${(e as Error).message}`,
+      problem: `not JSON: ${syntaxProblem(text, line !== undefined) ?? (e as Error).message}`,
       identityKey: `file:${where}`,
       identified: false,
       hash: hashOf(text),
