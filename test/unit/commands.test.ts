@@ -471,9 +471,10 @@ describe('Kraken answers -> messages and findings', () => {
     assert.equal(describeResult(p, 'S', failure({ reason: 'cancelled', message: 'did not validate.' })).level, 'info');
     assert.match(describeResult(p, 'S', failure({ reason: 'rate-limited', status: 429 })).message, /busy \(HTTP 429\)/);
     const notes = plan({ action: 'notes', kind: 'notes', doc: JSON.parse(fixture('seeds/seed-notes.json')) });
-    assert.match(
+    // The reader's message already says why (answers.ts notImported); the outcome adds only where and the status.
+    assert.equal(
       describeResult(notes, 'S', failure({ reason: 'not-found', status: 404, message: 'No account.' })).message,
-      /needs an imported account/,
+      'Kraken (S): not found (HTTP 404): No account.',
     );
   });
 
