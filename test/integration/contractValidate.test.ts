@@ -360,6 +360,70 @@ describe('contract schema sets', () => {
     );
   });
 
+  test('an AU meter point without supply_type that no shape accepts: one finding naming the tag, and what every shape reports', () => {
+    // Without the tag the point may take any of the 8 shapes; ajv reported each shape's misses (98 errors here).
+    const cache = memoryCache();
+    const fresh = AU.schemaSet;
+    createContractSchemaSet(auText, AU_FILE, { cache, buildId: 'tagless' }).schemaSet.validatorFor('account');
+    const cached = createContractSchemaSet(auText, AU_FILE, { cache, buildId: 'tagless' }).schemaSet;
+    const probe = (edit: (mp: Record<string, any>) => void) => {
+      const doc = auAccount();
+      edit(doc.supply_addresses[0].meter_points[0]);
+      const text = JSON.stringify(doc, null, 2);
+      const rows = [fresh, cached].map((set) =>
+        createKrakenService({ schemaSet: set })
+          .validate(text)
+          .diagnostics.filter((d) => d.code !== 'balance-sum')
+          .map((d) => `${d.severity} ${d.code} ${d.path} @ ${d.range.start.line + 1}:${d.range.start.character + 1}`),
+      );
+      assert.deepEqual(rows[1], rows[0], 'standalone code from the cache reports the same');
+      return rows[0];
+    };
+    const mp = 'supply_addresses.0.meter_points.0';
+    // supply_start_date is required by every shape: an error whichever Kraken applies.
+    assert.deepEqual(
+      probe((m) => delete m.supply_start_date),
+      [`error missing-property ${mp}.supply_start_date @ 94:9`, `error no-matching-shape ${mp} @ 94:9`],
+    );
+    const doc = auAccount();
+    delete doc.supply_addresses[0].meter_points[0].supply_start_date;
+    const finding = auService.validate(JSON.stringify(doc, null, 2)).diagnostics.find((d) => d.code === 'no-matching-shape')!;
+    assert.equal(
+      finding.message,
+      'Item 0 of meter points has no "supply_type", so it may take any of the 8 shapes Kraken\'s contract gives it, and it ' +
+        'matches none. Add "supply_type" (ELECTRICITY, EMBEDDED_ELECTRICITY, EMBEDDED_WATER, GAS, UNMETERED_GAS, ' +
+        'EMBEDDED_GAS, SOLAR_PPA, UNMETERED_ELECTRICITY) to choose one: the errors then say what that shape needs. ' +
+        'Errors every shape reports are shown as well.',
+    );
+    // A date no shape reads: the summary and the format error (every shape declares the date).
+    assert.deepEqual(
+      probe((m) => (m.supply_start_date = '2019-13-01')),
+      [`error no-matching-shape ${mp} @ 94:9`, `error invalid-format ${mp}.supply_start_date @ 96:32`],
+    );
+    // A number where every shape wants text: Kraken converts it first, so the summary is only a warning.
+    assert.deepEqual(
+      probe((m) => (m.mpxn = 4103445577)),
+      [`warning no-matching-shape ${mp} @ 94:9`, `hint number-as-string ${mp}.mpxn @ 95:19`],
+    );
+    // With the tag the shape is chosen: its own errors, no summary.
+    assert.deepEqual(
+      probe((m) => {
+        m.supply_type = 'ELECTRICITY';
+        delete m.supply_start_date;
+      }),
+      [`error missing-property ${mp}.supply_start_date @ 94:9`],
+    );
+    // Accepted by a shape: nothing.
+    assert.deepEqual(
+      probe(() => undefined),
+      [],
+    );
+    assert.deepEqual(
+      cached.timings.compile.map((c) => c.from),
+      ['cache'],
+    );
+  });
+
   test('without v1 account endpoints the bare account validates against the v2 payload schema', () => {
     const v2only = gbText
       .replace(/\n {2}\/v1\/data-import\/validate-account\/:\n/, '\n  /v1/data-import/validate-account-removed/:\n')

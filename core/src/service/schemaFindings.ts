@@ -422,49 +422,144 @@ function genericFinding(e: ErrorObject, path: JsonPath): RawFinding | undefined 
   }
 }
 
+interface MissingTag {
+  tag: string;
+  values: string[];
+}
+
+interface MissingTagMiss extends MissingTag {
+  /** Some of the shapes' errors are about values Kraken converts first (a number where text goes). */
+  converted: boolean;
+}
+
+function missingTagOf(e: ErrorObject): MissingTag | undefined {
+  if (e.keyword !== 'anyOf') return undefined;
+  const mark = (e.parentSchema as Schema | undefined)?.['x-kraken-missing-tag'] as MissingTag | undefined;
+  return mark && typeof mark.tag === 'string' && Array.isArray(mark.values) ? mark : undefined;
+}
+
+function isAtOrBelow(pointer: string, at: string): boolean {
+  return pointer === at || (pointer.startsWith(at) && pointer.charCodeAt(at.length) === 47); /* / */
+}
+
+/**
+ * A value without its optional discriminator (an AU meter point without supply_type) is held against every shape,
+ * and ajv reports each shape's misses: a hundred errors for one value, most about shapes its author never meant.
+ * Its shapes' errors are the run of errors on the value and below it just before the anyOf's own (openapi.ts puts
+ * the marked schema first on its value, so nothing else's errors on it come earlier in that run). Kept from them:
+ * the errors every shape reports (distinct schemas giving the same error on the same place), which hold whichever
+ * shape Kraken applies, and the hints of values Kraken converts; the anyOf's own becomes one finding naming the tag.
+ */
+function missingTagMisses(
+  errors: readonly ErrorObject[],
+  ctx: SchemaFindingContext,
+): { skip: Set<number>; summaries: Map<number, MissingTagMiss> } {
+  const skip = new Set<number>();
+  const summaries = new Map<number, MissingTagMiss>();
+  for (let k = 0; k < errors.length; k++) {
+    const mark = missingTagOf(errors[k]);
+    if (!mark) continue;
+    const at = errors[k].instancePath;
+    const shapes = ((errors[k].parentSchema as Schema).anyOf as unknown[] | undefined)?.length ?? 0;
+    let start = k;
+    while (start > 0 && !skip.has(start - 1) && isAtOrBelow(errors[start - 1].instancePath, at)) start--;
+    const reporters = new Map<string, Set<unknown>>();
+    const keyOf = (e: ErrorObject) => `${e.instancePath}\u0000${e.keyword}\u0000${JSON.stringify(e.params)}`;
+    for (let i = start; i < k; i++) {
+      const key = keyOf(errors[i]);
+      let set = reporters.get(key);
+      if (!set) reporters.set(key, (set = new Set()));
+      set.add(errors[i].parentSchema);
+    }
+    let converted = false;
+    const kept = new Set<string>();
+    for (let i = start; i < k; i++) {
+      const e = errors[i];
+      const key = keyOf(e);
+      if (reporters.get(key)!.size >= shapes && !kept.has(key)) {
+        kept.add(key);
+        continue;
+      }
+      // A type error Kraken's coercion forgives is a hint, not a miss: keep it (the findings loop drops repeats).
+      if (e.keyword === 'type' && findingFor(e, pointerToPath(e.instancePath), ctx)?.severity === 'hint') {
+        converted = true;
+        continue;
+      }
+      skip.add(i);
+    }
+    summaries.set(k, { ...mark, converted });
+  }
+  return { skip, summaries };
+}
+
+/**
+ * The finding for a value without its tag that no shape accepts. Where some of the misses are values Kraken converts
+ * before validating (a number where a shape wants text), a shape may accept it after all: this check does not convert
+ * inside shapes, so it is a warning then.
+ */
+function missingTagFinding(e: ErrorObject, path: JsonPath, miss: MissingTagMiss): RawFinding {
+  const shapes = ((e.parentSchema as Schema).anyOf as unknown[] | undefined)?.length ?? miss.values.length;
+  const last = path[path.length - 1];
+  const what = typeof last === 'number' ? `Item ${last} of ${nounFor(path)}` : nounFor(path);
+  const choose = `Add "${miss.tag}" (${listValues(miss.values)}) to choose one: the errors then say what that shape needs.`;
+  return {
+    code: 'no-matching-shape',
+    severity: miss.converted ? 'warning' : 'error',
+    message: miss.converted
+      ? `${what} has no "${miss.tag}", so it may take any of the ${shapes} shapes Kraken's contract gives it, and as ` +
+        `written it matches none; Kraken converts some of its values first (see the hints), after which one may match. ${choose}`
+      : `${what} has no "${miss.tag}", so it may take any of the ${shapes} shapes Kraken's contract gives it, and it ` +
+        `matches none. ${choose} Errors every shape reports are shown as well.`,
+    path,
+    target: 'value',
+    data: { tag: miss.tag, allowed: miss.values },
+  };
+}
+
+/** One ajv error as a finding (undefined: its sub-errors say what is wrong). */
+function findingFor(e: ErrorObject, path: JsonPath, ctx: SchemaFindingContext): RawFinding | undefined {
+  switch (e.keyword) {
+    case 'type':
+      return typeFinding(e, path, ctx);
+    case 'enum':
+      return enumFinding(e, path);
+    case 'required':
+      return requiredFinding(e, path);
+    case 'additionalProperties':
+      return additionalFinding(e, path);
+    case 'discriminator':
+      return discriminatorFinding(e, path, ctx);
+    case 'krakenDeprecated': {
+      const useInstead = e.params.useInstead;
+      const name = String(path[path.length - 1] ?? 'this property');
+      return {
+        code: 'deprecated',
+        severity: 'warning',
+        message: `"${name}" is deprecated${typeof useInstead === 'string' ? `; use "${useInstead}" instead` : ''}.`,
+        path,
+        target: 'key',
+        tags: ['deprecated'],
+        data: { useInstead },
+      };
+    }
+    default:
+      return genericFinding(e, path);
+  }
+}
+
 /** Converts ajv's errors for one document. */
 export function schemaFindings(errors: readonly ErrorObject[], ctx: SchemaFindingContext): RawFinding[] {
   // A failing oneOf/anyOf without a discriminator reports every branch's errors: keep only its summary.
   const failedCombinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath + '/');
+  const { skip, summaries } = missingTagMisses(errors, ctx);
   const findings: RawFinding[] = [];
   const seen = new Set<string>();
-  for (const e of errors) {
-    if (failedCombinators.some((p) => e.schemaPath.startsWith(p))) continue;
+  for (let k = 0; k < errors.length; k++) {
+    const e = errors[k];
+    if (skip.has(k) || failedCombinators.some((p) => e.schemaPath.startsWith(p))) continue;
     const path = pointerToPath(e.instancePath);
-    let finding: RawFinding | undefined;
-    switch (e.keyword) {
-      case 'type':
-        finding = typeFinding(e, path, ctx);
-        break;
-      case 'enum':
-        finding = enumFinding(e, path);
-        break;
-      case 'required':
-        finding = requiredFinding(e, path);
-        break;
-      case 'additionalProperties':
-        finding = additionalFinding(e, path);
-        break;
-      case 'discriminator':
-        finding = discriminatorFinding(e, path, ctx);
-        break;
-      case 'krakenDeprecated': {
-        const useInstead = e.params.useInstead;
-        const name = String(path[path.length - 1] ?? 'this property');
-        finding = {
-          code: 'deprecated',
-          severity: 'warning',
-          message: `"${name}" is deprecated${typeof useInstead === 'string' ? `; use "${useInstead}" instead` : ''}.`,
-          path,
-          target: 'key',
-          tags: ['deprecated'],
-          data: { useInstead },
-        };
-        break;
-      }
-      default:
-        finding = genericFinding(e, path);
-    }
+    const mark = summaries.get(k);
+    const finding = mark ? missingTagFinding(e, path, mark) : findingFor(e, path, ctx);
     if (!finding) continue;
     // A missing discriminator tag is one finding: the discriminator's (with the choices) replaces the plain "required".
     if (finding.code === 'missing-property') {
