@@ -206,7 +206,8 @@ export function renderTable(rows: Row[]): string {
   out.push('');
   out.push('A rule implementing a declared validator runs under an instance contract only where that contract declares the');
   out.push("validator on the schema of the value (the path's schema, discriminators picked from the payload), reports an **error**");
-  out.push("and carries Kraken's error code in the finding's `data.krakenCode`, so that a Kraken 400 and the local finding match.");
+  out.push("and names Kraken's error code in its message (`(Kraken: no_reading_on_supply_end_date)` where the message does");
+  out.push("not say it already) and in the finding's `data.krakenCode`, so that a Kraken 400 and the local finding match.");
   out.push('Under the bundled (German) schemas, which declare no validators, the rule runs with the severity its doc names.');
   out.push('');
   out.push('## Summary');

@@ -692,6 +692,29 @@ describe('account-structure: billable GB meter points (today from the injected c
   });
 });
 
+describe("a declared validator's finding names Kraken's code in its message, once", () => {
+  it("appended where the message does not say it (validate.ts's report), not repeated where it does", () => {
+    const messages = (doc: Json) =>
+      gb
+        .validate(JSON.stringify(doc, null, 2))
+        .diagnostics.filter((d) => RULE_CODES.has(d.code))
+        .map((d) => d.message);
+    const ended = uk();
+    elecPoint(ended).supply_end_date = '2020-01-30';
+    assert.deepEqual(messages(ended), [
+      'The meter point ended supply on 2020-01-30 but none of its meters has a reading dated that day ' +
+        '(transfer_readings or reading_history): add the final reading. (Kraken: no_reading_on_supply_end_date)',
+    ]);
+    const schedule = uk();
+    schedule.payment_schedules[1].debt_repayment_element = '0.01';
+    const [required] = messages(schedule);
+    assert.match(required, /\(debt_repayment_missing_end_date\)/);
+    assert.equal(required.split('debt_repayment_missing_end_date').length, 2, required);
+    // Under the bundled schemas the rule does not run, so no code is named.
+    assert.deepEqual(found(bundled, ended), []);
+  });
+});
+
 describe('account-structure: term_supply_type_mismatch (AU contract terms)', () => {
   it("a term's supply_type matches a supply point's; another one fails", () => {
     const fee = { term_type: 'TERMINATION_FEE', supply_type: 'ELECTRICITY', amount: '10.00' };

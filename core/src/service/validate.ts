@@ -110,10 +110,12 @@ class RuleRun implements RuleContext {
   }
 
   report(path: JsonPath, message: string, options?: { target?: Target; data?: Record<string, unknown>; severity?: Severity }): void {
+    // A finding of a validator the contract declares names Kraken's error code, as Kraken's 400 answer will.
+    const krakenCode = options?.data?.krakenCode;
     this.out.push({
       code: this.rule.code,
       severity: options?.severity ?? this.rule.severity,
-      message,
+      message: typeof krakenCode === 'string' && !message.includes(krakenCode) ? `${message} (Kraken: ${krakenCode})` : message,
       path: [...this.base, ...path],
       target: options?.target ?? 'value',
       data: options?.data,

@@ -41,8 +41,3 @@ export function activation(
 export function findingData(a: Activation, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return a.krakenCode ? { krakenCode: a.krakenCode, ...extra } : extra;
 }
-
-/** "Kraken: <code>" appended to a message under a contract. */
-export function krakenSuffix(a: Activation): string {
-  return a.krakenCode ? ` (Kraken: ${a.krakenCode})` : '';
-}
