@@ -439,7 +439,7 @@ function missingTagOf(e: ErrorObject): MissingTag | undefined {
 }
 
 function isAtOrBelow(pointer: string, at: string): boolean {
-  return pointer === at || (pointer.startsWith(at) && pointer.charCodeAt(at.length) === 47); /* / */
+  return pointer === at || (pointer.startsWith(at) && pointer[at.length] === '/');
 }
 
 /**
