@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { createKrakenService, type Diagnostic, type KindId } from '../../core/src/service';
 import { createContractSchemaSet, type ContractCache } from '../../core/src/service/contract/schemaSet';
 import { fixture, REPO_ROOT, SHARED } from '../helpers';
+import { applyEdits } from '../unit/authoringScenario';
 
 const OPENAPI_DIR = process.env.KRAKEN_OPENAPI_DIR ?? path.join(SHARED, 'kraken-openapi');
 const GB_FILE = path.join(OPENAPI_DIR, 'edf-gb.openapi.yml');
@@ -387,7 +388,33 @@ describe('contract schema sets', () => {
     );
     const doc = auAccount();
     delete doc.supply_addresses[0].meter_points[0].supply_start_date;
-    const finding = auService.validate(JSON.stringify(doc, null, 2)).diagnostics.find((d) => d.code === 'no-matching-shape')!;
+    const text = JSON.stringify(doc, null, 2);
+    const finding = auService.validate(text).diagnostics.find((d) => d.code === 'no-matching-shape')!;
+    // Its quick fixes add the tag, one per value, as the point's first property; none is preferred.
+    const actions = auService.codeActions(text, finding.range, [finding]);
+    assert.deepEqual(
+      actions.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}`),
+      [
+        'ELECTRICITY',
+        'EMBEDDED_ELECTRICITY',
+        'EMBEDDED_WATER',
+        'GAS',
+        'UNMETERED_GAS',
+        'EMBEDDED_GAS',
+        'SOLAR_PPA',
+        'UNMETERED_ELECTRICITY',
+      ].map((v) => `Add "supply_type": "${v}"`),
+    );
+    const tagged = applyEdits(text, actions[0].edits);
+    assert.equal(tagged, text.replace('\n          "mpxn"', '\n          "supply_type": "ELECTRICITY",\n          "mpxn"'));
+    assert.deepEqual(
+      auService
+        .validate(tagged)
+        .diagnostics.filter((d) => d.code !== 'balance-sum')
+        .map((d) => `${d.severity} ${d.code} ${d.path}`),
+      [`error missing-property ${mp}.supply_start_date`],
+      'the chosen shape says what it needs',
+    );
     assert.equal(
       finding.message,
       'Item 0 of meter points has no "supply_type", so it may take any of the 8 shapes Kraken\'s contract gives it, and it ' +

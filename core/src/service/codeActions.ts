@@ -10,6 +10,7 @@
  * | unknown-property        | rename to the suggested property, or remove it                  | no      |
  * | comment, trailing-comma | remove                                                           | yes     |
  * | ledger-code-reference   | change to a ledger of the document (`data.ledgers`)             | no      |
+ * | no-matching-shape       | add the optional tag that chooses a shape, one action per value (`data.tag`, `data.allowed`) | no |
  *
  * Identifiers are never invented and check digits never "fixed": there is no action for those findings.
  * Placeholders are empty values of the right type; completion then offers the real ones.
@@ -238,6 +239,8 @@ function fixesFor(doc: AuthoringDocument, d: ActionDiagnostic): Fix[] {
     }
     case 'unknown-property':
       return unknownPropertyFixes(doc, path, data);
+    case 'no-matching-shape':
+      return shapeTagFixes(doc, path, data);
     case 'comment':
       return commentFixes(doc, d.range);
     case 'trailing-comma': {
@@ -332,6 +335,34 @@ function missingPropertyFixes(doc: AuthoringDocument, fieldPath: JsonPath | unde
   }
   const title = missing.length === 1 ? `Add missing property "${missing[0]}"` : `Add missing required properties: ${missing.join(', ')}`;
   return [{ title, edits: [edit], preferred: true, safe: false }];
+}
+
+/**
+ * A value without the optional tag that chooses its shape (an AU meter point without supply_type): one action per
+ * value, each adding the tag as the object's first property, in the layout the object already has. None is preferred:
+ * which shape is meant is the author's to say.
+ */
+function shapeTagFixes(doc: AuthoringDocument, path: JsonPath | undefined, data: Record<string, unknown>): Fix[] {
+  const tag = data.tag;
+  const values = Array.isArray(data.allowed) ? data.allowed.filter((v): v is string => typeof v === 'string') : [];
+  if (!path || typeof tag !== 'string' || !values.length) return [];
+  const node = nodeAt(doc.tree, path);
+  if (!node || node.type !== 'object') return [];
+  const props = node.children ?? [];
+  if (props.some((p) => p.children?.[0]?.value === tag)) return [];
+  const text = doc.text;
+  const first = props[0];
+  const edit = (value: string): TextEdit => {
+    const entry = `${JSON.stringify(tag)}: ${JSON.stringify(value)}`;
+    if (first) {
+      const multiline = startsLine(text, first.offset);
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      const sep = multiline ? `,${eol}${indentationAt(text, first.offset)}` : ', ';
+      return { range: doc.lines.range(first.offset, first.offset), newText: entry + sep };
+    }
+    return { range: doc.lines.range(node.offset + 1, node.offset + 1), newText: entry };
+  };
+  return values.map((v) => ({ title: `Add "${tag}": ${JSON.stringify(v)}`, edits: [edit(v)], safe: false }));
 }
 
 /** Removes a property with its comma (and its line, when it has one to itself). */
