@@ -172,8 +172,6 @@ function itemsLevel(data: ItemsData): Level {
 interface FailureContext {
   identity: AccountIdentity;
   flow: RequestPlan['flow'];
-  /** A post-import call (404 means the account is not imported). */
-  postImport: boolean;
 }
 
 /** The words for a failure reason; `where` names the environment. */
@@ -296,7 +294,7 @@ export function describeStatusFailure(
   flow: RequestPlan['flow'],
   envName: string,
 ): Outcome {
-  const { level, message, followUps } = failureMessage(result, { identity, flow, postImport: false }, `Kraken (${envName})`);
+  const { level, message, followUps } = failureMessage(result, { identity, flow }, `Kraken (${envName})`);
   return { level, message, findings: [], replacesDiagnostics: false, followUps: followUps.filter((f) => f !== 'check-status') };
 }
 
@@ -308,8 +306,7 @@ export function describeResult(plan: RequestPlan, envName: string, result: Krake
   const where = `Kraken (${envName})`;
   const who = describeIdentity(plan.identity);
   if (!result.ok) {
-    const postImport = endpoint(plan.call.method).answer.postImport;
-    const { level, message, followUps } = failureMessage(result, { identity: plan.identity, flow: plan.flow, postImport }, where);
+    const { level, message, followUps } = failureMessage(result, plan, where);
     // A per-item 400 (TRANSACTION_IMPORT_ERROR) comes back both as items and as errors derived from them: the
     // item findings say more, so errors carrying an item status are left out.
     const itemStatuses = new Set((result.items ?? []).map((i) => i.status));

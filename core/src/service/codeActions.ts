@@ -287,6 +287,20 @@ function startsLine(text: string, offset: number): boolean {
   return /^[ \t]*$/.test(text.slice(lineStartOf(text, offset), offset));
 }
 
+function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/**
+ * The layout of an object's properties, read from the one at `offset`: one a line (its indentation, and a comma and
+ * line break between two) or on one line (", ").
+ */
+function propertyLayout(text: string, offset: number): { indent: string; sep: string } {
+  if (!startsLine(text, offset)) return { indent: '', sep: ', ' };
+  const indent = indentationAt(text, offset);
+  return { indent, sep: `,${eolOf(text)}${indent}` };
+}
+
 /** JSON text of a placeholder, its later lines indented to sit under `indent`. */
 function placeholderText(value: unknown, indent: string, unit: string): string {
   if (value === null || typeof value !== 'object' || Object.keys(value).length === 0) return JSON.stringify(value);
@@ -311,7 +325,7 @@ function missingPropertyFixes(doc: AuthoringDocument, fieldPath: JsonPath | unde
 
   // Appended after the last property, in the layout the object already has.
   const text = doc.text;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const unit = detectIndent(text).unit;
   const props = node.children ?? [];
   const last = props[props.length - 1];
@@ -321,9 +335,7 @@ function missingPropertyFixes(doc: AuthoringDocument, fieldPath: JsonPath | unde
   const entry = (name: string, indent: string) =>
     `${JSON.stringify(name)}: ${placeholderText(placeholderValue(doc, doc.nav!.property(view, name, undefined)), indent, unit)}`;
   if (last) {
-    const multiline = startsLine(text, last.offset);
-    const indent = multiline ? indentationAt(text, last.offset) : '';
-    const sep = multiline ? `,${eol}${indent}` : ', ';
+    const { indent, sep } = propertyLayout(text, last.offset);
     const at = last.offset + last.length;
     edit = { range: doc.lines.range(at, at), newText: missing.map((m) => sep + entry(m, indent)).join('') };
   } else {
@@ -354,12 +366,7 @@ function shapeTagFixes(doc: AuthoringDocument, path: JsonPath | undefined, data:
   const first = props[0];
   const edit = (value: string): TextEdit => {
     const entry = `${JSON.stringify(tag)}: ${JSON.stringify(value)}`;
-    if (first) {
-      const multiline = startsLine(text, first.offset);
-      const eol = text.includes('\r\n') ? '\r\n' : '\n';
-      const sep = multiline ? `,${eol}${indentationAt(text, first.offset)}` : ', ';
-      return { range: doc.lines.range(first.offset, first.offset), newText: entry + sep };
-    }
+    if (first) return { range: doc.lines.range(first.offset, first.offset), newText: entry + propertyLayout(text, first.offset).sep };
     return { range: doc.lines.range(node.offset + 1, node.offset + 1), newText: entry };
   };
   return values.map((v) => ({ title: `Add "${tag}": ${JSON.stringify(v)}`, edits: [edit(v)], safe: false }));
