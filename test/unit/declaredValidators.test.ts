@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { certainlyInFuture } from '../../core/src/service/rules/dateInFuture';
+import { certainlyInFuture, leadingDay, longPast } from '../../core/src/service/rules/dateInFuture';
 import { formatDecimal, parseDecimal } from '../../core/src/service/rules/decimal';
 import { au, auAccount, bundled, findingsOf, gb, type Json, NOW, seed, uk } from '../declared';
 
@@ -81,6 +81,33 @@ describe('transaction_in_future (Validate transaction date, on every transaction
     assert.equal(certainlyInFuture('2025-06-01T12:00:00Z', NOW), false);
     assert.equal(certainlyInFuture('2025-06-02T01:00:00', NOW), false); // local time: may be now in UTC+14
     assert.equal(certainlyInFuture('2025-06-02T02:00:01', NOW), true);
+  });
+
+  it('a value on a day long past is skipped by its first ten characters only where it cannot be in the future', () => {
+    const past = longPast(NOW.getTime());
+    assert.equal(past, 20250529); // NOW is 2025-06-01T12:00Z: three days before, in UTC
+    assert.equal(leadingDay('2025-05-29T23:59:59-23:59'), 20250529);
+    assert.equal(leadingDay(' 2025-05-29'), -1);
+    assert.equal(leadingDay('2025-5-29'), -1);
+    // Every day from a week before NOW to two days after, at the latest time and the widest zones either way: a value
+    // the fast path skips (its day at most `past`) is never one certainlyInFuture calls future.
+    let skipped = 0;
+    for (let d = -7; d <= 2; d++) {
+      const day = new Date(NOW.getTime() + d * 86_400_000).toISOString().slice(0, 10);
+      for (const v of [
+        day,
+        `${day}T23:59:59`,
+        `${day}T23:59:59.999999`,
+        `${day}T23:59:59-23:59`,
+        `${day}T23:59:59+23:59`,
+        `${day} 23:59:59Z`,
+      ]) {
+        const fast = leadingDay(v) !== -1 && leadingDay(v) <= past;
+        if (fast) skipped++;
+        if (fast) assert.equal(certainlyInFuture(v, NOW), false, v);
+      }
+    }
+    assert.equal(skipped, 5 * 6);
   });
 });
 

@@ -2,7 +2,7 @@ import { activation, findingData } from './declared';
 import { dayOf } from './periodDates';
 import { isRecord } from './select';
 import type { Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 const NAME = 'Validate agreements do not start before supply start date';
 /** The account-level twin (Origin AU's account schema), with its own code. */
@@ -11,6 +11,9 @@ const ACCOUNT_CODE = 'agreement_starting_before_meter_point_ssd';
 
 /** `YYYY-MM-DD` of a date or date-time string (dayOf), or undefined: not one (2001-02-30 is a format error, not a day). */
 const day = dayOf;
+
+/** Meter points are the objects that hold agreements (the shared walk lists them). */
+const KEYS = indexedKeys(['agreements']);
 
 export const agreementStart: Rule = {
   code: 'agreement-before-supply-start',
@@ -24,8 +27,8 @@ export const agreementStart: Rule = {
   ],
   check(ctx) {
     const onAccount = activation(ctx, [[]], [ACCOUNT_NAME], ACCOUNT_CODE, undefined);
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const point = objects[o];
       if (!Array.isArray(point.agreements)) continue;
       const start = day(point.supply_start_date);

@@ -1,7 +1,10 @@
 import { activation, findingData } from './declared';
 import { absent, certainlyOverlap, dayOf, describePeriod, periodsOf } from './periodDates';
 import type { Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
+
+/** The objects that hold periods (the shared walk lists them). */
+const KEYS = indexedKeys(['periods']);
 
 const NAME = 'Validate contribution period dates';
 const START = 'invalid_contribution_period_start_date';
@@ -17,8 +20,8 @@ export const contributionPeriods: Rule = {
   implements: [{ name: NAME, codes: [START, END, OVERLAP] }],
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const agreement = objects[o];
       if (!Array.isArray(agreement.periods) || !('active_period_start_date' in agreement)) continue;
       const path = paths[o].toPath();

@@ -1,7 +1,10 @@
 import { activation, findingData } from './declared';
 import { certainlyOverlap, describePeriod, periodsOf } from './periodDates';
 import type { Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
+
+/** The objects that hold periods (the shared walk lists them). */
+const KEYS = indexedKeys(['periods']);
 
 const NAME = 'Validate EEPA export contracted volume periods';
 const CODE = 'invalid_eepa_export_contracted_volume';
@@ -15,8 +18,8 @@ export const eepaPeriods: Rule = {
   implements: [{ name: NAME, codes: [CODE] }],
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const periodsValue = objects[o].periods;
       if (!Array.isArray(periodsValue)) continue;
       const list = [...paths[o].toPath(), 'periods'];

@@ -1,7 +1,9 @@
 import { checkIban } from '../identifiers';
 import { quote } from './messages';
 import type { Rule } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
+
+const KEYS = indexedKeys(['iban']);
 
 export const ibanCheck: Rule = {
   code: 'iban-check',
@@ -10,8 +12,9 @@ export const ibanCheck: Rule = {
   kinds: ['account', 'payment-instruction', 'business-payment-instruction'],
   appliesTo: ['*.iban'],
   check(ctx) {
-    const { objects, paths } = objectsOutsideMetadata(ctx.root); // not the customer's free-form data
-    for (let o = 0; o < objects.length; o++) {
+    // The objects outside metadata (not the customer's free-form data) that hold an iban.
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const value = objects[o].iban;
       if (typeof value !== 'string' || value.trim() === '') continue;
       const result = checkIban(value);
