@@ -330,3 +330,25 @@ export function wave(count: number, seedValue = 7): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * An account for a served contract (Kraken GB's, edf-gb.openapi.yml) of about `targetBytes`, pretty-printed: the
+ * contract fixture (test/fixtures/contract/uk-account.json, valid under that contract) with its ledger's historical
+ * transactions repeated under new ids, a transaction a day back from the fixture's last, as a long-lived account's
+ * ledger grows.
+ */
+export function contractAccountOfSize(fixtureText: string, targetBytes: number): string {
+  const account = JSON.parse(fixtureText) as Obj;
+  const ledger = (account.ledgers as Obj[])[0];
+  const pattern = ledger.historical_statement_transactions as Obj[];
+  const perTransaction = Buffer.byteLength(JSON.stringify(pattern[0], null, 6)) + 8;
+  const count = Math.max(1, Math.round((targetBytes - Buffer.byteLength(fixtureText)) / perTransaction));
+  const last = Date.UTC(2019, 7, 1);
+  const transactions: Obj[] = [];
+  for (let i = 0; i < count; i++) {
+    const day = new Date(last - (i % 3000) * 86_400_000).toISOString().slice(0, 10);
+    transactions.push({ ...pattern[i % pattern.length], transaction_id: `H${i + 1}`, transaction_date: day });
+  }
+  ledger.historical_statement_transactions = transactions;
+  return JSON.stringify(account, null, 2);
+}

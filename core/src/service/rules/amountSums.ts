@@ -4,7 +4,7 @@ import { amountAt, formatDecimal, itemAmountAt } from './decimal';
 import { dotted } from './messages';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 const AVERAGE = 'Validate average monthly charge equal to sum';
 const INSTALMENTS = 'Validate instalment payment amounts sum to total amount';
@@ -119,6 +119,9 @@ const CHECKS: readonly SumCheck[] = [
   },
 ];
 
+/** The objects that can carry a check's parts (each check's `applies` reads one of these keys first), from the shared walk. */
+const KEYS = indexedKeys(['average_monthly_charge', 'instalments', 'amount_components', 'line_items']);
+
 export const amountSums: Rule = {
   code: 'amount-sum',
   severity: 'error',
@@ -128,8 +131,8 @@ export const amountSums: Rule = {
   implements: CHECKS.map((c) => ({ name: c.validator, codes: [c.code] })),
   check(ctx) {
     if (!ctx.underContract) return;
-    const { objects, paths } = objectsOutsideMetadata(ctx.root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
       const obj = objects[o];
       for (const c of CHECKS) {
         if (!c.applies(obj)) continue;

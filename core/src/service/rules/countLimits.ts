@@ -5,7 +5,7 @@ import { dotted } from './messages';
 import { provided } from './provided';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 /** The widest offset from UTC either way (UTC+14, and a margin beyond UTC-12): no Kraken clock is further off. */
 const MARGIN_MS = 14 * 3600 * 1000;
@@ -90,6 +90,8 @@ const CURRENT: readonly CurrentList[] = [
 ];
 
 const CURRENT_BY_LIST = new Map(CURRENT.map((c) => [c.list, c]));
+/** The objects holding one of the lists counted here, from the shared walk. */
+const KEYS = indexedKeys([...CURRENT_BY_LIST.keys(), 'property_administrators']);
 
 /**
  * Counts only what is current however "current" is read (open-ended, or spanning Kraken's now at send time): more
@@ -198,8 +200,8 @@ export const countLimits: Rule = {
     const root = ctx.root;
     if (!isRecord(root)) return;
     accountCounts(ctx, root);
-    const { objects, paths } = objectsOutsideMetadata(root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(root, KEYS);
+    for (const o of holders) {
       const obj = objects[o];
       for (const key in obj) {
         const value = obj[key];

@@ -3,7 +3,7 @@ import { activation, findingData } from './declared';
 import { dotted, quote } from './messages';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
-import { objectsOutsideMetadata } from './walk';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 /** A value that must not repeat: the key it is compared by, where it is, and a group it belongs to. */
 interface Occurrence {
@@ -232,6 +232,8 @@ function run(ctx: RuleContext, check: DuplicateCheck, obj: Record<string, unknow
 }
 
 const NESTED_KEYS = new Map(NESTED.map((n) => [n.key, n.check]));
+/** The objects holding one of the nested lists, from the shared walk. */
+const KEYS = indexedKeys(NESTED_KEYS.keys());
 
 export const duplicateValues: Rule = {
   code: 'no-duplicates',
@@ -259,8 +261,8 @@ export const duplicateValues: Rule = {
     const root = ctx.root;
     if (!isRecord(root)) return;
     for (const c of ACCOUNT) run(ctx, c, root, []);
-    const { objects, paths } = objectsOutsideMetadata(root);
-    for (let o = 0; o < objects.length; o++) {
+    const { objects, paths, holders } = objectsWithAnyKey(root, KEYS);
+    for (const o of holders) {
       const obj = objects[o];
       for (const key in obj) {
         const check = NESTED_KEYS.get(key);

@@ -2,6 +2,7 @@ import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
+import { indexedKeys, objectsWithAnyKey } from './walk';
 
 /** Arrays whose items Kraken declares unique by some fields (declared on the array). */
 interface Unique {
@@ -53,6 +54,8 @@ const TABLE: readonly Unique[] = [
 
 const BY_LIST = new Map<string, Unique[]>();
 for (const t of TABLE) BY_LIST.set(t.list, [...(BY_LIST.get(t.list) ?? []), t]);
+/** The objects holding one of the lists, from the shared walk (outside metadata, as Kraken's lists are). */
+const KEYS = indexedKeys(BY_LIST.keys());
 
 /** The key an item is compared by: every field given (strings trimmed), else undefined (not compared). */
 function keyOf(item: unknown, fields: readonly string[]): string | undefined {
@@ -100,19 +103,13 @@ export const uniqueChildren: Rule = {
   implements: TABLE.map((t) => ({ name: t.validator, codes: [t.code] })),
   check(ctx) {
     if (!ctx.underContract) return;
-    const stack: Array<{ value: unknown; path: JsonPath }> = [{ value: ctx.root, path: [] }];
-    while (stack.length) {
-      const { value, path } = stack.pop()!;
-      if (Array.isArray(value)) {
-        value.forEach((v, i) => v && typeof v === 'object' && stack.push({ value: v, path: [...path, i] }));
-        continue;
-      }
-      if (!isRecord(value)) continue;
-      for (const [k, v] of Object.entries(value)) {
-        if (k === 'metadata' || !v || typeof v !== 'object') continue;
+    const { objects, paths, holders } = objectsWithAnyKey(ctx.root, KEYS);
+    for (const o of holders) {
+      const obj = objects[o];
+      for (const k in obj) {
         const entries = BY_LIST.get(k);
-        if (entries && Array.isArray(v)) checkList(ctx, v, [...path, k], entries);
-        stack.push({ value: v, path: [...path, k] });
+        const v = obj[k];
+        if (entries && Array.isArray(v)) checkList(ctx, v, [...paths[o].toPath(), k], entries);
       }
     }
   },
