@@ -51,9 +51,34 @@ export function isEmptyView(view: SchemaView | undefined): boolean {
   return !view || (view.all.length === 0 && view.alternatives.length === 0);
 }
 
+/**
+ * What a navigator works out from the schemas alone, kept for every navigator of the same schema set and kind: the
+ * target of each `$ref` and the tag values of each discriminated branch. A navigator is made per document (the
+ * near-miss check walks each with one), and a document of 50 000 discriminated transactions would otherwise resolve
+ * the same pointers and expand the same branches for every item. Schemas are data that does not change, and a new
+ * contract is a new schema set, so nothing here goes stale.
+ */
+interface NavMemo {
+  /** `${base}\0${ref}` -> its target (null: it resolves to nothing). */
+  refs: Map<string, SchemaRef | null>;
+  /** Branch schema -> `${base}\0${tag}` -> the tag's values. */
+  tagValues: WeakMap<JsonSchema, Map<string, unknown[]>>;
+}
+
+const MEMOS = new WeakMap<SchemaSet, Map<KindId, NavMemo>>();
+
+function memoOf(schemas: SchemaSet, kind: KindId): NavMemo {
+  let byKind = MEMOS.get(schemas);
+  if (!byKind) MEMOS.set(schemas, (byKind = new Map()));
+  let memo = byKind.get(kind);
+  if (!memo) byKind.set(kind, (memo = { refs: new Map(), tagValues: new WeakMap() }));
+  return memo;
+}
+
 /** Navigates the schemas of one payload kind. */
 export class SchemaNavigator {
   private readonly rootBase: string;
+  private readonly memo: NavMemo;
 
   constructor(
     readonly schemas: SchemaSet,
@@ -61,6 +86,7 @@ export class SchemaNavigator {
   ) {
     const root = schemas.schemaFor(kind);
     this.rootBase = typeof root?.$id === 'string' ? root.$id : '';
+    this.memo = memoOf(schemas, kind);
   }
 
   /** The view of the document root. */
@@ -84,11 +110,16 @@ export class SchemaNavigator {
 
   /** Resolves a `$ref` met in a schema of document `base`. */
   resolve(ref: string, base: string): SchemaRef | undefined {
+    const key = `${base}\0${ref}`;
+    const known = this.memo.refs.get(key);
+    if (known !== undefined) return known ?? undefined;
     const hash = ref.indexOf('#');
     const file = hash === -1 ? ref : ref.slice(0, hash);
     const full = file ? ref : base ? `${base}${ref}` : ref;
     const schema = this.schemas.resolveRef(this.kind, full);
-    return schema ? { schema, base: file || base } : undefined;
+    const target = schema ? { schema, base: file || base } : undefined;
+    this.memo.refs.set(key, target ?? null);
+    return target;
   }
 
   /** The schemas that apply to a value described by `ref`. */
@@ -144,7 +175,16 @@ export class SchemaNavigator {
    * The values of a discriminator tag that select a branch: those every `const`/`enum` on the tag in the branch
    * allows (a branch narrows the tag with its own `const` while the shared base lists every type in an `enum`).
    */
-  branchTagValues(branch: SchemaRef, tag: string): unknown[] {
+  branchTagValues(branch: SchemaRef, tag: string): readonly unknown[] {
+    let byTag = this.memo.tagValues.get(branch.schema);
+    if (!byTag) this.memo.tagValues.set(branch.schema, (byTag = new Map()));
+    const key = `${branch.base}\0${tag}`;
+    let values = byTag.get(key);
+    if (!values) byTag.set(key, (values = this.tagValuesOf(branch, tag)));
+    return values;
+  }
+
+  private tagValuesOf(branch: SchemaRef, tag: string): unknown[] {
     let values: unknown[] | undefined;
     for (const r of this.expand(branch, undefined).all) {
       const p = (r.schema.properties as Record<string, unknown> | undefined)?.[tag];
