@@ -6,7 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { auAccount, bundled, gb, type Json, seed, type Service, uk } from '../declared';
+import { SchemaNavigator, type SchemaView } from '../../core/src/service/schemaNav';
+import { AU, au, auAccount, bundled, gb, type Json, seed, type Service, uk } from '../declared';
 
 /** `path suggestion line:character` of each unknown-property finding. */
 function unknown(service: Service, doc: Json): string[] {
@@ -90,5 +91,46 @@ describe('a served contract: every object down to the meter points', () => {
     const doc = uk();
     rename(doc.supply_addresses[0].meter_points[0].meters[0], 'installed_on', 'instaled_on');
     assert.deepEqual(unknown(gb, doc), []);
+  });
+});
+
+describe('items of one kind share a view (SchemaNavigator.itemView)', () => {
+  const TYPES = ['CREDIT', 'CHARGE', 'PAYMENT', 'REPAYMENT', 'SUPPLY_CHARGE', 'REFUND', undefined];
+
+  it('each item gets the view its own expansion gives, whatever came before it in the array', () => {
+    const doc = auAccount();
+    const path = ['ledgers', 0, 'historical_statement_transactions'];
+    // Every transaction type of the contract, an unknown one and none, in an order that repeats each kind.
+    const items: Json[] = [];
+    for (let round = 0; round < 3; round++)
+      for (const type of TYPES)
+        items.push(type === undefined ? { transaction_id: `${round}` } : { transaction_id: `${round}${type}`, type });
+    items.push(null, 'text', { type: 'CHARGE', amount: '1' });
+    doc.ledgers[0].historical_statement_transactions = items;
+    const nav = new SchemaNavigator(AU, 'account');
+    const arrayView = nav.at(path, doc);
+    const views = nav.itemViews(arrayView)!;
+    assert.ok(views, 'the transactions array is not a tuple');
+    const refsOf = (v: SchemaView | undefined) => v && [v.all.map((r) => r.schema), v.alternatives.map((r) => r.schema)];
+    items.forEach((item, i) =>
+      assert.deepEqual(refsOf(nav.itemView(arrayView, i, item, views)), refsOf(nav.item(arrayView, i, item)), `item ${i}`),
+    );
+    // One view per way the branch is decided: each of the five types, an unknown type, and no type at all (an object
+    // without one, null and a string all read as no type here: the schema has no null wrapper or condition).
+    assert.equal(views.entries.length, 7);
+    // The CHARGE view is not the PAYMENT view.
+    assert.notDeepEqual(refsOf(nav.itemView(arrayView, 1, items[1], views)), refsOf(nav.itemView(arrayView, 2, items[2], views)));
+  });
+
+  it('a misspelt key in a later transaction of a type seen before is still reported there', () => {
+    const doc = auAccount();
+    const list = doc.ledgers[0].current_statement_transactions;
+    list.push({ ...list[1], transaction_id: '6' }, { ...list[0], transaction_id: '7' });
+    rename(list[3], 'payment_type', 'paymnet_type');
+    rename(list[4], 'reason', 'reasn');
+    assert.deepEqual(unknown(au, doc), [
+      `ledgers.0.current_statement_transactions.3.paymnet_type payment_type ${lineOf(doc, 'paymnet_type')}:10`,
+      `ledgers.0.current_statement_transactions.4.reasn reason ${lineOf(doc, 'reasn')}:10`,
+    ]);
   });
 });

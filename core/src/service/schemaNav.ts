@@ -75,10 +75,44 @@ function memoOf(schemas: SchemaSet, kind: KindId): NavMemo {
   return memo;
 }
 
+/**
+ * What an expansion read of the value it expands for: whether it is null or undefined, whether a condition's
+ * required keys are all there, a discriminator tag's value. The expansion takes the same course, and gives the same
+ * view, for any value on which each of these reads the same.
+ */
+type Fact =
+  | { read: 'null'; result: boolean }
+  | { read: 'defined'; result: boolean }
+  | { read: 'required'; keys: string[] | undefined; result: boolean }
+  | { read: 'tag'; tag: string; result: unknown };
+
+function factHolds(fact: Fact, value: unknown): boolean {
+  switch (fact.read) {
+    case 'null':
+      return (value === null) === fact.result;
+    case 'defined':
+      return (value !== undefined) === fact.result;
+    case 'required':
+      return conditionHolds(fact.keys, value) === fact.result;
+    case 'tag':
+      return (isRecord(value) ? value[fact.tag] : undefined) === fact.result;
+  }
+}
+
+/** Item views of one array view, each with the facts of the item it was made for (see `SchemaNavigator.itemViews`). */
+export interface ItemViews {
+  readonly entries: Array<{ facts: Fact[]; view: SchemaView | undefined }>;
+}
+
+/** Kinds of item (a transaction's types) kept per array: an array with more kinds makes the rest's views anew. */
+const MAX_ITEM_VIEWS = 16;
+
 /** Navigates the schemas of one payload kind. */
 export class SchemaNavigator {
   private readonly rootBase: string;
   private readonly memo: NavMemo;
+  /** While an item view is made for `itemView`: what the expansion reads of the item. */
+  private facts: Fact[] | undefined;
 
   constructor(
     readonly schemas: SchemaSet,
@@ -146,9 +180,16 @@ export class SchemaNavigator {
       // discriminator as { if: { required: [tag] }, then: <selected by the tag>, else: <any branch> }: both are
       // decided by the value when there is one. Any other condition keeps both sides as alternatives.
       const ifNull = s.if.type === 'null';
-      const byTag = !ifNull && value !== undefined && requiredOnly(s.if) !== undefined;
+      const required = requiredOnly(s.if);
+      const byTag = !ifNull && value !== undefined && required !== undefined;
       const decided = ifNull || byTag;
-      const holds = ifNull ? value === null : conditionHolds(requiredOnly(s.if), value);
+      const holds = ifNull ? value === null : conditionHolds(required, value);
+      if (this.facts)
+        this.facts.push(
+          { read: 'null', result: value === null },
+          { read: 'defined', result: value !== undefined },
+          { read: 'required', keys: required, result: conditionHolds(required, value) },
+        );
       // The null wrapper's side is the schema itself; a side chosen by the tag is as alternative as its parent.
       const side = ifNull ? false : byTag ? alternative : true;
       if (isSchema(s.then) && (!decided || holds)) this.expandInto({ schema: s.then, base: ref.base }, value, view, side, seen, depth + 1);
@@ -162,6 +203,7 @@ export class SchemaNavigator {
           ? s.discriminator.propertyName
           : undefined;
       const tagValue = tag && isRecord(value) ? value[tag] : undefined;
+      if (tag && this.facts) this.facts.push({ read: 'tag', tag, result: tagValue });
       const chosen =
         tag && tagValue !== undefined
           ? branches.find((b) => this.branchTagValues({ schema: b as JsonSchema, base: ref.base }, tag).includes(tagValue))
@@ -186,7 +228,12 @@ export class SchemaNavigator {
 
   private tagValuesOf(branch: SchemaRef, tag: string): unknown[] {
     let values: unknown[] | undefined;
-    for (const r of this.expand(branch, undefined).all) {
+    // The branch is expanded for no value: nothing of the item being made is read here.
+    const facts = this.facts;
+    this.facts = undefined;
+    const expanded = this.expand(branch, undefined);
+    this.facts = facts;
+    for (const r of expanded.all) {
       const p = (r.schema.properties as Record<string, unknown> | undefined)?.[tag];
       if (!isSchema(p)) continue;
       const allowed = p.const !== undefined ? [p.const] : Array.isArray(p.enum) ? p.enum : undefined;
@@ -204,6 +251,34 @@ export class SchemaNavigator {
   /** The view of item `index` of an array described by `view`. */
   item(view: SchemaView | undefined, index: number, value: unknown): SchemaView | undefined {
     return this.child(view, value, (schema) => itemSchema(schema, index));
+  }
+
+  /**
+   * A cache of item views for the array described by `view`, for `itemView`: undefined when an item's schema depends
+   * on its index (tuple `items`), where each item is made with `item`.
+   */
+  itemViews(view: SchemaView | undefined): ItemViews | undefined {
+    if (!view) return undefined;
+    for (const r of view.all) if (Array.isArray(r.schema.items)) return undefined;
+    for (const r of view.alternatives) if (Array.isArray(r.schema.items)) return undefined;
+    return { entries: [] };
+  }
+
+  /**
+   * `item(view, index, value)`, taken from `cache` when an earlier item read the same there: the array's items of
+   * one kind (a discriminated transaction type) share one view instead of each expanding its schemas again.
+   */
+  itemView(view: SchemaView | undefined, index: number, value: unknown, cache: ItemViews): SchemaView | undefined {
+    for (const e of cache.entries) if (e.facts.every((f) => factHolds(f, value))) return e.view;
+    const facts: Fact[] = [];
+    this.facts = facts;
+    try {
+      const made = this.item(view, index, value);
+      if (cache.entries.length < MAX_ITEM_VIEWS) cache.entries.push({ facts, view: made });
+      return made;
+    } finally {
+      this.facts = undefined;
+    }
   }
 
   /** A child's view: `pick` the child schema in every schema of `view`; a child of an alternative stays one. */
