@@ -332,15 +332,15 @@ export function wave(count: number, seedValue = 7): string {
 }
 
 /**
- * An account for a served contract (Kraken GB's, edf-gb.openapi.yml) of about `targetBytes`, pretty-printed: the
- * contract fixture (test/fixtures/contract/uk-account.json, valid under that contract) with its ledger's historical
- * transactions repeated under new ids, a transaction a day back from the fixture's last, as a long-lived account's
- * ledger grows.
+ * An account for a served contract of about `targetBytes`, pretty-printed: a contract fixture (test/fixtures/contract:
+ * uk-account.json for Kraken GB's edf-gb.openapi.yml, au-account.json for origin-au.openapi.yml, each valid under its
+ * contract) with its ledger's transactions, of every type it has, repeated under new ids as historical transactions,
+ * a day apart back from 2019-08-01, as a long-lived account's ledger grows.
  */
 export function contractAccountOfSize(fixtureText: string, targetBytes: number): string {
   const account = JSON.parse(fixtureText) as Obj;
   const ledger = (account.ledgers as Obj[])[0];
-  const pattern = ledger.historical_statement_transactions as Obj[];
+  const pattern = [...(ledger.current_statement_transactions as Obj[]), ...(ledger.historical_statement_transactions as Obj[])];
   const perTransaction = Buffer.byteLength(JSON.stringify(pattern[0], null, 6)) + 8;
   const count = Math.max(1, Math.round((targetBytes - Buffer.byteLength(fixtureText)) / perTransaction));
   const last = Date.UTC(2019, 7, 1);

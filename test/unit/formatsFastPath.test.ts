@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { nearStrings } from '../helpers';
+import { dayOf } from '../../core/src/service/rules/periodDates';
 import {
   generalKrakenDate,
   generalKrakenDateTime,
@@ -64,6 +65,23 @@ describe('formats: the fast paths answer as the general parsers', () => {
     // The grammar reaches both sides: strings either parser reads, and strings both reject.
     assert.ok(strings > 10_000, `${strings} strings`);
     assert.ok(read > 1_000 && read < strings - 1_000, `${read} of ${strings} read as date-times`);
+  });
+
+  it('dayOf: a value already of the form YYYY-MM-DD is its own day, as the general reading writes it', () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    // dayOf as it read every value before its shortcut: parsed into parts and written back.
+    const general = (v: string) => {
+      const s = v.trim();
+      const d = generalKrakenDate(s) ?? (/^\d{4}-\d{2}-\d{2}[T ]/.test(s) ? generalKrakenDate(s.slice(0, 10)) : undefined);
+      return d ? `${pad(d[0], 4)}-${pad(d[1], 2)}-${pad(d[2], 2)}` : undefined;
+    };
+    let days = 0;
+    for (const s of nearDates()) {
+      const day = dayOf(s);
+      assert.equal(day, general(s), `dayOf ${JSON.stringify(s)}`);
+      if (day === s) days++;
+    }
+    assert.ok(days > 100, `${days} values were their own day`);
   });
 
   it('the forms the fast path takes, with their exact fields', () => {

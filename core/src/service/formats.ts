@@ -310,6 +310,14 @@ export function generalKrakenDate(s: string): [number, number, number] | undefin
   return m && validCalendarDate(+m[1], +m[2], +m[3]) ? [+m[1], +m[2], +m[3]] : undefined;
 }
 
+/**
+ * True when `s` is exactly `YYYY-MM-DD` of a real calendar date: the form the day readers (periodDates.ts `dayOf`)
+ * return, so such a value is its own day and needs no parsing into parts and writing back.
+ */
+export function isPlainIsoDate(s: string): boolean {
+  return s.length === 10 && scanPlainIsoDate(s);
+}
+
 export function isKrakenDate(s: string): boolean {
   return (s.length === 10 && scanPlainIsoDate(s)) || generalKrakenDate(s) !== undefined;
 }

@@ -1,9 +1,11 @@
 /** Small date helpers shared by the period and date rules of this folder (dates compared as `YYYY-MM-DD` strings). */
-import { parseKrakenDate } from '../formats';
+import { isPlainIsoDate, parseKrakenDate } from '../formats';
 
 /** A date (`YYYY-MM-DD`, for comparing) as Django's parse_date reads it; a date-time's date part. Undefined: not a date. */
 export function dayOf(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
+  // The usual value is already the day it names (formatsFastPath.test.ts holds this to the general reading below).
+  if (isPlainIsoDate(v)) return v;
   const s = v.trim();
   const d = parseKrakenDate(s) ?? (/^\d{4}-\d{2}-\d{2}[T ]/.test(s) ? parseKrakenDate(s.slice(0, 10)) : undefined);
   return d ? `${String(d[0]).padStart(4, '0')}-${String(d[1]).padStart(2, '0')}-${String(d[2]).padStart(2, '0')}` : undefined;

@@ -1,4 +1,4 @@
-import { parseKrakenDate } from '../formats';
+import { isPlainIsoDate, parseKrakenDate } from '../formats';
 import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
 import { amountAt } from './decimal';
@@ -15,18 +15,34 @@ const CLOSING_FOR_HISTORY = 'Historical statement transactions require `last_sta
 /** A date (`YYYY-MM-DD` for comparing) as parse_date reads it; a date-time's date part. */
 function day(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
+  if (isPlainIsoDate(v)) return v; // already the day it names
   const d = parseKrakenDate(v.trim()) ?? parseKrakenDate(v.trim().slice(0, 10));
   return d ? `${String(d[0]).padStart(4, '0')}-${String(d[1]).padStart(2, '0')}-${String(d[2]).padStart(2, '0')}` : undefined;
 }
 
-function transactions(holder: Record<string, unknown>, key: string, path: JsonPath): Array<{ date: string; path: JsonPath }> {
+/** A transaction's date, and its path, made when it is reported (an account may hold tens of thousands). */
+class DatedTransaction {
+  constructor(
+    readonly date: string,
+    private readonly list: JsonPath,
+    private readonly index: number,
+  ) {}
+
+  get path(): JsonPath {
+    return [...this.list, this.index, 'transaction_date'];
+  }
+}
+
+function transactions(holder: Record<string, unknown>, key: string, path: JsonPath): DatedTransaction[] {
   const list = holder[key];
   if (!Array.isArray(list)) return [];
-  const out: Array<{ date: string; path: JsonPath }> = [];
-  list.forEach((t, i) => {
+  const out: DatedTransaction[] = [];
+  const at = [...path, key];
+  for (let i = 0; i < list.length; i++) {
+    const t: unknown = list[i];
     const d = isRecord(t) ? day(t.transaction_date) : undefined;
-    if (d) out.push({ date: d, path: [...path, key, i, 'transaction_date'] });
-  });
+    if (d) out.push(new DatedTransaction(d, at, i));
+  }
   return out;
 }
 
@@ -124,7 +140,7 @@ function holderChecks(ctx: RuleContext, holder: Record<string, unknown>, path: J
       if (Array.isArray(holder.ledgers)) {
         holder.ledgers.forEach((l, i) => {
           if (isRecord(l) && ctx.declared([...path, 'ledgers', i, 'current_statement_transactions']) !== undefined)
-            lists.push(...transactions(l, 'current_statement_transactions', [...path, 'ledgers', i]));
+            for (const t of transactions(l, 'current_statement_transactions', [...path, 'ledgers', i])) lists.push(t);
         });
       }
       for (const t of lists) {

@@ -12,22 +12,35 @@ const OPENING_CODE = 'current_statement_transaction_before_current_statement_ope
 /** statement-dates reports a current transaction before the closing date where this is declared on the holder. */
 const CURRENT_AFTER_CLOSING = 'Validate that current statement transactions are after the last statement closing date';
 
-interface Dated {
-  date: string;
-  path: JsonPath;
-  prepay: boolean;
+/** A transaction's date; its path and whether it is a prepay or vend transaction are read when asked. */
+class Dated {
+  constructor(
+    readonly date: string,
+    private readonly item: Record<string, unknown>,
+    private readonly list: JsonPath,
+    private readonly index: number,
+  ) {}
+
+  get path(): JsonPath {
+    return [...this.list, this.index, 'transaction_date'];
+  }
+
+  get prepay(): boolean {
+    return /PREPAY|VEND/.test(`${String(this.item.type ?? '')} ${String(this.item.reason ?? '')}`.toUpperCase());
+  }
 }
 
 function dated(holder: Record<string, unknown>, key: string, path: JsonPath): Dated[] {
   const list = holder[key];
   if (!Array.isArray(list)) return [];
   const out: Dated[] = [];
-  list.forEach((t, i) => {
-    if (!isRecord(t)) return;
+  const at = [...path, key];
+  for (let i = 0; i < list.length; i++) {
+    const t: unknown = list[i];
+    if (!isRecord(t)) continue;
     const date = dayOf(t.transaction_date);
-    const words = `${String(t.type ?? '')} ${String(t.reason ?? '')}`.toUpperCase();
-    if (date) out.push({ date, path: [...path, key, i, 'transaction_date'], prepay: /PREPAY|VEND/.test(words) });
-  });
+    if (date) out.push(new Dated(date, t, at, i));
+  }
   return out;
 }
 
@@ -53,7 +66,7 @@ function holderChecks(ctx: RuleContext, holder: Record<string, unknown>, path: J
   // A transaction before the closing date is statement-dates' finding where the holder declares that check.
   const closingChecked = ctx.declared(path)?.names.has(validatorKey(CURRENT_AFTER_CLOSING)) === true;
   for (const t of current) {
-    if (t.prepay || t.date >= opens || (closingChecked && t.date < closing)) continue;
+    if (t.date >= opens || (closingChecked && t.date < closing) || t.prepay) continue;
     ctx.report(
       t.path,
       `This current statement transaction (${t.date}) is before the current statement opens (${opens}, the day after last_statement_closing_date ${closing}): Kraken rejects it${opening.krakenCode ? ` (${OPENING_CODE})` : ''}. It belongs in historical_statement_transactions, or the closing date is wrong.`,
