@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -248,7 +248,37 @@ describe('kraken-import contract info', () => {
         r.stdout,
         /\nload: read \/.*\.openapi\.yml; (parsed in \d+ ms, converted in \d+ ms|conversion read from the cache in \d+ ms)\n/,
       );
-      assert.match(r.stdout, /\ncompile: account \d+ ms \((compiled|from cache)\), account-v2-validate \d+ ms/);
+      assert.match(
+        r.stdout,
+        /\ncompile: account \d+ ms \((compiled|from cache(, V8 code cache (used|made))?)\), account-v2-validate \d+ ms/,
+      );
+    }
+  });
+
+  test("a cached validator's V8 code cache: made by the first process that loads the code, used by the next", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kraken-v8-cache-'));
+    try {
+      const args = ['validate', '--contract', GB_FILE, '--format', 'json', 'test/fixtures/contract/uk-account-mistakes.json'];
+      const run = async () => {
+        const r = await cli(args, { KRAKEN_IMPORT_CACHE_DIR: dir });
+        return { stdout: r.stdout, account: /validators: account \d+ ms \(([^)]*)\)/.exec(r.stderr)?.[1] };
+      };
+      const first = await run();
+      assert.equal(first.account, 'compiled');
+      const second = await run();
+      assert.equal(second.account, 'from cache, V8 code cache made');
+      const codeCaches = readdirSync(path.join(dir, 'compiled')).filter((f) => f.endsWith('.v8'));
+      assert.equal(codeCaches.length, 1);
+      const third = await run();
+      assert.equal(third.account, 'from cache, V8 code cache used');
+      // A code cache V8 refuses (another Node, a damaged file) is made again; the code loads as before.
+      writeFileSync(path.join(dir, 'compiled', codeCaches[0]), 'not a code cache');
+      const fourth = await run();
+      assert.equal(fourth.account, 'from cache, V8 code cache made');
+      assert.ok(statSync(path.join(dir, 'compiled', codeCaches[0])).size > 10_000, 'a real code cache was written again');
+      for (const r of [second, third, fourth]) assert.equal(r.stdout, first.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,7 +1,7 @@
 /**
  * The on-disk `ContractCache` of the CLI (`~/.cache/kraken-import/compiled`) and the language server (the
- * extension's global storage): converted contracts (JSON) and compiled validators (ajv standalone code), one file
- * per key. Writes are atomic (temporary file + rename); the oldest entries beyond `maxEntries` are removed; a read
+ * extension's global storage): converted contracts (JSON), compiled validators (ajv standalone code) and V8's code
+ * cache of each validator's code (binary), one file per key. Writes are atomic (temporary file + rename); the oldest entries beyond `maxEntries` are removed; a read
  * refreshes an entry's time, so what is in use stays.
  *
  * The standalone code in it is executed when loaded: the folder must be as private as the user's home (it is, for
@@ -15,14 +15,14 @@ import type { ContractCache } from '../service/contract/schemaSet';
 const KEY = /^[a-z0-9][a-z0-9.-]{0,120}$/;
 
 export interface FileCacheOptions {
-  /** Keep at most this many files (default 48: a few contracts' converted text and validators). */
+  /** Keep at most this many files (default 64: a few contracts' converted text, validators and their code caches). */
   maxEntries?: number;
   /** Called with a short message when the folder cannot be written (the cache then just misses). */
   onError?: (message: string) => void;
 }
 
 export function fileContractCache(dir: string, options: FileCacheOptions = {}): ContractCache {
-  const max = options.maxEntries ?? 48;
+  const max = options.maxEntries ?? 64;
   let reported = false;
   const report = (message: string) => {
     if (!reported) options.onError?.(message);
@@ -53,35 +53,39 @@ export function fileContractCache(dir: string, options: FileCacheOptions = {}): 
       }
     }
   };
+  const readEntry = (key: string): Buffer | undefined => {
+    const file = fileOf(key);
+    let data: Buffer;
+    try {
+      data = readFileSync(file);
+    } catch {
+      return undefined;
+    }
+    try {
+      const now = new Date();
+      utimesSync(file, now, now);
+    } catch {
+      // read-only folder: fine
+    }
+    return data;
+  };
+  const writeEntry = (key: string, data: string | Uint8Array): void => {
+    const file = fileOf(key);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      writeFileSync(tmp, data, { mode: 0o600 });
+      renameSync(tmp, file);
+      prune();
+    } catch (error) {
+      report(`cannot write the contract cache in ${dir}: ${(error as Error).message}`);
+    }
+  };
   return {
-    read(key) {
-      const file = fileOf(key);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-      try {
-        const now = new Date();
-        utimesSync(file, now, now);
-      } catch {
-        // read-only folder: fine
-      }
-      return text;
-    },
-    write(key, text) {
-      const file = fileOf(key);
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-        writeFileSync(tmp, text, { mode: 0o600 });
-        renameSync(tmp, file);
-        prune();
-      } catch (error) {
-        report(`cannot write the contract cache in ${dir}: ${(error as Error).message}`);
-      }
-    },
+    read: (key) => readEntry(key)?.toString('utf8'),
+    write: writeEntry,
+    readBytes: readEntry,
+    writeBytes: writeEntry,
   };
 }
 

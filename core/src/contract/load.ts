@@ -87,10 +87,13 @@ export function describeLoad(c: CreatedContractSet): string {
     : `parsed in ${t.parseMs} ms, converted in ${t.convertMs} ms`;
 }
 
-/** "account 655 ms (compiled), notes 3 ms (cache)". */
+/** "account 655 ms (compiled), notes 3 ms (from cache, V8 code cache used)". */
 export function describeCompiles(set: ContractSchemaSet): string {
   return set.timings.compile
-    .map((c) => `${c.kind} ${c.ms} ms (${c.from === 'cache' ? 'from cache' : 'compiled'}${c.error ? `, failed: ${c.error}` : ''})`)
+    .map(
+      (c) =>
+        `${c.kind} ${c.ms} ms (${c.from === 'cache' ? 'from cache' : 'compiled'}${c.codeCache ? `, V8 code cache ${c.codeCache}` : ''}${c.error ? `, failed: ${c.error}` : ''})`,
+    )
     .join(', ');
 }
 
