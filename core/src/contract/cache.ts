@@ -1,8 +1,8 @@
 /**
  * The on-disk `ContractCache` of the CLI (`~/.cache/kraken-import/compiled`) and the language server (the
  * extension's global storage): converted contracts (JSON), compiled validators (ajv standalone code) and V8's code
- * cache of each validator's code (binary), one file per key. Writes are atomic (temporary file + rename); the oldest entries beyond `maxEntries` are removed; a read
- * refreshes an entry's time, so what is in use stays.
+ * cache of each validator's code (binary), one file per key. Writes are atomic (temporary file + rename); the oldest
+ * entries beyond `maxEntries` are removed; a read refreshes an entry's time, so what is in use stays.
  *
  * The standalone code in it is executed when loaded: the folder must be as private as the user's home (it is, for
  * both places above); nothing is cached from or for a workspace.

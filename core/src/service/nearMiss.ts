@@ -12,9 +12,9 @@
  * Under a served contract, objects are read down to three levels (the account; its customers, supply addresses and
  * ledgers; their meter points and transactions), where a misspelt key drops the most; items of an array share one
  * schema view when nothing in it depends on the item's value (a discriminator or a condition), and otherwise items
- * of one kind share theirs (the same discriminator value and conditions: `SchemaNavigator.itemView`). Under the bundled
- * schemas only the root is read: a payload of another market (an Australian `mpxn` beside the listed `mpid`) would
- * otherwise be told to rename fields its own instance reads.
+ * of one kind share theirs (the same discriminator value and conditions: `SchemaNavigator.itemView`). Under the
+ * bundled schemas only the root is read: a payload of another market (an Australian `mpxn` beside the listed
+ * `mpid`) would otherwise be told to rename fields its own instance reads.
  */
 import { nearest } from './suggest';
 import type { SchemaNavigator, SchemaView } from './schemaNav';
@@ -77,18 +77,14 @@ export function nearMissFindings(root: unknown, nav: SchemaNavigator): RawFindin
   const levels = nav.schemas.declaresEveryField ? OBJECT_LEVELS : 1;
   const visit = (value: unknown, view: SchemaView, path: JsonPath, level: number): void => {
     if (Array.isArray(value)) {
-      // Its items are at the level the array was given. Items of one kind share a view (itemViews).
-      let shared: SchemaView | undefined;
+      // Its items are at the level the array was given. Items of one kind share a view (itemViews): all of them
+      // where nothing in the item schema depends on the value.
       const views = nav.itemViews(view);
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
         if (item === null || typeof item !== 'object') continue;
-        let itemView = shared;
-        if (!itemView) {
-          itemView = views ? nav.itemView(view, i, item, views) : nav.item(view, i, item);
-          if (!itemView) return;
-          if (!shapeOf(itemView).byValue) shared = itemView;
-        }
+        const itemView = views ? nav.itemView(view, i, item, views) : nav.item(view, i, item);
+        if (!itemView) return;
         visit(item, itemView, [...path, i], level);
       }
       return;

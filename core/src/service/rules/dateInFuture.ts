@@ -75,8 +75,7 @@ let today: { now: number; day: number } | undefined;
 /** Today's date in UTC+14 as YYYYMMDD (a number), for the clock reading `now` (the last one kept: one clock a run). */
 function latestToday(now: number): number {
   if (today?.now !== now) {
-    const d = new Date(now + WIDEST_OFFSET_MS);
-    today = { now, day: d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate() };
+    today = { now, day: utcDayNumber(now + WIDEST_OFFSET_MS) };
   }
   return today.day;
 }
@@ -86,7 +85,12 @@ function latestToday(now: number): number {
  * wherever Kraken runs, whatever its time and zone (a zone is less than a day from UTC).
  */
 export function longPast(now: number): number {
-  const d = new Date(now - 3 * 86_400_000);
+  return utcDayNumber(now - 3 * 86_400_000);
+}
+
+/** The UTC date of an instant (ms) as YYYYMMDD, a number. */
+function utcDayNumber(ms: number): number {
+  const d = new Date(ms);
   return d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
 }
 

@@ -1,5 +1,7 @@
 /** Small date helpers shared by the period and date rules of this folder (dates compared as `YYYY-MM-DD` strings). */
 import { isPlainIsoDate, parseKrakenDate } from '../formats';
+import type { JsonPath } from '../types';
+import { isRecord } from './select';
 
 /** A date (`YYYY-MM-DD`, for comparing) as Django's parse_date reads it; a date-time's date part. Undefined: not a date. */
 export function dayOf(v: unknown): string | undefined {
@@ -68,4 +70,41 @@ export function certainlyOverlap(a: Period, b: Period): boolean {
 
 export function describePeriod(p: Period): string {
   return `${p.start} to ${p.end ?? 'open-ended'}`;
+}
+
+/**
+ * A transaction of a ledger's list with its day: its path (at `transaction_date`) is made when a rule reports it,
+ * since an account may hold tens of thousands and nearly all pass.
+ */
+export class DatedTransaction {
+  constructor(
+    readonly date: string,
+    readonly item: Record<string, unknown>,
+    private readonly list: JsonPath,
+    private readonly index: number,
+  ) {}
+
+  get path(): JsonPath {
+    return [...this.list, this.index, 'transaction_date'];
+  }
+}
+
+/** The transactions of `holder[key]` (at `path`) whose transaction_date `readDay` reads as a day, in list order. */
+export function datedTransactions(
+  holder: Record<string, unknown>,
+  key: string,
+  path: JsonPath,
+  readDay: (value: unknown) => string | undefined = dayOf,
+): DatedTransaction[] {
+  const list = holder[key];
+  if (!Array.isArray(list)) return [];
+  const out: DatedTransaction[] = [];
+  const at = [...path, key];
+  for (let i = 0; i < list.length; i++) {
+    const t: unknown = list[i];
+    if (!isRecord(t)) continue;
+    const date = readDay(t.transaction_date);
+    if (date) out.push(new DatedTransaction(date, t, at, i));
+  }
+  return out;
 }

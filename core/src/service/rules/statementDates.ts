@@ -2,6 +2,7 @@ import { isPlainIsoDate, parseKrakenDate } from '../formats';
 import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
 import { amountAt } from './decimal';
+import { datedTransactions, type DatedTransaction } from './periodDates';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
 
@@ -20,30 +21,9 @@ function day(v: unknown): string | undefined {
   return d ? `${String(d[0]).padStart(4, '0')}-${String(d[1]).padStart(2, '0')}-${String(d[2]).padStart(2, '0')}` : undefined;
 }
 
-/** A transaction's date, and its path, made when it is reported (an account may hold tens of thousands). */
-class DatedTransaction {
-  constructor(
-    readonly date: string,
-    private readonly list: JsonPath,
-    private readonly index: number,
-  ) {}
-
-  get path(): JsonPath {
-    return [...this.list, this.index, 'transaction_date'];
-  }
-}
-
+/** The transactions of `holder[key]` with their days as this rule reads them (`day`). */
 function transactions(holder: Record<string, unknown>, key: string, path: JsonPath): DatedTransaction[] {
-  const list = holder[key];
-  if (!Array.isArray(list)) return [];
-  const out: DatedTransaction[] = [];
-  const at = [...path, key];
-  for (let i = 0; i < list.length; i++) {
-    const t: unknown = list[i];
-    const d = isRecord(t) ? day(t.transaction_date) : undefined;
-    if (d) out.push(new DatedTransaction(d, at, i));
-  }
-  return out;
+  return datedTransactions(holder, key, path, day);
 }
 
 function holderChecks(ctx: RuleContext, holder: Record<string, unknown>, path: JsonPath, isAccount: boolean): void {

@@ -1,7 +1,7 @@
 import { validatorKey } from '../contract/validators';
 import type { JsonPath } from '../types';
 import { activation, findingData } from './declared';
-import { dayOf, nextDay } from './periodDates';
+import { datedTransactions, dayOf, nextDay, type DatedTransaction } from './periodDates';
 import { isRecord } from './select';
 import type { Rule, RuleContext } from './types';
 
@@ -12,45 +12,18 @@ const OPENING_CODE = 'current_statement_transaction_before_current_statement_ope
 /** statement-dates reports a current transaction before the closing date where this is declared on the holder. */
 const CURRENT_AFTER_CLOSING = 'Validate that current statement transactions are after the last statement closing date';
 
-/** A transaction's date; its path and whether it is a prepay or vend transaction are read when asked. */
-class Dated {
-  constructor(
-    readonly date: string,
-    private readonly item: Record<string, unknown>,
-    private readonly list: JsonPath,
-    private readonly index: number,
-  ) {}
-
-  get path(): JsonPath {
-    return [...this.list, this.index, 'transaction_date'];
-  }
-
-  get prepay(): boolean {
-    return /PREPAY|VEND/.test(`${String(this.item.type ?? '')} ${String(this.item.reason ?? '')}`.toUpperCase());
-  }
-}
-
-function dated(holder: Record<string, unknown>, key: string, path: JsonPath): Dated[] {
-  const list = holder[key];
-  if (!Array.isArray(list)) return [];
-  const out: Dated[] = [];
-  const at = [...path, key];
-  for (let i = 0; i < list.length; i++) {
-    const t: unknown = list[i];
-    if (!isRecord(t)) continue;
-    const date = dayOf(t.transaction_date);
-    if (date) out.push(new Dated(date, t, at, i));
-  }
-  return out;
+/** A prepay or vend transaction (by its type or reason): exempt from the opening-date check. */
+function prepayOrVend(t: DatedTransaction): boolean {
+  return /PREPAY|VEND/.test(`${String(t.item.type ?? '')} ${String(t.item.reason ?? '')}`.toUpperCase());
 }
 
 function holderChecks(ctx: RuleContext, holder: Record<string, unknown>, path: JsonPath): void {
-  const current = dated(holder, 'current_statement_transactions', path);
+  const current = datedTransactions(holder, 'current_statement_transactions', path);
   if (!current.length) return;
   const after = activation(ctx, [path], [AFTER_HISTORICAL], AFTER_HISTORICAL_CODE, undefined);
   if (after) {
     const earliest = current.reduce((m, t) => (t.date < m.date ? t : m));
-    for (const h of dated(holder, 'historical_statement_transactions', path)) {
+    for (const h of datedTransactions(holder, 'historical_statement_transactions', path)) {
       if (h.date <= earliest.date) continue;
       ctx.report(
         h.path,
@@ -66,7 +39,7 @@ function holderChecks(ctx: RuleContext, holder: Record<string, unknown>, path: J
   // A transaction before the closing date is statement-dates' finding where the holder declares that check.
   const closingChecked = ctx.declared(path)?.names.has(validatorKey(CURRENT_AFTER_CLOSING)) === true;
   for (const t of current) {
-    if (t.date >= opens || (closingChecked && t.date < closing) || t.prepay) continue;
+    if (t.date >= opens || (closingChecked && t.date < closing) || prepayOrVend(t)) continue;
     ctx.report(
       t.path,
       `This current statement transaction (${t.date}) is before the current statement opens (${opens}, the day after last_statement_closing_date ${closing}): Kraken rejects it${opening.krakenCode ? ` (${OPENING_CODE})` : ''}. It belongs in historical_statement_transactions, or the closing date is wrong.`,
