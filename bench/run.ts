@@ -10,6 +10,9 @@
  * vscode    kraken-import's activation and first diagnostics in a real VS Code (code-server, as the extension-host
  *           tests run it), in an editor's first session and in a later one with the language server's code cache;
  *           skipped, with the reason, where code-server is not provisioned (npm test provisions it)
+ * instructions  the same kinds of ratio counted in instructions under valgrind (callgrind), which repeat within
+ *           about 10 million (0.3 % of the wave's) where times on a shared 2-vCPU machine move by 10 %; skipped, with
+ *           the reason, without valgrind
  * --strict  exit 1 when a target does not hold (full mode only)
  *
  * Results go to bench/results/<timestamp>.json and bench/results/latest.json (gitignored); generated inputs are
@@ -56,7 +59,7 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 const GENERATOR_VERSION = 2;
 
 /** The bench's sections, in the order they run; `--only` takes a comma-separated list of these. */
-const SECTIONS = ['throughput', 'wave', 'account', 'contract', 'startup', 'lsp', 'vscode'] as const;
+const SECTIONS = ['throughput', 'wave', 'account', 'contract', 'startup', 'lsp', 'vscode', 'instructions'] as const;
 
 function options(): { short: boolean; strict: boolean; only: Set<string> } {
   // Strict: an option or section the bench does not know is an error that names it, not a silent default.
@@ -557,6 +560,71 @@ async function waves(): Promise<WaveResult> {
     result.stream = stream;
   }
   return result;
+}
+
+// ------------------------------------------------------------------------------------------------ instructions
+
+/** One input counted three or four ways; the counts are instructions of whole processes. */
+interface InstructionRow {
+  what: string;
+  bytes: number;
+  /** `node -e 0`: Node's own start, the same in every process below. */
+  node: number;
+  floor: number;
+  ours: number;
+  vscode?: number;
+}
+
+/**
+ * Instructions a node process executes, counted by valgrind's callgrind. V8 runs on one thread (`--single-threaded`:
+ * no concurrent compiler or collector, whose share of the work otherwise changes from run to run), so a count
+ * repeats within about 10 million instructions (Node's own start, 0.51 G, moves by that much). Throws when the
+ * process fails.
+ */
+async function countInstructions(args: string[], ok: readonly number[] = [0]): Promise<number> {
+  const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code));
+  });
+  const collected = /Collected\s*:\s*(\d+)/.exec(stderr);
+  if (status === null || !ok.includes(status) || !collected)
+    throw new Error(`bench: valgrind node ${args.slice(0, 3).join(' ')} exited with ${status ?? 'a signal'}:\n${stderr}`);
+  return Number(collected[1]);
+}
+
+function hasValgrind(): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, 'valgrind')));
+}
+
+/**
+ * The wave and one account as instruction counts (whole processes, warm code cache): a tenth of the wave (1000
+ * accounts, 10 MB) against its per-line JSON.parse process, and the 10 MB account against its JSON.parse process and
+ * vscode-json-languageservice's. Instructions are not time (a cache miss costs more than an add), so these ratios
+ * are not the targets' wall-time ratios; they are what a change to our code moves, free of the machine's noise.
+ * Two processes run at a time (each is single-threaded).
+ */
+async function instructions(): Promise<InstructionRow[]> {
+  const waveFile = cached(`wave-${WAVE_ACCOUNTS}.jsonl`, () => wave(WAVE_ACCOUNTS)).file;
+  const tenth = cached(`wave-${WAVE_ACCOUNTS}-first-1000.jsonl`, () =>
+    readFileSync(waveFile, 'utf8').split('\n').slice(0, 1000).join('\n').concat('\n'),
+  ).file;
+  const account = accountFile(SIZES.find((s) => s.bytes === 10_000_000) ?? SIZES[SIZES.length - 1]).file;
+  // The code cache as a user's later runs find it (the first run after a build writes it). V8 refuses a code cache
+  // made under other flags, so it is made under the counted runs' own (--single-threaded).
+  await runNode(['--single-threaded', CLI, 'validate', account, '--format', 'json'], undefined, FINDINGS);
+  const ours = (file: string) => countInstructions([CLI, 'validate', file, '--format', 'json', '--jobs', '1'], FINDINGS);
+  const [node, waveFloor] = await Promise.all([countInstructions(['-e', '0']), countInstructions(['-e', LINES_FLOOR, tenth])]);
+  const [waveOurs, accountFloor] = await Promise.all([ours(tenth), countInstructions(['-e', WHOLE_FLOOR, account])]);
+  const [accountOurs, accountVscode] = await Promise.all([ours(account), countInstructions(['-e', VSCODE_PROCESS, account])]);
+  return [
+    { what: 'wave, 1000 accounts', bytes: statSync(tenth).size, node, floor: waveFloor, ours: waveOurs },
+    { what: 'one account', bytes: statSync(account).size, node, floor: accountFloor, ours: accountOurs, vscode: accountVscode },
+  ];
 }
 
 // ------------------------------------------------------------------------------------------------ one big account, start-up
@@ -1537,6 +1605,41 @@ async function main(): Promise<void> {
         ),
       );
       if (active.length < v.length) console.log(`  (${v.length - active.length} run(s) found the extension already active)`);
+    }
+  }
+
+  if (ONLY.has('instructions')) {
+    console.log('\nInstructions of whole processes (valgrind callgrind, V8 on one thread; repeat within about 10 M):');
+    if (!hasValgrind()) console.log('  skipped: valgrind is not installed (apt-get install valgrind)');
+    else {
+      const rows = await instructions();
+      results.instructions = rows;
+      const g = (n: number) => `${(n / 1e9).toFixed(3)} G`;
+      const above = (n: number, r: InstructionRow) => n - r.node;
+      console.log(
+        table(
+          [
+            'input',
+            'node -e 0',
+            'JSON.parse process',
+            'kraken-import validate',
+            'vscode-json',
+            'ours / floor',
+            'above Node’s start',
+            'vscode / ours',
+          ],
+          rows.map((r) => [
+            `${r.what} (${fmtBytes(r.bytes)})`,
+            g(r.node),
+            g(r.floor),
+            g(r.ours),
+            r.vscode === undefined ? '—' : g(r.vscode),
+            `${(r.ours / r.floor).toFixed(2)}×`,
+            `${(above(r.ours, r) / above(r.floor, r)).toFixed(2)}×`,
+            r.vscode === undefined ? '—' : `${(r.vscode / r.ours).toFixed(2)}×`,
+          ]),
+        ),
+      );
     }
   }
 
