@@ -39,7 +39,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getLanguageService, TextDocument as JsonTextDocument, type LanguageService } from 'vscode-json-languageservice';
 import { createKrakenService, type KindId } from '../core/src/service';
-import { readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
+import { defaultJobs, planWorkers, readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
 import { RangeSerialiser } from '../cli/src/output';
 import { checkPayloadText } from '../core/src/files';
 import { toLspDiagnostic } from '../server/src/server';
@@ -439,6 +439,8 @@ interface WaveResult {
   process: { floor: ProcRun; jobs1: ProcRun; ratioWall: number; ratioMainThreadCpu: number };
   /** `--jobs n` for n = 1 … cores (and one more): best wall, MB/s, speed-up against --jobs 1. */
   curve: Array<{ jobs: number; run: ProcRun; mbPerSecond: number; speedup: number; idleSpeedup: number }>;
+  /** No `--jobs`: the workers the CLI plans for this wave on this machine (0: the main thread), and its run. */
+  byDefault: { workers: number; run: ProcRun; speedup: number };
   identical: boolean;
   /** A larger wave (the 10 000-account wave repeated), --jobs 1 and all cores: peak RSS against the file. */
   stream?: { bytes: number; runs: Array<{ jobs: number; run: ProcRun; rssPerFile: number }> };
@@ -531,6 +533,16 @@ async function waves(): Promise<WaveResult> {
     process.stdout.write(`  --jobs ${jobs}: ${fmtMs(run.wall)}\n`);
   }
   const jobs1 = curve[0].run;
+  const byDefaultRun = await bestOf([CLI, 'validate', file, '--format', 'json'], Math.max(2, runs - 2), undefined, FINDINGS);
+  for (const r of byDefaultRun.runs) hashes.add(r.sha256);
+  const byDefault = {
+    workers: planWorkers([file], { count: defaultJobs(), explicit: false, cores: defaultJobs() }),
+    run: byDefaultRun,
+    speedup: jobs1.wall / byDefaultRun.wall,
+  };
+  process.stdout.write(
+    `  no --jobs (${byDefault.workers ? `${byDefault.workers} workers` : 'the main thread'}): ${fmtMs(byDefaultRun.wall)}\n`,
+  );
   const result: WaveResult = {
     accounts: WAVE_ACCOUNTS,
     bytes,
@@ -538,6 +550,7 @@ async function waves(): Promise<WaveResult> {
     perThread,
     process: { floor, jobs1, ratioWall: jobs1.wall / floor.wall, ratioMainThreadCpu: jobs1.mainThread / floor.mainThread },
     curve,
+    byDefault,
     identical: hashes.size === 1,
   };
 
@@ -1272,7 +1285,10 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    console.log(`Output identical for every --jobs: ${w.identical ? 'yes' : 'NO'}`);
+    console.log(
+      `No --jobs (the default): ${w.byDefault.workers ? `${w.byDefault.workers} workers` : 'the main thread validates'}, ${fmtMs(w.byDefault.run.wall)}, ${w.byDefault.speedup.toFixed(2)}× the --jobs 1 speed`,
+    );
+    console.log(`Output identical for every --jobs and without it: ${w.identical ? 'yes' : 'NO'}`);
     if (w.stream) {
       console.log(`\nStreaming: a ${fmtBytes(w.stream.bytes)} wave (the wave above repeated):`);
       console.log(

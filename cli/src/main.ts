@@ -28,7 +28,7 @@ import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type Comm
 import type { CliContract } from '../../core/src/contract';
 import { commands, sandboxBundle, serverBundle } from './lazy';
 import { exitCodeAfterOutput, guardStdio, writeStderr, writeStdout } from './stdio';
-import { defaultJobs, isValidateWorker, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
+import { defaultJobs, isValidateWorker, planWorkers, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from '../../core/src/version';
 
@@ -153,7 +153,8 @@ const VALIDATE_COMMAND: CommandDef = {
       type: 'string',
       short: 'j',
       value: '<n>',
-      description: 'worker threads for large .jsonl/.ndjson waves (default: one per core; 1: none,\nthe main thread validates)',
+      description:
+        'worker threads for .jsonl/.ndjson waves of 2 MB or more (default: one per core; on 2 cores\nor fewer only when such waves add up to 80 MB, where workers pay for their warm-up; 1: none,\nthe main thread validates)',
     },
   },
   details:
@@ -238,20 +239,20 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   });
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
   // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints (stdin: this thread).
-  const pool =
-    jobs > 1 && !contract && files.some(isLinesFile)
-      ? new ValidatePool(
-          __filename,
-          {
-            rules: config.rules,
-            associations: config.payloadAssociations,
-            associationBase: process.cwd(),
-            maxFindings: config.maxFindings,
-          },
-          { fragment: sink.fragment, keepReports: sink.keepReports, hints, redact: !showPersonal },
-          jobs,
-        )
-      : undefined;
+  const workers = contract ? 0 : planWorkers(files, { count: jobs, explicit: args.options.jobs !== undefined, cores: defaultJobs() });
+  const pool = workers
+    ? new ValidatePool(
+        __filename,
+        {
+          rules: config.rules,
+          associations: config.payloadAssociations,
+          associationBase: process.cwd(),
+          maxFindings: config.maxFindings,
+        },
+        { fragment: sink.fragment, keepReports: sink.keepReports, hints, redact: !showPersonal },
+        workers,
+      )
+    : undefined;
   let exit = 0;
   for (const m of missing) {
     writeStderr(`kraken-import: cannot read ${m}: no such file or folder\n`);

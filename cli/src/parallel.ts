@@ -17,13 +17,21 @@
  * file's own: it finds the "\n"s in bytes read range by range, never holding the file (or its text) whole, so it
  * cannot use `jsonLinesLines`, which splits a text already in memory.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { availableParallelism, cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { LineIndex, type Diagnostic, type KindId, type RuleSeverity } from '../../core/src/service';
 import type { FileReport } from './format';
-import { decodeValidUtf8, isRecordText, LINE_FEED, lineRecordBytes, loneCarriageReturns, mayBeRecordBytes } from '../../core/src/files';
+import {
+  decodeValidUtf8,
+  isLinesFile,
+  isRecordText,
+  LINE_FEED,
+  lineRecordBytes,
+  loneCarriageReturns,
+  mayBeRecordBytes,
+} from '../../core/src/files';
 import { RangeSerialiser, type FragmentFormat, type OutputSink, type RangeOutput, type RelativeReport } from './output';
 import { writeStderr } from './stdio';
 
@@ -83,9 +91,58 @@ export const PARALLEL_MIN_BYTES = 2 << 20;
 const READ_BYTES = 1 << 20;
 const TAIL_READ_BYTES = 64 << 10;
 
+/** The cores this process may use, at most 16: the default `--jobs`. */
 export function defaultJobs(): number {
   const n = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
   return Math.max(1, Math.min(16, n));
+}
+
+/**
+ * Wave bytes each worker must have when `--jobs` was not given and the machine has at most 2 cores. Every worker is a
+ * fresh V8 isolate that loads the bundle and warms up on its own (V8's optimising compiler runs again for it, on a
+ * background thread). One validating thread and its compiler already keep about 1.4 of two cores busy (`perf stat`
+ * on a 39 MB wave), so there a second worker's warm-up takes time from the first. Measured on 2 vCPUs
+ * (docs/performance.md, "How many threads by default"): two workers took 14 % longer than the main thread alone on a
+ * 39 MB wave and 6 % longer on 59 MB, and 6 % less time on 98 MB and 37 % less on 561 MB.
+ */
+export const FEW_CORES_BYTES_PER_WORKER = 40_000_000;
+
+/** How many threads `--jobs` asks for, whether the user gave it, and the cores the machine has. */
+export interface Jobs {
+  count: number;
+  explicit: boolean;
+  cores: number;
+}
+
+/**
+ * The workers for `bytes` of waves: 0 (the main thread validates; a single worker would only add its start-up) or
+ * at least 2. `--jobs n` given: n. Not given: one per core, but on 2 cores or fewer only one per
+ * FEW_CORES_BYTES_PER_WORKER.
+ */
+export function workersFor(bytes: number, jobs: Jobs): number {
+  if (jobs.count < 2 || bytes < PARALLEL_MIN_BYTES) return 0;
+  const n = jobs.explicit || jobs.cores > 2 ? jobs.count : Math.min(jobs.count, Math.floor(bytes / FEW_CORES_BYTES_PER_WORKER));
+  return n >= 2 ? n : 0;
+}
+
+/**
+ * The workers for one `validate` run over `files`. They start with the first file that needs them and stay for the
+ * next ones, so their warm-up is paid once per run: the plan counts every .jsonl/.ndjson file that is large enough
+ * for them (PARALLEL_MIN_BYTES; smaller files are validated on the main thread). A file that cannot be read counts 0.
+ */
+export function planWorkers(files: readonly string[], jobs: Jobs): number {
+  let bytes = 0;
+  for (const file of files) {
+    if (!isLinesFile(file)) continue;
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {
+      // reported when it is read
+    }
+    if (size >= PARALLEL_MIN_BYTES) bytes += size;
+  }
+  return workersFor(bytes, jobs);
 }
 
 /** The worker's argv[2]: tells a worker from the CLI without loading node:worker_threads (tens of ms at start-up). */
@@ -364,6 +421,11 @@ export class ValidatePool {
     private readonly format: RangeFormat,
     readonly size: number,
   ) {}
+
+  /** Worker threads started so far: all of them once a file needed them (they stay for the next files), else 0. */
+  get started(): number {
+    return this.workers.length;
+  }
 
   private start(): void {
     if (this.workers.length) return;

@@ -1,10 +1,22 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPO_ROOT, seedAccount } from '../helpers';
+import {
+  FEW_CORES_BYTES_PER_WORKER,
+  PARALLEL_MIN_BYTES,
+  planWorkers,
+  validateLinesFile,
+  ValidatePool,
+  workersFor,
+  type Jobs,
+} from '../../cli/src/parallel';
+import { OutputSink } from '../../cli/src/output';
+import { checkPayloadText } from '../../core/src/files';
+import { createKrakenService } from '../../core/src/service';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'kraken-cli-jobs-'));
@@ -108,5 +120,78 @@ describe('kraken-import validate --jobs', () => {
     const r = cli(['validate', 'test/fixtures/seeds', '--jobs', '0']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--jobs takes a whole number/);
+  });
+
+  it('how many workers a run gets: --jobs as given; by default one per core, on 2 cores only for enough wave bytes', () => {
+    const MB = 1_000_000;
+    const given = (count: number, cores: number): Jobs => ({ count, explicit: true, cores });
+    const byDefault = (cores: number): Jobs => ({ count: Math.min(16, cores), explicit: false, cores });
+    // Below PARALLEL_MIN_BYTES, or with one job, the main thread validates.
+    assert.equal(workersFor(PARALLEL_MIN_BYTES - 1, given(4, 2)), 0);
+    assert.equal(workersFor(100 * MB, given(1, 16)), 0);
+    assert.equal(workersFor(100 * MB, byDefault(1)), 0);
+    // --jobs given: exactly that many, whatever the cores.
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, given(2, 2)), 2);
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, given(5, 2)), 5);
+    // By default on more than 2 cores: one per core, at most 16.
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, byDefault(3)), 3);
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, byDefault(64)), 16);
+    // By default on 2 cores: one per FEW_CORES_BYTES_PER_WORKER, and none unless two have their share.
+    assert.equal(FEW_CORES_BYTES_PER_WORKER, 40 * MB);
+    assert.equal(workersFor(80 * MB - 1, byDefault(2)), 0);
+    assert.equal(workersFor(80 * MB, byDefault(2)), 2);
+    assert.equal(workersFor(4000 * MB, byDefault(2)), 2);
+  });
+
+  it('the plan counts the wave files large enough for workers, across the run (workers stay for the next file)', () => {
+    const dir = mkdtempSync(path.join(work, 'plan-'));
+    // Sparse files: their size is what counts, not their bytes.
+    const sized = (name: string, size: number) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, '');
+      truncateSync(file, size);
+      return file;
+    };
+    const twoCores: Jobs = { count: 2, explicit: false, cores: 2 };
+    const half = sized('half.jsonl', 40_000_000);
+    const other = sized('other.ndjson', 40_000_000);
+    const small = sized('small.jsonl', PARALLEL_MIN_BYTES - 1);
+    const notWave = sized('big.json', 200_000_000);
+    assert.equal(planWorkers([half], twoCores), 0);
+    assert.equal(planWorkers([half, other], twoCores), 2);
+    // A .json file is one document (this thread), a wave under PARALLEL_MIN_BYTES stays on this thread too.
+    assert.equal(planWorkers([half, notWave, small, path.join(dir, 'missing.jsonl')], twoCores), 0);
+    assert.equal(planWorkers([small], { count: 4, explicit: true, cores: 2 }), 0);
+    assert.equal(planWorkers([half, small], { count: 4, explicit: true, cores: 2 }), 4);
+  });
+
+  it("a pool starts its workers with the first file that needs them, and its output is the main thread's", async () => {
+    const file = path.join(work, 'pool.jsonl');
+    writeFileSync(file, wave(400));
+    const service = createKrakenService();
+    const run = async (pool: ValidatePool | undefined) => {
+      const written: string[] = [];
+      const sink = new OutputSink({
+        format: 'json',
+        hints: false,
+        redact: true,
+        summary: false,
+        version: 'test',
+        write: (s) => written.push(s),
+        writeSummary: () => assert.fail('no summary was asked for'),
+      });
+      const count = await validateLinesFile(file, undefined, (f, text, k) => checkPayloadText(service, f, text, k), sink, pool);
+      return { count, text: written.join('') };
+    };
+    const alone = await run(undefined);
+    assert.equal(alone.count, 400);
+    const pool = new ValidatePool(CLI, {}, { fragment: 'json', keepReports: false, hints: false, redact: true }, 3);
+    try {
+      assert.equal(pool.started, 0);
+      assert.deepEqual(await run(pool), alone);
+      assert.equal(pool.started, 3);
+    } finally {
+      await pool.close();
+    }
   });
 });
