@@ -39,7 +39,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getLanguageService, TextDocument as JsonTextDocument, type LanguageService } from 'vscode-json-languageservice';
 import { createKrakenService, type KindId } from '../core/src/service';
-import { defaultJobs, planWorkers, readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
+import { jobsOf, planWorkers, readFd, validateRange, RANGE_BYTES } from '../cli/src/parallel';
 import { RangeSerialiser } from '../cli/src/output';
 import { checkPayloadText } from '../core/src/files';
 import { toLspDiagnostic } from '../server/src/server';
@@ -536,7 +536,7 @@ async function waves(): Promise<WaveResult> {
   const byDefaultRun = await bestOf([CLI, 'validate', file, '--format', 'json'], Math.max(2, runs - 2), undefined, FINDINGS);
   for (const r of byDefaultRun.runs) hashes.add(r.sha256);
   const byDefault = {
-    workers: planWorkers([file], { count: defaultJobs(), explicit: false, cores: defaultJobs() }),
+    workers: planWorkers([file], jobsOf(undefined)),
     run: byDefaultRun,
     speedup: jobs1.wall / byDefaultRun.wall,
   };

@@ -28,7 +28,7 @@ import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type Comm
 import type { CliContract } from '../../core/src/contract';
 import { commands, sandboxBundle, serverBundle } from './lazy';
 import { exitCodeAfterOutput, guardStdio, writeStderr, writeStdout } from './stdio';
-import { defaultJobs, isValidateWorker, planWorkers, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
+import { isValidateWorker, jobsOf, JOBS_HELP, planWorkers, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from '../../core/src/version';
 
@@ -153,8 +153,7 @@ const VALIDATE_COMMAND: CommandDef = {
       type: 'string',
       short: 'j',
       value: '<n>',
-      description:
-        'worker threads for .jsonl/.ndjson waves of 2 MB or more (default: one per core; on 2 cores\nor fewer only when such waves add up to 80 MB, where workers pay for their warm-up; 1: none,\nthe main thread validates)',
+      description: JOBS_HELP,
     },
   },
   details:
@@ -211,8 +210,10 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   }
   const files = inputs.filter((i): i is string => typeof i === 'string');
   const stdinName = stdinPath ?? '<stdin>';
-  const jobs = args.options.jobs === undefined ? defaultJobs() : Number(args.options.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
+  const given = args.options.jobs === undefined ? undefined : Number(args.options.jobs);
+  if (given !== undefined && (!Number.isInteger(given) || given < 1))
+    throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
+  const jobs = jobsOf(given);
   const hints = args.flags.has('hints');
   const showPersonal = args.flags.has('show-personal-data');
   // The report is printed (or written to --output) as the inputs are read (output.ts), in input order.
@@ -239,7 +240,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   });
   // Workers build the bundled-schema service from the settings; with a contract the records are checked here.
   // --jobs n: n worker threads validate, the main thread hands out byte ranges and prints (stdin: this thread).
-  const workers = contract ? 0 : planWorkers(files, { count: jobs, explicit: args.options.jobs !== undefined, cores: defaultJobs() });
+  const workers = contract ? 0 : planWorkers(files, jobs);
   const pool = workers
     ? new ValidatePool(
         __filename,

@@ -91,10 +91,9 @@ export const PARALLEL_MIN_BYTES = 2 << 20;
 const READ_BYTES = 1 << 20;
 const TAIL_READ_BYTES = 64 << 10;
 
-/** The cores this process may use, at most 16: the default `--jobs`. */
-export function defaultJobs(): number {
-  const n = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
-  return Math.max(1, Math.min(16, n));
+/** The cores this process may use. */
+function cores(): number {
+  return Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
 }
 
 /**
@@ -113,6 +112,18 @@ export interface Jobs {
   explicit: boolean;
   cores: number;
 }
+
+/** `--jobs` as the user gave it (undefined: not given, then the cores, at most 16), on this machine. */
+export function jobsOf(given: number | undefined): Jobs {
+  const n = cores();
+  return { count: given ?? Math.min(16, n), explicit: given !== undefined, cores: n };
+}
+
+/** `--jobs`'s help, its sizes taken from the constants that decide. */
+export const JOBS_HELP =
+  `worker threads for .jsonl/.ndjson waves of ${PARALLEL_MIN_BYTES >> 20} MiB or more (default: one per core; on 2 cores\n` +
+  `or fewer only when such waves add up to ${(2 * FEW_CORES_BYTES_PER_WORKER) / 1e6} MB, where workers pay for their warm-up; 1: none,\n` +
+  'the main thread validates)';
 
 /**
  * The workers for `bytes` of waves: 0 (the main thread validates; a single worker would only add its start-up) or
