@@ -121,18 +121,21 @@ export function jobsOf(given: number | undefined): Jobs {
 
 /** `--jobs`'s help, its sizes taken from the constants that decide. */
 export const JOBS_HELP =
-  `worker threads for .jsonl/.ndjson waves of ${PARALLEL_MIN_BYTES >> 20} MiB or more (default: one per core; on 2 cores\n` +
-  `or fewer only when such waves add up to ${(2 * FEW_CORES_BYTES_PER_WORKER) / 1e6} MB, where workers pay for their warm-up; 1: none,\n` +
-  'the main thread validates)';
+  `worker threads for .jsonl/.ndjson waves of ${PARALLEL_MIN_BYTES >> 20} MiB or more (default: one per core, and no more than\n` +
+  `the largest such wave has ${RANGE_BYTES >> 20} MiB ranges; on 2 cores or fewer only when such waves add up to\n` +
+  `${(2 * FEW_CORES_BYTES_PER_WORKER) / 1e6} MB, where workers pay for their warm-up; 1: none, the main thread validates)`;
 
 /**
- * The workers for `bytes` of waves: 0 (the main thread validates; a single worker would only add its start-up) or
- * at least 2. `--jobs n` given: n. Not given: one per core, but on 2 cores or fewer only one per
- * FEW_CORES_BYTES_PER_WORKER.
+ * The workers for `bytes` of waves, the largest file of which has `largest` bytes: 0 (the main thread validates; a
+ * single worker would only add its start-up) or at least 2. `--jobs n` given: n. Not given: one per core, but no more
+ * than the largest file has ranges (files are validated one after the other, so a worker beyond that would load the
+ * bundle and never be handed a range), and on 2 cores or fewer only one per FEW_CORES_BYTES_PER_WORKER.
  */
-export function workersFor(bytes: number, jobs: Jobs): number {
+export function workersFor(bytes: number, jobs: Jobs, largest = bytes): number {
   if (jobs.count < 2 || bytes < PARALLEL_MIN_BYTES) return 0;
-  const n = jobs.explicit || jobs.cores > 2 ? jobs.count : Math.min(jobs.count, Math.floor(bytes / FEW_CORES_BYTES_PER_WORKER));
+  if (jobs.explicit) return jobs.count;
+  const useful = Math.min(jobs.count, Math.ceil(largest / RANGE_BYTES));
+  const n = jobs.cores > 2 ? useful : Math.min(useful, Math.floor(bytes / FEW_CORES_BYTES_PER_WORKER));
   return n >= 2 ? n : 0;
 }
 
@@ -143,6 +146,7 @@ export function workersFor(bytes: number, jobs: Jobs): number {
  */
 export function planWorkers(files: readonly string[], jobs: Jobs): number {
   let bytes = 0;
+  let largest = 0;
   for (const file of files) {
     if (!isLinesFile(file)) continue;
     let size = 0;
@@ -151,9 +155,11 @@ export function planWorkers(files: readonly string[], jobs: Jobs): number {
     } catch {
       // reported when it is read
     }
-    if (size >= PARALLEL_MIN_BYTES) bytes += size;
+    if (size < PARALLEL_MIN_BYTES) continue;
+    bytes += size;
+    largest = Math.max(largest, size);
   }
-  return workersFor(bytes, jobs);
+  return workersFor(bytes, jobs, largest);
 }
 
 /** The worker's argv[2]: tells a worker from the CLI without loading node:worker_threads (tens of ms at start-up). */
@@ -424,6 +430,7 @@ export async function validateLinesFile(
 /** Worker threads running `script` (the CLI bundle); the main thread hands out ranges and merges. */
 export class ValidatePool {
   private readonly workers: Worker[] = [];
+  private readonly handedOut: number[] = [];
   private nextId = 0;
 
   constructor(
@@ -438,6 +445,11 @@ export class ValidatePool {
     return this.workers.length;
   }
 
+  /** The ranges handed to each worker so far, in the order the workers were started. */
+  get handed(): readonly number[] {
+    return this.handedOut;
+  }
+
   private start(): void {
     if (this.workers.length) return;
     const init: WorkerInit = { krakenImportValidateWorker: true, config: this.config, format: this.format };
@@ -445,6 +457,7 @@ export class ValidatePool {
       const w = new (threads().Worker)(this.script, { argv: [WORKER_ARG], workerData: init, stdout: false, stderr: false });
       w.unref();
       this.workers.push(w);
+      this.handedOut.push(0);
     }
   }
 
@@ -478,6 +491,7 @@ export class ValidatePool {
         const index = next++;
         const id = this.nextId++;
         pending.set(id, index);
+        this.handedOut[this.workers.indexOf(w)]++;
         w.postMessage({ id, file, kind, start: parts[index].start, end: parts[index].end } satisfies RangeRequest);
       };
       for (const w of this.workers) {
@@ -511,8 +525,10 @@ export class ValidatePool {
           w.off('error', onError);
           w.off('exit', onExit);
         });
-        for (let i = 0; i < AHEAD; i++) feed(w);
       }
+      // One range to each worker, then the next round: a file of a few ranges is spread over the workers, not taken
+      // AHEAD at a time by the first.
+      for (let i = 0; i < AHEAD; i++) for (const w of this.workers) feed(w);
       if (parts.length === 0) finish();
     });
   }

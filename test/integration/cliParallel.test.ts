@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import {
   FEW_CORES_BYTES_PER_WORKER,
   PARALLEL_MIN_BYTES,
   planWorkers,
+  RANGE_BYTES,
   validateLinesFile,
   ValidatePool,
   workersFor,
@@ -133,9 +134,16 @@ describe('kraken-import validate --jobs', () => {
     // --jobs given: exactly that many, whatever the cores.
     assert.equal(workersFor(PARALLEL_MIN_BYTES, given(2, 2)), 2);
     assert.equal(workersFor(PARALLEL_MIN_BYTES, given(5, 2)), 5);
-    // By default on more than 2 cores: one per core, at most 16.
-    assert.equal(workersFor(PARALLEL_MIN_BYTES, byDefault(3)), 3);
-    assert.equal(workersFor(PARALLEL_MIN_BYTES, byDefault(64)), 16);
+    // By default on more than 2 cores: one per core, at most 16, and no more than the largest file has ranges.
+    assert.equal(workersFor(3 * RANGE_BYTES, byDefault(3)), 3);
+    assert.equal(workersFor(100 * MB, byDefault(64)), 16);
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, byDefault(64)), 2);
+    assert.equal(workersFor(5 * RANGE_BYTES, byDefault(16)), 5);
+    assert.equal(workersFor(5 * RANGE_BYTES + 1, byDefault(16)), 6);
+    // Ten files of 3 ranges are validated one after the other: three workers have all there is to do.
+    assert.equal(workersFor(30 * RANGE_BYTES, byDefault(16), 3 * RANGE_BYTES), 3);
+    // --jobs given is not capped: the user asked for that many.
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, given(16, 64)), 16);
     // By default on 2 cores: one per FEW_CORES_BYTES_PER_WORKER, and none unless two have their share.
     assert.equal(FEW_CORES_BYTES_PER_WORKER, 40 * MB);
     assert.equal(workersFor(80 * MB - 1, byDefault(2)), 0);
@@ -163,6 +171,11 @@ describe('kraken-import validate --jobs', () => {
     assert.equal(planWorkers([half, notWave, small, path.join(dir, 'missing.jsonl')], twoCores), 0);
     assert.equal(planWorkers([small], { count: 4, explicit: true, cores: 2 }), 0);
     assert.equal(planWorkers([half, small], { count: 4, explicit: true, cores: 2 }), 4);
+    // On many cores the largest wave's ranges cap the default: the small ones and the .json do not count.
+    const three = sized('three.jsonl', 3 * RANGE_BYTES);
+    const sixteen: Jobs = { count: 16, explicit: false, cores: 16 };
+    assert.equal(planWorkers([three, sized('three-too.jsonl', 3 * RANGE_BYTES), small, notWave], sixteen), 3);
+    assert.equal(planWorkers([three, half], sixteen), 16);
   });
 
   it("a pool starts its workers with the first file that needs them, and its output is the main thread's", async () => {
@@ -190,6 +203,13 @@ describe('kraken-import validate --jobs', () => {
       assert.equal(pool.started, 0);
       assert.deepEqual(await run(pool), alone);
       assert.equal(pool.started, 3);
+      // Handed out one to each worker, then a second round: every worker had a share of the file's ranges.
+      const ranges = Math.ceil(statSync(file).size / RANGE_BYTES);
+      assert.ok(ranges >= 4 && ranges <= 6, `${ranges} ranges: the first two rounds hand out all of them`);
+      assert.deepEqual(
+        pool.handed,
+        [0, 1, 2].map((w) => (w < ranges - 3 ? 2 : 1)),
+      );
     } finally {
       await pool.close();
     }
