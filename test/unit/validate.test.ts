@@ -349,6 +349,22 @@ describe('payload kinds', () => {
     assert.equal(detectKind({ import_supplier: 'X', external_account_number: 'E', notes: [] }).kind, 'notes');
     assert.equal(detectKind({ import_supplier: 'X', external_account_number: 'E', notes: [], customers: [] }).kind, 'account');
   });
+
+  it('a v1 create request that lacks its account number is still one, and the schema says what it misses', () => {
+    const text = '{\n  "import_supplier_code": "TENTACLE_ENERGY",\n  "dry_run": true\n}';
+    const result = service.validate(text);
+    assert.equal(result.detection.kind, 'account-v1-create');
+    assert.equal(result.detection.reason, '"import_supplier_code" with only create-request fields (the v1 process body)');
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.code, d.severity, d.message.includes('external_account_number')]),
+      [['missing-property', 'error', true]],
+    );
+    // Another field beside them is not a create request: a business payment instruction, or nothing known.
+    assert.equal(detectKind({ import_supplier_code: 'X', external_business_identifier: 'B' }).kind, 'business-payment-instruction');
+    assert.equal(detectKind({ import_supplier_code: 'X', customers: [] }).kind, 'account');
+    // Without import_supplier_code the create-request fields are also an account's beginning: left to the user.
+    assert.equal(detectKind({ external_account_number: 'E', operations_team_name: 'A' }).kind, undefined);
+  });
 });
 
 describe('bad input never crashes and stays bounded', () => {

@@ -66,6 +66,9 @@ function onlyKeys(keys: string[], allowed: Set<string>, extra: string[]): boolea
   return keys.every((k) => allowed.has(k) || extra.includes(k));
 }
 
+/** The fields of the v1 create ("process") request. */
+const CREATE_REQUEST_KEYS = new Set(['external_account_number', 'import_supplier_code', 'operations_team_name', 'dry_run']);
+
 /** Top-level keys that only an account has (a post-import payload never carries them). */
 const ACCOUNT_ONLY_KEYS = new Set([
   'customers',
@@ -128,11 +131,14 @@ export const PAYLOAD_KINDS: PayloadKind[] = [
     label: 'Account create request (v1 process)',
     schemaFile: 'account-v1-create.schema.json',
     endpoints: endpointsOf('account-v1-create'),
+    // "import_supplier_code" with nothing but create-request fields: no other body is only these (a business payment
+    // instruction has its "external_business_identifier" too). A request that lacks its account number is still one,
+    // and the schema says what it misses.
     detect: (root, keys) =>
-      'import_supplier_code' in root &&
-      'external_account_number' in root &&
-      onlyKeys(keys, new Set(['external_account_number', 'import_supplier_code', 'operations_team_name', 'dry_run']), [])
-        ? '"external_account_number" and "import_supplier_code" with only create-request fields (the v1 process body)'
+      'import_supplier_code' in root && onlyKeys(keys, CREATE_REQUEST_KEYS, [])
+        ? 'external_account_number' in root
+          ? '"external_account_number" and "import_supplier_code" with only create-request fields (the v1 process body)'
+          : '"import_supplier_code" with only create-request fields (the v1 process body)'
         : undefined,
   },
   {
