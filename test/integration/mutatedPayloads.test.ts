@@ -1,0 +1,149 @@
+/**
+ * Every rule and every schema check on payloads changed at random (a fixed seed, so a failure repeats): the example
+ * payloads of each kind under the bundled schemas, and the contract fixtures under the EDF GB and Origin AU served
+ * contracts. A rule that throws on a shape it did not expect turns into an `internal-error` finding (validate.ts
+ * runRule); none may appear, validation may not throw, and every finding's range lies inside the document.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { createKrakenService, LineIndex, type KrakenService } from '../../core/src/service';
+import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
+import { fixture, REPO_ROOT, SHARED } from '../helpers';
+
+/** Values a generator script or a hand edit puts where they do not belong. */
+const ODD_VALUES: readonly unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1e308,
+  1.5,
+  -0,
+  '',
+  ' ',
+  'x',
+  '2024-02-30',
+  '9999-12-31T23:59:59+14:00',
+  '+49',
+  '00',
+  'Ⅻ',
+  '\u0000',
+  'a'.repeat(300),
+  '12345678901234567890',
+  [],
+  {},
+  [null],
+  { a: 1 },
+];
+
+/** A linear congruential generator: the same sequence on every run. */
+function generator(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Step = string | number;
+
+function allPaths(value: Json, at: Step[] = [], out: Step[][] = []): Step[][] {
+  out.push(at);
+  if (Array.isArray(value)) value.forEach((v, i) => allPaths(v, [...at, i], out));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) allPaths(v, [...at, k], out);
+  return out;
+}
+
+/** One to five changes: a key or item removed, an odd value put in, an item repeated, a sibling's value copied. */
+function mutate(original: Json, pick: (n: number) => number): Json {
+  const copy = structuredClone(original);
+  const paths = allPaths(copy).filter((p) => p.length > 0);
+  const changes = 1 + pick(5);
+  for (let c = 0; c < changes; c++) {
+    const at = paths[pick(paths.length)];
+    let parent: Json = copy;
+    for (const step of at.slice(0, -1)) parent = (parent as Record<Step, Json> | undefined)?.[step] as Json;
+    if (parent === null || typeof parent !== 'object') continue; // removed by an earlier change
+    const key = at[at.length - 1];
+    const container = parent as Record<Step, Json>;
+    const siblings = Object.keys(container);
+    switch (pick(4)) {
+      case 0:
+        if (Array.isArray(parent)) parent.splice(Number(key), 1);
+        else delete container[key];
+        break;
+      case 1:
+        container[key] = structuredClone(ODD_VALUES[pick(ODD_VALUES.length)]) as Json;
+        break;
+      case 2:
+        if (Array.isArray(parent) && parent[Number(key)] !== undefined) parent.push(structuredClone(parent[Number(key)]));
+        break;
+      default:
+        if (siblings.length) container[key] = structuredClone(container[siblings[pick(siblings.length)]] ?? null);
+    }
+  }
+  return copy;
+}
+
+function checkMutations(service: KrakenService, name: string, original: Json, count: number, seed: number): number {
+  const pick = generator(seed);
+  let findings = 0;
+  for (let i = 0; i < count; i++) {
+    const text = JSON.stringify(mutate(original, pick), null, 2);
+    const lines = new LineIndex(text);
+    const end = lines.positionAt(text.length);
+    const result = service.validate(text, { filePath: `/w/${name}` });
+    for (const d of result.diagnostics) {
+      assert.notEqual(d.code, 'internal-error', `${name}, mutation ${i}: ${d.message}\n${text}`);
+      const { start, end: stop } = d.range;
+      const inside = (p: { line: number; character: number }) =>
+        p.line >= 0 && p.character >= 0 && (p.line < end.line || (p.line === end.line && p.character <= end.character));
+      assert.ok(inside(start) && inside(stop), `${name}, mutation ${i}: ${d.code} at ${JSON.stringify(d.range)} is outside the text`);
+      assert.ok(
+        start.line < stop.line || (start.line === stop.line && start.character <= stop.character),
+        `${name}: ${d.code} ends before it starts`,
+      );
+      findings++;
+    }
+  }
+  return findings;
+}
+
+const EXAMPLES = [
+  'account-de.json',
+  'create-request.json',
+  'notes.json',
+  'transactions.json',
+  'statements.json',
+  'payment-instruction.json',
+  'business-payment-instruction.json',
+  'mistakes/account-with-mistakes.json',
+];
+
+describe('payloads changed at random: no rule fails, findings stay inside the text', () => {
+  const bundled = createKrakenService({ now: () => new Date('2026-06-01T12:00:00Z') });
+  for (const [i, example] of EXAMPLES.entries()) {
+    it(`examples/${example}, bundled schemas`, () => {
+      const original = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', example), 'utf8')) as Json;
+      // Each run finds something: the changes are not all lost on optional fields.
+      assert.ok(checkMutations(bundled, example, original, 150, 1000 + i) > 0);
+    });
+  }
+
+  const contracts = [
+    { market: 'GB', file: 'edf-gb.openapi.yml', payload: 'contract/uk-account.json' },
+    { market: 'AU', file: 'origin-au.openapi.yml', payload: 'contract/au-account.json' },
+  ];
+  for (const [i, c] of contracts.entries()) {
+    it(`${c.payload} under the ${c.market} served contract`, () => {
+      const source = path.join(SHARED, 'kraken-openapi', c.file);
+      const { schemaSet } = createContractSchemaSet(readFileSync(source, 'utf8'), source, { buildId: 'mutations' });
+      const service = createKrakenService({ schemaSet, now: () => new Date('2026-06-01T12:00:00Z') });
+      assert.ok(checkMutations(service, c.payload, JSON.parse(fixture(c.payload)) as Json, 150, 2000 + i) > 0);
+    });
+  }
+});
