@@ -2,15 +2,18 @@
  * Every rule and every schema check on payloads changed at random (a fixed seed, so a failure repeats): the example
  * payloads of each kind under the bundled schemas, and the contract fixtures under the EDF GB and Origin AU served
  * contracts. A rule that throws on a shape it did not expect turns into an `internal-error` finding (validate.ts
- * runRule); none may appear, validation may not throw, and every finding's range lies inside the document.
+ * runRule); none may appear, validation may not throw, and every finding's range lies inside the document. The
+ * authoring requests (completion, hover, definition, references, outline, folding) answer at random places without
+ * throwing, and every quick fix edits inside the text and leaves JSON that parses.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createKrakenService, LineIndex, type KrakenService } from '../../core/src/service';
+import { createKrakenService, LineIndex, type Diagnostic, type KrakenService, type Position, type Range } from '../../core/src/service';
 import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
 import { fixture, REPO_ROOT, SHARED } from '../helpers';
+import { applyEdits } from '../unit/authoringScenario';
 
 /** Values a generator script or a hand edit puts where they do not belong. */
 const ODD_VALUES: readonly unknown[] = [
@@ -89,28 +92,65 @@ function mutate(original: Json, pick: (n: number) => number): Json {
   return copy;
 }
 
-function checkMutations(service: KrakenService, name: string, original: Json, count: number, seed: number): number {
+/** The quick fixes offered for one finding (the code actions the client asks for with that diagnostic). */
+function quickFixes(service: KrakenService, text: string, d: Diagnostic, all: () => Diagnostic[]) {
+  return service.codeActions(text, d.range, [d], { allDiagnostics: all }).filter((a) => a.kind === 'quickfix');
+}
+
+function checkMutations(
+  service: KrakenService,
+  name: string,
+  original: Json,
+  count: number,
+  seed: number,
+): { findings: number; fixes: number } {
   const pick = generator(seed);
+  const options = { filePath: `/w/${name}` };
   let findings = 0;
+  let fixes = 0;
   for (let i = 0; i < count; i++) {
     const text = JSON.stringify(mutate(original, pick), null, 2);
     const lines = new LineIndex(text);
     const end = lines.positionAt(text.length);
-    const result = service.validate(text, { filePath: `/w/${name}` });
+    const inside = (p: Position) =>
+      p.line >= 0 && p.character >= 0 && (p.line < end.line || (p.line === end.line && p.character <= end.character));
+    const ordered = (r: Range) => r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character);
+    const result = service.validate(text, options);
     for (const d of result.diagnostics) {
       assert.notEqual(d.code, 'internal-error', `${name}, mutation ${i}: ${d.message}\n${text}`);
-      const { start, end: stop } = d.range;
-      const inside = (p: { line: number; character: number }) =>
-        p.line >= 0 && p.character >= 0 && (p.line < end.line || (p.line === end.line && p.character <= end.character));
-      assert.ok(inside(start) && inside(stop), `${name}, mutation ${i}: ${d.code} at ${JSON.stringify(d.range)} is outside the text`);
       assert.ok(
-        start.line < stop.line || (start.line === stop.line && start.character <= stop.character),
-        `${name}: ${d.code} ends before it starts`,
+        inside(d.range.start) && inside(d.range.end),
+        `${name}, mutation ${i}: ${d.code} at ${JSON.stringify(d.range)} is outside the text`,
       );
+      assert.ok(ordered(d.range), `${name}, mutation ${i}: ${d.code} ends before it starts`);
       findings++;
     }
+    // Quick fixes: their edits are inside the text, and the text they leave is JSON.
+    const all = () => result.diagnostics;
+    for (const d of result.diagnostics.slice(0, 12)) {
+      for (const fix of quickFixes(service, text, d, all)) {
+        for (const e of fix.edits)
+          assert.ok(
+            inside(e.range.start) && inside(e.range.end) && ordered(e.range),
+            `${name}, mutation ${i}: "${fix.title}" edits outside the text`,
+          );
+        const fixed = applyEdits(text, fix.edits);
+        fixes++;
+        assert.doesNotThrow(() => JSON.parse(fixed), `${name}, mutation ${i}: "${fix.title}" leaves text that is not JSON:\n${fixed}`);
+      }
+    }
+    // Authoring requests at random places: an answer or none, never an exception.
+    for (let k = 0; k < 4; k++) {
+      const at = lines.positionAt(pick(text.length + 1));
+      service.complete(text, at, options);
+      service.hover(text, at, options);
+      service.definition(text, at, options);
+      service.references(text, at, true, options);
+    }
+    service.symbols(text);
+    service.foldingRanges(text);
   }
-  return findings;
+  return { findings, fixes };
 }
 
 const EXAMPLES = [
@@ -129,8 +169,10 @@ describe('payloads changed at random: no rule fails, findings stay inside the te
   for (const [i, example] of EXAMPLES.entries()) {
     it(`examples/${example}, bundled schemas`, () => {
       const original = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', example), 'utf8')) as Json;
-      // Each run finds something: the changes are not all lost on optional fields.
-      assert.ok(checkMutations(bundled, example, original, 150, 1000 + i) > 0);
+      const { findings, fixes } = checkMutations(bundled, example, original, 100, 1000 + i);
+      // Each run finds something (the changes are not all lost on optional fields), and some of it has a fix.
+      assert.ok(findings > 0, 'no findings');
+      assert.ok(fixes > 0, 'no quick fix was offered');
     });
   }
 
@@ -143,7 +185,9 @@ describe('payloads changed at random: no rule fails, findings stay inside the te
       const source = path.join(SHARED, 'kraken-openapi', c.file);
       const { schemaSet } = createContractSchemaSet(readFileSync(source, 'utf8'), source, { buildId: 'mutations' });
       const service = createKrakenService({ schemaSet, now: () => new Date('2026-06-01T12:00:00Z') });
-      assert.ok(checkMutations(service, c.payload, JSON.parse(fixture(c.payload)) as Json, 150, 2000 + i) > 0);
+      const { findings, fixes } = checkMutations(service, c.payload, JSON.parse(fixture(c.payload)) as Json, 100, 2000 + i);
+      assert.ok(findings > 0, 'no findings');
+      assert.ok(fixes > 0, 'no quick fix was offered');
     });
   }
 });
