@@ -4,7 +4,8 @@
  * contracts. A rule that throws on a shape it did not expect turns into an `internal-error` finding (validate.ts
  * runRule); none may appear, validation may not throw, and every finding's range lies inside the document. The
  * authoring requests (completion, hover, definition, references, outline, folding) answer at random places without
- * throwing, and every quick fix edits inside the text and leaves JSON that parses.
+ * throwing, every quick fix edits inside the text and leaves JSON that parses, and so does "fix all", whose edits do
+ * not overlap.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -138,6 +139,16 @@ function checkMutations(
         fixes++;
         assert.doesNotThrow(() => JSON.parse(fixed), `${name}, mutation ${i}: "${fix.title}" leaves text that is not JSON:\n${fixed}`);
       }
+    }
+    // "Fix all": its edits do not overlap, and it too leaves JSON.
+    const whole = { start: { line: 0, character: 0 }, end };
+    for (const fixAll of service.codeActions(text, whole, [], { only: ['source.fixAll'], allDiagnostics: all })) {
+      const offsets = fixAll.edits.map((e) => [lines.offsetAt(e.range.start), lines.offsetAt(e.range.end)]).sort((a, b) => a[0] - b[0]);
+      for (let k = 1; k < offsets.length; k++)
+        assert.ok(offsets[k - 1][1] <= offsets[k][0], `${name}, mutation ${i}: fix-all edits overlap`);
+      const fixed = applyEdits(text, fixAll.edits);
+      assert.doesNotThrow(() => JSON.parse(fixed), `${name}, mutation ${i}: fix-all leaves text that is not JSON:\n${fixed}`);
+      fixes++;
     }
     // Authoring requests at random places: an answer or none, never an exception.
     for (let k = 0; k < 4; k++) {
