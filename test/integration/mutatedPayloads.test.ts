@@ -5,7 +5,8 @@
  * runRule); none may appear, validation may not throw, and every finding's range lies inside the document. The
  * authoring requests (completion, hover, definition, references, outline, folding) answer at random places without
  * throwing, every quick fix edits inside the text and leaves JSON that parses, and so does "fix all", whose edits do
- * not overlap.
+ * not overlap. Texts broken as while typing (characters deleted, typed or replaced) get the same guarantees, but for
+ * JSON that parses after a fix.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -199,6 +200,54 @@ describe('payloads changed at random: no rule fails, findings stay inside the te
       const { findings, fixes } = checkMutations(service, c.payload, JSON.parse(fixture(c.payload)) as Json, 100, 2000 + i);
       assert.ok(findings > 0, 'no findings');
       assert.ok(fixes > 0, 'no quick fix was offered');
+    });
+  }
+});
+
+/** Characters that break or bend JSON when typed into it. */
+const TYPED = ['"', '{', '}', '[', ']', ',', ':', ' ', '\n', 'a', '1', '-', '.', 'e', '\\', 'n', 't', '/', '*'];
+
+describe('texts broken at random, as while typing: the same guarantees', () => {
+  const service = createKrakenService({ now: () => new Date('2026-06-01T12:00:00Z') });
+  for (const [i, example] of ['account-de.json', 'notes.json', 'transactions.json', 'mistakes/account-with-mistakes.json'].entries()) {
+    it(`examples/${example}: characters deleted, typed or replaced`, () => {
+      const original = readFileSync(path.join(REPO_ROOT, 'examples', example), 'utf8');
+      const pick = generator(3000 + i);
+      const options = { filePath: `/w/${example}` };
+      let syntax = 0;
+      for (let m = 0; m < 100; m++) {
+        let text = original;
+        for (let k = 0, n = 1 + pick(4); k < n; k++) {
+          const at = pick(text.length + 1);
+          const op = pick(3);
+          if (op === 0) text = text.slice(0, at) + text.slice(at + 1 + pick(5));
+          else text = text.slice(0, at) + TYPED[pick(TYPED.length)] + text.slice(op === 1 ? at : at + 1);
+        }
+        const lines = new LineIndex(text);
+        const end = lines.positionAt(text.length);
+        const inside = (p: Position) =>
+          p.line >= 0 && p.character >= 0 && (p.line < end.line || (p.line === end.line && p.character <= end.character));
+        const result = service.validate(text, options);
+        for (const d of result.diagnostics) {
+          assert.notEqual(d.code, 'internal-error', `${example}, edit ${m}: ${d.message}`);
+          assert.ok(inside(d.range.start) && inside(d.range.end), `${example}, edit ${m}: ${d.code} outside the text`);
+          if (d.code === 'syntax-error') syntax++;
+        }
+        for (const d of result.diagnostics.slice(0, 12))
+          for (const fix of service.codeActions(text, d.range, [d], { allDiagnostics: () => result.diagnostics }))
+            for (const e of fix.edits)
+              assert.ok(inside(e.range.start) && inside(e.range.end), `${example}, edit ${m}: "${fix.title}" edits outside`);
+        for (let k = 0; k < 4; k++) {
+          const at = lines.positionAt(pick(text.length + 1));
+          service.complete(text, at, options);
+          service.hover(text, at, options);
+          service.definition(text, at, options);
+          service.references(text, at, true, options);
+        }
+        service.symbols(text);
+        service.foldingRanges(text);
+      }
+      assert.ok(syntax > 0, 'no edit broke the text');
     });
   }
 });
