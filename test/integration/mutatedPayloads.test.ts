@@ -94,6 +94,24 @@ function mutate(original: Json, pick: (n: number) => number): Json {
   return copy;
 }
 
+/** Whether a position lies in a text that ends at `end`. */
+function insideOf(end: Position): (p: Position) => boolean {
+  return (p) => p.line >= 0 && p.character >= 0 && (p.line < end.line || (p.line === end.line && p.character <= end.character));
+}
+
+/** Authoring requests at four random places, the outline and folding: an answer or none, never an exception. */
+function askAuthoring(service: KrakenService, text: string, lines: LineIndex, pick: (n: number) => number, options: { filePath: string }) {
+  for (let k = 0; k < 4; k++) {
+    const at = lines.positionAt(pick(text.length + 1));
+    service.complete(text, at, options);
+    service.hover(text, at, options);
+    service.definition(text, at, options);
+    service.references(text, at, true, options);
+  }
+  service.symbols(text);
+  service.foldingRanges(text);
+}
+
 /** The quick fixes offered for one finding (the code actions the client asks for with that diagnostic). */
 function quickFixes(service: KrakenService, text: string, d: Diagnostic, all: () => Diagnostic[]) {
   return service.codeActions(text, d.range, [d], { allDiagnostics: all }).filter((a) => a.kind === 'quickfix');
@@ -114,8 +132,7 @@ function checkMutations(
     const text = JSON.stringify(mutate(original, pick), null, 2);
     const lines = new LineIndex(text);
     const end = lines.positionAt(text.length);
-    const inside = (p: Position) =>
-      p.line >= 0 && p.character >= 0 && (p.line < end.line || (p.line === end.line && p.character <= end.character));
+    const inside = insideOf(end);
     const ordered = (r: Range) => r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character);
     const result = service.validate(text, options);
     for (const d of result.diagnostics) {
@@ -151,16 +168,7 @@ function checkMutations(
       assert.doesNotThrow(() => JSON.parse(fixed), `${name}, mutation ${i}: fix-all leaves text that is not JSON:\n${fixed}`);
       fixes++;
     }
-    // Authoring requests at random places: an answer or none, never an exception.
-    for (let k = 0; k < 4; k++) {
-      const at = lines.positionAt(pick(text.length + 1));
-      service.complete(text, at, options);
-      service.hover(text, at, options);
-      service.definition(text, at, options);
-      service.references(text, at, true, options);
-    }
-    service.symbols(text);
-    service.foldingRanges(text);
+    askAuthoring(service, text, lines, pick, options);
   }
   return { findings, fixes };
 }
@@ -224,9 +232,7 @@ describe('texts broken at random, as while typing: the same guarantees', () => {
           else text = text.slice(0, at) + TYPED[pick(TYPED.length)] + text.slice(op === 1 ? at : at + 1);
         }
         const lines = new LineIndex(text);
-        const end = lines.positionAt(text.length);
-        const inside = (p: Position) =>
-          p.line >= 0 && p.character >= 0 && (p.line < end.line || (p.line === end.line && p.character <= end.character));
+        const inside = insideOf(lines.positionAt(text.length));
         const result = service.validate(text, options);
         for (const d of result.diagnostics) {
           assert.notEqual(d.code, 'internal-error', `${example}, edit ${m}: ${d.message}`);
@@ -237,15 +243,7 @@ describe('texts broken at random, as while typing: the same guarantees', () => {
           for (const fix of service.codeActions(text, d.range, [d], { allDiagnostics: () => result.diagnostics }))
             for (const e of fix.edits)
               assert.ok(inside(e.range.start) && inside(e.range.end), `${example}, edit ${m}: "${fix.title}" edits outside`);
-        for (let k = 0; k < 4; k++) {
-          const at = lines.positionAt(pick(text.length + 1));
-          service.complete(text, at, options);
-          service.hover(text, at, options);
-          service.definition(text, at, options);
-          service.references(text, at, true, options);
-        }
-        service.symbols(text);
-        service.foldingRanges(text);
+        askAuthoring(service, text, lines, pick, options);
       }
       assert.ok(syntax > 0, 'no edit broke the text');
     });
