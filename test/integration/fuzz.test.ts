@@ -8,8 +8,12 @@
  *   counts lines (vscode-languageserver-textdocument is the oracle: "\r\n", "\n" and a lone "\r" break lines),
  *   start <= end, and survives JSON serialisation (it goes over LSP and into the CLI's JSON output);
  * - a document Kraken would refuse to parse never passes: with a kind set, invalid JSON has an error;
+ * - no rule fails on it (a rule that throws becomes an `internal-error` finding);
  * - the authoring features the service facade has (complete, hover, symbols, ...) never throw at random positions
- *   and return ranges inside the document.
+ *   and return ranges inside the document; a quick fix and "fix all" have edits that do not overlap and, on a text
+ *   that is JSON, leave JSON.
+ * The contract fixtures (test/fixtures/contract) are fuzzed the same way under the EDF GB and Origin AU served
+ * contracts.
  * A sample of the documents goes through `node dist/cli.js validate --format json` once: the output parses, the
  * exit code is 1 exactly when an error diagnostic exists, never 2, and every range is inside its file.
  *
@@ -37,7 +41,8 @@ import {
 } from '../../core/src/service';
 import { parseDocument } from '../../core/src/service/parse';
 import { LineIndex } from '../../core/src/service/text';
-import { REPO_ROOT, Rng } from '../helpers';
+import { createContractSchemaSet } from '../../core/src/service/contract/schemaSet';
+import { fixture, REPO_ROOT, Rng, SHARED } from '../helpers';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness
@@ -66,6 +71,12 @@ const ONLY = process.env.KRAKEN_FUZZ_ONLY !== undefined ? Number(process.env.KRA
 const BUDGET_CHARS = 64 * 1024;
 const BUDGET_MS = 2000;
 const CLI_SAMPLE = 160;
+/** Documents fuzzed from each served contract's fixture (../shared/kraken-openapi), with their own streams. */
+const CONTRACT_COUNT = Math.min(COUNT, 300);
+const CONTRACTS = [
+  { market: 'GB', file: 'edf-gb.openapi.yml', fixture: 'contract/uk-account.json', firstIndex: 1_000_000 },
+  { market: 'AU', file: 'origin-au.openapi.yml', fixture: 'contract/au-account.json', firstIndex: 2_000_000 },
+];
 /** Mutated documents stay below this size (the budget applies to them; the extremes suite covers large input). */
 const MAX_CHARS = 60 * 1024;
 
@@ -590,6 +601,8 @@ function checkDiagnostics(diagnostics: Diagnostic[], oracle: Oracle, maxFindings
     if (!SEVERITIES.has(d.severity)) problems.push(`${what}: bad severity ${d.severity}`);
     if (typeof d.message !== 'string' || !d.message.trim()) problems.push(`${what}: empty message`);
     if (typeof d.path !== 'string') problems.push(`${what}: path is not a string`);
+    // A rule that throws is reported as an internal-error finding (validate.ts runRule): a bug, not a finding.
+    if (d.code === 'internal-error') problems.push(`a rule failed: ${d.message}`);
     const bad = oracle.checkRange(d.range, what);
     if (bad) problems.push(bad);
   }
@@ -645,6 +658,46 @@ interface Failure {
   problems: string[];
 }
 
+interface FixAction {
+  title: string;
+  edits: Array<{ range: Range; newText: string }>;
+}
+
+/** The code actions in a codeActions answer (none when it threw). */
+function actionsIn(result: unknown): FixAction[] {
+  return Array.isArray(result) ? (result as FixAction[]) : [];
+}
+
+/**
+ * A code action's edits do not overlap, and on a text that is JSON they leave JSON: a quick fix or "fix all" that
+ * breaks the document would cost the user more than the finding. (The edits' ranges are checked with the others.)
+ */
+function checkFixes(text: string, oracle: Oracle, actions: FixAction[]): string[] {
+  if (!actions.length) return [];
+  const problems: string[] = [];
+  let isJson = true;
+  try {
+    JSON.parse(text);
+  } catch {
+    isJson = false;
+  }
+  for (const action of actions) {
+    const spans = action.edits
+      .map((e) => [oracle.doc.offsetAt(e.range.start), oracle.doc.offsetAt(e.range.end)])
+      .sort((a, b) => a[0] - b[0]);
+    if (spans.some((span, i) => i > 0 && spans[i - 1][1] > span[0])) problems.push(`"${action.title}": its edits overlap`);
+    else if (isJson) {
+      const fixed = TextDocument.applyEdits(oracle.doc, action.edits);
+      try {
+        JSON.parse(fixed);
+      } catch (error) {
+        problems.push(`"${action.title}" leaves text that is not JSON (${(error as Error).message})`);
+      }
+    }
+  }
+  return problems;
+}
+
 function runAuthoring(
   rng: Rng,
   facade: AuthoringFacade,
@@ -655,14 +708,14 @@ function runAuthoring(
 ): string[] {
   const problems: string[] = [];
   const options = doc.kind ? { kind: doc.kind, filePath: doc.filePath } : { filePath: doc.filePath };
-  const call = (name: string, fn: () => unknown) => {
+  const call = (name: string, fn: () => unknown): unknown => {
     const started = performance.now();
     let result: unknown;
     try {
       result = fn();
     } catch (error) {
       problems.push(`${name} threw: ${(error as Error)?.stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)}`);
-      return;
+      return undefined;
     }
     const ms = performance.now() - started;
     if (ms > budgetFor(doc.text)) problems.push(`${name} took ${ms.toFixed(0)} ms`);
@@ -678,6 +731,7 @@ function runAuthoring(
       const bad = items.find((f) => f.startLine < 0 || f.endLine >= oracle.lineCount || f.startLine > f.endLine);
       if (bad) problems.push(`foldingRanges: ${JSON.stringify(bad)} outside ${oracle.lineCount} lines`);
     }
+    return result;
   };
   for (const name of names) {
     if ((POSITIONAL as readonly string[]).includes(name)) {
@@ -692,7 +746,12 @@ function runAuthoring(
       call(name, () => (facade[name as (typeof WHOLE)[number]] as (t: string) => unknown)(doc.text));
     } else if (name === 'codeActions' && diagnostics.length) {
       const d = rng.pick(diagnostics);
-      call(`codeActions(${d.code})`, () => facade.codeActions!(doc.text, d.range, [d], options));
+      const all = () => diagnostics;
+      const fixes = call(`codeActions(${d.code})`, () => facade.codeActions!(doc.text, d.range, [d], { ...options, allDiagnostics: all }));
+      const fixAll = call('codeActions(fix all)', () =>
+        facade.codeActions!(doc.text, d.range, [], { ...options, only: ['source.fixAll'], allDiagnostics: all }),
+      );
+      problems.push(...checkFixes(doc.text, oracle, [...actionsIn(fixes), ...actionsIn(fixAll)]));
     }
   }
   return problems;
@@ -798,6 +857,34 @@ describe('fuzzing the language service and the CLI', () => {
     console.log(summary);
     assert.equal(failures.length, 0, failures.length ? report(failures, 'documents') : '');
   });
+
+  // The served contracts add their own rules (declared validators, ordered dates, counts, sums) and schemas.
+  for (const c of CONTRACTS) {
+    it(`the same on ${CONTRACT_COUNT} documents fuzzed from ${c.fixture} under the ${c.market} served contract`, () => {
+      const source = path.join(SHARED, 'kraken-openapi', c.file);
+      const { schemaSet } = createContractSchemaSet(readFileSync(source, 'utf8'), source, { buildId: 'fuzz' });
+      const service = createKrakenService({ schemaSet });
+      const { facade, names } = authoringOf(service);
+      const text = fixture(c.fixture);
+      const seeds: Seed[] = [{ name: c.fixture, kind: 'account', text, value: JSON.parse(text) as Json }];
+      const failures: Failure[] = [];
+      for (let i = 0; i < CONTRACT_COUNT; i++) {
+        const doc = makeDocument(seeds, c.firstIndex + i);
+        const oracle = new Oracle(doc.text);
+        const problems: string[] = [];
+        let diagnostics: Diagnostic[] = [];
+        try {
+          diagnostics = service.validate(doc.text, { kind: doc.kind, filePath: doc.filePath }).diagnostics;
+        } catch (error) {
+          problems.push(`validate threw: ${(error as Error)?.stack?.split('\n').slice(0, 5).join(' | ') ?? String(error)}`);
+        }
+        problems.push(...checkDiagnostics(diagnostics, oracle, 200));
+        problems.push(...runAuthoring(new Rng(documentSeed(SEED ^ 0x5bd1e995, doc.index)), facade, names, doc, oracle, diagnostics));
+        if (problems.length) failures.push({ doc, problems });
+      }
+      assert.equal(failures.length, 0, failures.length ? report(failures, `documents under the ${c.market} contract`) : '');
+    });
+  }
 
   it(`the CLI on a sample of ${Math.min(CLI_SAMPLE, documents.length)} fuzzed documents: JSON output, exit codes, ranges`, (t) => {
     const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
