@@ -486,22 +486,22 @@ export class ValidatePool {
         if (error) reject(error);
         else resolve();
       };
-      const feed = (w: Worker) => {
+      const feed = (w: Worker, at: number) => {
         if (next >= parts.length) return;
         const index = next++;
         const id = this.nextId++;
         pending.set(id, index);
-        this.handedOut[this.workers.indexOf(w)]++;
+        this.handedOut[at]++;
         w.postMessage({ id, file, kind, start: parts[index].start, end: parts[index].end } satisfies RangeRequest);
       };
-      for (const w of this.workers) {
+      for (const [at, w] of this.workers.entries()) {
         const onMessage = (res: RangeResponse) => {
           const index = pending.get(res.id);
           if (index === undefined || failed) return;
           pending.delete(res.id);
           if (res.error || !res.output) return finish(new Error(`validation worker failed: ${res.error}`));
           waiting.set(index, res.output);
-          feed(w);
+          feed(w, at);
           for (let out = waiting.get(merged); out; out = waiting.get(merged)) {
             waiting.delete(merged);
             try {
@@ -528,7 +528,7 @@ export class ValidatePool {
       }
       // One range to each worker, then the next round: a file of a few ranges is spread over the workers, not taken
       // AHEAD at a time by the first.
-      for (let i = 0; i < AHEAD; i++) for (const w of this.workers) feed(w);
+      for (let i = 0; i < AHEAD; i++) this.workers.forEach(feed);
       if (parts.length === 0) finish();
     });
   }
