@@ -459,7 +459,8 @@ async function waves(): Promise<WaveResult> {
 
   // One thread, in this process: best of several runs, alternating, wall and this thread's CPU.
   const service = createKrakenService();
-  const check = (f: string, text: string, kind: KindId | undefined) => checkPayloadText(service, f, text, kind);
+  const check = (f: string, text: string, kind: KindId | undefined, invalidAt?: number) =>
+    checkPayloadText(service, f, text, kind, invalidAt);
   const floorRun = () => {
     const text = readFileSync(file, 'utf8');
     for (const l of text.split('\n')) if (l.trim()) JSON.parse(l);

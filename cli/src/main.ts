@@ -10,7 +10,7 @@
  */
 import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { createKrakenService, type KindId, LineIndex, PAYLOAD_KINDS, ruleCatalogue, type Severity } from '../../core/src/service';
+import { createKrakenService, type KindId, PAYLOAD_KINDS, findingCatalogue, type Severity } from '../../core/src/service';
 import { loadConfig, type CliConfig } from './config';
 import {
   checkPayloadText,
@@ -22,7 +22,6 @@ import {
   type EmptyFolder,
 } from '../../core/src/files';
 import { redactText } from './redactReport';
-import type { FileReport } from './format';
 import { OutputSink, type OutputFormat } from './output';
 import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import type { CliContract } from '../../core/src/contract';
@@ -59,22 +58,10 @@ async function validateFile(
   bytes?: Buffer,
 ): Promise<number> {
   // One payload per line: streamed range by range, on the worker threads when the file is large (parallel.ts).
-  if (isLinesFile(file)) return validateLinesFile(file, kind, (f, text, k) => checkPayloadText(service, f, text, k), sink, pool, bytes);
+  if (isLinesFile(file))
+    return validateLinesFile(file, kind, (f, text, k, invalidAt) => checkPayloadText(service, f, text, k, invalidAt), sink, pool, bytes);
   const { text, invalidAt } = decodeUtf8(bytes ?? readFileSync(file));
-  const report: FileReport = { file, ...checkPayloadText(service, file, text, kind) };
-  if (invalidAt !== undefined) {
-    // Positions as editors count lines ("\r\n", "\n" and a lone "\r"), like the service's.
-    const at = new LineIndex(text).positionAt(invalidAt);
-    report.diagnostics.unshift({
-      code: 'invalid-utf8',
-      severity: 'error',
-      message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
-      path: '',
-      range: { start: at, end: { line: at.line, character: at.character + 1 } },
-      source: 'kraken-import',
-    });
-  }
-  sink.addReport(report);
+  sink.addReport({ file, ...checkPayloadText(service, file, text, kind, invalidAt) });
   return 1;
 }
 
@@ -331,7 +318,7 @@ async function runContract(args: ParsedArgs): Promise<number> {
 
 const RULES_COMMAND: CommandDef = {
   name: 'rules',
-  summary: 'list rule codes, default severities and what they check',
+  summary: 'list every finding code (rules, reader, schema), its default severity and what it means',
   options: {},
   run: () => runRules(),
 };
@@ -384,7 +371,8 @@ function topHelp(): string {
 }
 
 function runRules(): number {
-  for (const r of ruleCatalogue()) writeStdout(`${r.code.padEnd(28)} ${r.severity.padEnd(8)} ${r.doc}\n`);
+  // Every code a setting may name (`rules` in the config file, krakenImport.rules), one a line.
+  for (const f of findingCatalogue()) writeStdout(`${f.code.padEnd(28)} ${f.severity.padEnd(11)} ${f.doc}\n`);
   return 0;
 }
 
@@ -451,7 +439,7 @@ if (isValidateWorker()) {
   // A worker thread of `validate --jobs` (cli/src/parallel.ts): the same per-record check as the main thread.
   runValidateWorker((config) => {
     const service = createKrakenService(config);
-    return (file, text, kind) => checkPayloadText(service, file, text, kind);
+    return (file, text, kind, invalidAt) => checkPayloadText(service, file, text, kind, invalidAt);
   });
 } else {
   // A closed stdout or stderr (`kraken-import rules | head -1`) ends the command quietly, as a SIGPIPE would: exit

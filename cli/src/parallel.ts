@@ -21,7 +21,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { availableParallelism, cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { LineIndex, type Diagnostic, type KindId, type RuleSeverity } from '../../core/src/service';
+import { type KindId, type RuleSeverity } from '../../core/src/service';
 import type { FileReport } from './format';
 import {
   decodeValidUtf8,
@@ -45,7 +45,8 @@ export interface WorkerServiceConfig {
 }
 
 export type RecordResult = Omit<FileReport, 'file'>;
-export type RecordCheck = (file: string, text: string, kind: KindId | undefined) => RecordResult;
+/** `invalidAt`: the first replacement character of bytes that were not UTF-8 (see checkPayloadText). */
+export type RecordCheck = (file: string, text: string, kind: KindId | undefined, invalidAt?: number) => RecordResult;
 
 /** The per-record work, shared by the main thread and the workers. */
 export type RecordValidator = (config: WorkerServiceConfig) => RecordCheck;
@@ -284,18 +285,6 @@ class ByteWindow {
 
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-function encodingFinding(text: string): Diagnostic {
-  const at = new LineIndex(text).positionAt(Math.max(0, text.indexOf('\ufffd')));
-  return {
-    code: 'invalid-utf8',
-    severity: 'error',
-    message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
-    path: '',
-    range: { start: at, end: { line: at.line, character: at.character + 1 } },
-    source: 'kraken-import',
-  };
-}
-
 /**
  * Validates the records of `file` whose first byte lies in [start, end), reading the file through `fd`. Lines in the
  * result are relative to the range (see output.ts); `newlines` and `breaks` say how many the range holds.
@@ -330,9 +319,8 @@ export function validateRange(
         const valid = ascii || isUtf8(record);
         const text = ascii ? record.toString('latin1') : valid ? decodeValidUtf8(record) : decoder.decode(record);
         if (isRecordText(text)) {
-          const r = check(file, text, kind);
-          const diagnostics = valid ? r.diagnostics : [encodingFinding(text), ...r.diagnostics];
-          const report: RelativeReport = { file, line: newlines + 1, editorLine: breaks, kind: r.kind, diagnostics };
+          const r = check(file, text, kind, valid ? undefined : Math.max(0, text.indexOf('\ufffd')));
+          const report: RelativeReport = { file, line: newlines + 1, editorLine: breaks, kind: r.kind, diagnostics: r.diagnostics };
           if (r.shape) report.shape = r.shape;
           if (r.skipped) report.skipped = r.skipped;
           serialiser.add(report);

@@ -3,44 +3,8 @@
  * summary grouped by finding code. Pure functions over the same FileReports the text and JSON formats print.
  */
 import * as path from 'node:path';
-import { ruleCatalogue, SEVERITY_RANK, type Diagnostic, type Severity } from '../../core/src/service';
+import { findingCatalogue, SEVERITY_RANK, type Diagnostic, type Severity } from '../../core/src/service';
 import type { FileReport } from './format';
-
-/** Finding codes that come from the schemas, the parser and the CLI rather than from a migration rule. */
-export const SCHEMA_FINDING_CODES: Record<string, string> = {
-  'missing-property': 'A property the payload kind requires is missing.',
-  'unknown-property': 'A property the schema does not know (Kraken ignores unknown fields; often a typo).',
-  'invalid-type': 'The value has the wrong JSON type.',
-  'invalid-enum': 'The value is not one of the allowed values.',
-  'invalid-format': 'The value does not have the format Kraken parses (date, date-time, email…).',
-  'invalid-pattern': 'The value does not match the pattern the contract declares.',
-  'null-not-allowed': 'null is not allowed here.',
-  'too-long': 'The string is longer than allowed.',
-  'too-short': 'The string is shorter than allowed.',
-  'too-many-items': 'The list has more items than allowed.',
-  'too-few-items': 'The list has fewer items than required.',
-  'out-of-range': 'The number is outside the allowed range.',
-  'number-as-string': 'A number given where Kraken expects a decimal string (accepted by Kraken; a hint).',
-  'string-as-number': 'A number given as a string.',
-  'string-as-boolean': 'A boolean given as a string.',
-  'not-an-object': 'The payload is not a JSON object.',
-  'no-matching-shape': 'The value matches none of the allowed shapes.',
-  'no-contract-endpoint': 'The instance contract has no endpoint for this payload kind.',
-  'duplicate-key': 'A key appears twice in one object (JSON parsers keep only the last).',
-  'duplicate-item': 'The same item appears twice in a list.',
-  deprecated: 'The field is deprecated in the contract.',
-  schema: 'A schema constraint is not met.',
-  'syntax-error': 'The file is not valid JSON.',
-  'trailing-comma': 'A trailing comma (not valid JSON).',
-  comment: 'A comment (not valid JSON).',
-  bom: 'A byte order mark at the start of the file.',
-  binary: 'The file looks binary, not JSON.',
-  'too-deep': 'The document is nested too deeply to check.',
-  'too-many-findings': 'More findings than maxFindings; the rest are not shown.',
-  'internal-error': 'The checker failed on this document (a bug: please report it).',
-  'empty-document': 'The file is empty: a Kraken payload is one JSON object.',
-  'invalid-utf8': 'The file is not valid UTF-8.',
-};
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   error: 'error',
@@ -81,7 +45,6 @@ export interface SarifOptions {
 /** A SARIF 2.1.0 log: one run, driver `kraken-import` with a rule per code, one result per finding. */
 export function toSarif(reports: FileReport[], options: SarifOptions = {}): Record<string, unknown> {
   const root = options.root ?? process.cwd();
-  const catalogue = ruleCatalogue();
   const rules: Array<Record<string, unknown>> = [];
   const index = new Map<string, number>();
   const addRule = (code: string, doc: string, severity?: string) => {
@@ -98,9 +61,7 @@ export function toSarif(reports: FileReport[], options: SarifOptions = {}): Reco
       properties: { tags: ['kraken', 'data-import'] },
     });
   };
-  for (const r of catalogue) addRule(r.code, r.doc, r.severity);
-  for (const [code, doc] of Object.entries(SCHEMA_FINDING_CODES))
-    addRule(code, doc, code === 'unknown-property' || code === 'deprecated' ? 'warning' : 'error');
+  for (const f of findingCatalogue()) addRule(f.code, f.doc, f.severity);
 
   const results: Array<Record<string, unknown>> = [];
   const artifacts: string[] = [];

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { PAYLOAD_KINDS } from './service/kinds';
+import { findingCatalogue, isFindingCode } from './service/findingCodes';
 import { nearest } from './service/suggest';
 import type { RuleSeverity } from './service/types';
 import { SEVERITIES } from './service/severity';
@@ -64,6 +65,16 @@ export function checkSettings(value: unknown, where: string, knownKeys?: Readonl
     if (typeof c.rules !== 'object' || Array.isArray(c.rules))
       throw new ConfigError(`${where}: "rules" must be an object of code -> severity`);
     for (const [code, sev] of Object.entries(c.rules)) {
+      // A misspelt code would silently change nothing.
+      if (!isFindingCode(code)) {
+        const guess = nearest(
+          code,
+          findingCatalogue().map((f) => f.code),
+        );
+        throw new ConfigError(
+          `${where}: "rules" names "${code}", which is no finding code${guess ? `: did you mean "${guess}"?` : ''} ("kraken-import rules" lists them)`,
+        );
+      }
       if (!RULE_SEVERITIES.has(String(sev)))
         throw new ConfigError(`${where}: rule "${code}" has severity "${String(sev)}"; use error, warning, information, hint or off`);
     }

@@ -165,10 +165,56 @@ describe('kraken-import validate', () => {
     assert.equal(reports[1].kind, 'notes');
     assert.ok(reports[1].diagnostics.some((d) => d.code === 'missing-property'));
     assert.equal(r.code, 1);
-    const badConfig = write('cfg/bad.json', '{"rules": {"x": "loud"}}');
+    const badConfig = write('cfg/bad.json', '{"rules": {"iban-check": "loud"}}');
     const bad = cli(['validate', '--config', badConfig, file]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /rule "x" has severity "loud"/);
+    assert.match(bad.stderr, /rule "iban-check" has severity "loud"/);
+  });
+
+  it('the "rules" setting reaches every finding: the reader\'s on a file that is no payload, invalid UTF-8 in workers, the cap', () => {
+    const latin1 = Buffer.concat([
+      Buffer.from('{"import_supplier": "X", "customers": [{"given_name": "J'),
+      Buffer.from([0xfc]),
+      Buffer.from('rgen"}]}'),
+    ]);
+    const json = write('settled/latin1.json', latin1);
+    const lines = write('settled/wave.jsonl', Buffer.concat([latin1, Buffer.from('\n'), latin1, Buffer.from('\n')]));
+    const broken = write('settled/broken.json', '{"a": ');
+    const empty = write('settled/empty.json', '');
+    const many = write(
+      'settled/many.json',
+      '{"import_supplier": "X", "customers": [], "sales_channel": "direct", "account_type": "domestic"}',
+    );
+    const run = (rules: Record<string, string>, files: string[], ...extra: string[]) => {
+      const config = write('settled/kraken-import.config.json', JSON.stringify({ rules, maxFindings: 1 }));
+      const r = cli(['validate', '--format', 'json', '--config', config, ...extra, ...files]);
+      const reports = JSON.parse(r.stdout) as Array<{ skipped?: string; diagnostics: Array<{ code: string; severity: string }> }>;
+      return reports.map((x) => (x.skipped ? 'skipped' : x.diagnostics.map((d) => `${d.code}:${d.severity}`).join(' ')));
+    };
+    assert.deepEqual(run({}, [json, broken, empty, many]), [
+      'invalid-utf8:error',
+      'syntax-error:error',
+      'empty-document:error',
+      'invalid-enum:error too-many-findings:information',
+    ]);
+    assert.deepEqual(
+      run({ 'invalid-utf8': 'warning', 'syntax-error': 'hint', 'empty-document': 'information', 'too-many-findings': 'off' }, [
+        json,
+        broken,
+        empty,
+        many,
+      ]),
+      ['invalid-utf8:warning', 'syntax-error:hint', 'empty-document:information', 'invalid-enum:error'],
+    );
+    // Turned off, a text that is no payload is skipped rather than reported clean.
+    assert.deepEqual(run({ 'invalid-utf8': 'off', 'syntax-error': 'off', 'empty-document': 'off' }, [json, broken, empty]), [
+      '',
+      'skipped',
+      'skipped',
+    ]);
+    // The records of a wave, on the main thread and in worker threads alike.
+    for (const jobs of ['1', '2'])
+      assert.deepEqual(run({ 'invalid-utf8': 'hint' }, [lines], '--jobs', jobs), ['invalid-utf8:hint', 'invalid-utf8:hint']);
   });
 
   it('kraken-import rules lists codes with severities and docs', () => {

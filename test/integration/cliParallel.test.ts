@@ -193,7 +193,13 @@ describe('kraken-import validate --jobs', () => {
         write: (s) => written.push(s),
         writeSummary: () => assert.fail('no summary was asked for'),
       });
-      const count = await validateLinesFile(file, undefined, (f, text, k) => checkPayloadText(service, f, text, k), sink, pool);
+      const count = await validateLinesFile(
+        file,
+        undefined,
+        (f, text, k, invalidAt) => checkPayloadText(service, f, text, k, invalidAt),
+        sink,
+        pool,
+      );
       return { count, text: written.join('') };
     };
     const alone = await run(undefined);

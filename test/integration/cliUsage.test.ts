@@ -243,6 +243,38 @@ describe('validate: misspelt options are refused, not swallowed', () => {
     assert.equal(cliSync(['validate', 'a.json'], dir).code, 0);
   });
 
+  test('a code in "rules" that no finding carries is refused: a misspelt code would turn nothing off', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kraken-usage-codes-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify(smallAccount('CFG-2')));
+    for (const [code, says] of [
+      ['malo-checkdigit', '"rules" names "malo-checkdigit", which is no finding code: did you mean "malo-check-digit"?'],
+      ['unknown_property', '"rules" names "unknown_property", which is no finding code: did you mean "unknown-property"?'],
+      ['invalid_phone_number', '"rules" names "invalid_phone_number", which is no finding code'],
+    ]) {
+      writeFileSync(path.join(dir, 'kraken-import.config.json'), JSON.stringify({ rules: { 'iban-check': 'off', [code]: 'off' } }));
+      const r = cliSync(['validate', 'a.json'], dir);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.equal(r.stdout, '');
+      assert.ok(
+        r.stderr.startsWith(`kraken-import: config kraken-import.config.json: ${says} ("kraken-import rules" lists them)\n`),
+        r.stderr,
+      );
+    }
+    // Every code `kraken-import rules` lists is accepted, the reader's and the schema's as well as the rules'.
+    const listed = cliSync(['rules'])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
+    assert.ok(listed.includes('invalid-utf8') && listed.includes('unknown-property') && listed.includes('date-order'), listed.join());
+    writeFileSync(
+      path.join(dir, 'kraken-import.config.json'),
+      JSON.stringify({ rules: Object.fromEntries(listed.map((c) => [c, 'hint'])) }),
+    );
+    const all = cliSync(['validate', 'a.json'], dir);
+    assert.equal(all.code, 0, all.stderr);
+  });
+
   test('after --, a word that starts with - is a file name', () => {
     const r = cliSync(['validate', '--', '--no-such-file.json']);
     assert.equal(r.code, 2);

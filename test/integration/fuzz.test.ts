@@ -31,6 +31,7 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   createKrakenService,
+  isFindingCode,
   PAYLOAD_KINDS,
   ruleCatalogue,
   type Diagnostic,
@@ -598,6 +599,8 @@ function checkDiagnostics(diagnostics: Diagnostic[], oracle: Oracle, maxFindings
   for (const d of diagnostics) {
     const what = `diagnostic ${d.code}`;
     if (typeof d.code !== 'string' || !CODE.test(d.code)) problems.push(`bad code ${JSON.stringify(d.code)}`);
+    // The settings name codes from the one catalogue (findingCodes.ts): a code outside it could not be set.
+    else if (!isFindingCode(d.code)) problems.push(`${what}: not in the catalogue of finding codes`);
     if (!SEVERITIES.has(d.severity)) problems.push(`${what}: bad severity ${d.severity}`);
     if (typeof d.message !== 'string' || !d.message.trim()) problems.push(`${what}: empty message`);
     if (typeof d.path !== 'string') problems.push(`${what}: path is not a string`);

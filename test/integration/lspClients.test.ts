@@ -208,6 +208,24 @@ describe('initializationOptions', () => {
       await server.shutdown();
     }
   });
+  it('a code in "rules" that no finding carries is an error that names it, with the code meant', async () => {
+    const server = startLspServer();
+    try {
+      await server.initialize({}, { rules: { 'invalid-enum': 'hint', 'malo-checkdigit': 'off' } });
+      const shown = await server.waitFor((n) => n.method === 'window/showMessage');
+      assert.deepEqual(shown.params, {
+        type: 1,
+        message:
+          'Kraken Import: initializationOptions: "rules" names "malo-checkdigit", which is no finding code: did you mean "malo-check-digit"? ("kraken-import rules" lists them)',
+      });
+      // Not applied: invalid-enum keeps its own severity.
+      const uri = 'file:///init/account.json';
+      const diagnostics = await server.waitForDiagnostics(uri, () => true, server.open(uri, ACCOUNT));
+      assert.deepEqual(codes(diagnostics), ['invalid-enum@0:59/1']);
+    } finally {
+      await server.shutdown();
+    }
+  });
 });
 
 describe('kraken-import.config.json at the workspace folder root', () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { escapeGithubData, escapeGithubProperty, toGithubAnnotations, toMarkdownSummary, toSarif } from '../../cli/src/reports';
 import type { FileReport } from '../../cli/src/format';
-import { ruleCatalogue } from '../../core/src/service';
+import { findingCatalogue } from '../../core/src/service';
 import { REPO_ROOT } from '../helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -106,9 +106,29 @@ describe('SARIF', () => {
     assert.equal(run.tool.driver.name, 'kraken-import');
     assert.equal(run.tool.driver.version, '0.1.0');
     const ids = new Set(run.tool.driver.rules.map((r: any) => r.id));
-    for (const r of ruleCatalogue()) assert.ok(ids.has(r.code), r.code);
-    for (const code of ['missing-property', 'unknown-property', 'invalid-enum', 'syntax-error', 'invalid-utf8'])
+    assert.deepEqual(
+      [...ids],
+      findingCatalogue().map((f) => f.code),
+    );
+    for (const code of [
+      'missing-property',
+      'unknown-property',
+      'invalid-enum',
+      'syntax-error',
+      'invalid-utf8',
+      'leading-zero',
+      'date-order',
+    ])
       assert.ok(ids.has(code), code);
+    // Each with the level of its default severity: a hint or information is a note.
+    const level = (id: string) => run.tool.driver.rules.find((r: any) => r.id === id).defaultConfiguration.level;
+    assert.deepEqual(['unknown-property', 'number-as-string', 'too-many-findings', 'iban-check', 'date-order'].map(level), [
+      'warning',
+      'note',
+      'note',
+      'warning',
+      'error',
+    ]);
     assert.equal(run.results.length, 3, 'hints left out by default');
     const [first] = run.results;
     assert.equal(first.ruleId, 'invalid-enum');

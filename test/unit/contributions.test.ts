@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { findingCatalogue } from '../../core/src/service';
 import { KRAKEN_COMMANDS, RESPONSE_SCHEME } from '../../core/src/send';
 import { REPO_ROOT } from '../helpers';
 
@@ -81,4 +82,13 @@ test('no script patches package.json: the contribute scripts are gone', () => {
     scripts.filter((n) => /^contribute-/.test(n)),
     [],
   );
+});
+
+test('krakenImport.rules names only finding codes: the settings editor flags a code the catalogue does not have', () => {
+  const rules = pkg.contributes.configuration.properties['krakenImport.rules'];
+  assert.deepEqual(
+    rules.propertyNames.enum,
+    findingCatalogue().map((f) => f.code),
+  );
+  assert.deepEqual(rules.additionalProperties.enum, ['error', 'warning', 'information', 'hint', 'off']);
 });

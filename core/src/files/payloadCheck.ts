@@ -19,8 +19,36 @@ export function syntaxErrors(result: ValidationResult): ValidationResult['parsed
   return result.parsed.findings.filter((f) => f.severity === 'error');
 }
 
-export function checkPayloadText(service: KrakenService, file: string, text: string, kind: KindId | undefined): PayloadCheck {
+/**
+ * `invalidAt`: where the text has the first replacement character of bytes that were not UTF-8 (the file's or the
+ * record's), reported as `invalid-utf8` before its other findings.
+ */
+export function checkPayloadText(
+  service: KrakenService,
+  file: string,
+  text: string,
+  kind: KindId | undefined,
+  invalidAt?: number,
+): PayloadCheck {
   const result = service.validate(text, { filePath: file, kind });
+  const check = payloadCheck(service, text, result);
+  if (invalidAt === undefined) return check;
+  const severity = service.severityOf('invalid-utf8', 'error');
+  if (severity)
+    check.diagnostics.unshift({
+      code: 'invalid-utf8',
+      severity,
+      message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
+      path: '',
+      range: result.parsed.lines.range(invalidAt, Math.min(text.length, invalidAt + 1)),
+      source: 'kraken-import',
+    });
+  return check;
+}
+
+const EMPTY = 'The file is empty: a Kraken payload is one JSON object.';
+
+function payloadCheck(service: KrakenService, text: string, result: ValidationResult): PayloadCheck {
   if (result.detection.kind)
     return {
       kind: result.detection.kind,
@@ -28,28 +56,26 @@ export function checkPayloadText(service: KrakenService, file: string, text: str
       ...(result.detection.shape ? { shape: result.detection.shape } : {}),
     };
   // Not a payload. If it is not even JSON, say so: a truncated payload must not pass silently.
-  const syntax = syntaxErrors(result);
-  if (syntax.length || text.trim() === '') {
-    const diagnostics: Diagnostic[] = syntax.length
-      ? result.parsed.findings.map((f) => ({
+  const syntax = syntaxErrors(result).length;
+  if (syntax || text.trim() === '') {
+    const found = syntax
+      ? result.parsed.findings
+      : [{ code: 'empty-document', severity: 'error', message: EMPTY, start: 0, end: 0 } as const];
+    const diagnostics: Diagnostic[] = [];
+    for (const f of found) {
+      // Under the `rules` setting, as a payload's findings are in the service.
+      const severity = service.severityOf(f.code, f.severity);
+      if (severity)
+        diagnostics.push({
           code: f.code,
-          severity: f.severity,
+          severity,
           message: f.message,
           path: '',
           range: result.parsed.lines.range(f.start, f.end),
           source: 'kraken-import',
-        }))
-      : [
-          {
-            code: 'empty-document',
-            severity: 'error',
-            message: 'The file is empty: a Kraken payload is one JSON object.',
-            path: '',
-            range: result.parsed.lines.range(0, 0),
-            source: 'kraken-import',
-          },
-        ];
-    return { kind: null, diagnostics };
+        });
+    }
+    if (diagnostics.length) return { kind: null, diagnostics };
   }
   return { kind: null, diagnostics: [], skipped: `not a Kraken payload: ${result.detection.reason}` };
 }

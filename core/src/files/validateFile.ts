@@ -24,9 +24,12 @@ export function validateFileText(service: KrakenService, uri: string, text: stri
     if (!r.detection.kind) {
       // A line that is not even JSON is a broken record of the wave: report its syntax errors.
       for (const f of syntaxErrors(r)) {
+        // Under the `rules` setting, as a payload's findings are in the service.
+        const severity = service.severityOf(f.code, f.severity);
+        if (!severity) continue;
         diagnostics.push({
           code: f.code,
-          severity: f.severity,
+          severity,
           message: `Line ${entry.line + 1}: ${f.message}`,
           path: '',
           range: fileLines.range(entry.start + f.start, entry.start + f.end),

@@ -25,6 +25,7 @@ import type {
   Position,
   Range,
   RuleSeverity,
+  Severity,
 } from './types';
 import type { DocumentOptions } from './authoringDoc';
 import { codeActions, type ActionDiagnostic, type CodeActionOptions } from './codeActions';
@@ -33,7 +34,7 @@ import { hover } from './hover';
 import { definition, references } from './navigation';
 import { documentSymbols, foldingRanges } from './symbols';
 import { forgetLargeText } from './largeDocument';
-import { validateDocument, type ValidateOptions, type ValidationConfig, type ValidationResult } from './validate';
+import { settledSeverity, validateDocument, type ValidateOptions, type ValidationConfig, type ValidationResult } from './validate';
 
 export interface ServiceConfig extends ValidationConfig {
   /** The schemas in force: bundled, or an instance contract. */
@@ -67,6 +68,11 @@ export class KrakenService {
   validate(text: string, options: ValidateOptions = {}): ValidationResult {
     const result = validateDocument(text, this.schemaSet, this.config, options);
     return { ...result, detection: this.withShape(result.detection) };
+  }
+
+  /** The severity a finding of `code` is shown with under this service's `rules` setting; undefined: turned off. */
+  severityOf(code: string, severity: Severity): Severity | undefined {
+    return settledSeverity(this.config.rules, code, severity);
   }
 
   /** A document with this text was closed: the last large text read is dropped if it is this one. */
@@ -134,6 +140,7 @@ export function ruleCatalogue(): Array<{ code: string; severity: RuleSeverity; d
 }
 
 export { PAYLOAD_KINDS, KINDS_BY_ID };
+export { findingCatalogue, isFindingCode, type FindingCode } from './findingCodes';
 export {
   ContractSchemaSet,
   createContractSchemaSet,

@@ -224,6 +224,19 @@ export function declaredOfDocument(schemas: SchemaSet, kind: KindId, root: unkno
   };
 }
 
+/**
+ * The severity a finding is shown with under the `rules` setting (code -> severity or "off"): undefined when its code
+ * is turned off. Every finding of ours goes through it, the reader's on a text that is no payload included.
+ */
+export function settledSeverity(
+  rules: Readonly<Record<string, RuleSeverity>> | undefined,
+  code: string,
+  severity: Severity,
+): Severity | undefined {
+  const override = rules && Object.hasOwn(rules, code) ? rules[code] : undefined;
+  return override === 'off' ? undefined : (override ?? severity);
+}
+
 /** An instance contract without this kind's endpoint: nothing to validate against, and the instance does not serve it. */
 function noSchemaFinding(kind: KindId, schemas: SchemaSet): RawFinding {
   const paths = KINDS_BY_ID.get(kind)?.endpoints.map((e) => `${e.method} ${e.path}`) ?? [];
@@ -314,9 +327,9 @@ export function validateDocument(
   // Severity overrides, then order, then cap.
   const kept: Positioned[] = [];
   for (const p of positioned) {
-    const override = config.rules?.[p.raw.code];
-    if (override === 'off') continue;
-    if (override) p.raw = { ...p.raw, severity: override };
+    const severity = settledSeverity(config.rules, p.raw.code, p.raw.severity);
+    if (severity === undefined) continue;
+    if (severity !== p.raw.severity) p.raw = { ...p.raw, severity };
     kept.push(p);
   }
   kept.sort((a, b) => a.start - b.start || SEVERITY_RANK[a.raw.severity] - SEVERITY_RANK[b.raw.severity]);
@@ -339,10 +352,11 @@ export function validateDocument(
     ...(p.raw.tags ? { tags: p.raw.tags } : {}),
     ...(p.raw.data ? { data: p.raw.data } : {}),
   }));
-  if (omitted) {
+  const tooMany = omitted ? settledSeverity(config.rules, 'too-many-findings', 'information') : undefined;
+  if (tooMany) {
     diagnostics.push({
       code: 'too-many-findings',
-      severity: 'information',
+      severity: tooMany,
       message: unexamined
         ? `${omitted} more findings not shown (the limit is ${max} per document; see krakenImport.maxFindings). The schema check stopped describing errors after the first ${Math.max(MAX_EXAMINED_SCHEMA_ERRORS, 10 * max)}: fix those and check again.`
         : `${omitted} more findings not shown (the limit is ${max} per document; see krakenImport.maxFindings).`,
