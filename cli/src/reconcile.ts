@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
-import { KrakenClient, type KrakenClientOptions } from '../../core/src/kraken';
+import { KrakenClient, requestTimeoutMs, type KrakenClientOptions } from '../../core/src/kraken';
 import { parseEnvironments } from '../../core/src/send';
 import {
   fetchKrakenLists,
@@ -58,7 +58,7 @@ export const RECONCILE_COMMAND: CommandDef = {
       description: 'settings and environments (default: ./kraken-import.config.json)',
     },
     'api-key-stdin': { type: 'boolean', description: 'read the API key from one line on stdin' },
-    timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request' },
+    timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request, 1 to 3600' },
     'show-personal-data': { type: 'boolean', description: 'show the personal data Kraken quoted in the journals (redacted by default)' },
   },
   hints: { environment: '--env', journals: '--journal' },
@@ -97,8 +97,7 @@ export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<n
   };
   if (!values.env) throw new UsageError('reconcile needs --env <name> (an entry of "environments" in the config file)', 'reconcile');
   const format = args.options.format ?? 'text';
-  const timeoutS = values.timeout === undefined ? 60 : Number(values.timeout);
-  if (!(timeoutS > 0)) throw new UsageError('--timeout takes a number of seconds');
+  const timeoutS = requestTimeoutMs(values.timeout, '--timeout') / 1000;
 
   const configFile = values.config ? path.resolve(io.cwd, values.config) : undefined;
   const config = loadConfig(configFile, io.cwd);

@@ -15,7 +15,14 @@ import * as path from 'node:path';
 import { nearest, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import { describeEmptyFolder, readStdinBytes } from '../../core/src/files';
 import { randomHex } from '../../core/src/hash';
-import { describeProxy, KrakenClient, proxyAgentsFromEnv, proxyFor, type KrakenClientOptions } from '../../core/src/kraken';
+import {
+  describeProxy,
+  KrakenClient,
+  proxyAgentsFromEnv,
+  proxyFor,
+  requestTimeoutMs,
+  type KrakenClientOptions,
+} from '../../core/src/kraken';
 import { ACTION_LABELS, parseEnvironments, type ActionId, type EnvironmentSetting } from '../../core/src/send';
 import { isKindId, PAYLOAD_KINDS, type KindId } from '../../core/src/service';
 import { loadConfig } from './config';
@@ -97,7 +104,7 @@ export const SEND_COMMAND: CommandDef = {
       description: "v1 create: the operations team (default: the environment's operationsTeam)",
     },
     kind: { type: 'string', value: '<kind>', choices: PAYLOAD_KINDS.map((k) => k.id), description: 'treat every payload as this kind' },
-    timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request' },
+    timeout: { type: 'string', value: '<seconds>', default: '60', description: 'per HTTP request, 1 to 3600' },
     yes: { type: 'boolean', short: 'y', description: 'required for an environment marked "production": true' },
     'stdin-filepath': {
       type: 'string',
@@ -207,8 +214,7 @@ function sendOptions(args: ParsedArgs) {
   const concurrency = args.options.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(args.options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency takes a whole number from 1 to 256');
-  const timeoutS = args.options.timeout === undefined ? 60 : Number(args.options.timeout);
-  if (!(timeoutS > 0)) throw new UsageError('--timeout takes a number of seconds');
+  const timeoutS = requestTimeoutMs(args.options.timeout, '--timeout') / 1000;
   const shard = parseShard(args.options.shard);
   return { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard };
 }

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SetContractRequest, type SetContractParams, type SetContractResult } from '../../core/src/protocol';
 import { parseEnvironments, pickActiveEnvironment, secretKeyFor, type EnvironmentSetting } from '../../core/src/send';
-import { KrakenClient } from '../../core/src/kraken';
+import { KrakenClient, requestTimeoutMs } from '../../core/src/kraken';
 import { VERSION } from '../../core/src/version';
 import {
   ContractFetchError,
@@ -130,7 +130,10 @@ export function registerContract(
         credentialsHint: choice.env
           ? `set the API key of "${choice.env.name}" (Kraken Import: Set API Key)`
           : 'configure an environment for this instance and set its API key',
-        timeoutMs: Math.max(5, Number(vscode.workspace.getConfiguration(SECTION).get('requestTimeoutSeconds', 60)) || 60) * 1000,
+        timeoutMs: requestTimeoutMs(
+          vscode.workspace.getConfiguration(SECTION).get('requestTimeoutSeconds'),
+          `${SECTION}.requestTimeoutSeconds`,
+        ),
         userAgent: `kraken-import-vscode/${VERSION}`,
       });
       if (loaded) {

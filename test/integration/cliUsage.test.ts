@@ -98,6 +98,15 @@ describe('send: an option it does not define sends nothing', () => {
     { argv: ['--env', 'sb', '--action', 'create', '--yes=no', 'a.json'], says: /--yes takes no value/ },
     { argv: ['--env', 'sb', '--action', 'validate', '--action', 'create', 'a.json'], says: /--action is given more than once/ },
     { argv: ['--env', 'sb', '--action', 'create', 'a.json', '--timeout'], says: /--timeout needs a value/ },
+    // Node's timers cut a delay past about 24.8 days to 1 ms: every request would time out at once.
+    {
+      argv: ['--env', 'sb', '--action', 'create', '--timeout', 'Infinity', 'a.json'],
+      says: /--timeout takes a number of seconds from 1 to 3600, not "Infinity"/,
+    },
+    {
+      argv: ['--env', 'sb', '--action', 'create', '--timeout', '0.01', 'a.json'],
+      says: /--timeout takes a number of seconds from 1 to 3600, not "0.01"/,
+    },
   ];
   for (const { argv, says } of attempts) {
     test(`send ${argv.join(' ')}: exit 2, the sandbox received no request`, async () => {

@@ -591,6 +591,7 @@ describe('a contract URL: fetch, ETag, credentials, offline from the cache', () 
     server = http.createServer((req, res) => {
       const entry = { url: req.url ?? '', ifNoneMatch: req.headers['if-none-match'], authorization: req.headers.authorization };
       requests.push(entry);
+      if (req.url === '/slow/data-import/schema/') return; // never answers
       if (req.url === '/private/data-import/schema/' && req.headers.authorization !== 'Token test-key') {
         res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"detail":"Authentication credentials were not provided."}');
         return;
@@ -605,6 +606,25 @@ describe('a contract URL: fetch, ETag, credentials, offline from the cache', () 
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())));
+
+  test('KRAKEN_IMPORT_TIMEOUT bounds the fetch, in seconds; a value that is no timeout is exit 2 before any request', async () => {
+    requests.length = 0;
+    const url = `${base}/slow/data-import/schema/`;
+    const bad = await cli(['contract', 'info', url], { KRAKEN_IMPORT_TIMEOUT: '5000ms' });
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /^kraken-import: KRAKEN_IMPORT_TIMEOUT \(the contract fetch\) takes a number of seconds from 1 to 3600, not "5000ms"\n/,
+    );
+    assert.equal(requests.length, 0);
+    const slow = await cli(['contract', 'info', url], { KRAKEN_IMPORT_TIMEOUT: '1' });
+    assert.equal(slow.code, 2, slow.stderr);
+    assert.match(slow.stderr, /within 1 s/);
+    assert.deepEqual(
+      requests.map((r) => r.url),
+      ['/slow/data-import/schema/'],
+    );
+  });
 
   test('credentials only when the instance asks for them (401), from KRAKEN_API_KEY', async () => {
     requests.length = 0;

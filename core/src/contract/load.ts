@@ -15,6 +15,7 @@ import { createContractSchemaSet, type ContractSchemaSet, type CreatedContractSe
 import { bundleBuildId, fileContractCache } from './cache';
 import { ContractFetchError, describeLoaded, loadContractText, parseContractSpec, type LoadedContract } from './source';
 import { proxyAgentsFromEnv } from '../kraken/proxy';
+import { requestTimeoutMs } from '../kraken/timeout';
 import { UsageError } from '../args';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -54,7 +55,7 @@ export async function loadCliContract(value: string, options: LoadOptions): Prom
       agentFor,
       cacheDir: path.join(root, 'contracts'),
       offline: options.offline,
-      timeoutMs: Number(process.env.KRAKEN_IMPORT_TIMEOUT_MS) || 30_000,
+      timeoutMs: requestTimeoutMs(process.env.KRAKEN_IMPORT_TIMEOUT, 'KRAKEN_IMPORT_TIMEOUT (the contract fetch)'),
       authorization: async () => (process.env.KRAKEN_API_KEY ? `Token ${process.env.KRAKEN_API_KEY}` : undefined),
       credentialsHint: 'set KRAKEN_API_KEY to the instance API key',
       userAgent: 'kraken-import-cli',

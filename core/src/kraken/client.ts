@@ -42,6 +42,7 @@ import {
 } from './readPostImport';
 import { readImportProcessList, readImportStatus, readTransferStatus } from './readQueries';
 import { DEFAULT_RETRY } from './retry';
+import { REQUEST_TIMEOUT_SECONDS } from './timeout';
 import { Secrets } from './secrets';
 import { TokenSource } from './token';
 import type {
@@ -112,7 +113,7 @@ function listEndpoint(which: ImportProcessList): EndpointDef {
   );
 }
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_TIMEOUT_MS = REQUEST_TIMEOUT_SECONDS.default * 1000;
 
 export class KrakenClient {
   private readonly retry: RetryPolicy;

@@ -286,6 +286,19 @@ suite('kraken-import in the extension host', () => {
     await diagnosticsMatching(uri, (d) => d.some((x) => x.source === 'Kraken') && d.some(ours), 'both collections on the document');
     assert.ok(api.kraken.lastResponses(uri).length >= 1, 'the response is remembered');
 
+    // A timeout setting that is no timeout is said, and nothing is sent (not a silent 60 s, nor a 1 ms timer).
+    for (const value of [0, 86_400_000]) {
+      await config().update('requestTimeoutSeconds', value, vscode.ConfigurationTarget.Global);
+      const sent = requests.length;
+      const refused = (await vscode.commands.executeCommand(api.kraken.commands.validate, uri)) as { skipped?: string };
+      assert.equal(
+        refused.skipped,
+        `krakenImport.requestTimeoutSeconds takes a number of seconds from 1 to 3600, not ${value}: nothing was sent.`,
+      );
+      assert.equal(requests.length, sent, 'nothing was sent with a timeout we cannot use');
+    }
+    await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+
     await vscode.commands.executeCommand(api.kraken.commands.clearDiagnostics, uri);
     assert.equal(api.kraken.krakenDiagnostics(uri).length, 0, 'cleared');
 

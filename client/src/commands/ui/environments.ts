@@ -3,7 +3,7 @@
  * keys in SecretStorage (never settings, logs or messages), and one Kraken client per environment.
  */
 import * as vscode from 'vscode';
-import { KrakenClient, type KrakenEnvironment } from '../../../../core/src/kraken';
+import { KrakenClient, requestTimeoutMs, type KrakenEnvironment } from '../../../../core/src/kraken';
 import {
   CONTEXT_KEYS,
   type EnvironmentSetting,
@@ -171,12 +171,17 @@ export class EnvironmentManager implements vscode.Disposable {
     this.clients.delete(key);
   }
 
+  /** krakenImport.requestTimeoutSeconds in ms; throws (TimeoutValueError, naming the setting) when it is no timeout. */
+  requestTimeoutMs(): number {
+    return requestTimeoutMs(vscode.workspace.getConfiguration(SECTION).get('requestTimeoutSeconds'), `${SECTION}.requestTimeoutSeconds`);
+  }
+
   /** The client of an environment (kept, so a Kraken token is reused between calls). */
   client(env: EnvironmentSetting): KrakenClient {
     const key = this.clientKey(env);
     let client = this.clients.get(key);
     if (!client) {
-      const timeoutSeconds = vscode.workspace.getConfiguration(SECTION).get<number>('requestTimeoutSeconds', 60);
+      const timeoutMs = this.requestTimeoutMs();
       const krakenEnv: KrakenEnvironment = {
         name: env.name,
         baseUrl: env.baseUrl,
@@ -190,7 +195,7 @@ export class EnvironmentManager implements vscode.Disposable {
       const secretKey = secretKeyFor(env);
       const version = VERSION;
       client = new KrakenClient(krakenEnv, async () => this.context.secrets.get(secretKey), {
-        timeoutMs: Math.max(1, Number(timeoutSeconds) || 60) * 1000,
+        timeoutMs,
         log: (line) => this.log.info(`[kraken ${env.name}] ${line}`),
         userAgent: `kraken-import-vscode/${version}`,
       });
