@@ -27,7 +27,7 @@ import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type Comm
 import type { CliContract } from '../../core/src/contract';
 import { commands, sandboxBundle, serverBundle } from './lazy';
 import { exitCodeAfterOutput, guardStdio, writeStderr, writeStdout } from './stdio';
-import { isValidateWorker, jobsOf, JOBS_HELP, planWorkers, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
+import { isValidateWorker, jobsOf, JOBS_HELP, MAX_JOBS, planWorkers, runValidateWorker, validateLinesFile, ValidatePool } from './parallel';
 
 import { VERSION } from '../../core/src/version';
 
@@ -197,9 +197,9 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   }
   const files = inputs.filter((i): i is string => typeof i === 'string');
   const stdinName = stdinPath ?? '<stdin>';
-  const given = args.options.jobs === undefined ? undefined : Number(args.options.jobs);
-  if (given !== undefined && (!Number.isInteger(given) || given < 1))
-    throw new UsageError(`--jobs takes a whole number of at least 1, not "${args.options.jobs}"`);
+  const given = args.options.jobs === undefined ? undefined : /^\d{1,4}$/.test(args.options.jobs) ? Number(args.options.jobs) : NaN;
+  if (given !== undefined && !(given >= 1 && given <= MAX_JOBS))
+    throw new UsageError(`--jobs takes a whole number from 1 to ${MAX_JOBS}, not "${args.options.jobs}"`);
   const jobs = jobsOf(given);
   const hints = args.flags.has('hints');
   const showPersonal = args.flags.has('show-personal-data');

@@ -117,13 +117,16 @@ describe('kraken-import validate --jobs', () => {
     assert.match(summaries[0].stdout, /\*\*420\*\* payloads in \*\*1\*\* file/);
   });
 
-  it('--jobs must be a whole number of at least 1', () => {
-    const r = cli(['validate', 'test/fixtures/seeds', '--jobs', '0']);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--jobs takes a whole number/);
+  it('--jobs must be a whole number from 1 to 256', () => {
+    for (const value of ['0', '257', '1e1', '0x10', '2.0', '-2', ''])
+      assert.match(
+        cli(['validate', 'test/fixtures/seeds', `--jobs=${value}`]).stderr,
+        new RegExp(`--jobs takes a whole number from 1 to 256, not "${value}"`),
+      );
+    assert.equal(cli(['validate', 'test/fixtures/seeds', '--jobs', '256']).code, 0);
   });
 
-  it('how many workers a run gets: --jobs as given; by default one per core, on 2 cores only for enough wave bytes', () => {
+  it('how many workers a run gets: --jobs as given, by default one per core, never more than the largest wave has ranges; on 2 cores by default only for enough wave bytes', () => {
     const MB = 1_000_000;
     const given = (count: number, cores: number): Jobs => ({ count, explicit: true, cores });
     const byDefault = (cores: number): Jobs => ({ count: Math.min(16, cores), explicit: false, cores });
@@ -131,9 +134,12 @@ describe('kraken-import validate --jobs', () => {
     assert.equal(workersFor(PARALLEL_MIN_BYTES - 1, given(4, 2)), 0);
     assert.equal(workersFor(100 * MB, given(1, 16)), 0);
     assert.equal(workersFor(100 * MB, byDefault(1)), 0);
-    // --jobs given: exactly that many, whatever the cores.
+    // --jobs given: that many, whatever the cores, within the ranges of the largest wave.
     assert.equal(workersFor(PARALLEL_MIN_BYTES, given(2, 2)), 2);
-    assert.equal(workersFor(PARALLEL_MIN_BYTES, given(5, 2)), 5);
+    assert.equal(workersFor(5 * RANGE_BYTES, given(5, 2)), 5);
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, given(5, 2)), 2);
+    assert.equal(workersFor(10 * MB, given(200, 2)), 10);
+    assert.equal(workersFor(30 * RANGE_BYTES, given(200, 2), 3 * RANGE_BYTES), 3);
     // By default on more than 2 cores: one per core, at most 16, and no more than the largest file has ranges.
     assert.equal(workersFor(3 * RANGE_BYTES, byDefault(3)), 3);
     assert.equal(workersFor(100 * MB, byDefault(64)), 16);
@@ -142,8 +148,9 @@ describe('kraken-import validate --jobs', () => {
     assert.equal(workersFor(5 * RANGE_BYTES + 1, byDefault(16)), 6);
     // Ten files of 3 ranges are validated one after the other: three workers have all there is to do.
     assert.equal(workersFor(30 * RANGE_BYTES, byDefault(16), 3 * RANGE_BYTES), 3);
-    // --jobs given is not capped: the user asked for that many.
-    assert.equal(workersFor(PARALLEL_MIN_BYTES, given(16, 64)), 16);
+    // --jobs given is capped by the ranges alone, not by the cores.
+    assert.equal(workersFor(16 * RANGE_BYTES, given(16, 2)), 16);
+    assert.equal(workersFor(PARALLEL_MIN_BYTES, given(16, 64)), 2);
     // By default on 2 cores: one per FEW_CORES_BYTES_PER_WORKER, and none unless two have their share.
     assert.equal(FEW_CORES_BYTES_PER_WORKER, 40 * MB);
     assert.equal(workersFor(80 * MB - 1, byDefault(2)), 0);
@@ -171,6 +178,7 @@ describe('kraken-import validate --jobs', () => {
     assert.equal(planWorkers([half, notWave, small, path.join(dir, 'missing.jsonl')], twoCores), 0);
     assert.equal(planWorkers([small], { count: 4, explicit: true, cores: 2 }), 0);
     assert.equal(planWorkers([half, small], { count: 4, explicit: true, cores: 2 }), 4);
+    assert.equal(planWorkers([half, small], { count: 200, explicit: true, cores: 2 }), Math.ceil(40_000_000 / RANGE_BYTES));
     // On many cores the largest wave's ranges cap the default: the small ones and the .json do not count.
     const three = sized('three.jsonl', 3 * RANGE_BYTES);
     const sixteen: Jobs = { count: 16, explicit: false, cores: 16 };

@@ -205,7 +205,7 @@ describe('validate: misspelt options are refused, not swallowed', () => {
 
   test("a value refused while validate runs points to validate's help, as a parse error does", () => {
     for (const [argv, says] of [
-      [['validate', '--jobs', '0', 'examples/'], /--jobs takes a whole number of at least 1, not "0"/],
+      [['validate', '--jobs', '0', 'examples/'], /--jobs takes a whole number from 1 to 256, not "0"/],
       [
         ['validate', '--contract', 'no-such-contract.yml', 'examples/'],
         /Cannot read the contract \S*\/no-such-contract\.yml: no such file\./,
