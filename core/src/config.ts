@@ -4,7 +4,7 @@
  * the same folder check with the same rules. Its keys are those of the extension's `krakenImport.*` settings.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { PAYLOAD_KINDS } from './service/kinds';
+import { checkPayloadAssociations, ConfigError } from './payloadAssociations';
 import { findingCatalogue, isFindingCode } from './service/findingCodes';
 import { nearest } from './service/suggest';
 import type { RuleSeverity } from './service/types';
@@ -26,8 +26,7 @@ export interface KrakenConfig extends CheckSettings {
   environments?: unknown;
 }
 
-/** A config file (or settings object) that cannot be used; the message names the file and the key. */
-export class ConfigError extends Error {}
+export { ConfigError };
 
 const RULE_SEVERITIES = new Set<string>([...SEVERITIES, 'off']);
 export const CHECK_SETTING_KEYS = ['rules', 'payloadAssociations', 'maxFindings', 'contract'] as const;
@@ -80,18 +79,8 @@ export function checkSettings(value: unknown, where: string, knownKeys?: Readonl
     }
     out.rules = c.rules as Record<string, RuleSeverity>;
   }
-  if (c.payloadAssociations !== undefined && c.payloadAssociations !== null) {
-    if (typeof c.payloadAssociations !== 'object' || Array.isArray(c.payloadAssociations))
-      throw new ConfigError(`${where}: "payloadAssociations" must be an object of glob -> payload kind`);
-    const kinds = PAYLOAD_KINDS.map((k) => k.id as string);
-    for (const [glob, kind] of Object.entries(c.payloadAssociations)) {
-      if (!kinds.includes(String(kind)))
-        throw new ConfigError(
-          `${where}: "payloadAssociations" maps "${glob}" to "${String(kind)}", which is no payload kind (${kinds.join(', ')})`,
-        );
-    }
-    out.payloadAssociations = c.payloadAssociations as Record<string, string>;
-  }
+  if (c.payloadAssociations !== undefined && c.payloadAssociations !== null)
+    out.payloadAssociations = checkPayloadAssociations(c.payloadAssociations, where);
   if (c.maxFindings !== undefined && c.maxFindings !== null) {
     if (typeof c.maxFindings !== 'number' || !Number.isInteger(c.maxFindings) || c.maxFindings < 1)
       throw new ConfigError(`${where}: "maxFindings" must be a whole number of at least 1, not ${JSON.stringify(c.maxFindings)}`);

@@ -344,6 +344,29 @@ export async function run(): Promise<void> {
       [],
       'personal data in the responses channel by default',
     );
+    // The string "false" is truthy: read as-is it would show them. It keeps them redacted, and the log says why.
+    await config().update('showPersonalData', 'false', vscode.ConfigurationTarget.Global);
+    await runCommand(C.showResponses, accountUri);
+    const twice = await until('the responses shown a second time', () => {
+      const t = channelText();
+      return (t.match(/Kraken response\(s\) for account\.json/g) ?? []).length >= 2 ? t : undefined;
+    });
+    assert.deepEqual(
+      PERSONAL.filter((v) => twice.includes(v)),
+      [],
+      'personal data shown for showPersonalData "false"',
+    );
+    await until('the warning in the extension log', () =>
+      walkFiles(path.join(userData, 'logs'))
+        .filter((f) => /Kraken Import\.log$/.test(path.basename(f)))
+        .some((f) =>
+          readFileSync(f, 'utf8').includes(
+            'krakenImport.showPersonalData must be true or false, not "false": personal data stays redacted.',
+          ),
+        )
+        ? true
+        : undefined,
+    );
     await config().update('showPersonalData', true, vscode.ConfigurationTarget.Global);
     await runCommand(C.showResponses, accountUri);
     await until(`the responses shown with personal data (${PERSONAL.join(', ')})`, () =>

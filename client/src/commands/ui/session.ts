@@ -25,6 +25,7 @@ import { KrakenDiagnostics } from './diagnostics';
 import { EnvironmentManager } from './environments';
 import { ResponseView } from './responseView';
 import { vscodePrompts, type Prompts } from './prompts';
+import { payloadAssociations, showPersonalData } from '../../settings';
 
 /** Options a command accepts as its second argument (or first, with `uri`), e.g. from a test or a keybinding. */
 export interface KrakenCommandArgs {
@@ -161,7 +162,7 @@ export class KrakenSession {
   }
 
   showPersonalData(): boolean {
-    return vscode.workspace.getConfiguration('krakenImport').get<boolean>('showPersonalData', false);
+    return showPersonalData(this.log);
   }
 
   async resolveDocument(uri: KrakenCommandArgs['uri']): Promise<vscode.TextDocument | undefined> {
@@ -182,7 +183,14 @@ export class KrakenSession {
     }
     const parsed = value !== undefined ? { ok: true as const, value } : parseDocument(doc);
     if (!parsed.ok) return null;
-    const associations = vscode.workspace.getConfiguration('krakenImport').get<Record<string, string>>('payloadAssociations', {});
+    let associations: Record<string, string>;
+    try {
+      associations = payloadAssociations();
+    } catch (error) {
+      // The server says so too (its settings check): here, detection by the payload's fields alone.
+      this.log.warn(`${(error as Error).message}: not applied`);
+      associations = {};
+    }
     return detectKind(parsed.value, doc.uri.fsPath || doc.uri.path, associations).kind ?? null;
   }
 

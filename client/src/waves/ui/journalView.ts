@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Range } from '../../../../core/src/service';
 import { KRAKEN_COMMANDS } from '../../../../core/src/send';
+import { showPersonalData } from '../../settings';
 import {
   failureCodeLabel,
   foldWaveRun,
@@ -149,7 +150,7 @@ export class JournalView implements vscode.TreeDataProvider<JournalNode>, vscode
       }),
     );
     const run = foldWaveRun(inputs, {
-      showPersonalData: vscode.workspace.getConfiguration('krakenImport').get<boolean>('showPersonalData', false),
+      showPersonalData: showPersonalData(this.log),
     });
     // Journals and files by their workspace-relative names in the tree and the page.
     run.journals.forEach((j, i) => (j.file = vscode.workspace.asRelativePath(journals[i])));

@@ -8,6 +8,7 @@ import type { KrakenClient } from '../../../../core/src/kraken';
 import { KRAKEN_COMMANDS, type EnvironmentSetting } from '../../../../core/src/send';
 import { fetchKrakenLists, readWave, reconcile, waveAccounts, type Reconciliation, type WaveRun } from '../../../../core/src/waves';
 import { JournalView, type JournalViewApi } from './journalView';
+import { payloadAssociations } from '../../settings';
 
 export interface WaveCommandDeps {
   log: vscode.LogOutputChannel;
@@ -104,7 +105,14 @@ export function registerWaveCommands(
     if (args.journals?.length) await view.open(args.journals.map(toUri));
     else if (!view.api.run()) await view.open([]);
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(wave[0].fsPath);
-    const associations = vscode.workspace.getConfiguration('krakenImport').get<Record<string, string>>('payloadAssociations', {});
+    let associations: Record<string, string>;
+    try {
+      associations = payloadAssociations();
+    } catch (error) {
+      // Nothing is asked of Kraken with payload kinds we would have guessed at.
+      void vscode.window.showErrorMessage(`Kraken Import: ${(error as Error).message}. Fix it to check this wave.`);
+      return undefined;
+    }
     const { items, missing, unreadable } = readWave(
       wave.map((u) => u.fsPath),
       { cwd, associations, exclude: view.openJournals().map((j) => j.fsPath) },
