@@ -23,7 +23,16 @@ import {
 } from '../../core/src/files';
 import { redactText } from './redactReport';
 import { OutputSink, type OutputFormat } from './output';
-import { commandHelp, isUsageError, nearest, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
+import {
+  commandHelp,
+  isUsageError,
+  nearest,
+  parseCommand,
+  UsageError,
+  wholeNumberOption,
+  type CommandDef,
+  type ParsedArgs,
+} from '../../core/src/args';
 import type { CliContract } from '../../core/src/contract';
 import { commands, sandboxBundle, serverBundle } from './lazy';
 import { exitCodeAfterOutput, guardStdio, writeStderr, writeStdout } from './stdio';
@@ -197,9 +206,7 @@ async function runValidate(args: ParsedArgs): Promise<number> {
   }
   const files = inputs.filter((i): i is string => typeof i === 'string');
   const stdinName = stdinPath ?? '<stdin>';
-  const given = args.options.jobs === undefined ? undefined : /^\d{1,4}$/.test(args.options.jobs) ? Number(args.options.jobs) : NaN;
-  if (given !== undefined && !(given >= 1 && given <= MAX_JOBS))
-    throw new UsageError(`--jobs takes a whole number from 1 to ${MAX_JOBS}, not "${args.options.jobs}"`);
+  const given = wholeNumberOption(args.options.jobs, 'jobs', 1, MAX_JOBS);
   const jobs = jobsOf(given);
   const hints = args.flags.has('hints');
   const showPersonal = args.flags.has('show-personal-data');

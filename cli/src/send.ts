@@ -12,7 +12,7 @@
  * create in Kraken instead of sending it again, shards, progress and the summary.
  */
 import * as path from 'node:path';
-import { nearest, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
+import { nearest, UsageError, wholeNumberOption, type CommandDef, type ParsedArgs } from '../../core/src/args';
 import { describeEmptyFolder, readStdinBytes } from '../../core/src/files';
 import { randomHex } from '../../core/src/hash';
 import {
@@ -211,9 +211,7 @@ function sendOptions(args: ParsedArgs) {
   const kindOption = args.options.kind;
   if (kindOption !== undefined && !isKindId(kindOption))
     throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
-  const concurrency = args.options.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(args.options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
-    throw new UsageError('--concurrency takes a whole number from 1 to 256');
+  const concurrency = wholeNumberOption(args.options.concurrency, 'concurrency', 1, 256) ?? DEFAULT_CONCURRENCY;
   const timeoutS = requestTimeoutMs(args.options.timeout, '--timeout') / 1000;
   const shard = parseShard(args.options.shard);
   return { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard };

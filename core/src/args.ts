@@ -235,3 +235,14 @@ export function commandHelp(def: CommandDef, program = 'kraken-import'): string 
   if (def.details) lines.push('', def.details);
   return lines.join('\n') + '\n';
 }
+
+/**
+ * A whole-number option's value (`--jobs`, `--concurrency`): digits only, from `min` to `max`; undefined when the
+ * option was not given. "1e1", "0x10" or "2.0", which Number() would read, are refused with the rest.
+ */
+export function wholeNumberOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, not "${value}"`);
+  return n;
+}

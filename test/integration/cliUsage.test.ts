@@ -107,6 +107,10 @@ describe('send: an option it does not define sends nothing', () => {
       argv: ['--env', 'sb', '--action', 'create', '--timeout', '0.01', 'a.json'],
       says: /--timeout takes a number of seconds from 1 to 3600, not "0.01"/,
     },
+    {
+      argv: ['--env', 'sb', '--action', 'create', '--concurrency', '1e1', 'a.json'],
+      says: /--concurrency takes a whole number from 1 to 256, not "1e1"/,
+    },
   ];
   for (const { argv, says } of attempts) {
     test(`send ${argv.join(' ')}: exit 2, the sandbox received no request`, async () => {
