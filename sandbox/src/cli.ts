@@ -4,7 +4,7 @@
  * Runs the local Kraken sandbox until Ctrl+C. The API key can also come from KRAKEN_SANDBOX_API_KEY.
  */
 import { SANDBOX_HEADER, SANDBOX_HEADER_VALUE, startSandbox, type SandboxOptions } from './index';
-import { commandHelp, parseCommand, UsageError, type CommandDef, type ParsedArgs } from '../../core/src/args';
+import { commandHelp, parseCommand, UsageError, wholeNumberOption, type CommandDef, type ParsedArgs } from '../../core/src/args';
 
 import { VERSION as SANDBOX_VERSION } from '../../core/src/version';
 
@@ -31,26 +31,22 @@ export const SANDBOX_COMMAND: CommandDef = {
   run: (args) => runSandbox(sandboxOptions(args)),
 };
 
-function numberArg(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new UsageError(`--${name} needs a non-negative number, not "${value}"`, 'sandbox');
-  return n;
-}
+/** Node's timers cut a delay past 2^31 - 1 ms (about 24.8 days) to 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The options of a parsed `sandbox` command line. */
 export function sandboxOptions(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): SandboxOptions {
   const o: SandboxOptions = { apiKey: args.options['api-key'] ?? (env.KRAKEN_SANDBOX_API_KEY || undefined) };
-  const numbers: Array<[string, keyof SandboxOptions]> = [
-    ['port', 'port'],
-    ['processing-ms', 'processingMs'],
-    ['create-delay-ms', 'createDelayMs'],
-    ['concurrency-limit', 'concurrencyLimit'],
-    ['token-ttl-ms', 'tokenTtlMs'],
+  // Whole numbers, each within what it can be: a port, a timer's delay, at least one create at a time.
+  const numbers: Array<[string, keyof SandboxOptions, number, number]> = [
+    ['port', 'port', 0, 65535],
+    ['processing-ms', 'processingMs', 0, MAX_TIMER_MS],
+    ['create-delay-ms', 'createDelayMs', 0, MAX_TIMER_MS],
+    ['concurrency-limit', 'concurrencyLimit', 1, 1_000_000],
+    ['token-ttl-ms', 'tokenTtlMs', 1, MAX_TIMER_MS],
   ];
-  for (const [name, key] of numbers) {
-    const n = numberArg(name, args.options[name]);
+  for (const [name, key, min, max] of numbers) {
+    const n = wholeNumberOption(args.options[name], name, min, max);
     if (n !== undefined) (o as Record<string, unknown>)[key] = n;
   }
   if (args.options.host !== undefined) o.host = args.options.host;

@@ -365,7 +365,16 @@ describe('sandbox on the same parser', () => {
     assert.match(bad.stderr, /sandbox has no option --prot: did you mean --port\?/);
     const notNumber = cliSync(['sandbox', '--port', 'eighty']);
     assert.equal(notNumber.code, 2);
-    assert.match(notNumber.stderr, /--port needs a non-negative number, not "eighty"/);
+    assert.match(notNumber.stderr, /--port takes a whole number from 0 to 65535, not "eighty"/);
+    for (const [option, value, says] of [
+      ['--port', '70000', '--port takes a whole number from 0 to 65535, not "70000"'],
+      ['--processing-ms', '1e12', '--processing-ms takes a whole number from 0 to 2147483647, not "1e12"'],
+      ['--concurrency-limit', '0', '--concurrency-limit takes a whole number from 1 to 1000000, not "0"'],
+    ]) {
+      const r = cliSync(['sandbox', option, value]);
+      assert.equal(r.code, 2);
+      assert.ok(r.stderr.startsWith(`kraken-import: ${says}\n`), r.stderr);
+    }
   });
 
   test('sandbox --port 0 --log-requests: starts, logs a request it answers, stops on SIGTERM with exit 0', async () => {
