@@ -296,6 +296,9 @@ suite('kraken-import in the extension host', () => {
         `krakenImport.requestTimeoutSeconds takes a number of seconds from 1 to 3600, not ${value}: nothing was sent.`,
       );
       assert.equal(requests.length, sent, 'nothing was sent with a timeout we cannot use');
+      const status = (await vscode.commands.executeCommand(api.kraken.commands.checkStatus, uri)) as { skipped?: string };
+      assert.equal(status.skipped, refused.skipped, 'Check Import Status says the same, before asking anything');
+      assert.equal(requests.length, sent);
     }
     await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
 

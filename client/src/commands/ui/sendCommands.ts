@@ -193,12 +193,8 @@ export async function runAction(session: KrakenSession, requested: RequestedActi
   if (!doc) return skipped('Open a Kraken payload (JSON) first.');
   const env = await session.activeEnvironment(args.environment);
   if (!env) return { skipped: 'No Kraken environment.' };
-  try {
-    session.envs.requestTimeoutMs();
-  } catch (error) {
-    // A timeout setting we cannot use: said, and nothing sent (never a silent default).
-    return skipped(`${(error as Error).message}: nothing was sent.`, 'error');
-  }
+  const noTimeout = session.timeoutRefused();
+  if (noTimeout) return noTimeout;
   const parsed = parseDocument(doc);
   if (!parsed.ok)
     return skipped(`${vscode.workspace.asRelativePath(doc.uri)} is not valid JSON: fix the syntax errors first (see Problems).`, 'error');

@@ -161,6 +161,19 @@ export class KrakenSession {
     context.subscriptions.push(this.envs, this.diagnostics, this.responses, this.responseView, this.lensChanged);
   }
 
+  /**
+   * Before a call to Kraken: krakenImport.requestTimeoutSeconds that is no timeout is said, naming the setting, and
+   * returned as the command's result (nothing is sent, never with a default in its place); undefined when it is one.
+   */
+  timeoutRefused(): CommandResult | undefined {
+    try {
+      this.envs.requestTimeoutMs();
+      return undefined;
+    } catch (error) {
+      return skipped(`${(error as Error).message}: nothing was sent.`, 'error');
+    }
+  }
+
   showPersonalData(): boolean {
     return showPersonalData(this.log);
   }

@@ -37,6 +37,8 @@ export async function checkStatus(session: KrakenSession, a: unknown, b: unknown
   const args = readArgs(a, b);
   const env = await session.activeEnvironment(args.environment);
   if (!env) return { skipped: 'No Kraken environment.' };
+  const noTimeout = session.timeoutRefused();
+  if (noTimeout) return noTimeout;
   const doc = await session.resolveDocument(args.uri);
   const fromDoc = await targetOfDocument(session, doc);
   let target: StatusTarget | undefined =

@@ -134,7 +134,14 @@ export function registerWaveCommands(
       void vscode.window.showWarningMessage(`No API key for "${env.name}": nothing was sent. Set one with "Kraken Import: Set API Key".`);
       return undefined;
     }
-    const client = deps.client(env);
+    let client: KrakenClient;
+    try {
+      client = deps.client(env);
+    } catch (error) {
+      // krakenImport.requestTimeoutSeconds that is no timeout (the message names it): nothing is asked of Kraken.
+      void vscode.window.showErrorMessage(`Kraken Import: ${(error as Error).message}: nothing was sent.`);
+      return undefined;
+    }
     const fetched = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
