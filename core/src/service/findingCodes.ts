@@ -106,6 +106,11 @@ export function findingCatalogue(): readonly FindingCode[] {
   return catalogue;
 }
 
+/** The migration rules' part of the catalogue (each with its payload kinds). */
+export function ruleCatalogue(): Array<FindingCode & { kinds: readonly KindId[] }> {
+  return findingCatalogue().filter((f): f is FindingCode & { kinds: readonly KindId[] } => f.from === 'rule');
+}
+
 /** True for a code a finding of ours can carry. */
 export function isFindingCode(code: string): boolean {
   codes ??= new Set(findingCatalogue().map((c) => c.code));

@@ -13,20 +13,8 @@ import {
   type KindId,
 } from './kinds';
 import { parseDocument } from './parse';
-import { RULES } from './rules';
 import { bundledSchemaSet, type SchemaSet } from './schemas';
-import type {
-  CodeAction,
-  CompletionList,
-  DocumentSymbol,
-  FoldingRange,
-  Hover,
-  LimitedResult,
-  Position,
-  Range,
-  RuleSeverity,
-  Severity,
-} from './types';
+import type { CodeAction, CompletionList, DocumentSymbol, FoldingRange, Hover, LimitedResult, Position, Range, Severity } from './types';
 import type { DocumentOptions } from './authoringDoc';
 import { codeActions, type ActionDiagnostic, type CodeActionOptions } from './codeActions';
 import { complete, type CompletionOptions } from './completion';
@@ -134,13 +122,8 @@ export function createKrakenService(config: ServiceConfig = {}): KrakenService {
   return new KrakenService(config);
 }
 
-/** Rule and finding codes with their default severity and doc, for settings, docs and the CLI. */
-export function ruleCatalogue(): Array<{ code: string; severity: RuleSeverity; doc: string; kinds: readonly KindId[] }> {
-  return RULES.map((r) => ({ code: r.code, severity: r.severity, doc: r.doc, kinds: r.kinds }));
-}
-
 export { PAYLOAD_KINDS, KINDS_BY_ID };
-export { findingCatalogue, isFindingCode, type FindingCode } from './findingCodes';
+export { findingCatalogue, isFindingCode, ruleCatalogue, type FindingCode } from './findingCodes';
 export {
   ContractSchemaSet,
   createContractSchemaSet,
