@@ -69,7 +69,8 @@ async function validateFile(
   // One payload per line: streamed range by range, on the worker threads when the file is large (parallel.ts).
   if (isLinesFile(file))
     return validateLinesFile(file, kind, (f, text, k, invalidAt) => checkPayloadText(service, f, text, k, invalidAt), sink, pool, bytes);
-  const { text, invalidAt } = decodeUtf8(bytes ?? readFileSync(file));
+  // The bytes are read no more (stdin's are this call's alone): decodeUtf8 may fold them in place.
+  const { text, invalidAt } = decodeUtf8(bytes ?? readFileSync(file), { consume: true });
   sink.addReport({ file, ...checkPayloadText(service, file, text, kind, invalidAt) });
   return 1;
 }

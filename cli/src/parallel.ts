@@ -18,13 +18,13 @@
  * cannot use `jsonLinesLines`, which splits a text already in memory.
  */
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isAscii } from 'node:buffer';
 import { availableParallelism, cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { type KindId, type RuleSeverity } from '../../core/src/service';
 import type { FileReport } from './format';
 import {
-  decodeValidUtf8,
+  decodeUtf8,
   isLinesFile,
   isRecordText,
   LINE_FEED,
@@ -288,8 +288,6 @@ class ByteWindow {
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
 /**
  * Validates the records of `file` whose first byte lies in [start, end), reading the file through `fd`. Lines in the
  * result are relative to the range (see output.ts); `newlines` and `breaks` say how many the range holds.
@@ -319,12 +317,14 @@ export function validateRange(
       const lone = loneCarriageReturns(bytes);
       const record = lineRecordBytes(bytes);
       if (mayBeRecordBytes(record)) {
-        // ASCII (most records) read as latin1 is the same text for a fraction of the UTF-8 decoder's time.
-        const ascii = isAscii(record);
-        const valid = ascii || isUtf8(record);
-        const text = ascii ? record.toString('latin1') : valid ? decodeValidUtf8(record) : decoder.decode(record);
+        // ASCII (most records) read as latin1 is the same text for a fraction of the UTF-8 decoder's time. The record's
+        // bytes are read no more: decodeUtf8 may fold them in place.
+        let text: string;
+        let invalidAt: number | undefined;
+        if (isAscii(record)) text = record.toString('latin1');
+        else ({ text, invalidAt } = decodeUtf8(record, { consume: true }));
         if (isRecordText(text)) {
-          const r = check(file, text, kind, valid ? undefined : Math.max(0, text.indexOf('\ufffd')));
+          const r = check(file, text, kind, invalidAt);
           const report: RelativeReport = { file, line: newlines + 1, editorLine: breaks, kind: r.kind, diagnostics: r.diagnostics };
           if (r.shape) report.shape = r.shape;
           if (r.skipped) report.skipped = r.skipped;

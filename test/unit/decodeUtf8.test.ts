@@ -1,7 +1,8 @@
 /**
  * decodeValidUtf8 (core/src/files/inputs.ts) must give exactly Node's UTF-8 decoding of any valid UTF-8: ASCII
  * stretches across its 1 KB and 64 KB look-ups, characters of every length where those look-ups end, a BOM, and text
- * dense enough in non-ASCII that it hands the whole to Node's decoder.
+ * dense enough in non-ASCII that it hands the whole to Node's decoder. decodeUtf8 with `consume` (Latin-1 pairs folded
+ * in place) must give what decodeUtf8 gives, valid or not, and leave bytes it does not fold as they were.
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
@@ -70,5 +71,70 @@ describe('decodeValidUtf8', () => {
     assert.deepEqual(decodeUtf8(valid), { text: '{"name":"Zoë Łukasz"}' });
     const invalid = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
     assert.deepEqual(decodeUtf8(invalid), { text: '{"a":"\ufffd("}', invalidAt: 6 });
+  });
+});
+
+/**
+ * One flaw in otherwise valid UTF-8 that a fold must not take for a Latin-1 pair, and where the text shows it after
+ * `{"a":"Zoë ` (ten characters).
+ */
+const FLAWED: Array<[string, number[], number]> = [
+  ['a lead byte with no continuation', [0xc3, 0x28], 10],
+  ['a lead byte at the very end', [0xc3], 10],
+  ['a continuation byte alone', [0xa4], 10],
+  ['a pair with a continuation too many (ä, then the bad byte)', [0xc3, 0xa4, 0xa4], 11],
+  ['an overlong pair', [0xc1, 0xbf], 10],
+  ['a surrogate', [0xed, 0xa0, 0x80], 10],
+  ['a lead byte of four with one continuation', [0xf0, 0x9f], 10],
+];
+
+describe('decodeUtf8 with consume', () => {
+  const consumed = (bytes: Buffer) => decodeUtf8(Buffer.from(bytes), { consume: true });
+
+  it('is decodeUtf8 for Latin-1 texts (folded), other alphabets and a BOM (not), sparse and dense, past 64 KB', () => {
+    const rng = new Rng(29);
+    const next = () => rng.next();
+    let folded = 0;
+    for (const wide of [['é', 'ß', 'Ä', '\u0080', 'ÿ'], WIDE]) {
+      for (const density of [0, 0.0001, 0.002, 0.05, 1]) {
+        for (const size of [0, 1, 1023, 70_000, 300_000]) {
+          const chars: string[] = [];
+          for (let length = 0; length < size;) {
+            const char = next() < density ? wide[Math.floor(next() * wide.length)] : String.fromCharCode(0x20 + Math.floor(next() * 0x5f));
+            chars.push(char);
+            length += Buffer.byteLength(char);
+          }
+          const text = chars.join('');
+          const bytes = Buffer.from(text, 'utf8');
+          const copy = Buffer.from(bytes);
+          assert.deepEqual(decodeUtf8(bytes, { consume: true }), { text }, `density ${density}, ${size} bytes`);
+          if (!bytes.equals(copy)) folded++;
+          // A text with any character past U+00FF is left as it was.
+          if ([...text].some((c) => c.codePointAt(0)! > 0xff)) assert.ok(bytes.equals(copy), 'bytes of a text it did not fold');
+        }
+      }
+    }
+    // Latin-1 texts with a non-ASCII character, up to one per KB: densities 0.0001 and 0.002 at 70 KB and 300 KB,
+    // 0.0001 at 1023 bytes only where one fell.
+    assert.ok(folded >= 4, `${folded} texts folded`);
+  });
+
+  it('folds pairs next to each other, at the start and at the end', () => {
+    for (const text of ['äöü', 'ä{"a":1}', '{"a":1}ß', 'aÄÖÜßb'.repeat(3)]) assert.deepEqual(consumed(Buffer.from(text, 'utf8')), { text });
+  });
+
+  it('gives invalid bytes to decodeUtf8, which names the first bad one, and writes nothing', () => {
+    for (const [what, flaw, at] of FLAWED) {
+      const bytes = Buffer.concat([Buffer.from('{"a":"Zoë '), Buffer.from(flaw), Buffer.from('"}')]);
+      const copy = Buffer.from(bytes);
+      const result = decodeUtf8(bytes, { consume: true });
+      assert.deepEqual(result, decodeUtf8(copy), what);
+      assert.equal(result.invalidAt, at, what);
+      assert.ok(bytes.equals(copy), `${what}: the bytes were left as they were`);
+    }
+  });
+
+  it('leaves a byte order mark to decodeUtf8, which keeps it', () => {
+    assert.deepEqual(consumed(Buffer.from('\ufeff{"a":"Müller"}', 'utf8')), { text: '\ufeff{"a":"Müller"}' });
   });
 });

@@ -80,7 +80,8 @@ export function readWave(
     const file = fromStdin ? options.stdin!.name : displayPath(abs, options.cwd);
     let text: string;
     try {
-      text = decodeUtf8(fromStdin ? options.stdin!.bytes : readFileSync(abs)).text;
+      // A file's bytes just read are this loop's alone (decodeUtf8 may fold them in place); stdin's are the caller's.
+      text = fromStdin ? decodeUtf8(options.stdin!.bytes).text : decodeUtf8(readFileSync(abs), { consume: true }).text;
     } catch (e) {
       unreadable.push(`${file}: ${(e as Error).message}`);
       continue;
