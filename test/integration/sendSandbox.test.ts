@@ -517,6 +517,37 @@ describe('send: configuration and safety', () => {
     assert.ok(!existsSync(`${file}.lock`));
   });
 
+  test('bytes that are not UTF-8 are not sent: a whole .json file, and only the .jsonl records that hold them', async () => {
+    const d = waveDir(sb, 0, 'UTF');
+    // "Müller" as a Windows-1252 export writes it: one byte 0xFC, not UTF-8's two.
+    const text = (ext: string, indent?: number) => JSON.stringify(account(ext), null, indent).replace('"Goethe"', '"M\u00fcller"');
+    const where = (t: string) => {
+      const at = t.indexOf('\u00fc');
+      return { line: t.slice(0, at).split('\n').length, column: at - t.lastIndexOf('\n', at - 1) };
+    };
+    const pretty = text('UTF-0001', 2);
+    writeFileSync(path.join(d, 'one.json'), Buffer.from(pretty, 'latin1'));
+    const lines = [Buffer.from(text('UTF-0002'), 'utf8'), Buffer.from(text('UTF-0003'), 'latin1'), Buffer.from(text('UTF-0004'), 'utf8')];
+    writeFileSync(path.join(d, 'wave-1.jsonl'), Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
+    const before = sb.state.requestsTo(STAGE_V1, 'POST').length;
+    const run = await send(d, ['send', '--env', 'Sandbox v1', '--action', 'stage', '.']);
+    assert.equal(run.code, 1, run.stdout);
+    const file = where(pretty);
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `one\\.json +not UTF-8: line ${file.line}, column ${file.column}: these bytes are not valid UTF-8, .*Re-encode the file as UTF-8`,
+      ),
+    );
+    assert.match(run.stdout, new RegExp(`wave-1\\.jsonl:2 +not UTF-8: column ${where(text('UTF-0003')).column}: `));
+    assert.doesNotMatch(run.stdout, /wave-1\.jsonl:[13] +not UTF-8/);
+    // The two valid records were staged, each with its "ü"; nothing else reached Kraken.
+    assert.equal(sb.state.requestsTo(STAGE_V1, 'POST').length - before, 2);
+    const staged = [...sb.state.staged.values()].filter((a) => a.externalAccountNumber.startsWith('UTF-'));
+    assert.deepEqual(staged.map((a) => a.externalAccountNumber).sort(), ['UTF-0002', 'UTF-0004']);
+    for (const a of staged) assert.match(JSON.stringify(a.body), /"family_name":"M\u00fcller"/);
+  });
+
   test('the same account twice in one wave is sent once', async () => {
     const d = waveDir(sb, 2, 'DUP');
     writeFileSync(path.join(d, 'again.json'), JSON.stringify(account('DUP-0001')));

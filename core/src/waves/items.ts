@@ -4,10 +4,12 @@
  * an action on one; the shard a key belongs to. Read by `kraken-import send` and the editor's wave commands.
  */
 import { sha256, sha256Hex } from '../hash';
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { associationTable, detectKind, type AssociationInput, type KindId } from '../service/kinds';
 import { parseDocument } from '../service/parse';
+import { LineIndex } from '../service/text';
 import { accountIdentity, isAccountKind, type ActionId } from '../send';
 import type { WaveAccount } from './reconcile';
 import { jsonLinesRecords } from '../files/jsonLines';
@@ -19,7 +21,7 @@ export interface WaveItem {
   line?: number;
   doc?: unknown;
   kind: KindId | null;
-  /** Why the payload cannot be sent at all (not JSON). */
+  /** Why the payload cannot be sent at all (not UTF-8, not JSON). */
   problem?: string;
   /** `SUPPLIER/EXTERNAL` for accounts, `SUPPLIER/business:ID` for businesses, else `file:line`. */
   identityKey: string;
@@ -79,19 +81,65 @@ export function readWave(
     if (!fromStdin && (excluded.has(path.resolve(abs)) || /\.journal\.jsonl$/i.test(abs))) continue;
     const file = fromStdin ? options.stdin!.name : displayPath(abs, options.cwd);
     let text: string;
+    /** The bytes, kept only when they are not valid UTF-8 (decodeUtf8 leaves those as they were read). */
+    let invalid: { bytes: Uint8Array; at: number } | undefined;
     try {
       // A file's bytes just read are this loop's alone (decodeUtf8 may fold them in place); stdin's are the caller's.
-      text = fromStdin ? decodeUtf8(options.stdin!.bytes).text : decodeUtf8(readFileSync(abs), { consume: true }).text;
+      const bytes = fromStdin ? options.stdin!.bytes : readFileSync(abs);
+      const decoded = decodeUtf8(bytes, { consume: !fromStdin });
+      text = decoded.text;
+      if (decoded.invalidAt !== undefined) invalid = { bytes, at: decoded.invalidAt };
     } catch (e) {
       unreadable.push(`${file}: ${(e as Error).message}`);
       continue;
     }
-    const records: Array<{ text: string; line?: number }> = isLinesFile(abs)
+    const lines = isLinesFile(abs);
+    const records: Array<{ text: string; line?: number }> = lines
       ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
       : [{ text }];
-    for (const r of records) items.push(toItem(table, abs, file, r.text, r.line, options.kind));
+    // Invalid bytes would reach Kraken as U+FFFD (a name's "ü" from a Windows-1252 export as "�"): such a payload is
+    // not sent. In a .jsonl file only the records whose own bytes are not UTF-8.
+    const badLines = invalid && lines ? invalidUtf8Lines(invalid.bytes) : undefined;
+    for (const r of records) {
+      const notUtf8 = invalid && (badLines ? badLines.has(r.line! - 1) : true);
+      items.push(notUtf8 ? notUtf8Item(file, r.text, r.line, invalid!.at) : toItem(table, abs, file, r.text, r.line, options.kind));
+    }
   }
   return { items, missing, unreadable, emptyFolders };
+}
+
+/** The lines (0-based, split at "\n" as jsonLinesLines splits the text) whose bytes are not valid UTF-8. */
+function invalidUtf8Lines(bytes: Uint8Array): Set<number> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bad = new Set<number>();
+  for (let line = 0, start = 0; start <= buffer.length; line++) {
+    let end = buffer.indexOf(0x0a, start);
+    if (end === -1) end = buffer.length;
+    if (!isUtf8(buffer.subarray(start, end))) bad.add(line);
+    start = end + 1;
+  }
+  return bad;
+}
+
+/**
+ * A payload whose bytes are not UTF-8, placed as validate's invalid-utf8 finding places it (the first "\ufffd" the
+ * lenient decoding shows; `fileAt` for a whole file), and never sent.
+ */
+function notUtf8Item(file: string, text: string, line: number | undefined, fileAt: number): WaveItem {
+  const where = line === undefined ? file : `${file}:${line}`;
+  const at = line === undefined ? new LineIndex(text).positionAt(fileAt) : { line: 0, character: Math.max(0, text.indexOf('\ufffd')) };
+  const place = `${line === undefined ? `line ${at.line + 1}, ` : ''}column ${at.character + 1}`;
+  return {
+    file,
+    line,
+    kind: null,
+    problem:
+      `not UTF-8: ${place}: these bytes are not valid UTF-8, and Kraken reads request bodies as UTF-8 (sent, they would ` +
+      'arrive as "\ufffd"). Re-encode the file as UTF-8 from its legacy encoding (often Windows-1252 or ISO 8859-1).',
+    identityKey: `file:${where}`,
+    identified: false,
+    hash: hashOf(text),
+  };
 }
 
 /**
