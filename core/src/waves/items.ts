@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { associationTable, detectKind, type AssociationInput, type KindId } from '../service/kinds';
 import { parseDocument } from '../service/parse';
 import { LineIndex } from '../service/text';
-import { accountIdentity, isAccountKind, type ActionId } from '../send';
+import { accountIdentity, isAccountKind, notUtf8Reason, type ActionId } from '../send';
 import type { WaveAccount } from './reconcile';
 import { jsonLinesRecords } from '../files/jsonLines';
 import { decodeUtf8, expandInputs, isLinesFile, type EmptyFolder } from '../files/inputs';
@@ -97,8 +97,8 @@ export function readWave(
     const records: Array<{ text: string; line?: number }> = lines
       ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
       : [{ text }];
-    // Invalid bytes would reach Kraken as U+FFFD (a name's "ü" from a Windows-1252 export as "�"): such a payload is
-    // not sent. In a .jsonl file only the records whose own bytes are not UTF-8.
+    // Invalid bytes would reach Kraken as U+FFFD (send/encoding.ts): such a payload is not sent. In a .jsonl file,
+    // only the records whose own bytes are not UTF-8.
     const badLines = invalid && lines ? invalidUtf8Lines(invalid.bytes) : undefined;
     for (const r of records) {
       const notUtf8 = invalid && (badLines ? badLines.has(r.line! - 1) : true);
@@ -133,9 +133,7 @@ function notUtf8Item(file: string, text: string, line: number | undefined, fileA
     file,
     line,
     kind: null,
-    problem:
-      `not UTF-8: ${place}: these bytes are not valid UTF-8, and Kraken reads request bodies as UTF-8 (sent, they would ` +
-      'arrive as "\ufffd"). Re-encode the file as UTF-8 from its legacy encoding (often Windows-1252 or ISO 8859-1).',
+    problem: notUtf8Reason(place),
     identityKey: `file:${where}`,
     identified: false,
     hash: hashOf(text),

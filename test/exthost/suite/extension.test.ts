@@ -3,6 +3,7 @@
 // and the "Kraken" one), SecretStorage behind Set/Forget API Key, and a Validate with Kraken round trip against a
 // local sandbox started here. The workspace is a copy of examples/ (see test/exthost/kraken.exthost.ts).
 import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
@@ -301,6 +302,35 @@ suite('kraken-import in the extension host', () => {
       assert.equal(requests.length, sent);
     }
     await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+
+    // A file whose bytes are not UTF-8 ("Müller" as Windows-1252 writes it) shows "\ufffd" in the editor: not sent, and
+    // the message says where and how to re-encode it. A "\ufffd" written on purpose in a UTF-8 file is sent.
+    const seed = readFileSync(workspaceFile('account-de.json').fsPath, 'utf8');
+    assert.ok(seed.includes('"Goethe"'));
+    const latin1 = workspaceFile('latin1-account.json');
+    writeFileSync(latin1.fsPath, Buffer.from(seed.replace('"Goethe"', '"M\u00fcller"'), 'latin1'));
+    const latin1Doc = await vscode.workspace.openTextDocument(latin1);
+    const shown = latin1Doc.positionAt(latin1Doc.getText().indexOf('\ufffd'));
+    assert.equal(latin1Doc.lineAt(shown.line).text.trim(), '"family_name": "M\ufffdller",');
+    const sentBefore = requests.length;
+    const notUtf8 = (await vscode.commands.executeCommand(api.kraken.commands.validate, latin1)) as { skipped?: string };
+    assert.equal(
+      notUtf8.skipped,
+      `latin1-account.json: not UTF-8: line ${shown.line + 1}, column ${shown.character + 1}: these bytes are not valid UTF-8, ` +
+        'and Kraken reads request bodies as UTF-8 (sent, they would arrive as "\ufffd"). Re-encode the file as UTF-8 from its ' +
+        'legacy encoding (often Windows-1252 or ISO 8859-1). In VS Code: "Change File Encoding", "Reopen with Encoding" (the ' +
+        'legacy one), then "Save with Encoding" as UTF-8. Nothing was sent.',
+    );
+    assert.equal(requests.length, sentBefore, 'nothing was sent');
+    const onPurpose = workspaceFile('replacement-character.json');
+    writeFileSync(onPurpose.fsPath, seed.replace('"Goethe"', '"G\ufffdthe"'), 'utf8');
+    const sentOnPurpose = (await vscode.commands.executeCommand(api.kraken.commands.validate, onPurpose)) as { skipped?: string };
+    assert.equal(sentOnPurpose.skipped, undefined, JSON.stringify(sentOnPurpose));
+    assert.deepEqual(
+      requests.slice(sentBefore).map((c) => [c.method, c.path]),
+      [['POST', '/v1/data-import/validate-account/']],
+    );
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
 
     await vscode.commands.executeCommand(api.kraken.commands.clearDiagnostics, uri);
     assert.equal(api.kraken.krakenDiagnostics(uri).length, 0, 'cleared');

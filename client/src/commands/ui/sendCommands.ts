@@ -2,6 +2,7 @@
  * The send commands (Validate, Stage, Create (dry run), Create, post-import, registration flows, "Send to Kraken…"):
  * pick the action, gather the inputs it needs, plan, confirm, send under progress, report.
  */
+import { isUtf8 } from 'node:buffer';
 import * as vscode from 'vscode';
 import type { ExchangeRecord, ProgressEvent } from '../../../../core/src/kraken';
 import {
@@ -19,6 +20,7 @@ import {
   type EnvironmentSetting,
   isPostImportKind,
   needsOperationsTeam,
+  notUtf8Reason,
   operationsTeamFor,
   type Outcome,
   planRequest,
@@ -184,6 +186,28 @@ function sendPlanned(
   });
 }
 
+/**
+ * Why a document is not sent when its file's bytes are not UTF-8 and its text shows "\ufffd" where they were
+ * (core/src/send/encoding.ts); undefined otherwise. A "\ufffd" in a file that is valid UTF-8 was written on purpose.
+ */
+async function notUtf8OnDisk(doc: vscode.TextDocument): Promise<string | undefined> {
+  const at = doc.getText().indexOf('\ufffd');
+  if (at === -1 || doc.uri.scheme !== 'file') return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(doc.uri);
+  } catch {
+    return undefined;
+  }
+  if (isUtf8(bytes)) return undefined;
+  const pos = doc.positionAt(at);
+  return (
+    `${vscode.workspace.asRelativePath(doc.uri)}: ${notUtf8Reason(`line ${pos.line + 1}, column ${pos.character + 1}`)} ` +
+    'In VS Code: "Change File Encoding", "Reopen with Encoding" (the legacy one), then "Save with Encoding" as UTF-8. ' +
+    'Nothing was sent.'
+  );
+}
+
 /** The document's action, end to end: plan, confirm, send under progress, report, diagnostics, log. */
 export async function runAction(session: KrakenSession, requested: RequestedAction, a: unknown, b: unknown): Promise<CommandResult> {
   const blocked = untrusted();
@@ -198,6 +222,8 @@ export async function runAction(session: KrakenSession, requested: RequestedActi
   const parsed = parseDocument(doc);
   if (!parsed.ok)
     return skipped(`${vscode.workspace.asRelativePath(doc.uri)} is not valid JSON: fix the syntax errors first (see Problems).`, 'error');
+  const notUtf8 = await notUtf8OnDisk(doc);
+  if (notUtf8) return skipped(notUtf8, 'error');
   const kind = await session.documentKind(doc, parsed.value);
 
   const action = await chooseAction(requested, kind, env);
