@@ -548,6 +548,28 @@ describe('send: configuration and safety', () => {
     for (const a of staged) assert.match(JSON.stringify(a.body), /"family_name":"M\u00fcller"/);
   });
 
+  test('an integer JavaScript cannot hold is not sent: it would reach Kraken changed', async () => {
+    const d = waveDir(sb, 0, 'BIG');
+    const record = (ext: string, legacy: string) =>
+      JSON.stringify(account(ext)).replace('"family_name":"Goethe"', `"family_name":"Goethe","legacy_id":${legacy}`);
+    writeFileSync(
+      path.join(d, 'wave-1.jsonl'),
+      [record('BIG-0001', '12345678901234567891'), record('BIG-0002', '9007199254740991')].join('\n'),
+    );
+    const before = sb.state.requestsTo(STAGE_V1, 'POST').length;
+    const run = await send(d, ['send', '--env', 'Sandbox v1', '--action', 'stage', '.']);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(
+      run.stdout,
+      /wave-1\.jsonl:1 +an integer would change on the way: 12345678901234567891 would be sent as 12345678901234567000, since/,
+    );
+    assert.equal(sb.state.requestsTo(STAGE_V1, 'POST').length - before, 1, 'only the record whose integers are exact');
+    assert.deepEqual(
+      [...sb.state.staged.values()].filter((a) => a.externalAccountNumber.startsWith('BIG-')).map((a) => a.externalAccountNumber),
+      ['BIG-0002'],
+    );
+  });
+
   test('the same account twice in one wave is sent once', async () => {
     const d = waveDir(sb, 2, 'DUP');
     writeFileSync(path.join(d, 'again.json'), JSON.stringify(account('DUP-0001')));

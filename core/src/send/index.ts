@@ -8,4 +8,4 @@ export * from './safety';
 export * from './tracking';
 export * from './responses';
 export * from './inDoubt';
-export * from './encoding';
+export * from './fidelity';

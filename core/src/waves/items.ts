@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { associationTable, detectKind, type AssociationInput, type KindId } from '../service/kinds';
 import { parseDocument } from '../service/parse';
 import { LineIndex } from '../service/text';
-import { accountIdentity, isAccountKind, notUtf8Reason, type ActionId } from '../send';
+import { accountIdentity, changedIntegersReason, isAccountKind, notUtf8Reason, type ActionId } from '../send';
 import type { WaveAccount } from './reconcile';
 import { jsonLinesRecords } from '../files/jsonLines';
 import { decodeUtf8, expandInputs, isLinesFile, type EmptyFolder } from '../files/inputs';
@@ -21,7 +21,7 @@ export interface WaveItem {
   line?: number;
   doc?: unknown;
   kind: KindId | null;
-  /** Why the payload cannot be sent at all (not UTF-8, not JSON). */
+  /** Why the payload cannot be sent at all (not UTF-8, not JSON, an integer that would change: send/fidelity.ts). */
   problem?: string;
   /** `SUPPLIER/EXTERNAL` for accounts, `SUPPLIER/business:ID` for businesses, else `file:line`. */
   identityKey: string;
@@ -97,7 +97,7 @@ export function readWave(
     const records: Array<{ text: string; line?: number }> = lines
       ? jsonLinesRecords(text).map((r) => ({ text: r.text, line: r.line + 1 }))
       : [{ text }];
-    // Invalid bytes would reach Kraken as U+FFFD (send/encoding.ts): such a payload is not sent. In a .jsonl file,
+    // Invalid bytes would reach Kraken as U+FFFD (send/fidelity.ts): such a payload is not sent. In a .jsonl file,
     // only the records whose own bytes are not UTF-8.
     const badLines = invalid && lines ? invalidUtf8Lines(invalid.bytes) : undefined;
     for (const r of records) {
@@ -175,6 +175,9 @@ function toItem(
       hash: hashOf(text),
     };
   }
+  // The body sent is the parsed document written again: an integer JavaScript cannot hold would change on the way.
+  const changed = changedIntegersReason(text);
+  if (changed) return { file, line, kind: null, problem: changed, identityKey: `file:${where}`, identified: false, hash: hashOf(text) };
   const detected = kind ?? (detectKind(doc, abs, associations).kind as KindId | null);
   const id = accountIdentity(detected, doc);
   const who =

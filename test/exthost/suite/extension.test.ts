@@ -330,6 +330,18 @@ suite('kraken-import in the extension host', () => {
       requests.slice(sentBefore).map((c) => [c.method, c.path]),
       [['POST', '/v1/data-import/validate-account/']],
     );
+    // An integer JavaScript cannot hold would reach Kraken changed: not sent either.
+    const bigInteger = workspaceFile('big-integer.json');
+    writeFileSync(bigInteger.fsPath, seed.replace('"Goethe"', '"Goethe", "legacy_id": 12345678901234567891'), 'utf8');
+    const sentBig = requests.length;
+    const big = (await vscode.commands.executeCommand(api.kraken.commands.validate, bigInteger)) as { skipped?: string };
+    assert.equal(
+      big.skipped,
+      'big-integer.json: an integer would change on the way: 12345678901234567891 would be sent as 12345678901234567000, ' +
+        'since JavaScript holds integers exactly only up to 2^53. Write it as a string if the field holds text (an ' +
+        'identifier), or correct it. Nothing was sent.',
+    );
+    assert.equal(requests.length, sentBig, 'nothing was sent');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
 
     await vscode.commands.executeCommand(api.kraken.commands.clearDiagnostics, uri);

@@ -19,6 +19,7 @@ import {
   endpointOf,
   type EnvironmentSetting,
   isPostImportKind,
+  changedIntegersReason,
   needsOperationsTeam,
   notUtf8Reason,
   operationsTeamFor,
@@ -188,7 +189,7 @@ function sendPlanned(
 
 /**
  * Why a document is not sent when its file's bytes are not UTF-8 and its text shows "\ufffd" where they were
- * (core/src/send/encoding.ts); undefined otherwise. A "\ufffd" in a file that is valid UTF-8 was written on purpose.
+ * (core/src/send/fidelity.ts); undefined otherwise. A "\ufffd" in a file that is valid UTF-8 was written on purpose.
  */
 async function notUtf8OnDisk(doc: vscode.TextDocument): Promise<string | undefined> {
   const at = doc.getText().indexOf('\ufffd');
@@ -224,6 +225,8 @@ export async function runAction(session: KrakenSession, requested: RequestedActi
     return skipped(`${vscode.workspace.asRelativePath(doc.uri)} is not valid JSON: fix the syntax errors first (see Problems).`, 'error');
   const notUtf8 = await notUtf8OnDisk(doc);
   if (notUtf8) return skipped(notUtf8, 'error');
+  const changed = changedIntegersReason(doc.getText());
+  if (changed) return skipped(`${vscode.workspace.asRelativePath(doc.uri)}: ${changed} Nothing was sent.`, 'error');
   const kind = await session.documentKind(doc, parsed.value);
 
   const action = await chooseAction(requested, kind, env);

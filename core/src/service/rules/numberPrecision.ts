@@ -33,12 +33,11 @@ function lossy(token: string, value: number): boolean {
 }
 
 /**
- * The values of the lossy number literals in a JSON text, found by one pass over it (strings skipped). A literal
- * with at most 15 significant digits and no exponent always reads back exactly, so only longer ones are parsed.
- * Returns an empty set for the usual document, which then needs no walk at all.
+ * Calls `visit` with each number literal of a JSON text that could read back differently: 16 characters or more, or
+ * with an exponent (a literal with at most 15 significant digits and no exponent always reads back exactly). One pass
+ * over the text, strings skipped.
  */
-function lossyValues(text: string): Set<number> {
-  const out = new Set<number>();
+function forEachLongNumber(text: string, visit: (token: string) => void): void {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -47,7 +46,7 @@ function lossyValues(text: string): Set<number> {
       let j = i + 1;
       for (;;) {
         const q = text.indexOf('"', j);
-        if (q === -1) return out;
+        if (q === -1) return;
         let k = q - 1;
         while (text.charCodeAt(k) === 92) k--;
         if ((q - 1 - k) % 2 === 0) {
@@ -63,14 +62,39 @@ function lossyValues(text: string): Set<number> {
         if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) j++;
         else break;
       }
-      if (j - i >= 16 || /[eE]/.test(text.slice(i, j))) {
-        const token = text.slice(i, j);
-        const value = Number(token);
-        if (!Number.isNaN(value) && lossy(token, value)) out.add(value);
-      }
+      if (j - i >= 16 || /[eE]/.test(text.slice(i, j))) visit(text.slice(i, j));
       i = j - 1;
     }
   }
+}
+
+/**
+ * The values of the lossy number literals in a JSON text. Returns an empty set for the usual document, which then
+ * needs no walk at all.
+ */
+function lossyValues(text: string): Set<number> {
+  const out = new Set<number>();
+  forEachLongNumber(text, (token) => {
+    const value = Number(token);
+    if (!Number.isNaN(value) && lossy(token, value)) out.add(value);
+  });
+  return out;
+}
+
+/**
+ * The integer literals of a JSON text that a sender in JavaScript would change: read as a double and written again,
+ * 12345678901234567891 goes out as 12345678901234567000, 2^60 (exact as a double) as 1152921504606847000 (the
+ * shortest digits that read back as the same double), and 1000000000000000000000 as 1e+21 (a float to Kraken's Python
+ * reader), where Kraken would have read the literal exactly. `sent` is what would go out. Decimals are not here:
+ * Kraken reads those as doubles too, so sending the double changes nothing it would see.
+ */
+export function integersChangedBySending(text: string): Array<{ literal: string; sent: string }> {
+  const out: Array<{ literal: string; sent: string }> = [];
+  forEachLongNumber(text, (token) => {
+    if (!/^-?\d+$/.test(token)) return;
+    const sent = JSON.stringify(Number(token));
+    if (sent !== token.replace(/^(-?)0+(?=\d)/, '$1')) out.push({ literal: token, sent });
+  });
   return out;
 }
 
