@@ -113,7 +113,7 @@ function isIdentifier(path: readonly (string | number)[]): boolean {
 export const numberPrecision: Rule = {
   code: 'number-precision',
   severity: 'warning',
-  doc: 'A JSON number that a double cannot hold as written: an integer beyond 2^53 (Kraken reads it exactly, but JavaScript tools on the way do not) or a decimal whose value changes when read (Kraken reads 1.0000000000000000001 as 1.0). A warning: Kraken accepts both; write such values as strings.',
+  doc: 'A JSON number that a double cannot hold as written: an integer beyond 2^53 (Kraken reads it exactly, but JavaScript tools on the way do not) or a decimal whose value changes when read (Kraken reads 1.0000000000000000001 as 1.0). A warning: Kraken accepts both; write such values as strings. kraken-import does not send a payload whose integer it would write differently (12345678901234567891 as 12345678901234567000).',
   // Every kind: a number is read the same way in any body.
   kinds: PAYLOAD_KINDS.map((k) => k.id),
   check(ctx) {
@@ -133,11 +133,15 @@ export const numberPrecision: Rule = {
         if (Number.isSafeInteger(value)) return;
         const identifier = isIdentifier(path);
         const exact = canonicalNumber(raw) === canonicalNumber(read);
+        // What kraken-import's own send would write (send/fidelity.ts refuses the payload when it differs).
+        const sent = JSON.stringify(value);
+        const notSent = sent === raw ? '' : ` kraken-import does not send the payload as it is: it would go out as ${sent}.`;
         ctx.report(
           path,
-          exact
+          (exact
             ? `${raw} is beyond 2^53 (9007199254740991), where JSON numbers stop being exact in JavaScript and many JSON tools: its neighbours read as the same number. Kraken reads integers exactly, but the tools on the way may not: ${asString}.`
-            : `${raw} is beyond 2^53 (9007199254740991): JavaScript and many JSON tools read it as ${read}${identifier ? ', a different identifier' : ''}. Kraken reads integers exactly, but the tools on the way do not: ${asString}.`,
+            : `${raw} is beyond 2^53 (9007199254740991): JavaScript and many JSON tools read it as ${read}${identifier ? ', a different identifier' : ''}. Kraken reads integers exactly, but the tools on the way do not: ${asString}.`) +
+            notSent,
           { data: { raw, read } },
         );
         return;
