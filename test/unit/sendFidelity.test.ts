@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { changedIntegersReason } from '../../core/src/send';
-import { integersChangedBySending } from '../../core/src/service/rules/numberPrecision';
+import { integersChangedBySending } from '../../core/src/service/numberLiterals';
 
 describe('integersChangedBySending', () => {
   it('names each integer literal whose double is written differently, with what would be sent', () => {

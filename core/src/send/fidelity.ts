@@ -8,7 +8,7 @@
  * - an integer literal that JavaScript cannot hold: the body is the parsed document written again, and Kraken's
  *   Python reader, which would have read the literal exactly, gets the double's digits instead.
  */
-import { integersChangedBySending } from '../service/rules/numberPrecision';
+import { integersChangedBySending } from '../service/numberLiterals';
 
 /** Why a payload whose bytes are not UTF-8 is not sent; `place` names where ("line 8, column 24"). */
 export function notUtf8Reason(place: string): string {
