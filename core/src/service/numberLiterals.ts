@@ -1,8 +1,9 @@
 /**
  * Number literals of a JSON text that could read back differently, found without parsing it: the scan the
- * number-precision rule starts with, and the integers a sender in JavaScript would change (send/fidelity.ts). No
- * imports, so that the extension's bundle, which sends, does not carry the rules.
+ * number-precision rule starts with, and the integers a sender in JavaScript would change (send/fidelity.ts). Not the
+ * rules, so that the extension's bundle, which sends, does not carry them.
  */
+import { closingQuote } from './jsonScan';
 
 /**
  * Calls `visit` with each number literal of a JSON text that could read back differently: 16 characters or more, or
@@ -14,19 +15,8 @@ export function forEachLongNumber(text: string, visit: (token: string) => void):
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip the string: find the closing quote that is not escaped.
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q === -1) return;
-        let k = q - 1;
-        while (text.charCodeAt(k) === 92) k--;
-        if ((q - 1 - k) % 2 === 0) {
-          i = q;
-          break;
-        }
-        j = q + 1;
-      }
+      i = closingQuote(text, i);
+      if (i === -1) return;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       let j = i + 1;
       while (j < n) {

@@ -3,6 +3,8 @@
  * nesting depth and where it is deepest, the number of keys, whether a number literal could be inexact.
  */
 
+import { closingQuote } from './jsonScan';
+
 /** Python's json module (Kraken's parser) gives up at its recursion limit of about 1000 levels. */
 export const MAX_KRAKEN_DEPTH = 990;
 /** jsonc-parser recurses per level; beyond this we do not build a tolerant tree. */
@@ -24,26 +26,8 @@ export function scanStructure(text: string): Structure {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // skip the string
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q === -1) {
-          i = n;
-          break;
-        }
-        let k = q - 1;
-        let bs = 0;
-        while (text.charCodeAt(k) === 92) {
-          bs++;
-          k--;
-        }
-        if ((bs & 1) === 0) {
-          i = q;
-          break;
-        }
-        j = q + 1;
-      }
+      const q = closingQuote(text, i);
+      i = q === -1 ? n : q;
     } else if (c === 58) colons++;
     else if (c === 123 || c === 91) {
       if (++depth > maxDepth) {
