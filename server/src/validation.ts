@@ -2,10 +2,11 @@
  * Open documents and their validation: a cached state per document version (diagnostics, document info, the
  * validation for fix-all and locatePaths), pushed after a quiet time or pulled by the client.
  */
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Diagnostic, KINDS_BY_ID, type KrakenService, type ValidationResult } from '../../core/src/service';
-import { jsonLinesRecords, validateFileText } from '../../core/src/files';
+import { type Diagnostic, KINDS_BY_ID, type KrakenService, LineIndex, type ValidationResult } from '../../core/src/service';
+import { fileUtf8, type FileUtf8, invalidUtf8Diagnostic, jsonLinesRecords, validateFileText } from '../../core/src/files';
 import { DocumentInfoChangedNotification, type DocumentInfo } from '../../core/src/protocol';
 import { toLspDiagnostic } from './lsp';
 import type { ServerSession } from './session';
@@ -73,6 +74,16 @@ function jsonState(service: KrakenService, doc: TextDocument): DocState {
   };
 }
 
+/** The file a document's URI names; undefined for another scheme or a URI Node cannot turn into a path here. */
+function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 export class DocumentValidation {
   readonly #cache = new Map<string, DocState>();
   readonly #pending = new Map<string, NodeJS.Timeout>();
@@ -95,6 +106,7 @@ export class DocumentValidation {
       clearTimeout(this.#pending.get(e.document.uri));
       this.#pending.delete(e.document.uri);
       this.#cache.delete(e.document.uri);
+      this.#utf8.delete(filePathOf(e.document.uri) ?? '');
       session.serviceFor(e.document).forgetText(e.document.getText());
       if (!session.client.pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
@@ -105,8 +117,34 @@ export class DocumentValidation {
     if (cached && cached.version === doc.version) return cached;
     const service = this.session.serviceFor(doc);
     const next = this.session.isLines(doc) ? linesState(service, doc) : jsonState(service, doc);
+    const notUtf8 = this.#invalidUtf8(doc, service, next.result?.parsed.lines);
+    if (notUtf8) {
+      next.diagnostics = [notUtf8, ...next.diagnostics];
+      if (notUtf8.severity === 'error') next.info.errors++;
+      else if (notUtf8.severity === 'warning') next.info.warnings++;
+    }
     this.#cache.set(doc.uri, next);
     return next;
+  }
+
+  /** Per open file: whether its bytes were UTF-8 when last read, and its size and modification time then. */
+  readonly #utf8 = new Map<string, FileUtf8>();
+
+  /**
+   * invalid-utf8 for a document whose text shows "\ufffd" while its file's bytes are not UTF-8: the editor decoded
+   * them leniently, and the text is all the server is sent. At the first "\ufffd", as `validate` places it. The file is
+   * read only for such a text, and again only when it changed on disk.
+   */
+  #invalidUtf8(doc: TextDocument, service: KrakenService, lines: LineIndex | undefined): Diagnostic | undefined {
+    const text = doc.getText();
+    const at = text.indexOf('\ufffd');
+    if (at === -1) return undefined;
+    const file = filePathOf(doc.uri);
+    if (file === undefined) return undefined;
+    const known = fileUtf8(file, this.#utf8.get(file));
+    if (known) this.#utf8.set(file, known);
+    if (!known || known.utf8) return undefined;
+    return invalidUtf8Diagnostic(service, lines ?? new LineIndex(text), text, at);
   }
 
   diagnosticsFor(doc: TextDocument): LspDiagnostic[] {

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { REPO_ROOT, startLspServer, type LspServer, type PublishedDiagnostics } from './lspHarness';
 
@@ -103,6 +105,54 @@ describe('LSP conversation with the built server (push diagnostics)', () => {
     );
     assert.equal(published.diagnostics.filter((d) => d.severity === ERROR).length, 0);
     server.settings = {};
+  });
+
+  it('a file whose bytes are not UTF-8: invalid-utf8 at the "\ufffd" the editor shows, not for one written on purpose', async () => {
+    // The editor decoded "Müller" from a Windows-1252 file leniently: its text has "\ufffd"; only the file says why.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kraken-lsp-utf8-'));
+    try {
+      const latin1 = path.join(dir, 'latin1.json');
+      const text = seedText.replace(/"family_name": "[^"]*"/, '"family_name": "M\u00fcller"');
+      writeFileSync(latin1, Buffer.from(text, 'latin1'));
+      const shown = text.replace('\u00fc', '\ufffd');
+      const latin1Uri = pathToFileURL(latin1).href;
+      let since = server.open(latin1Uri, shown);
+      let published = await server.waitForDiagnostics(latin1Uri, () => true, since);
+      const start = offsetToPosition(shown, shown.indexOf('\ufffd'));
+      assert.deepEqual(
+        published.diagnostics.filter((d) => d.code === 'invalid-utf8').map((d) => [d.severity, d.range, d.message]),
+        [
+          [
+            ERROR,
+            { start, end: { line: start.line, character: start.character + 1 } },
+            'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
+          ],
+        ],
+      );
+      // Re-encoded on disk and the editor's text fixed: the finding goes.
+      writeFileSync(latin1, text, 'utf8');
+      since = server.change(latin1Uri, [{ text }]);
+      published = await server.waitForDiagnostics(latin1Uri, (p) => p.version === server.version(latin1Uri), since);
+      assert.deepEqual(
+        published.diagnostics.filter((d) => d.code === 'invalid-utf8'),
+        [],
+      );
+      server.close(latin1Uri);
+
+      // The same text from a file that is UTF-8: the "\ufffd" is the file's own, and nothing is said.
+      const onPurpose = path.join(dir, 'on-purpose.json');
+      writeFileSync(onPurpose, shown, 'utf8');
+      const onPurposeUri = pathToFileURL(onPurpose).href;
+      since = server.open(onPurposeUri, shown);
+      published = await server.waitForDiagnostics(onPurposeUri, () => true, since);
+      assert.deepEqual(
+        published.diagnostics.filter((d) => d.code === 'invalid-utf8'),
+        [],
+      );
+      server.close(onPurposeUri);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('closing a document clears its diagnostics', async () => {

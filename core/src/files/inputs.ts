@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { isJsonLinesPath } from './';
 
@@ -95,6 +95,26 @@ export function decodeUtf8(bytes: Uint8Array, options?: { consume?: boolean }): 
   if (isUtf8(buffer)) return { text: decodeValidUtf8(buffer) };
   const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
   return { text, invalidAt: Math.max(0, text.indexOf('\ufffd')) };
+}
+
+/**
+ * Whether a file's bytes are UTF-8, read again only when its size or modification time changed since `known`
+ * (undefined when it cannot be read). For an editor's open document, whose text is all the language server sees.
+ */
+export function fileUtf8(file: string, known?: FileUtf8): FileUtf8 | undefined {
+  try {
+    const { size, mtimeMs } = statSync(file);
+    if (known && known.size === size && known.mtimeMs === mtimeMs) return known;
+    return { size, mtimeMs, utf8: isUtf8(readFileSync(file)) };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FileUtf8 {
+  size: number;
+  mtimeMs: number;
+  utf8: boolean;
 }
 
 /** Bytes looked at by `isAscii` at once, then again in smaller pieces where a block holds a non-ASCII byte. */

@@ -3,7 +3,7 @@
  * Kraken payload; its syntax errors when it is not even JSON (a truncated payload must not pass silently); else why
  * it was skipped. Shared by the CLI's validate (main thread and workers) and workspace validation.
  */
-import type { Diagnostic, KindId, KrakenService, ValidationResult } from '../service';
+import type { Diagnostic, KindId, KrakenService, LineIndex, ValidationResult } from '../service';
 
 export interface PayloadCheck {
   kind: KindId | null;
@@ -33,17 +33,27 @@ export function checkPayloadText(
   const result = service.validate(text, { filePath: file, kind });
   const check = payloadCheck(service, text, result);
   if (invalidAt === undefined) return check;
-  const severity = service.severityOf('invalid-utf8', 'error');
-  if (severity)
-    check.diagnostics.unshift({
-      code: 'invalid-utf8',
-      severity,
-      message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
-      path: '',
-      range: result.parsed.lines.range(invalidAt, Math.min(text.length, invalidAt + 1)),
-      source: 'kraken-import',
-    });
+  const finding = invalidUtf8Diagnostic(service, result.parsed.lines, text, invalidAt);
+  if (finding) check.diagnostics.unshift(finding);
   return check;
+}
+
+/**
+ * The invalid-utf8 finding on the character at `at` of `text` (the first "\ufffd" of bytes that were not UTF-8),
+ * under the `rules` setting: undefined when it is turned off. The CLI's and workspace validation's reports, and the
+ * language server for an open document whose file is not UTF-8.
+ */
+export function invalidUtf8Diagnostic(service: KrakenService, lines: LineIndex, text: string, at: number): Diagnostic | undefined {
+  const severity = service.severityOf('invalid-utf8', 'error');
+  if (!severity) return undefined;
+  return {
+    code: 'invalid-utf8',
+    severity,
+    message: 'The file is not valid UTF-8: Kraken reads request bodies as UTF-8. Re-encode the file (the bad bytes are shown as \ufffd).',
+    path: '',
+    range: lines.range(at, Math.min(text.length, at + 1)),
+    source: 'kraken-import',
+  };
 }
 
 const EMPTY = 'The file is empty: a Kraken payload is one JSON object.';

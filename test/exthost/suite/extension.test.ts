@@ -312,6 +312,16 @@ suite('kraken-import in the extension host', () => {
     const latin1Doc = await vscode.workspace.openTextDocument(latin1);
     const shown = latin1Doc.positionAt(latin1Doc.getText().indexOf('\ufffd'));
     assert.equal(latin1Doc.lineAt(shown.line).text.trim(), '"family_name": "M\ufffdller",');
+    // The language server reads the file for such a text: invalid-utf8 on the "\ufffd", where the CLI puts it.
+    await vscode.window.showTextDocument(latin1Doc);
+    await diagnosticsMatching(
+      latin1,
+      (d) =>
+        d.some(
+          (x) => ours(x) && codeOf(x) === 'invalid-utf8' && x.range.start.isEqual(shown) && x.severity === vscode.DiagnosticSeverity.Error,
+        ),
+      'invalid-utf8 on the "\ufffd"',
+    );
     const sentBefore = requests.length;
     const notUtf8 = (await vscode.commands.executeCommand(api.kraken.commands.validate, latin1)) as { skipped?: string };
     assert.equal(
