@@ -2,7 +2,6 @@
  * Open documents and their validation: a cached state per document version (diagnostics, document info, the
  * validation for fix-all and locatePaths), pushed after a quiet time or pulled by the client.
  */
-import { fileURLToPath } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Diagnostic, KINDS_BY_ID, type KrakenService, LineIndex, type ValidationResult } from '../../core/src/service';
@@ -10,6 +9,7 @@ import { fileUtf8, type FileUtf8, invalidUtf8Diagnostic, jsonLinesRecords, valid
 import { DocumentInfoChangedNotification, type DocumentInfo } from '../../core/src/protocol';
 import { toLspDiagnostic } from './lsp';
 import type { ServerSession } from './session';
+import { uriToPath } from './node/workspaceSettings';
 
 /**
  * Quiet time after a change before validating. With a 10 MB document validating in about 100 ms, 150 ms keeps
@@ -74,16 +74,6 @@ function jsonState(service: KrakenService, doc: TextDocument): DocState {
   };
 }
 
-/** The file a document's URI names; undefined for another scheme or a URI Node cannot turn into a path here. */
-function filePathOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
-}
-
 export class DocumentValidation {
   readonly #cache = new Map<string, DocState>();
   readonly #pending = new Map<string, NodeJS.Timeout>();
@@ -106,7 +96,7 @@ export class DocumentValidation {
       clearTimeout(this.#pending.get(e.document.uri));
       this.#pending.delete(e.document.uri);
       this.#cache.delete(e.document.uri);
-      this.#utf8.delete(filePathOf(e.document.uri) ?? '');
+      this.#utf8.delete(uriToPath(e.document.uri) ?? '');
       session.serviceFor(e.document).forgetText(e.document.getText());
       if (!session.client.pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
@@ -139,7 +129,7 @@ export class DocumentValidation {
     const text = doc.getText();
     const at = text.indexOf('\ufffd');
     if (at === -1) return undefined;
-    const file = filePathOf(doc.uri);
+    const file = uriToPath(doc.uri);
     if (file === undefined) return undefined;
     const known = fileUtf8(file, this.#utf8.get(file));
     if (known) this.#utf8.set(file, known);

@@ -71,7 +71,8 @@ function merge(layers: Array<CheckSettings | undefined>): CheckSettings {
   return out;
 }
 
-function uriToDir(uri: string): string | undefined {
+/** The path a file: URI names; undefined for another scheme or a URI Node cannot turn into a path here. */
+export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
@@ -96,7 +97,7 @@ export class WorkspaceSettings {
     const keep = new Map(this.folders.map((f) => [f.uri, f]));
     this.folders = uris
       .map((u) => u.replace(/\/$/, ''))
-      .map((uri) => keep.get(uri) ?? { uri, dir: uriToDir(uri), service: createKrakenService(), fileText: null });
+      .map((uri) => keep.get(uri) ?? { uri, dir: uriToPath(uri), service: createKrakenService(), fileText: null });
     for (const [uri, w] of this.watchers) {
       if (!this.folders.some((f) => f.uri === uri)) {
         w.close();
