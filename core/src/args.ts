@@ -242,7 +242,8 @@ export function commandHelp(def: CommandDef, program = 'kraken-import'): string 
  */
 export function wholeNumberOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  // Digits only; a long run of them reads as a number past `max` and is refused with the rest.
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!(n >= min && n <= max)) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, not "${value}"`);
   return n;
 }

@@ -359,6 +359,10 @@ describe('the sandbox says it is not Kraken', () => {
     assert.equal(parseSandboxArgs([], { KRAKEN_SANDBOX_API_KEY: 'from-env' }).apiKey, 'from-env');
     assert.throws(() => parseSandboxArgs(['--port'], {}), /--port/);
     assert.throws(() => parseSandboxArgs(['--nope'], {}), /sandbox has no option --nope/);
+    // Each bound is reachable, however many digits it has; one past it is refused.
+    assert.equal(parseSandboxArgs(['--token-ttl-ms', '2147483647'], {}).tokenTtlMs, 2 ** 31 - 1);
+    assert.throws(() => parseSandboxArgs(['--token-ttl-ms', '2147483648'], {}), /--token-ttl-ms takes a whole number from 1 to 2147483647/);
+    assert.throws(() => parseSandboxArgs(['--token-ttl-ms', '9'.repeat(30)], {}), /not "9{30}"/);
   });
 });
 
