@@ -97,7 +97,7 @@ export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<n
   };
   if (!values.env) throw new UsageError('reconcile needs --env <name> (an entry of "environments" in the config file)', 'reconcile');
   const format = args.options.format ?? 'text';
-  const timeoutS = requestTimeoutMs(values.timeout, '--timeout') / 1000;
+  const timeoutMs = requestTimeoutMs(values.timeout, '--timeout');
 
   const configFile = values.config ? path.resolve(io.cwd, values.config) : undefined;
   const config = loadConfig(configFile, io.cwd);
@@ -145,7 +145,7 @@ export async function runReconcile(args: ParsedArgs, io: ReconcileIo): Promise<n
   const client = new KrakenClient(
     { name: env.name, baseUrl: env.baseUrl, flow: env.flow, auth: env.auth, importSupplier: env.importSupplier },
     async () => apiKey,
-    { timeoutMs: timeoutS * 1000, userAgent: 'kraken-import-cli', ...io.clientOptions },
+    { timeoutMs, userAgent: 'kraken-import-cli', ...io.clientOptions },
   );
   const fetched = await fetchKrakenLists(client, suppliers);
   if (!fetched.ok) {

@@ -212,14 +212,14 @@ function sendOptions(args: ParsedArgs) {
   if (kindOption !== undefined && !isKindId(kindOption))
     throw new UsageError(`unknown --kind "${kindOption}"; one of ${PAYLOAD_KINDS.map((k) => k.id).join(', ')}`);
   const concurrency = wholeNumberOption(args.options.concurrency, 'concurrency', 1, 256) ?? DEFAULT_CONCURRENCY;
-  const timeoutS = requestTimeoutMs(args.options.timeout, '--timeout') / 1000;
+  const timeoutMs = requestTimeoutMs(args.options.timeout, '--timeout');
   const shard = parseShard(args.options.shard);
-  return { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard };
+  return { stdinCount, envName, actions, kindOption, concurrency, timeoutMs, shard };
 }
 
 export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
   const started = Date.now();
-  const { stdinCount, envName, actions, kindOption, concurrency, timeoutS, shard } = sendOptions(args);
+  const { stdinCount, envName, actions, kindOption, concurrency, timeoutMs, shard } = sendOptions(args);
 
   const configFile = args.options.config;
   const config = loadConfig(configFile ? path.resolve(io.cwd, configFile) : undefined, io.cwd);
@@ -327,7 +327,7 @@ export async function runSend(args: ParsedArgs, io: SendIo): Promise<number> {
       allCount: allItems.length,
       shard,
       concurrency,
-      timeoutS,
+      timeoutMs,
       journal,
       started,
       agentFor,
@@ -347,7 +347,7 @@ interface WaveInput {
   allCount: number;
   shard?: { index: number; count: number };
   concurrency: number;
-  timeoutS: number;
+  timeoutMs: number;
   journal: Journal;
   started: number;
   agentFor: (url: URL) => import('node:http').Agent | undefined;
@@ -370,7 +370,7 @@ async function runWave(w: WaveInput): Promise<number> {
     },
     async () => w.apiKey,
     {
-      timeoutMs: w.timeoutS * 1000,
+      timeoutMs: w.timeoutMs,
       userAgent: 'kraken-import-cli',
       agentFor: w.agentFor,
       ...io.clientOptions,
