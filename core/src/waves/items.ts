@@ -126,18 +126,15 @@ function invalidUtf8Lines(bytes: Uint8Array): Set<number> {
  * lenient decoding shows; `fileAt` for a whole file), and never sent.
  */
 function notUtf8Item(file: string, text: string, line: number | undefined, fileAt: number): WaveItem {
-  const where = line === undefined ? file : `${file}:${line}`;
   const at = line === undefined ? new LineIndex(text).positionAt(fileAt) : { line: 0, character: Math.max(0, text.indexOf('\ufffd')) };
   const place = `${line === undefined ? `line ${at.line + 1}, ` : ''}column ${at.character + 1}`;
-  return {
-    file,
-    line,
-    kind: null,
-    problem: notUtf8Reason(place),
-    identityKey: `file:${where}`,
-    identified: false,
-    hash: hashOf(text),
-  };
+  return unsendable(file, text, line, notUtf8Reason(place));
+}
+
+/** A payload that cannot be sent at all, and why: keyed by where it is, since nothing in it can be trusted. */
+function unsendable(file: string, text: string, line: number | undefined, problem: string): WaveItem {
+  const where = line === undefined ? file : `${file}:${line}`;
+  return { file, line, kind: null, problem, identityKey: `file:${where}`, identified: false, hash: hashOf(text) };
 }
 
 /**
@@ -165,19 +162,11 @@ function toItem(
   try {
     doc = JSON.parse(text.replace(/^\ufeff/, ''));
   } catch (e) {
-    return {
-      file,
-      line,
-      kind: null,
-      problem: `not JSON: ${syntaxProblem(text, line !== undefined) ?? (e as Error).message}`,
-      identityKey: `file:${where}`,
-      identified: false,
-      hash: hashOf(text),
-    };
+    return unsendable(file, text, line, `not JSON: ${syntaxProblem(text, line !== undefined) ?? (e as Error).message}`);
   }
   // The body sent is the parsed document written again: an integer JavaScript cannot hold would change on the way.
   const changed = changedIntegersReason(text);
-  if (changed) return { file, line, kind: null, problem: changed, identityKey: `file:${where}`, identified: false, hash: hashOf(text) };
+  if (changed) return unsendable(file, text, line, changed);
   const detected = kind ?? (detectKind(doc, abs, associations).kind as KindId | null);
   const id = accountIdentity(detected, doc);
   const who =
