@@ -44,33 +44,35 @@ function infoOf(
 }
 
 /** A JSON Lines wave: every record checked on its own, findings placed on the record's line. */
-function linesState(service: KrakenService, doc: TextDocument): DocState {
+function linesState(service: KrakenService, doc: TextDocument, leading: Diagnostic[]): DocState {
   const r = validateFileText(service, doc.uri, doc.getText());
   const records = jsonLinesRecords(doc.getText()).length;
+  const diagnostics = [...leading, ...r.diagnostics];
   return {
     version: doc.version,
-    diagnostics: r.diagnostics,
+    diagnostics,
     info: infoOf(
       service,
       r.kind,
       `JSON Lines: ${records} record${records === 1 ? '' : 's'}${r.kind ? ', the first one decides the kind shown' : ', none a Kraken payload'}`,
       r.kind ? 'content' : 'none',
-      r.diagnostics,
+      diagnostics,
     ),
   };
 }
 
-function jsonState(service: KrakenService, doc: TextDocument): DocState {
+function jsonState(service: KrakenService, doc: TextDocument, leading: Diagnostic[]): DocState {
   const validated = service.validate(doc.getText(), { filePath: doc.uri });
   // Kept per document: diagnostics, the locator and the line index, not the parsed value (as large as a few
   // times the text; nothing reads it after validation).
   const result = { ...validated, parsed: { ...validated.parsed, value: undefined } };
   const d = result.detection;
+  const diagnostics = leading.length ? [...leading, ...result.diagnostics] : result.diagnostics;
   return {
     version: doc.version,
-    diagnostics: result.diagnostics,
+    diagnostics,
     result,
-    info: infoOf(service, d.kind ?? null, d.shape ? `${d.reason}; ${d.shape}` : d.reason, d.source, result.diagnostics),
+    info: infoOf(service, d.kind ?? null, d.shape ? `${d.reason}; ${d.shape}` : d.reason, d.source, diagnostics),
   };
 }
 
@@ -106,13 +108,9 @@ export class DocumentValidation {
     const cached = this.#cache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
     const service = this.session.serviceFor(doc);
-    const next = this.session.isLines(doc) ? linesState(service, doc) : jsonState(service, doc);
-    const notUtf8 = this.#invalidUtf8(doc, service, next.result?.parsed.lines);
-    if (notUtf8) {
-      next.diagnostics = [notUtf8, ...next.diagnostics];
-      if (notUtf8.severity === 'error') next.info.errors++;
-      else if (notUtf8.severity === 'warning') next.info.warnings++;
-    }
+    const notUtf8 = this.#invalidUtf8(doc, service);
+    const leading = notUtf8 ? [notUtf8] : [];
+    const next = this.session.isLines(doc) ? linesState(service, doc, leading) : jsonState(service, doc, leading);
     this.#cache.set(doc.uri, next);
     return next;
   }
@@ -125,7 +123,7 @@ export class DocumentValidation {
    * them leniently, and the text is all the server is sent. At the first "\ufffd", as `validate` places it. The file is
    * read only for such a text, and again only when it changed on disk.
    */
-  #invalidUtf8(doc: TextDocument, service: KrakenService, lines: LineIndex | undefined): Diagnostic | undefined {
+  #invalidUtf8(doc: TextDocument, service: KrakenService): Diagnostic | undefined {
     const text = doc.getText();
     const at = text.indexOf('\ufffd');
     if (at === -1) return undefined;
@@ -134,7 +132,7 @@ export class DocumentValidation {
     const known = fileUtf8(file, this.#utf8.get(file));
     if (known) this.#utf8.set(file, known);
     if (!known || known.utf8) return undefined;
-    return invalidUtf8Diagnostic(service, lines ?? new LineIndex(text), text, at);
+    return invalidUtf8Diagnostic(service, new LineIndex(text), text, at);
   }
 
   diagnosticsFor(doc: TextDocument): LspDiagnostic[] {
